@@ -1,0 +1,66 @@
+/**
+ * The one error hierarchy of the orchestrator. Adapters translate SDK faults into these, so callers never
+ * see SDK exception types; every subclass sets `name` and keeps the `cause`.
+ */
+export class OrchestratorError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = new.target.name;
+  }
+}
+
+/** A required environment variable is missing or malformed. */
+export class ConfigError extends OrchestratorError {}
+
+/** A Lambda was invoked with an event of the wrong shape (e.g. the scheduler with a non-scheduled event). */
+export class InvalidEventError extends OrchestratorError {}
+
+/** One broken rule of a policy record: the attribute it concerns and the rule, in words. */
+export interface PolicyIssue {
+  attribute: string;
+  message: string;
+}
+
+/** A policy record breaks one or more rules; `issues` lists every one, `message` joins them. */
+export class PolicyValidationError extends OrchestratorError {
+  readonly issues: readonly PolicyIssue[];
+  constructor(issues: readonly PolicyIssue[]) {
+    super(issues.map((issue) => `${issue.attribute}: ${issue.message}`).join('; '));
+    this.issues = issues;
+  }
+}
+
+/**
+ * How the orchestrator handles a fault from CreateServerlessCacheSnapshot (DESIGN.md, fault classes):
+ * - `transient`: throttling, 5xx, network: backoff inside the invocation, then a durable retry;
+ * - `busy`: the cache is not available or already snapshotting: durable retry until the window closes;
+ * - `quota`: prune by retention, retry once, else durable retry;
+ * - `already-exists`: the name is taken (success when it is ours, for our cache);
+ * - `not-found`: no such cache or snapshot;
+ * - `terminal`: bad parameters, tag quota, missing service-linked role: never retried.
+ */
+export type FaultClass = 'transient' | 'busy' | 'quota' | 'already-exists' | 'not-found' | 'terminal';
+
+/** A fault answered by ElastiCache (or the network on the way), classified. */
+export class SnapshotServiceError extends OrchestratorError {
+  readonly code: string;
+  readonly faultClass: FaultClass;
+  readonly httpStatus: number | undefined;
+  constructor(
+    code: string,
+    faultClass: FaultClass,
+    message: string,
+    options?: { cause?: unknown; httpStatus?: number },
+  ) {
+    super(message, options);
+    this.code = code;
+    this.faultClass = faultClass;
+    this.httpStatus = options?.httpStatus;
+  }
+}
+
+/** A conditional write lost: someone else changed the item first (the caller decides what that means). */
+export class ConditionalWriteError extends OrchestratorError {}
+
+/** A DynamoDB call failed for another reason (throttled after retries, service error, network). */
+export class StoreError extends OrchestratorError {}

@@ -1,0 +1,39 @@
+import type { LastRunSummary, PolicyItem, PolicyState } from './types';
+
+/** What policy sync writes back on a policy item. */
+export interface SyncResult {
+  readonly state: PolicyState;
+  readonly stateReason: string | undefined;
+  /** The next slot to take (UTC ISO); absent unless ACTIVE. Only ACTIVE items are in the due index. */
+  readonly nextRunAt: string | undefined;
+  /** Hash of the operator attributes this result was computed from (loop guard for the stream). */
+  readonly specHash: string;
+  readonly syncedAt: string;
+}
+
+/**
+ * Storage of policy items. Implementations: DynamoDB (lib/adapters/dynamodb) and in memory
+ * (lib/adapters/memory) for fast domain tests.
+ */
+export interface PolicyStore {
+  get(policyId: string): Promise<PolicyItem | undefined>;
+  /** Every item (for reconcile and listings; never used by a tick). Paginated internally. */
+  listAll(): AsyncIterable<PolicyItem>;
+  /** ACTIVE items whose `nextRunAt <= at`, through the due index (never a scan), paginated. */
+  listDue(at: string): AsyncIterable<PolicyItem>;
+  /** Writes an operator record as given (replacing the item). */
+  put(item: PolicyItem): Promise<void>;
+  delete(policyId: string): Promise<void>;
+  /**
+   * Writes the sync result, only if the operator attributes still equal those of `basis` (the version the
+   * result was computed from). Throws ConditionalWriteError when the item changed or is gone.
+   */
+  writeSyncResult(basis: PolicyItem, result: SyncResult): Promise<void>;
+  /**
+   * Moves `nextRunAt` from `from` to `to` (undefined: remove it), only if it still equals `from`.
+   * Throws ConditionalWriteError when another tick moved it first.
+   */
+  advanceNextRun(policyId: string, from: string, to: string | undefined): Promise<void>;
+  /** Records the latest run outcome on the item (unconditional, last writer wins by slot order). */
+  recordLastRun(policyId: string, summary: LastRunSummary): Promise<void>;
+}

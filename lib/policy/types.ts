@@ -1,0 +1,70 @@
+/**
+ * A policy as the orchestrator uses it: the operator's record after parsing and defaults
+ * (DESIGN.md, "Policy record"). Only `parsePolicy` produces one.
+ */
+export interface Policy {
+  readonly policyId: string;
+  readonly cacheName: string;
+  /** EventBridge syntax as written: `cron(...)` or `rate(N hours|days)`. */
+  readonly schedule: string;
+  /** IANA zone the schedule is evaluated in. */
+  readonly timezone: string;
+  readonly enabled: boolean;
+  /** Lowercase, valid and short enough to leave room for the timestamp and hash in a snapshot name. */
+  readonly namePrefix: string;
+  readonly kmsKeyId: string | undefined;
+  readonly tags: Readonly<Record<string, string>>;
+  readonly retention: RetentionRule | undefined;
+  readonly startWindowMinutes: number;
+}
+
+export interface RetentionRule {
+  readonly maxCount: number | undefined;
+  readonly maxAgeDays: number | undefined;
+  readonly minCount: number;
+}
+
+export type PolicyState = 'ACTIVE' | 'INVALID' | 'DISABLED';
+
+/** The attributes an operator writes; everything else on the item belongs to the orchestrator. */
+export const OPERATOR_ATTRIBUTES = [
+  'policyId',
+  'cacheName',
+  'schedule',
+  'timezone',
+  'enabled',
+  'namePrefix',
+  'kmsKeyId',
+  'tags',
+  'retention',
+  'startWindowMinutes',
+] as const;
+
+/** The attributes the orchestrator writes on a policy item. */
+export const ORCHESTRATOR_ATTRIBUTES = [
+  'state',
+  'stateReason',
+  'nextRunAt',
+  'dueBucket',
+  'specHash',
+  'syncedAt',
+  'lastRun',
+] as const;
+
+/** What the orchestrator keeps of the latest run on the policy item, for `status` views. */
+export interface LastRunSummary {
+  readonly slot: string;
+  readonly status: string;
+  readonly at: string;
+  readonly errorCode?: string;
+}
+
+/** A policy item as stored: raw operator attributes (unvalidated) plus the orchestrator's. */
+export type PolicyItem = Record<string, unknown> & {
+  policyId: string;
+  state?: PolicyState;
+  stateReason?: string;
+  nextRunAt?: string;
+  specHash?: string;
+  lastRun?: LastRunSummary;
+};
