@@ -1,0 +1,59 @@
+import type { z } from 'zod';
+import type { PolicyIssue } from '../errors';
+
+/** Longest attribute name or value quoted back in an issue, so a huge input cannot make a huge message. */
+const MAX_QUOTED_LENGTH = 64;
+
+/** A short, safe rendering of an operator's text inside an issue message. */
+export function quote(text: string): string {
+  return JSON.stringify(text.length > MAX_QUOTED_LENGTH ? `${text.slice(0, MAX_QUOTED_LENGTH)}…` : text);
+}
+
+/** What kind of value this is, in words for an issue message ("null", "a list", "number"). */
+export function describeType(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'a list';
+  if (value instanceof Set) return 'a set';
+  if (value instanceof Uint8Array) return 'binary';
+  return typeof value;
+}
+
+/** A zod `error` option for the type check: "must be <expected> (found <type>)". */
+export function mustBe(expected: string): { error: (issue: { input?: unknown }) => string } {
+  return { error: (issue) => `must be ${expected} (found ${describeType(issue.input)})` };
+}
+
+/** Whether `value` is a plain map of attributes (what DynamoDB maps unmarshal to). */
+export function isPlainRecord(value: unknown): value is Record<string, unknown> {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
+  const prototype: unknown = Object.getPrototypeOf(value);
+  return prototype === Object.prototype || prototype === null;
+}
+
+/**
+ * Parses `value` with `schema`; on failure adds one issue per zod issue to `issues`, naming `attribute`
+ * (and the nested path, e.g. `retention.maxCount`); unknown keys of a strict object become
+ * `<attribute>.<key>: unknown attribute`. Returns the parsed value, or undefined when it broke a rule.
+ */
+export function checkWithSchema<T>(
+  issues: PolicyIssue[],
+  attribute: string,
+  schema: z.ZodType<T>,
+  value: unknown,
+): T | undefined {
+  const result = schema.safeParse(value);
+  if (result.success) return result.data;
+  for (const issue of result.error.issues) {
+    const path = [attribute, ...issue.path.map(String)].join('.');
+    if (issue.code === 'unrecognized_keys') {
+      for (const key of issue.keys)
+        issues.push({
+          attribute: `${path}.${key.slice(0, MAX_QUOTED_LENGTH)}`,
+          message: 'unknown attribute',
+        });
+    } else {
+      issues.push({ attribute: path, message: issue.message });
+    }
+  }
+  return undefined;
+}

@@ -1,0 +1,14 @@
+import { describe, expect, it } from 'vitest';
+import { latestSlotAtOrBefore, nextSlotAfter, slotsBetween } from '../../../lib/schedule/policy-slots';
+
+const policy = { schedule: 'cron(0 2 * * ? *)', timezone: 'Europe/Berlin' };
+
+describe('policy slots', () => {
+  it('evaluates a policy schedule in the policy time zone', () => {
+    const at = new Date('2026-01-15T12:00:00Z');
+
+    expect(nextSlotAfter(policy, at)?.toISOString()).toBe('2026-01-16T01:00:00.000Z');
+    expect(latestSlotAtOrBefore(policy, at)?.toISOString()).toBe('2026-01-15T01:00:00.000Z');
+    expect(slotsBetween(policy, at, new Date('2026-01-18T00:00:00Z'), 5)).toHaveLength(2);
+  });
+});
