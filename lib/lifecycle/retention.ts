@@ -1,0 +1,115 @@
+import { addMs, DAY_MS } from '../clock';
+import { SnapshotServiceError } from '../errors';
+import { countMetric, logger, METRIC } from '../observability';
+import type { Policy, RetentionRule } from '../policy/types';
+import { backoffDelay } from '../retry/retry';
+import { ended, pruning } from '../runs/transitions';
+import type { RunRecord } from '../runs/types';
+import type { SchedulerDeps } from '../scheduler/deps';
+import { runFields, saveRun } from '../scheduler/outcomes';
+import { MANAGED_BY_VALUE, MANAGED_TAGS } from '../snapshots/snapshot-gateway';
+
+/**
+ * The runs whose snapshots retention removes, oldest first: beyond `maxCount`, or older than `maxAgeDays`
+ * (by slot), but never one of the newest `minCount`. `runs` are the policy's AVAILABLE runs.
+ */
+export function selectPrunable(runs: readonly RunRecord[], rule: RetentionRule, now: Date): RunRecord[] {
+  const newestFirst = [...runs].sort((a, b) => (a.slot < b.slot ? 1 : -1));
+  const cutoff =
+    rule.maxAgeDays === undefined ? undefined : addMs(now, -rule.maxAgeDays * DAY_MS).toISOString();
+  return newestFirst
+    .filter((run, index) => {
+      if (index < rule.minCount) return false;
+      const beyondCount = rule.maxCount !== undefined && index >= rule.maxCount;
+      const tooOld = cutoff !== undefined && run.slot < cutoff;
+      return beyondCount || tooOld;
+    })
+    .reverse();
+}
+
+/**
+ * Deletes the policy's own snapshots that its retention no longer keeps; returns how many were deleted.
+ * Only runs this policy recorded are candidates, and each snapshot must still carry the policy's managed
+ * tags: a person's snapshot, another policy's and automated ones are never touched.
+ */
+export async function applyRetention(deps: SchedulerDeps, policy: Policy): Promise<number> {
+  if (!policy.retention) return 0;
+  const runs: RunRecord[] = [];
+  for await (const run of deps.runs.listByPolicy(policy.policyId, { statuses: ['AVAILABLE'] }))
+    runs.push(run);
+  let pruned = 0;
+  for (const run of selectPrunable(runs, policy.retention, deps.clock())) {
+    try {
+      if (await pruneRun(deps, run)) pruned += 1;
+    } catch (error) {
+      countMetric(METRIC.PruneFailures);
+      logger.error('could not prune; retention will try again', { ...runFields(run), error });
+    }
+  }
+  return pruned;
+}
+
+async function carriesPolicyMark(deps: SchedulerDeps, run: RunRecord): Promise<boolean> {
+  if (!run.snapshotArn) return false;
+  const tags = await deps.snapshots.listTags(run.snapshotArn);
+  return tags[MANAGED_TAGS.managedBy] === MANAGED_BY_VALUE && tags[MANAGED_TAGS.policyId] === run.policyId;
+}
+
+async function pruneRun(deps: SchedulerDeps, run: RunRecord): Promise<boolean> {
+  const now = deps.clock();
+  if (!(await carriesPolicyMark(deps, run))) {
+    const reason = {
+      code: 'NotOwned',
+      message: 'the snapshot no longer carries this policy’s managed tags; it is left alone',
+    };
+    await saveRun(deps, ended(run, 'SKIPPED', now, deps.settings.runRetentionDays, reason), run);
+    return false;
+  }
+  const marked = pruning(run, now, now);
+  if (!(await saveRun(deps, marked, run))) return false;
+  return deleteSnapshotOfRun(deps, marked);
+}
+
+/**
+ * Deletes the snapshot of a PRUNING run: PRUNED when it is gone (or already was); on a fault the run stays
+ * PRUNING with the error and a later `nextCheckAt`, so a later tick tries again. Never forgotten.
+ */
+export async function deleteSnapshotOfRun(deps: SchedulerDeps, run: RunRecord): Promise<boolean> {
+  try {
+    await deps.snapshots.deleteSnapshot(run.snapshotName);
+  } catch (error) {
+    const fault = error instanceof SnapshotServiceError ? error : undefined;
+    if (fault?.faultClass !== 'not-found') {
+      const now = deps.clock();
+      const retryAt = addMs(
+        now,
+        Math.max(deps.settings.pollIntervalMs, backoffDelay(2, deps.settings.durableBackoff, deps.random)),
+      );
+      const code = fault?.code ?? 'InternalError';
+      const message = error instanceof Error ? error.message : String(error);
+      countMetric(METRIC.PruneFailures);
+      logger.warn('snapshot deletion failed; retrying on a later tick', {
+        ...runFields(run),
+        errorCode: code,
+        error,
+      });
+      await saveRun(deps, pruning(run, now, retryAt, { code, message }), run);
+      return false;
+    }
+  }
+  return saveRun(deps, ended(run, 'PRUNED', deps.clock(), deps.settings.runRetentionDays), run);
+}
+
+/** Retries the deletions that earlier ticks could not finish (PRUNING runs that are due). */
+export async function retryPrunes(deps: SchedulerDeps, runs: readonly RunRecord[]): Promise<number> {
+  let pruned = 0;
+  for (const run of runs) {
+    try {
+      if (await deleteSnapshotOfRun(deps, run)) pruned += 1;
+    } catch (error) {
+      countMetric(METRIC.PruneFailures);
+      logger.error('could not retry the deletion; a later tick will', { ...runFields(run), error });
+    }
+  }
+  return pruned;
+}

@@ -1,0 +1,128 @@
+import { addMs, DAY_MS, toIso } from '../clock';
+import type { SnapshotInfo } from '../snapshots/snapshot-gateway';
+import type { RunError, RunRecord, RunStatus } from './types';
+
+/**
+ * The run lifecycle as pure functions: each returns the next record, with exactly the fields its status
+ * carries (retryAt only while RETRYING, a lease only while CLAIMED, a TTL only once terminal). The caller
+ * writes it with RunStore.transition, conditional on the status and lease owner it read.
+ * `leaseOwner` is kept after a claim ends: it versions the record, so a tick holding an old read can
+ * never write over a newer attempt (no A-B-A).
+ */
+
+export interface NewRun {
+  readonly policyId: string;
+  readonly slot: string;
+  readonly cacheName: string;
+  readonly snapshotName: string;
+  readonly windowClosesAt: string;
+}
+
+type Fields = Omit<RunRecord, 'status' | 'updatedAt'>;
+
+function withStatus(base: Fields, status: RunStatus, now: Date): RunRecord {
+  const {
+    retryAt: _retryAt,
+    leaseExpiresAt: _lease,
+    nextCheckAt: _next,
+    expiresAt: _expires,
+    ...rest
+  } = base;
+  return { ...rest, status, updatedAt: toIso(now) };
+}
+
+function terminalExpiry(now: Date, retentionDays: number): number {
+  return Math.floor(addMs(now, retentionDays * DAY_MS).getTime() / 1000);
+}
+
+/** A fresh claim of a slot by `owner`, held until the lease expires. */
+export function claimedRun(run: NewRun, owner: string, now: Date, leaseMs: number): RunRecord {
+  const leaseExpiresAt = toIso(addMs(now, leaseMs));
+  return {
+    ...run,
+    status: 'CLAIMED',
+    attempts: 0,
+    createdAt: toIso(now),
+    updatedAt: toIso(now),
+    leaseOwner: owner,
+    leaseExpiresAt,
+    nextCheckAt: leaseExpiresAt,
+  };
+}
+
+/** A slot that will never run, recorded as MISSED with the reason. */
+export function missedRun(run: NewRun, reason: RunError, now: Date, retentionDays: number): RunRecord {
+  return {
+    ...run,
+    status: 'MISSED',
+    attempts: 0,
+    lastError: reason,
+    createdAt: toIso(now),
+    updatedAt: toIso(now),
+    expiresAt: terminalExpiry(now, retentionDays),
+  };
+}
+
+/** `owner` takes the run (a new claim, a durable retry coming due, or a crashed tick's claim). */
+export function reclaimed(run: RunRecord, owner: string, now: Date, leaseMs: number): RunRecord {
+  const leaseExpiresAt = toIso(addMs(now, leaseMs));
+  return {
+    ...withStatus(run, 'CLAIMED', now),
+    leaseOwner: owner,
+    leaseExpiresAt,
+    nextCheckAt: leaseExpiresAt,
+  };
+}
+
+/** The Create was accepted: the snapshot is being made; completion is polled from `nextCheckAt`. */
+export function requested(run: RunRecord, snapshot: SnapshotInfo, now: Date, pollMs: number): RunRecord {
+  return {
+    ...withStatus(run, 'REQUESTED', now),
+    snapshotArn: snapshot.arn,
+    requestedAt: run.requestedAt ?? toIso(now),
+    nextCheckAt: toIso(addMs(now, pollMs)),
+  };
+}
+
+/** A durable retry: a later tick picks the run up at `retryAt`. */
+export function retrying(run: RunRecord, error: RunError, retryAt: Date, now: Date): RunRecord {
+  const at = toIso(retryAt);
+  return { ...withStatus(run, 'RETRYING', now), lastError: error, retryAt: at, nextCheckAt: at };
+}
+
+/** The snapshot exists and is complete. */
+export function available(run: RunRecord, snapshot: SnapshotInfo, now: Date): RunRecord {
+  return {
+    ...withStatus(run, 'AVAILABLE', now),
+    snapshotArn: snapshot.arn,
+    bytesUsedForCache: snapshot.bytesUsedForCache,
+    completedAt: toIso(now),
+  };
+}
+
+/** Retention decided to delete the run's snapshot; the deletion is (re)tried from `nextCheckAt`. */
+export function pruning(run: RunRecord, now: Date, nextCheckAt: Date, error?: RunError): RunRecord {
+  const record = { ...withStatus(run, 'PRUNING', now), nextCheckAt: toIso(nextCheckAt) };
+  return error ? { ...record, lastError: error } : record;
+}
+
+/** A terminal status (FAILED, MISSED, SKIPPED, PRUNED) with its reason, kept `retentionDays` then expired. */
+export function ended(
+  run: RunRecord,
+  status: 'FAILED' | 'MISSED' | 'SKIPPED' | 'PRUNED',
+  now: Date,
+  retentionDays: number,
+  reason?: RunError,
+): RunRecord {
+  const record: RunRecord = {
+    ...withStatus(run, status, now),
+    expiresAt: terminalExpiry(now, retentionDays),
+  };
+  const stamped = status === 'PRUNED' ? { ...record, prunedAt: toIso(now) } : record;
+  return reason ? { ...stamped, lastError: reason } : stamped;
+}
+
+/** The run with one more Create attempt counted. */
+export function counted(run: RunRecord): RunRecord {
+  return { ...run, attempts: run.attempts + 1 };
+}

@@ -1,0 +1,63 @@
+import { addMs, toIso } from '../clock';
+import { buildSnapshotName } from '../naming/snapshot-name';
+import type { Policy } from '../policy/types';
+import { claimedRun, missedRun, type NewRun, reclaimed } from '../runs/transitions';
+import type { RunError, RunRecord } from '../runs/types';
+import type { SchedulerDeps } from './deps';
+import { saveNewRun, saveRun } from './outcomes';
+
+/** The run a (policy, slot) gets: its deterministic snapshot name and the end of its start window. */
+export function newRunFor(policy: Policy, slot: Date): NewRun {
+  return {
+    policyId: policy.policyId,
+    slot: toIso(slot),
+    cacheName: policy.cacheName,
+    snapshotName: buildSnapshotName(policy.namePrefix, policy.policyId, slot),
+    windowClosesAt: toIso(addMs(slot, policy.startWindowMinutes * 60_000)),
+  };
+}
+
+/**
+ * Claims (policy, slot) for `owner` with a conditional create, so that duplicate and concurrent ticks
+ * take each slot once. A claim left by a crashed tick is taken over once its lease has expired.
+ * Returns the claimed run, or undefined when the slot belongs to someone else or is already done.
+ */
+export async function claimSlot(
+  deps: SchedulerDeps,
+  policy: Policy,
+  slot: Date,
+  owner: string,
+): Promise<RunRecord | undefined> {
+  const now = deps.clock();
+  const fresh = claimedRun(newRunFor(policy, slot), owner, now, deps.settings.leaseMs);
+  const existing = await deps.runs.create(fresh);
+  if (!existing) return fresh;
+  return takeOverExpiredClaim(deps, existing, owner);
+}
+
+/** Takes over `run` if it is a claim whose lease has expired; undefined otherwise or if another tick won. */
+export async function takeOverExpiredClaim(
+  deps: SchedulerDeps,
+  run: RunRecord,
+  owner: string,
+): Promise<RunRecord | undefined> {
+  const now = deps.clock();
+  if (run.status !== 'CLAIMED' || (run.leaseExpiresAt ?? '') > toIso(now)) return undefined;
+  return reclaim(deps, run, owner);
+}
+
+/** Moves `run` (as read) to a claim held by `owner`; undefined when another tick changed it first. */
+export async function reclaim(
+  deps: SchedulerDeps,
+  run: RunRecord,
+  owner: string,
+): Promise<RunRecord | undefined> {
+  const next = reclaimed(run, owner, deps.clock(), deps.settings.leaseMs);
+  return (await saveRun(deps, next, run)) ? next : undefined;
+}
+
+/** Records a slot that will never run as MISSED with its reason (once: an existing record wins). */
+export async function recordMissed(deps: SchedulerDeps, policy: Policy, slot: Date, reason: RunError) {
+  const run = missedRun(newRunFor(policy, slot), reason, deps.clock(), deps.settings.runRetentionDays);
+  return saveNewRun(deps, run);
+}

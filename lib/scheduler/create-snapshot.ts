@@ -1,0 +1,147 @@
+import { addMs, toIso } from '../clock';
+import { SnapshotServiceError } from '../errors';
+import { countMetric, logger, METRIC } from '../observability';
+import type { Policy } from '../policy/types';
+import { backoffDelay, retryWithBackoff } from '../retry/retry';
+import { available, counted, ended, requested, retrying } from '../runs/transitions';
+import type { RunError, RunRecord } from '../runs/types';
+import { managedTags, type SnapshotInfo } from '../snapshots/snapshot-gateway';
+import type { SchedulerDeps } from './deps';
+import { runFields, saveRun } from './outcomes';
+
+/** A claimed run and its policy: what one Create attempt needs. */
+export interface WorkItem {
+  readonly run: RunRecord;
+  readonly policy: Policy;
+}
+
+/** Called on a quota fault: prunes what the policy's retention allows; returns how many it deleted. */
+export type QuotaRelief = (policy: Policy) => Promise<number>;
+
+function asServiceError(error: unknown): SnapshotServiceError {
+  if (error instanceof SnapshotServiceError) return error;
+  const message = error instanceof Error ? error.message : String(error);
+  return new SnapshotServiceError('InternalError', 'transient', message, { cause: error });
+}
+
+function toRunError(error: SnapshotServiceError): RunError {
+  return { code: error.code, message: error.message.slice(0, 1000) };
+}
+
+/**
+ * Records a durable retry after `error`, or FAILED with the fault code when the next retry would come after
+ * the start window closes.
+ */
+export async function deferOrFail(
+  deps: SchedulerDeps,
+  run: RunRecord,
+  read: RunRecord,
+  error: RunError,
+): Promise<RunRecord> {
+  const now = deps.clock();
+  const delay = Math.max(
+    deps.settings.pollIntervalMs,
+    backoffDelay(run.attempts + 1, deps.settings.durableBackoff, deps.random),
+  );
+  const retryAt = addMs(now, delay);
+  const next =
+    toIso(retryAt) > run.windowClosesAt
+      ? ended(run, 'FAILED', now, deps.settings.runRetentionDays, error)
+      : retrying(run, error, retryAt, now);
+  return finish(deps, next, read);
+}
+
+async function confirmOwnSnapshot(deps: SchedulerDeps, run: RunRecord): Promise<SnapshotInfo | undefined> {
+  const existing = await deps.snapshots.getSnapshot(run.snapshotName);
+  return existing && existing.cacheName === run.cacheName ? existing : undefined;
+}
+
+/**
+ * Takes one claimed run through CreateServerlessCacheSnapshot, handling each fault class as DESIGN.md says:
+ * transient faults are retried here with jittered backoff while time remains (on top of the SDK's own
+ * retries), then become durable retries; a busy cache becomes a durable retry; a quota fault prunes by
+ * retention and retries once; our own name already existing for our cache is success; everything else
+ * ends FAILED with the code. Returns the record as written; never throws for a fault of the service.
+ */
+export async function createSnapshotForRun(
+  deps: SchedulerDeps,
+  item: WorkItem,
+  relieveQuota: QuotaRelief,
+): Promise<RunRecord> {
+  const { policy } = item;
+  const claimed = item.run;
+  let run = claimed;
+  const request = {
+    snapshotName: run.snapshotName,
+    cacheName: run.cacheName,
+    kmsKeyId: policy.kmsKeyId,
+    tags: { ...policy.tags, ...managedTags(run.policyId, run.slot) },
+  };
+  const callCreate = () => {
+    run = counted(run);
+    return deps.snapshots.createSnapshot(request);
+  };
+  const retryOptions = {
+    maxAttempts: deps.settings.createAttemptsPerTick,
+    backoff: deps.settings.inTickBackoff,
+    sleep: deps.sleep,
+    random: deps.random,
+    remainingMs: deps.remainingMs,
+    marginMs: deps.settings.deadlineMarginMs,
+    isRetryable: (error: unknown) => asServiceError(error).faultClass === 'transient',
+    onRetry: (error: unknown, retry: number, delayMs: number) => {
+      countMetric(METRIC.Retries);
+      logger.warn('retrying CreateServerlessCacheSnapshot', {
+        ...runFields(run),
+        retry,
+        delayMs,
+        errorCode: asServiceError(error).code,
+      });
+    },
+  };
+  let fault: SnapshotServiceError;
+  try {
+    const snapshot = await retryWithBackoff(callCreate, retryOptions);
+    return finish(deps, requested(run, snapshot, deps.clock(), deps.settings.pollIntervalMs), claimed);
+  } catch (error) {
+    fault = asServiceError(error);
+  }
+  logger.warn('CreateServerlessCacheSnapshot failed', {
+    ...runFields(run),
+    errorCode: fault.code,
+    faultClass: fault.faultClass,
+    error: fault,
+  });
+  if (fault.faultClass === 'already-exists') {
+    const own = await confirmOwnSnapshot(deps, run);
+    if (own) {
+      const now = deps.clock();
+      const next =
+        own.status === 'available'
+          ? available(run, own, now)
+          : requested(run, own, now, deps.settings.pollIntervalMs);
+      return finish(deps, next, claimed);
+    }
+  }
+  if (fault.faultClass === 'quota' && (await relieveQuota(policy)) > 0) {
+    try {
+      const snapshot = await callCreate();
+      return finish(deps, requested(run, snapshot, deps.clock(), deps.settings.pollIntervalMs), claimed);
+    } catch (error) {
+      fault = asServiceError(error);
+    }
+  }
+  if (fault.faultClass === 'transient' || fault.faultClass === 'busy' || fault.faultClass === 'quota') {
+    return deferOrFail(deps, run, claimed, toRunError(fault));
+  }
+  return finish(
+    deps,
+    ended(run, 'FAILED', deps.clock(), deps.settings.runRetentionDays, toRunError(fault)),
+    claimed,
+  );
+}
+
+async function finish(deps: SchedulerDeps, next: RunRecord, read: RunRecord): Promise<RunRecord> {
+  await saveRun(deps, next, read);
+  return next;
+}

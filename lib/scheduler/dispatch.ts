@@ -1,0 +1,72 @@
+import { runBounded } from '../concurrency';
+import { logger } from '../observability';
+import { retrying } from '../runs/transitions';
+import { createSnapshotForRun, deferOrFail, type QuotaRelief, type WorkItem } from './create-snapshot';
+import type { SchedulerDeps } from './deps';
+import { runFields, saveRun } from './outcomes';
+
+function groupByCache(items: readonly WorkItem[]): WorkItem[][] {
+  const groups = new Map<string, WorkItem[]>();
+  for (const item of items) groups.set(item.run.cacheName, [...(groups.get(item.run.cacheName) ?? []), item]);
+  return [...groups.values()].map((group) => group.sort((a, b) => (a.run.slot < b.run.slot ? -1 : 1)));
+}
+
+/**
+ * Works the claimed runs: caches in parallel (at most `concurrency` at once), one cache's runs one after
+ * the other with at most one snapshot started per cache (a cache takes one snapshot at a time). Runs of a
+ * busy cache become durable retries without a call. Nothing new starts within the deadline margin: runs not
+ * started are handed back as retries due at once, so the next tick takes them.
+ */
+export async function dispatch(
+  deps: SchedulerDeps,
+  items: readonly WorkItem[],
+  busyCaches: ReadonlySet<string>,
+  relieveQuota: QuotaRelief,
+): Promise<void> {
+  const timeLeft = () => deps.remainingMs() > deps.settings.deadlineMarginMs;
+  const { notStarted } = await runBounded(
+    groupByCache(items),
+    deps.settings.concurrency,
+    async (group) => {
+      let busy = busyCaches.has(group[0]?.run.cacheName ?? '');
+      for (const item of group) {
+        try {
+          if (!timeLeft()) await handBack(deps, item);
+          else if (busy) await deferBusy(deps, item);
+          else {
+            const result = await createSnapshotForRun(deps, item, relieveQuota);
+            busy =
+              result.status === 'REQUESTED' ||
+              (result.status === 'RETRYING' && result.lastError?.code === 'InvalidServerlessCacheStateFault');
+          }
+        } catch (error) {
+          logger.error('run left claimed after an error; its lease will expire and a later tick takes it', {
+            ...runFields(item.run),
+            error,
+          });
+        }
+      }
+    },
+    timeLeft,
+  );
+  for (const item of notStarted.flat()) {
+    try {
+      await handBack(deps, item);
+    } catch (error) {
+      logger.error('could not hand the run back; its lease will expire', { ...runFields(item.run), error });
+    }
+  }
+}
+
+function deferBusy(deps: SchedulerDeps, item: WorkItem) {
+  return deferOrFail(deps, item.run, item.run, {
+    code: 'CacheBusy',
+    message: `another snapshot of cache ${item.run.cacheName} is in progress; one at a time per cache`,
+  });
+}
+
+function handBack(deps: SchedulerDeps, item: WorkItem) {
+  const now = deps.clock();
+  const error = { code: 'DeadlineReached', message: 'the tick ran out of time before this run started' };
+  return saveRun(deps, retrying(item.run, error, now, now), item.run);
+}

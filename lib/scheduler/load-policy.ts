@@ -1,0 +1,18 @@
+import { validatePolicy } from '../policy/parse-policy';
+import type { Policy } from '../policy/types';
+import type { SchedulerDeps } from './deps';
+
+/**
+ * The policy a run belongs to, parsed afresh (never trusting a stored state), or the reason it cannot be
+ * used: deleted, invalid (every broken rule) or disabled.
+ */
+export async function loadUsablePolicy(deps: SchedulerDeps, policyId: string): Promise<Policy | string> {
+  const item = await deps.policies.get(policyId);
+  if (!item) return 'the policy was deleted';
+  const parsed = validatePolicy(item);
+  if (!parsed.ok) {
+    return `the policy is invalid: ${parsed.issues.map((issue) => `${issue.attribute}: ${issue.message}`).join('; ')}`;
+  }
+  if (!parsed.policy.enabled) return 'the policy is disabled';
+  return parsed.policy;
+}

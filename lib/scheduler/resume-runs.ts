@@ -1,0 +1,86 @@
+import { toIso } from '../clock';
+import { logger } from '../observability';
+import type { Policy } from '../policy/types';
+import { available, ended, requested } from '../runs/transitions';
+import type { RunRecord } from '../runs/types';
+import { reclaim } from './claim';
+import type { WorkItem } from './create-snapshot';
+import type { SchedulerDeps } from './deps';
+import { loadUsablePolicy } from './load-policy';
+import { runFields, saveRun } from './outcomes';
+
+/**
+ * Takes up runs that a tick left open and that are due again: durable retries whose `retryAt` has come, and
+ * claims whose lease expired (a crashed or timed-out tick). Each is claimed anew before any call, so
+ * concurrent ticks never both work on it. A run whose start window has closed ends here: FAILED with the
+ * last fault code, or, for an abandoned claim, REQUESTED when the snapshot was in fact created, else MISSED.
+ */
+export async function resumeRuns(
+  deps: SchedulerDeps,
+  runs: readonly RunRecord[],
+  owner: string,
+): Promise<WorkItem[]> {
+  const policies = new Map<string, Promise<Policy | string>>();
+  const items: WorkItem[] = [];
+  for (const run of runs) {
+    try {
+      let policy = policies.get(run.policyId);
+      if (!policy) {
+        policy = loadUsablePolicy(deps, run.policyId);
+        policies.set(run.policyId, policy);
+      }
+      const item = await resumeRun(deps, run, await policy, owner);
+      if (item) items.push(item);
+    } catch (error) {
+      logger.error('could not resume the run; a later tick will', { ...runFields(run), error });
+    }
+  }
+  return items;
+}
+
+async function resumeRun(
+  deps: SchedulerDeps,
+  run: RunRecord,
+  policy: Policy | string,
+  owner: string,
+): Promise<WorkItem | undefined> {
+  const now = deps.clock();
+  const days = deps.settings.runRetentionDays;
+  if (run.status === 'CLAIMED' && (run.leaseExpiresAt ?? '') > toIso(now)) return undefined;
+  if (typeof policy === 'string') {
+    await saveRun(
+      deps,
+      ended(run, 'SKIPPED', now, days, { code: 'PolicyUnavailable', message: policy }),
+      run,
+    );
+    return undefined;
+  }
+  if (toIso(now) > run.windowClosesAt) {
+    await closeLateRun(deps, run, now);
+    return undefined;
+  }
+  const claimed = await reclaim(deps, run, owner);
+  return claimed ? { run: claimed, policy } : undefined;
+}
+
+async function closeLateRun(deps: SchedulerDeps, run: RunRecord, now: Date): Promise<void> {
+  const days = deps.settings.runRetentionDays;
+  if (run.status === 'RETRYING') {
+    const reason = run.lastError ?? { code: 'StartWindowClosed', message: 'start window closed' };
+    await saveRun(deps, ended(run, 'FAILED', now, days, reason), run);
+    return;
+  }
+  const snapshot = await deps.snapshots.getSnapshot(run.snapshotName);
+  if (snapshot && snapshot.cacheName === run.cacheName) {
+    const poll = deps.settings.pollIntervalMs;
+    const next =
+      snapshot.status === 'available' ? available(run, snapshot, now) : requested(run, snapshot, now, poll);
+    await saveRun(deps, next, run);
+    return;
+  }
+  const reason = {
+    code: 'ClaimAbandoned',
+    message: 'the tick that claimed this slot did not finish before the start window closed',
+  };
+  await saveRun(deps, ended(run, 'MISSED', now, days, reason), run);
+}

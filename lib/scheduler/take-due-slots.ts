@@ -1,0 +1,114 @@
+import { toIso } from '../clock';
+import { runBounded } from '../concurrency';
+import { ConditionalWriteError } from '../errors';
+import { logger } from '../observability';
+import { validatePolicy } from '../policy/parse-policy';
+import type { Policy, PolicyItem } from '../policy/types';
+import { latestSlotAtOrBefore, nextSlotAfter, slotsBetween } from '../schedule/policy-slots';
+import { claimSlot, recordMissed } from './claim';
+import type { WorkItem } from './create-snapshot';
+import type { SchedulerDeps } from './deps';
+
+/** Re-validates an item whose record no longer parses or is disabled (policy sync decides its state). */
+export type Resync = (item: PolicyItem) => Promise<void>;
+
+/**
+ * Finds the policies due at `at` through the due index and takes each one's latest slot: slots skipped by an
+ * outage are recorded MISSED (only the latest is taken), a slot whose start window has closed is MISSED, the
+ * rest are claimed. Then `nextRunAt` moves on. A policy whose step fails is logged and left as it was, so the
+ * next tick takes it again: nothing is lost, and no policy stops the others.
+ */
+export async function takeDueSlots(
+  deps: SchedulerDeps,
+  at: Date,
+  owner: string,
+  resync: Resync,
+): Promise<WorkItem[]> {
+  const due: PolicyItem[] = [];
+  for await (const item of deps.policies.listDue(toIso(at))) due.push(item);
+  const items: WorkItem[] = [];
+  await runBounded(due, deps.settings.concurrency, async (item) => {
+    try {
+      const work = await takeDueSlot(deps, item, at, owner, resync);
+      if (work) items.push(work);
+    } catch (error) {
+      logger.error('could not take the due slot; the next tick will take it', {
+        policyId: item.policyId,
+        error,
+      });
+    }
+  });
+  return items;
+}
+
+async function takeDueSlot(
+  deps: SchedulerDeps,
+  item: PolicyItem,
+  at: Date,
+  owner: string,
+  resync: Resync,
+): Promise<WorkItem | undefined> {
+  const parsed = validatePolicy(item);
+  const from = item.nextRunAt;
+  if (!parsed.ok || !parsed.policy.enabled || from === undefined) {
+    await resync(item);
+    return undefined;
+  }
+  const policy = parsed.policy;
+  const latest = latestSlotAtOrBefore(policy, at);
+  let work: WorkItem | undefined;
+  if (latest && toIso(latest) >= from) {
+    await recordSkippedSlots(deps, policy, new Date(from), latest);
+    const now = deps.clock();
+    if (now.getTime() > latest.getTime() + policy.startWindowMinutes * 60_000) {
+      await recordMissed(deps, policy, latest, {
+        code: 'StartWindowClosed',
+        message: `not started within startWindowMinutes (${policy.startWindowMinutes}) of the slot`,
+      });
+    } else {
+      const run = await claimSlot(deps, policy, latest, owner);
+      if (run) work = { run, policy };
+    }
+  }
+  await advance(policy, from, nextSlotAfter(policy, latest ?? at), deps);
+  return work;
+}
+
+/** After an outage only the latest slot runs: every earlier slot since `from` is recorded MISSED. */
+async function recordSkippedSlots(
+  deps: SchedulerDeps,
+  policy: Policy,
+  from: Date,
+  latest: Date,
+): Promise<void> {
+  const cap = deps.settings.maxMissedRecords;
+  const skipped = slotsBetween(policy, new Date(from.getTime() - 1), new Date(latest.getTime() - 1), cap + 1);
+  if (skipped.length > cap) {
+    logger.warn('more slots were skipped than are recorded one by one', {
+      policyId: policy.policyId,
+      recorded: cap,
+      from: toIso(from),
+      latest: toIso(latest),
+    });
+  }
+  for (const slot of skipped.slice(-cap)) {
+    await recordMissed(deps, policy, slot, {
+      code: 'SlotSuperseded',
+      message: `the scheduler did not run between this slot and ${toIso(latest)}; only the latest slot is taken`,
+    });
+  }
+}
+
+async function advance(
+  policy: Policy,
+  from: string,
+  to: Date | undefined,
+  deps: SchedulerDeps,
+): Promise<void> {
+  try {
+    await deps.policies.advanceNextRun(policy.policyId, from, to ? toIso(to) : undefined);
+  } catch (error) {
+    if (!(error instanceof ConditionalWriteError)) throw error;
+    logger.debug('nextRunAt already moved by another tick or an edit', { policyId: policy.policyId });
+  }
+}

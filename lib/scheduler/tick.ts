@@ -1,0 +1,84 @@
+import { randomUUID } from 'node:crypto';
+import { toIso } from '../clock';
+import { trackCompletions } from '../lifecycle/completion';
+import { applyRetention, retryPrunes } from '../lifecycle/retention';
+import { logger } from '../observability';
+import type { Policy } from '../policy/types';
+import type { RunRecord } from '../runs/types';
+import type { WorkItem } from './create-snapshot';
+import type { SchedulerDeps } from './deps';
+import { dispatch } from './dispatch';
+import { loadUsablePolicy } from './load-policy';
+import { resumeRuns } from './resume-runs';
+import { type Resync, takeDueSlots } from './take-due-slots';
+
+export interface TickInput {
+  /** The scheduled time of the tick (the EventBridge event's `time`): due-ness is evaluated at it. */
+  readonly at: Date;
+  /** The event id; with a random part it names the tick's claims. */
+  readonly tickId: string;
+}
+
+/** What one tick did: the open runs it looked at, the runs it claimed, and the records it wrote by status. */
+export interface TickSummary {
+  readonly at: string;
+  readonly openRuns: number;
+  readonly claimed: number;
+  readonly outcomes: Readonly<Partial<Record<RunRecord['status'], number>>>;
+}
+
+async function loadOpenRuns(deps: SchedulerDeps, at: Date) {
+  const open = { requested: [] as RunRecord[], pruning: [] as RunRecord[], resumable: [] as RunRecord[] };
+  for await (const run of deps.runs.listOpen(toIso(at))) {
+    if (run.status === 'REQUESTED') open.requested.push(run);
+    else if (run.status === 'PRUNING') open.pruning.push(run);
+    else open.resumable.push(run);
+  }
+  return open;
+}
+
+function uniqueByRun(items: readonly WorkItem[]): WorkItem[] {
+  return [...new Map(items.map((item) => [`${item.run.policyId}|${item.run.slot}`, item])).values()];
+}
+
+async function pruneAfterCompletion(deps: SchedulerDeps, completed: readonly RunRecord[]): Promise<void> {
+  for (const policyId of new Set(completed.map((run) => run.policyId))) {
+    try {
+      const policy = await loadUsablePolicy(deps, policyId);
+      if (typeof policy !== 'string') await applyRetention(deps, policy);
+    } catch (error) {
+      logger.error('retention failed; it runs again after the next snapshot', { policyId, error });
+    }
+  }
+}
+
+/**
+ * One scheduler tick at `input.at`: completion of requested snapshots, retries and abandoned claims that
+ * are due, the due policies' latest slots, then CreateServerlessCacheSnapshot for every claimed run, and
+ * retention for policies with new snapshots. Replayable: the same event twice is the same tick and does
+ * nothing twice. No single policy's failure fails the tick.
+ */
+export async function runTick(deps: SchedulerDeps, input: TickInput, resync: Resync): Promise<TickSummary> {
+  const outcomes: Partial<Record<RunRecord['status'], number>> = {};
+  const tick: SchedulerDeps = {
+    ...deps,
+    observe: (run) => {
+      outcomes[run.status] = (outcomes[run.status] ?? 0) + 1;
+      deps.observe?.(run);
+    },
+  };
+  const owner = `${input.tickId}/${randomUUID()}`;
+  const open = await loadOpenRuns(tick, input.at);
+  const completion = await trackCompletions(tick, open.requested);
+  const resumed = await resumeRuns(tick, open.resumable, owner);
+  const fresh = await takeDueSlots(tick, input.at, owner, resync);
+  const items = uniqueByRun([...resumed, ...fresh]);
+  const relieveQuota = (policy: Policy) => applyRetention(tick, policy);
+  await dispatch(tick, items, completion.busyCaches, relieveQuota);
+  await retryPrunes(tick, open.pruning);
+  await pruneAfterCompletion(tick, completion.completed);
+  const openRuns = open.requested.length + open.pruning.length + open.resumable.length;
+  const summary: TickSummary = { at: toIso(input.at), openRuns, claimed: items.length, outcomes };
+  logger.info('tick finished', { ...summary });
+  return summary;
+}

@@ -1,0 +1,111 @@
+import type { Clock } from '../clock';
+import { toIso } from '../clock';
+import { ConditionalWriteError } from '../errors';
+import { countMetric, logger, METRIC } from '../observability';
+import { computeSpecHash, validatePolicy } from '../policy/parse-policy';
+import type { PolicyStore, SyncResult } from '../policy/policy-store';
+import type { Policy, PolicyItem } from '../policy/types';
+import { latestSlotAtOrBefore, nextSlotAfter } from '../schedule/policy-slots';
+import type { SnapshotGateway } from '../snapshots/snapshot-gateway';
+
+export interface SyncDeps {
+  readonly policies: PolicyStore;
+  /** Used to check that the policy's cache exists. */
+  readonly snapshots: Pick<SnapshotGateway, 'getCache'>;
+  readonly clock: Clock;
+}
+
+export type SyncOutcome =
+  | { readonly policyId: string; readonly action: 'unchanged' }
+  | { readonly policyId: string; readonly action: 'written'; readonly result: SyncResult }
+  | { readonly policyId: string; readonly action: 'stale' };
+
+/** Whether the orchestrator's attributes already reflect the operator's record as it is. */
+export function isInSync(item: PolicyItem): boolean {
+  if (!item.state || item.specHash !== computeSpecHash(item)) return false;
+  return item.state !== 'ACTIVE' || item.nextRunAt !== undefined;
+}
+
+/**
+ * The next slot to take: a pending slot that is still a slot of the (possibly edited) schedule is kept,
+ * so an edit never drops a due slot; otherwise the first slot at or after now.
+ */
+function nextRunAtFor(policy: Policy, item: PolicyItem, now: Date): string | undefined {
+  const pending = item.nextRunAt;
+  if (item.state === 'ACTIVE' && pending && pending <= toIso(now)) {
+    const latest = latestSlotAtOrBefore(policy, now);
+    if (latest && toIso(latest) === pending) return pending;
+  }
+  const next = nextSlotAfter(policy, new Date(now.getTime() - 1));
+  return next ? toIso(next) : undefined;
+}
+
+async function judge(
+  deps: SyncDeps,
+  item: PolicyItem,
+  now: Date,
+): Promise<Omit<SyncResult, 'specHash' | 'syncedAt'>> {
+  const parsed = validatePolicy(item);
+  if (!parsed.ok) {
+    const reason = parsed.issues.map((issue) => `${issue.attribute}: ${issue.message}`).join('; ');
+    return { state: 'INVALID', stateReason: reason, nextRunAt: undefined };
+  }
+  const policy = parsed.policy;
+  if (!policy.enabled) return { state: 'DISABLED', stateReason: 'enabled is false', nextRunAt: undefined };
+  try {
+    if (!(await deps.snapshots.getCache(policy.cacheName))) {
+      const reason = `cacheName: no serverless cache named "${policy.cacheName}" in this account and region`;
+      return { state: 'INVALID', stateReason: reason, nextRunAt: undefined };
+    }
+  } catch (error) {
+    // Not knowing is not a reason to stop the schedule: a missing cache fails the Create, recorded per run.
+    logger.warn('could not check that the cache exists; activating anyway', {
+      policyId: policy.policyId,
+      error,
+    });
+  }
+  const nextRunAt = nextRunAtFor(policy, item, now);
+  if (!nextRunAt)
+    return {
+      state: 'DISABLED',
+      stateReason: 'schedule: no future slot (the year field has passed)',
+      nextRunAt,
+    };
+  return { state: 'ACTIVE', stateReason: undefined, nextRunAt };
+}
+
+/**
+ * Validates one policy item and writes back `state`, `stateReason` and `nextRunAt`, conditionally on the
+ * operator attributes it read (a newer edit is never overwritten; its own stream record syncs it).
+ * The write changes only orchestrator attributes and records `specHash`, so the stream record it causes is
+ * recognised as in sync and not synced again: no loop. Used by the stream handler, the reconcile schedule,
+ * the CLI and the local stack (which has no streams). `force` re-judges an item that looks in sync.
+ */
+export async function syncPolicyItem(deps: SyncDeps, item: PolicyItem, force = false): Promise<SyncOutcome> {
+  if (!force && isInSync(item)) return { policyId: item.policyId, action: 'unchanged' };
+  const now = deps.clock();
+  const verdict = await judge(deps, item, now);
+  const result: SyncResult = { ...verdict, specHash: computeSpecHash(item), syncedAt: toIso(now) };
+  try {
+    await deps.policies.writeSyncResult(item, result);
+  } catch (error) {
+    if (error instanceof ConditionalWriteError) {
+      logger.info('policy changed since it was read; the newer version is synced on its own', {
+        policyId: item.policyId,
+      });
+      return { policyId: item.policyId, action: 'stale' };
+    }
+    throw error;
+  }
+  const fields = {
+    policyId: item.policyId,
+    state: result.state,
+    stateReason: result.stateReason,
+    nextRunAt: result.nextRunAt,
+  };
+  if (result.state === 'INVALID') {
+    countMetric(METRIC.InvalidPolicies);
+    logger.warn('policy invalid', { outcome: 'INVALID', ...fields });
+  } else logger.info('policy synced', { outcome: result.state, ...fields });
+  return { policyId: item.policyId, action: 'written', result };
+}
