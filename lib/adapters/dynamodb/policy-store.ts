@@ -1,0 +1,140 @@
+import {
+  DeleteCommand,
+  type DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  ScanCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
+import { ConditionalWriteError } from '../../errors';
+import type { PolicyStore, SyncResult } from '../../policy/policy-store';
+import type { LastRunSummary, PolicyItem } from '../../policy/types';
+import {
+  advanceChanges,
+  DUE_BUCKET,
+  fromStoredPolicyItem,
+  syncResultChanges,
+  toStoredPolicyItem,
+} from '../policy-items';
+import { ExpressionBuilder } from './expression-builder';
+import { buildOperatorCondition } from './operator-condition';
+import { callTable, paginateItems } from './table-call';
+
+export { DUE_BUCKET };
+
+/** The policies table's sparse index of ACTIVE items by `nextRunAt` (serverless.yml). */
+export const DUE_INDEX = 'due-index';
+
+/** Options of DynamoPolicyStore; `pageSize` (Query/Scan `Limit`) exists for tests of pagination. */
+export interface DynamoPolicyStoreOptions {
+  readonly client: DynamoDBDocumentClient;
+  readonly tableName: string;
+  readonly pageSize?: number;
+}
+
+/**
+ * PolicyStore on the policies table. Every SDK error becomes ConditionalWriteError or StoreError.
+ * Gets are strongly consistent; the due index, like every GSI, is eventually consistent.
+ */
+export class DynamoPolicyStore implements PolicyStore {
+  private readonly client: DynamoDBDocumentClient;
+  private readonly tableName: string;
+  private readonly pageSize: number | undefined;
+
+  constructor(options: DynamoPolicyStoreOptions) {
+    this.client = options.client;
+    this.tableName = options.tableName;
+    this.pageSize = options.pageSize;
+  }
+
+  async get(policyId: string): Promise<PolicyItem | undefined> {
+    const input = { TableName: this.tableName, Key: { policyId }, ConsistentRead: true };
+    const output = await this.call('GetItem', () => this.client.send(new GetCommand(input)));
+    return output.Item === undefined ? undefined : fromStoredPolicyItem(output.Item, this.tableName);
+  }
+
+  async *listAll(): AsyncIterable<PolicyItem> {
+    const call = { operation: 'Scan', tableName: this.tableName };
+    const pages = paginateItems(call, (ExclusiveStartKey) =>
+      this.client.send(
+        new ScanCommand({ TableName: this.tableName, Limit: this.pageSize, ExclusiveStartKey }),
+      ),
+    );
+    for await (const item of pages) yield fromStoredPolicyItem(item, this.tableName);
+  }
+
+  async *listDue(at: string): AsyncIterable<PolicyItem> {
+    const input = {
+      TableName: this.tableName,
+      IndexName: DUE_INDEX,
+      KeyConditionExpression: 'dueBucket = :bucket AND nextRunAt <= :at',
+      ExpressionAttributeValues: { ':bucket': DUE_BUCKET, ':at': at },
+      Limit: this.pageSize,
+    };
+    const call = { operation: 'Query', tableName: this.tableName, detail: DUE_INDEX };
+    const pages = paginateItems(call, (ExclusiveStartKey) =>
+      this.client.send(new QueryCommand({ ...input, ExclusiveStartKey })),
+    );
+    for await (const item of pages) yield fromStoredPolicyItem(item, this.tableName);
+  }
+
+  async put(item: PolicyItem): Promise<void> {
+    const input = { TableName: this.tableName, Item: toStoredPolicyItem(item) };
+    await this.call('PutItem', () => this.client.send(new PutCommand(input)));
+  }
+
+  async delete(policyId: string): Promise<void> {
+    const input = { TableName: this.tableName, Key: { policyId } };
+    await this.call('DeleteItem', () => this.client.send(new DeleteCommand(input)));
+  }
+
+  async writeSyncResult(basis: PolicyItem, result: SyncResult): Promise<void> {
+    const builder = new ExpressionBuilder();
+    const UpdateExpression = builder.update(syncResultChanges(result));
+    const ConditionExpression = buildOperatorCondition(builder, basis);
+    await this.update(basis.policyId, 'writeSyncResult', builder, UpdateExpression, ConditionExpression);
+  }
+
+  async advanceNextRun(policyId: string, from: string, to: string | undefined): Promise<void> {
+    const builder = new ExpressionBuilder();
+    const UpdateExpression = builder.update(advanceChanges(to));
+    const ConditionExpression = `${builder.name('nextRunAt')} = ${builder.value(from)}`;
+    await this.update(policyId, 'advanceNextRun', builder, UpdateExpression, ConditionExpression);
+  }
+
+  async recordLastRun(policyId: string, summary: LastRunSummary): Promise<void> {
+    const builder = new ExpressionBuilder();
+    const UpdateExpression = builder.update({ set: { lastRun: summary }, remove: [] });
+    const storedSlot = builder.path(['lastRun', 'slot']);
+    const ConditionExpression = `attribute_exists(${builder.name('policyId')}) AND (attribute_not_exists(${storedSlot}) OR ${storedSlot} <= ${builder.value(summary.slot)})`;
+    try {
+      await this.update(policyId, 'recordLastRun', builder, UpdateExpression, ConditionExpression);
+    } catch (err) {
+      // The policy is gone, or a newer slot's summary is already there: nothing to record.
+      if (!(err instanceof ConditionalWriteError)) throw err;
+    }
+  }
+
+  private async update(
+    policyId: string,
+    purpose: string,
+    builder: ExpressionBuilder,
+    UpdateExpression: string,
+    ConditionExpression: string,
+  ): Promise<void> {
+    const input = {
+      TableName: this.tableName,
+      Key: { policyId },
+      UpdateExpression,
+      ConditionExpression,
+      ...builder.attributes(),
+    };
+    const call = { operation: 'UpdateItem', tableName: this.tableName, detail: `${purpose} ${policyId}` };
+    await callTable(call, () => this.client.send(new UpdateCommand(input)));
+  }
+
+  private call<T>(operation: string, send: () => Promise<T>): Promise<T> {
+    return callTable({ operation, tableName: this.tableName }, send);
+  }
+}

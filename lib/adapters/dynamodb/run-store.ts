@@ -1,0 +1,125 @@
+import {
+  type DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  type QueryCommandInput,
+} from '@aws-sdk/lib-dynamodb';
+import { ConditionalWriteError } from '../../errors';
+import type { RunQuery, RunStore } from '../../runs/run-store';
+import type { RunKey, RunRecord, RunStatus } from '../../runs/types';
+import { fromRunItem, OPEN_BUCKET, toRunItem } from '../run-items';
+import { ExpressionBuilder } from './expression-builder';
+import { callTable, paginateItems } from './table-call';
+
+export { OPEN_BUCKET };
+
+/** The runs table's sparse index of open runs by `nextCheckAt` (serverless.yml). */
+export const OPEN_INDEX = 'open-index';
+
+/** Options of DynamoRunStore; `pageSize` (Query `Limit`) exists for tests of pagination. */
+export interface DynamoRunStoreOptions {
+  readonly client: DynamoDBDocumentClient;
+  readonly tableName: string;
+  readonly pageSize?: number;
+}
+
+/**
+ * RunStore on the runs table: every state change is one conditional PutItem of the whole record, with the
+ * derived `openBucket` written only while the run is open. Reads by key are strongly consistent; the open
+ * index, like every GSI, is eventually consistent.
+ */
+export class DynamoRunStore implements RunStore {
+  private readonly client: DynamoDBDocumentClient;
+  private readonly tableName: string;
+  private readonly pageSize: number | undefined;
+
+  constructor(options: DynamoRunStoreOptions) {
+    this.client = options.client;
+    this.tableName = options.tableName;
+    this.pageSize = options.pageSize;
+  }
+
+  async get(key: RunKey): Promise<RunRecord | undefined> {
+    const input = {
+      TableName: this.tableName,
+      Key: { policyId: key.policyId, slot: key.slot },
+      ConsistentRead: true,
+    };
+    const call = { operation: 'GetItem', tableName: this.tableName };
+    const output = await callTable(call, () => this.client.send(new GetCommand(input)));
+    return output.Item === undefined ? undefined : fromRunItem(output.Item, this.tableName);
+  }
+
+  async create(run: RunRecord): Promise<RunRecord | undefined> {
+    const input = {
+      TableName: this.tableName,
+      Item: toRunItem(run),
+      ConditionExpression: 'attribute_not_exists(policyId)',
+    };
+    const call = {
+      operation: 'PutItem',
+      tableName: this.tableName,
+      detail: `create ${run.policyId}/${run.slot}`,
+    };
+    try {
+      await callTable(call, () => this.client.send(new PutCommand(input)));
+      return undefined;
+    } catch (err) {
+      if (!(err instanceof ConditionalWriteError)) throw err;
+    }
+    const existing = await this.get(run);
+    if (existing === undefined) {
+      throw new ConditionalWriteError(`run ${run.policyId}/${run.slot} existed at create but is gone now`);
+    }
+    return existing;
+  }
+
+  async transition(next: RunRecord, expected: { status: RunStatus; leaseOwner?: string }): Promise<void> {
+    const builder = new ExpressionBuilder();
+    const terms = [`${builder.name('status')} = ${builder.value(expected.status)}`];
+    if (expected.leaseOwner !== undefined) {
+      terms.push(`${builder.name('leaseOwner')} = ${builder.value(expected.leaseOwner)}`);
+    }
+    const input = {
+      TableName: this.tableName,
+      Item: toRunItem(next),
+      ConditionExpression: terms.join(' AND '),
+      ...builder.attributes(),
+    };
+    const detail = `transition ${next.policyId}/${next.slot} ${expected.status} -> ${next.status}`;
+    await callTable({ operation: 'PutItem', tableName: this.tableName, detail }, () =>
+      this.client.send(new PutCommand(input)),
+    );
+  }
+
+  listOpen(at: string): AsyncIterable<RunRecord> {
+    const builder = new ExpressionBuilder();
+    const KeyConditionExpression = `${builder.name('openBucket')} = ${builder.value(OPEN_BUCKET)} AND ${builder.name('nextCheckAt')} <= ${builder.value(at)}`;
+    return this.query(OPEN_INDEX, { IndexName: OPEN_INDEX, KeyConditionExpression, ...builder.attributes() });
+  }
+
+  listByPolicy(policyId: string, query: RunQuery = {}): AsyncIterable<RunRecord> {
+    const builder = new ExpressionBuilder();
+    const terms = [`${builder.name('policyId')} = ${builder.value(policyId)}`];
+    if (query.since !== undefined) terms.push(`${builder.name('slot')} >= ${builder.value(query.since)}`);
+    const statuses = query.statuses?.map((status) => builder.value(status));
+    if (statuses?.length === 0) return (async function* () {})();
+    const FilterExpression = statuses && `${builder.name('status')} IN (${statuses.join(', ')})`;
+    const input = { KeyConditionExpression: terms.join(' AND '), FilterExpression, ConsistentRead: true };
+    return this.query(`runs of ${policyId}`, { ...input, ...builder.attributes() });
+  }
+
+  private async *query(
+    detail: string,
+    input: Omit<QueryCommandInput, 'TableName'>,
+  ): AsyncIterable<RunRecord> {
+    const call = { operation: 'Query', tableName: this.tableName, detail };
+    const pages = paginateItems(call, (ExclusiveStartKey) =>
+      this.client.send(
+        new QueryCommand({ ...input, TableName: this.tableName, Limit: this.pageSize, ExclusiveStartKey }),
+      ),
+    );
+    for await (const item of pages) yield fromRunItem(item, this.tableName);
+  }
+}

@@ -1,0 +1,91 @@
+import { ConditionalWriteError } from '../../errors';
+import type { PolicyStore, SyncResult } from '../../policy/policy-store';
+import type { LastRunSummary, PolicyItem } from '../../policy/types';
+import { compareStrings } from '../plain-values';
+import {
+  advanceChanges,
+  DUE_BUCKET,
+  fromStoredPolicyItem,
+  type ItemChanges,
+  mayRecordLastRun,
+  operatorAttributesMatch,
+  syncResultChanges,
+  toStoredPolicyItem,
+} from '../policy-items';
+
+const TABLE_NAME = 'in-memory policies';
+
+function byNextRunAt(a: Record<string, unknown>, b: Record<string, unknown>): number {
+  return (
+    compareStrings(String(a.nextRunAt), String(b.nextRunAt)) ||
+    compareStrings(String(a.policyId), String(b.policyId))
+  );
+}
+
+/**
+ * PolicyStore in memory with the DynamoDB store's semantics (same conditions, same sparse due listing),
+ * for fast domain tests. Items are deep-copied in and out, so callers cannot change stored state.
+ */
+export class InMemoryPolicyStore implements PolicyStore {
+  private readonly items = new Map<string, Record<string, unknown>>();
+
+  async get(policyId: string): Promise<PolicyItem | undefined> {
+    const stored = this.items.get(policyId);
+    return stored === undefined ? undefined : this.copyOut(stored);
+  }
+
+  async *listAll(): AsyncIterable<PolicyItem> {
+    const snapshot = [...this.items.values()].map((stored) => this.copyOut(stored));
+    yield* snapshot;
+  }
+
+  async *listDue(at: string): AsyncIterable<PolicyItem> {
+    const due = [...this.items.values()]
+      .filter((stored) => stored.dueBucket === DUE_BUCKET && typeof stored.nextRunAt === 'string')
+      .filter((stored) => String(stored.nextRunAt) <= at)
+      .sort(byNextRunAt);
+    yield* due.map((stored) => this.copyOut(stored));
+  }
+
+  async put(item: PolicyItem): Promise<void> {
+    this.items.set(item.policyId, structuredClone(toStoredPolicyItem(item)));
+  }
+
+  async delete(policyId: string): Promise<void> {
+    this.items.delete(policyId);
+  }
+
+  async writeSyncResult(basis: PolicyItem, result: SyncResult): Promise<void> {
+    const stored = this.items.get(basis.policyId);
+    if (stored === undefined || !operatorAttributesMatch(basis, stored)) {
+      throw new ConditionalWriteError(
+        `writeSyncResult ${basis.policyId}: operator attributes changed or item gone`,
+      );
+    }
+    this.apply(basis.policyId, stored, syncResultChanges(result));
+  }
+
+  async advanceNextRun(policyId: string, from: string, to: string | undefined): Promise<void> {
+    const stored = this.items.get(policyId);
+    if (stored === undefined || stored.nextRunAt !== from) {
+      throw new ConditionalWriteError(`advanceNextRun ${policyId}: nextRunAt is no longer ${from}`);
+    }
+    this.apply(policyId, stored, advanceChanges(to));
+  }
+
+  async recordLastRun(policyId: string, summary: LastRunSummary): Promise<void> {
+    const stored = this.items.get(policyId);
+    if (stored === undefined || !mayRecordLastRun(stored, summary)) return;
+    this.apply(policyId, stored, { set: { lastRun: summary }, remove: [] });
+  }
+
+  private apply(policyId: string, stored: Record<string, unknown>, changes: ItemChanges): void {
+    const next = { ...stored, ...structuredClone(changes.set) };
+    for (const name of changes.remove) delete next[name];
+    this.items.set(policyId, next);
+  }
+
+  private copyOut(stored: Record<string, unknown>): PolicyItem {
+    return fromStoredPolicyItem(structuredClone(stored), TABLE_NAME);
+  }
+}

@@ -1,0 +1,78 @@
+/**
+ * The rules of a stored policy item that both stores share (DynamoDB and in memory): the derived
+ * `dueBucket`, what each write changes, and when `writeSyncResult` and `recordLastRun` may write.
+ * DynamoDB expresses the same rules as condition and update expressions (lib/adapters/dynamodb).
+ */
+import { isDeepStrictEqual } from 'node:util';
+import { StoreError } from '../errors';
+import type { SyncResult } from '../policy/policy-store';
+import { type LastRunSummary, OPERATOR_ATTRIBUTES, type PolicyItem, type PolicyState } from '../policy/types';
+import { isPlainObject, stripUndefined } from './plain-values';
+
+/** Partition value of the policies table's sparse `due-index`: only ACTIVE items with a `nextRunAt` carry it. */
+export const DUE_BUCKET = 'ACTIVE';
+
+/** The `dueBucket` an item with this state and `nextRunAt` carries, or undefined (not in the due index). */
+export function deriveDueBucket(state: unknown, nextRunAt: unknown): typeof DUE_BUCKET | undefined {
+  return state === 'ACTIVE' && typeof nextRunAt === 'string' ? DUE_BUCKET : undefined;
+}
+
+/** Attributes a write sets and removes; the memory store applies it, DynamoDB turns it into SET/REMOVE. */
+export interface ItemChanges {
+  readonly set: Readonly<Record<string, unknown>>;
+  readonly remove: readonly string[];
+}
+
+/** The item as stored from an operator record: undefined values dropped, `dueBucket` derived. */
+export function toStoredPolicyItem(item: PolicyItem): Record<string, unknown> {
+  const { dueBucket: _ignored, ...rest } = stripUndefined(item);
+  const dueBucket = deriveDueBucket(rest.state, rest.nextRunAt);
+  return dueBucket === undefined ? rest : { ...rest, dueBucket };
+}
+
+/** A stored item as callers see it: the store-derived `dueBucket` left out. */
+export function fromStoredPolicyItem(stored: Record<string, unknown>, tableName: string): PolicyItem {
+  const { dueBucket: _ignored, ...item } = stored;
+  if (typeof item.policyId !== 'string') {
+    throw new StoreError(`policy item without a string policyId in table ${tableName}`);
+  }
+  return item as PolicyItem;
+}
+
+/** What `writeSyncResult` writes: nextRunAt and dueBucket only for an ACTIVE result with a next run. */
+export function syncResultChanges(result: SyncResult): ItemChanges {
+  const set: Record<string, unknown> = {
+    state: result.state satisfies PolicyState,
+    specHash: result.specHash,
+    syncedAt: result.syncedAt,
+  };
+  const remove: string[] = [];
+  if (result.stateReason === undefined) remove.push('stateReason');
+  else set.stateReason = result.stateReason;
+  const dueBucket = deriveDueBucket(result.state, result.nextRunAt);
+  if (dueBucket === undefined) remove.push('nextRunAt', 'dueBucket');
+  else Object.assign(set, { nextRunAt: result.nextRunAt, dueBucket });
+  return { set, remove };
+}
+
+/**
+ * What `advanceNextRun` writes. Moving to a new instant leaves `dueBucket` as it is: the condition
+ * `nextRunAt = from` only holds on an item sync made ACTIVE, which already carries it.
+ */
+export function advanceChanges(to: string | undefined): ItemChanges {
+  return to === undefined
+    ? { set: {}, remove: ['nextRunAt', 'dueBucket'] }
+    : { set: { nextRunAt: to }, remove: [] };
+}
+
+/** True when every operator attribute of `stored` equals the one in `basis`, or both are absent. */
+export function operatorAttributesMatch(basis: PolicyItem, stored: Record<string, unknown>): boolean {
+  return OPERATOR_ATTRIBUTES.every((name) => isDeepStrictEqual(stripUndefined(basis[name]), stored[name]));
+}
+
+/** True when `summary` may replace the stored last run: none stored yet, or its slot is not newer. */
+export function mayRecordLastRun(stored: Record<string, unknown>, summary: LastRunSummary): boolean {
+  const current = stored.lastRun;
+  if (!isPlainObject(current) || current.slot === undefined) return true;
+  return typeof current.slot === 'string' && current.slot <= summary.slot;
+}

@@ -1,0 +1,74 @@
+/**
+ * The stored form of a run record, shared by both run stores: the record plus the store-derived
+ * `openBucket`, and the schema a stored item is parsed with on the way back.
+ */
+import { z } from 'zod';
+import { StoreError } from '../errors';
+import { OPEN_STATUSES, type RunRecord, type RunStatus } from '../runs/types';
+import { stripUndefined } from './plain-values';
+
+/** Partition value of the runs table's sparse `open-index`: only open runs with a `nextCheckAt` carry it. */
+export const OPEN_BUCKET = 'OPEN';
+
+/** Every status, as a record so the compiler flags a RunStatus this schema does not know yet. */
+const KNOWN_STATUSES: Record<RunStatus, true> = {
+  CLAIMED: true,
+  REQUESTED: true,
+  RETRYING: true,
+  AVAILABLE: true,
+  PRUNING: true,
+  PRUNED: true,
+  FAILED: true,
+  MISSED: true,
+  SKIPPED: true,
+};
+
+const optionalString = z.string().optional();
+
+/** Loose on purpose: attributes added to RunRecord later pass through instead of being dropped. */
+const runRecordSchema = z.looseObject({
+  policyId: z.string(),
+  slot: z.string(),
+  cacheName: z.string(),
+  snapshotName: z.string(),
+  status: z.enum(Object.keys(KNOWN_STATUSES) as [RunStatus, ...RunStatus[]]),
+  attempts: z.number(),
+  lastError: z.object({ code: z.string(), message: z.string() }).optional(),
+  snapshotArn: optionalString,
+  bytesUsedForCache: z.number().optional(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+  requestedAt: optionalString,
+  completedAt: optionalString,
+  prunedAt: optionalString,
+  windowClosesAt: z.string(),
+  retryAt: optionalString,
+  leaseOwner: optionalString,
+  leaseExpiresAt: optionalString,
+  nextCheckAt: optionalString,
+  expiresAt: z.number().optional(),
+});
+
+/** True when the run belongs in the open index: an open status and a time to look at it again. */
+export function isListedOpen(run: RunRecord): boolean {
+  return OPEN_STATUSES.has(run.status) && run.nextCheckAt !== undefined;
+}
+
+/** The item to store for `run`: undefined attributes dropped, `openBucket` only while listed open. */
+export function toRunItem(run: RunRecord): Record<string, unknown> {
+  const { openBucket: _ignored, ...item } = stripUndefined(run) as RunRecord & { openBucket?: unknown };
+  return isListedOpen(run) ? { ...item, openBucket: OPEN_BUCKET } : item;
+}
+
+/** The run record in a stored item, without `openBucket`; StoreError naming the table when malformed. */
+export function fromRunItem(item: Record<string, unknown>, tableName: string): RunRecord {
+  const parsed = runRecordSchema.safeParse(item);
+  if (!parsed.success) {
+    const key = `${String(item.policyId)}/${String(item.slot)}`;
+    throw new StoreError(
+      `malformed run record ${key} in table ${tableName}: ${z.prettifyError(parsed.error)}`,
+    );
+  }
+  const { openBucket: _ignored, ...run } = parsed.data;
+  return run;
+}

@@ -1,0 +1,57 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DynamoPolicyStore } from '../../../../lib/adapters/dynamodb/policy-store';
+import { ConditionalWriteError } from '../../../../lib/errors';
+import { activeResult, at, operatorRecord } from '../../../unit/adapters/contract/fixtures';
+import { describePolicyStoreContract } from '../../../unit/adapters/contract/policy-store-contract';
+import { type LocalDynamo, startLocalDynamo } from '../support/local-dynamo';
+
+/** A small page size makes every listing in the contract span several pages. */
+const PAGE_SIZE = 5;
+
+describe('DynamoPolicyStore on dynalite', () => {
+  let dynamo: LocalDynamo;
+  beforeAll(async () => {
+    dynamo = await startLocalDynamo();
+  });
+  afterAll(async () => {
+    await dynamo.stop();
+  });
+
+  const createStore = async () =>
+    new DynamoPolicyStore({
+      client: dynamo.client,
+      tableName: await dynamo.createTable('PoliciesTable'),
+      pageSize: PAGE_SIZE,
+    });
+
+  describePolicyStoreContract(createStore);
+
+  it('matches a basis with nested lists, nulls and dotted keys inside maps', async () => {
+    const store = await createStore();
+    const record = operatorRecord('p1', {
+      retention: { maxCount: 3, minCount: 1, notes: [1, 'a', null, { k: 'v' }] },
+    });
+    await store.put(record);
+    await store.writeSyncResult(record, activeResult(at(1)));
+    expect(await store.get('p1')).toMatchObject({ state: 'ACTIVE', nextRunAt: at(1) });
+  });
+
+  it('refuses when an element of a nested list changed', async () => {
+    const store = await createStore();
+    const basis = operatorRecord('p1', { retention: { maxCount: 3, notes: [1, 2] } });
+    await store.put({ ...basis, retention: { maxCount: 3, notes: [2, 1] } });
+    await expect(store.writeSyncResult(basis, activeResult(at(1)))).rejects.toBeInstanceOf(
+      ConditionalWriteError,
+    );
+  });
+
+  it('never accepts, on dynalite, a basis with too many tags to compare key by key (whole-map = is by reference there)', async () => {
+    const store = await createStore();
+    const tags = Object.fromEntries(Array.from({ length: 80 }, (_, index) => [`key-${index}`, 'v']));
+    const record = operatorRecord('p1', { tags });
+    await store.put(record);
+    await expect(store.writeSyncResult(record, activeResult(at(1)))).rejects.toBeInstanceOf(
+      ConditionalWriteError,
+    );
+  });
+});

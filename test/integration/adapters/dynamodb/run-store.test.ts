@@ -1,0 +1,37 @@
+import { ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DynamoRunStore, OPEN_BUCKET } from '../../../../lib/adapters/dynamodb/run-store';
+import { at, runRecord } from '../../../unit/adapters/contract/fixtures';
+import { describeRunStoreContract } from '../../../unit/adapters/contract/run-store-contract';
+import { type LocalDynamo, startLocalDynamo } from '../support/local-dynamo';
+
+/** A small page size makes every listing in the contract span several pages. */
+const PAGE_SIZE = 5;
+
+describe('DynamoRunStore on dynalite', () => {
+  let dynamo: LocalDynamo;
+  beforeAll(async () => {
+    dynamo = await startLocalDynamo();
+  });
+  afterAll(async () => {
+    await dynamo.stop();
+  });
+
+  const createTable = () => dynamo.createTable('RunsTable');
+
+  describeRunStoreContract(
+    async () =>
+      new DynamoRunStore({ client: dynamo.client, tableName: await createTable(), pageSize: PAGE_SIZE }),
+  );
+
+  it('stores openBucket only on open runs that have a next check', async () => {
+    const tableName = await createTable();
+    const store = new DynamoRunStore({ client: dynamo.client, tableName });
+    await store.create(runRecord('open', at(0), { status: 'REQUESTED', nextCheckAt: at(1) }));
+    await store.create(runRecord('unscheduled', at(0), { status: 'REQUESTED', nextCheckAt: undefined }));
+    await store.create(runRecord('done', at(0), { status: 'AVAILABLE', nextCheckAt: at(1) }));
+    const { Items = [] } = await dynamo.client.send(new ScanCommand({ TableName: tableName }));
+    const buckets = Object.fromEntries(Items.map((item) => [item.policyId, item.openBucket]));
+    expect(buckets).toEqual({ open: OPEN_BUCKET, unscheduled: undefined, done: undefined });
+  });
+});

@@ -1,0 +1,88 @@
+import { ConditionalCheckFailedException, DynamoDBServiceException } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { mockClient } from 'aws-sdk-client-mock';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { createDynamoDocumentClient } from '../../../../lib/adapters/dynamodb/document-client';
+import { DynamoRunStore, OPEN_BUCKET, OPEN_INDEX } from '../../../../lib/adapters/dynamodb/run-store';
+import { ConditionalWriteError, StoreError } from '../../../../lib/errors';
+import { at, collect, runRecord } from '../contract/fixtures';
+
+const dynamo = mockClient(DynamoDBDocumentClient);
+const TABLE = 'runs-test';
+const metadata = { httpStatusCode: 400 };
+const conditionFailed = () =>
+  new ConditionalCheckFailedException({ message: 'The conditional request failed', $metadata: metadata });
+
+describe('DynamoRunStore', () => {
+  let store: DynamoRunStore;
+  beforeEach(() => {
+    dynamo.reset();
+    store = new DynamoRunStore({ client: createDynamoDocumentClient(), tableName: TABLE });
+  });
+
+  it('returns the existing run, read consistently, when the create condition fails', async () => {
+    const existing = runRecord('p1', at(0), { leaseOwner: 'tick-a' });
+    dynamo.on(PutCommand).rejects(conditionFailed());
+    dynamo.on(GetCommand).resolves({ Item: { ...existing, openBucket: OPEN_BUCKET } });
+    expect(await store.create(runRecord('p1', at(0), { leaseOwner: 'tick-b' }))).toEqual(existing);
+    expect(dynamo.commandCalls(PutCommand)[0]?.args[0].input.ConditionExpression).toBe(
+      'attribute_not_exists(policyId)',
+    );
+    expect(dynamo.commandCalls(GetCommand)[0]?.args[0].input).toMatchObject({
+      Key: { policyId: 'p1', slot: at(0) },
+      ConsistentRead: true,
+    });
+  });
+
+  it('writes the open bucket with an open run and conditions a transition on status and lease owner', async () => {
+    dynamo.on(PutCommand).resolves({});
+    await store.transition(runRecord('p1', at(0), { status: 'REQUESTED' }), {
+      status: 'CLAIMED',
+      leaseOwner: 'me',
+    });
+    const input = dynamo.commandCalls(PutCommand)[0]?.args[0].input;
+    expect(input?.Item).toMatchObject({ status: 'REQUESTED', openBucket: OPEN_BUCKET });
+    expect(input?.ConditionExpression).toBe('#n0 = :v0 AND #n1 = :v1');
+    expect(input?.ExpressionAttributeNames).toEqual({ '#n0': 'status', '#n1': 'leaseOwner' });
+    expect(input?.ExpressionAttributeValues).toEqual({ ':v0': 'CLAIMED', ':v1': 'me' });
+  });
+
+  it('turns a lost transition into ConditionalWriteError naming the run', async () => {
+    dynamo.on(PutCommand).rejects(conditionFailed());
+    const transition = store.transition(runRecord('p1', at(0), { status: 'FAILED' }), { status: 'CLAIMED' });
+    await expect(transition).rejects.toThrow(ConditionalWriteError);
+    await expect(transition).rejects.toThrow(`transition p1/${at(0)} CLAIMED -> FAILED`);
+  });
+
+  it('queries the open index and strips the bucket from the records it returns', async () => {
+    const run = runRecord('p1', at(0));
+    dynamo.on(QueryCommand).resolves({ Items: [{ ...run, openBucket: OPEN_BUCKET }] });
+    expect(await collect(store.listOpen(at(9)))).toEqual([run]);
+    expect(dynamo.commandCalls(QueryCommand)[0]?.args[0].input).toMatchObject({
+      TableName: TABLE,
+      IndexName: OPEN_INDEX,
+      ExpressionAttributeValues: { ':v0': OPEN_BUCKET, ':v1': at(9) },
+    });
+  });
+
+  it('reports a stored run that is not a run record as StoreError naming the table', async () => {
+    dynamo.on(GetCommand).resolves({ Item: { policyId: 'p1', slot: at(0), status: 'LOST' } });
+    const error = await store.get({ policyId: 'p1', slot: at(0) }).catch((err) => err);
+    expect(error).toBeInstanceOf(StoreError);
+    expect(error.message).toContain(`malformed run record p1/${at(0)} in table ${TABLE}`);
+  });
+
+  it('turns a throttled query into StoreError keeping the cause', async () => {
+    const cause = new DynamoDBServiceException({
+      name: 'ThrottlingException',
+      $fault: 'client',
+      message: 'Rate of requests exceeds the allowed throughput',
+      $metadata: metadata,
+    });
+    dynamo.on(QueryCommand).rejects(cause);
+    const error = await collect(store.listByPolicy('p1')).catch((err) => err);
+    expect(error).toBeInstanceOf(StoreError);
+    expect(error.message).toContain(`Query on table ${TABLE} (runs of p1) failed: ThrottlingException`);
+    expect(error.cause).toBe(cause);
+  });
+});

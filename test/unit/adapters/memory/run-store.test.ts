@@ -1,0 +1,7 @@
+import { describe } from 'vitest';
+import { InMemoryRunStore } from '../../../../lib/adapters/memory/run-store';
+import { describeRunStoreContract } from '../contract/run-store-contract';
+
+describe('InMemoryRunStore', () => {
+  describeRunStoreContract(async () => new InMemoryRunStore());
+});
