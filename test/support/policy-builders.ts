@@ -1,0 +1,30 @@
+import type { InMemoryPolicyStore } from '../../lib/adapters/memory/policy-store';
+import { computeSpecHash, parsePolicy } from '../../lib/policy/parse-policy';
+import type { Policy, PolicyItem } from '../../lib/policy/types';
+
+/** An operator record: hourly (`rate(1 hour)`) on cache `orders`, 30-minute start window. */
+export function policyItem(policyId: string, overrides: Partial<PolicyItem> = {}): PolicyItem {
+  return {
+    policyId,
+    cacheName: 'orders',
+    schedule: 'rate(1 hour)',
+    startWindowMinutes: 30,
+    ...overrides,
+  };
+}
+
+/** The parsed policy of an operator record (throws if the record is invalid: a bug in the test). */
+export function policyOf(item: PolicyItem): Policy {
+  return parsePolicy(item);
+}
+
+/** Stores `item` as policy sync leaves a valid one: ACTIVE, in sync, due at `nextRunAt`. */
+export async function putActivePolicy(
+  store: InMemoryPolicyStore,
+  item: PolicyItem,
+  nextRunAt: string,
+): Promise<PolicyItem> {
+  const stored: PolicyItem = { ...item, state: 'ACTIVE', nextRunAt, specHash: computeSpecHash(item) };
+  await store.put(stored);
+  return stored;
+}

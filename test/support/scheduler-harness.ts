@@ -1,0 +1,82 @@
+import { InMemoryPolicyStore } from '../../lib/adapters/memory/policy-store';
+import { InMemoryRunStore } from '../../lib/adapters/memory/run-store';
+import { DEFAULTS } from '../../lib/config';
+import type { PolicyItem } from '../../lib/policy/types';
+import type { RunStore } from '../../lib/runs/run-store';
+import type { RunRecord } from '../../lib/runs/types';
+import { type SchedulerDeps, type SchedulerSettings, settingsFrom } from '../../lib/scheduler/deps';
+import { runTick, type TickSummary } from '../../lib/scheduler/tick';
+import { FakeSnapshotGateway } from './fake-snapshot-gateway';
+import { FakeTime } from './fake-time';
+
+/** The deployed settings (config defaults), which tests override where a case needs it. */
+export const DEPLOYED_SETTINGS: SchedulerSettings = settingsFrom({
+  policiesTable: 'policies',
+  runsTable: 'runs',
+  ...DEFAULTS,
+});
+
+export interface HarnessOptions {
+  readonly start: string;
+  readonly caches?: readonly string[];
+  readonly settings?: Partial<SchedulerSettings>;
+  /** Replaces the in-memory run store (e.g. with one that fails for some policy). */
+  readonly runs?: RunStore;
+  /** Random source for jitter; default 0.5 (half of each backoff ceiling). */
+  readonly random?: () => number;
+}
+
+/**
+ * A scheduler over in-memory stores, a fake gateway and a fake clock. Each `tick(at)` sets the clock to
+ * the event time and gives the invocation `invocationMs` (default a minute) before its deadline; sleeps
+ * inside the tick move the clock and so use up that time.
+ */
+export class SchedulerHarness {
+  readonly policies = new InMemoryPolicyStore();
+  readonly runs: RunStore;
+  readonly gateway: FakeSnapshotGateway;
+  readonly time: FakeTime;
+  readonly resynced: PolicyItem[] = [];
+  readonly deps: SchedulerDeps;
+  private deadlineMs = Number.POSITIVE_INFINITY;
+
+  constructor(options: HarnessOptions) {
+    this.time = new FakeTime(options.start);
+    this.gateway = new FakeSnapshotGateway(options.caches ?? ['orders']);
+    this.runs = options.runs ?? new InMemoryRunStore();
+    this.deps = {
+      policies: this.policies,
+      runs: this.runs,
+      snapshots: this.gateway,
+      clock: this.time.clock,
+      sleep: this.time.sleep,
+      random: options.random ?? (() => 0.5),
+      remainingMs: () => this.deadlineMs - this.time.now().getTime(),
+      settings: { ...DEPLOYED_SETTINGS, ...options.settings },
+    };
+  }
+
+  /** Runs one tick for the scheduled event at `at`, with `invocationMs` left before the deadline. */
+  tick(at: string, invocationMs = 60_000, tickId = `event-${at}`): Promise<TickSummary> {
+    this.time.set(at);
+    this.deadlineMs = this.time.now().getTime() + invocationMs;
+    return runTick(this.deps, { at: new Date(at), tickId }, async (item) => {
+      this.resynced.push(item);
+    });
+  }
+
+  async run(policyId: string, slot: string): Promise<RunRecord | undefined> {
+    return this.runs.get({ policyId, slot });
+  }
+
+  /** The stored run of (policyId, slot); fails the test when there is none. */
+  async requireRun(policyId: string, slot: string): Promise<RunRecord> {
+    const run = await this.run(policyId, slot);
+    if (!run) throw new Error(`no run record for ${policyId} at ${slot}`);
+    return run;
+  }
+
+  async nextRunAt(policyId: string): Promise<string | undefined> {
+    return (await this.policies.get(policyId))?.nextRunAt;
+  }
+}

@@ -1,0 +1,79 @@
+import { describe, expect, it } from 'vitest';
+import { DEFAULTS, loadConfig } from '../../lib/config';
+import { ConfigError } from '../../lib/errors';
+
+const REQUIRED = { POLICIES_TABLE: 'snapshot-policies', RUNS_TABLE: 'snapshot-runs' };
+
+function failureOf(env: Record<string, string | undefined>): ConfigError {
+  try {
+    loadConfig(env);
+  } catch (error) {
+    if (error instanceof ConfigError) return error;
+    throw error;
+  }
+  throw new Error('the environment was accepted');
+}
+
+describe('loadConfig', () => {
+  it('reads the tables and applies the defaults to everything else', () => {
+    const config = loadConfig(REQUIRED);
+
+    expect(config).toEqual({
+      policiesTable: 'snapshot-policies',
+      runsTable: 'snapshot-runs',
+      concurrency: DEFAULTS.concurrency,
+      leaseMs: DEFAULTS.leaseMs,
+      deadlineMarginMs: DEFAULTS.deadlineMarginMs,
+      runRetentionDays: DEFAULTS.runRetentionDays,
+    });
+  });
+
+  it('returns a frozen object', () => {
+    const config = loadConfig(REQUIRED);
+
+    expect(Object.isFrozen(config)).toBe(true);
+  });
+
+  it('reads the tunables when they are set', () => {
+    const config = loadConfig({
+      ...REQUIRED,
+      SCHEDULER_CONCURRENCY: '4',
+      CLAIM_LEASE_MS: '120000',
+      DEADLINE_MARGIN_MS: '2500',
+      RUN_RETENTION_DAYS: '30',
+    });
+
+    expect(config).toMatchObject({
+      concurrency: 4,
+      leaseMs: 120_000,
+      deadlineMarginMs: 2_500,
+      runRetentionDays: 30,
+    });
+  });
+
+  it('fails naming POLICIES_TABLE when it is missing', () => {
+    const error = failureOf({ RUNS_TABLE: 'snapshot-runs' });
+
+    expect(error.name).toBe('ConfigError');
+    expect(error.message).toContain('POLICIES_TABLE');
+  });
+
+  it('fails naming RUNS_TABLE when it is blank', () => {
+    const error = failureOf({ POLICIES_TABLE: 'snapshot-policies', RUNS_TABLE: '  ' });
+
+    expect(error.message).toContain('RUNS_TABLE');
+  });
+
+  it('rejects a tunable that is not an integer, naming the variable and the value', () => {
+    const error = failureOf({ ...REQUIRED, SCHEDULER_CONCURRENCY: '2.5' });
+
+    expect(error.message).toContain('SCHEDULER_CONCURRENCY');
+    expect(error.message).toContain('2.5');
+  });
+
+  it('rejects a tunable that is not a number or not positive', () => {
+    expect(failureOf({ ...REQUIRED, CLAIM_LEASE_MS: 'five minutes' }).message).toContain('CLAIM_LEASE_MS');
+    expect(failureOf({ ...REQUIRED, RUN_RETENTION_DAYS: '0' }).message).toContain('RUN_RETENTION_DAYS');
+    expect(failureOf({ ...REQUIRED, DEADLINE_MARGIN_MS: '-1' }).message).toContain('DEADLINE_MARGIN_MS');
+  });
+});
