@@ -5,6 +5,7 @@ import { parsePolicy } from '../../../lib/policy/parse-policy';
 import type { PolicyItem } from '../../../lib/policy/types';
 import { slotsBetween } from '../../../lib/schedule/policy-slots';
 import { Simulation } from '../../../local/simulation';
+import { tagOf } from './support';
 
 const START = new Date('2026-03-02T00:00:00.000Z');
 const END = new Date(START.getTime() + 48 * HOUR_MS);
@@ -50,7 +51,7 @@ describe('fifty policies on three caches over 48 simulated hours', () => {
         return slots.map((slot) => `${policy.policyId}@${toIso(slot)}`);
       });
     const created = creates().map(
-      (call) => `${call.params.Tags?.['snapshot-policy-id']}@${call.params.Tags?.['snapshot-slot']}`,
+      (call) => `${tagOf(call, 'snapshot-policy-id')}@${tagOf(call, 'snapshot-slot')}`,
     );
     expect(creates().every((call) => call.outcome === 'ok')).toBe(true);
     expect(new Set(created).size).toBe(created.length);
@@ -95,8 +96,8 @@ describe('fifty policies on three caches over 48 simulated hours', () => {
     expect(runs.filter((run) => run.attempts > 0)).toHaveLength(creates().length);
     for (const call of creates()) {
       const run = byName.get(String(call.params.ServerlessCacheSnapshotName));
-      expect(run?.policyId).toBe(call.params.Tags?.['snapshot-policy-id']);
-      expect(run?.slot).toBe(call.params.Tags?.['snapshot-slot']);
+      expect(run?.policyId).toBe(tagOf(call, 'snapshot-policy-id'));
+      expect(run?.slot).toBe(tagOf(call, 'snapshot-slot'));
       expect(run?.attempts).toBe(1);
     }
   });

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PolicyItem } from '../../../lib/policy/types';
 import type { Simulation } from '../../../local/simulation';
-import { createCalls, hourlyPolicy, simulationWithCaches } from './support';
+import { createCalls, hourlyPolicy, simulationWithCaches, tagOf } from './support';
 
 const START = new Date('2026-07-01T08:00:00.000Z');
 const manyTags = Object.fromEntries(Array.from({ length: 46 }, (_, i) => [`k${i}`, 'v']));
@@ -69,7 +69,7 @@ describe('policy records that break a rule', () => {
 
   it('still takes the valid policies in the same tick', async () => {
     await sim.tick(START);
-    const created = createCalls(sim).map((call) => call.params.Tags?.['snapshot-policy-id']);
+    const created = createCalls(sim).map((call) => tagOf(call, 'snapshot-policy-id'));
     expect(created.sort()).toEqual(['billing-good', 'orders-good']);
   });
 
@@ -81,9 +81,7 @@ describe('policy records that break a rule', () => {
     const broken = await sim.runtime.policies.get('billing-good');
     expect(broken?.state).toBe('INVALID');
     expect(broken?.stateReason).toMatch(/^schedule: /);
-    const createdNow = createCalls(sim).filter(
-      (call) => call.params.Tags?.['snapshot-slot'] === next.toISOString(),
-    );
-    expect(createdNow.map((call) => call.params.Tags?.['snapshot-policy-id'])).toEqual(['orders-good']);
+    const createdNow = createCalls(sim).filter((call) => tagOf(call, 'snapshot-slot') === next.toISOString());
+    expect(createdNow.map((call) => tagOf(call, 'snapshot-policy-id'))).toEqual(['orders-good']);
   });
 });

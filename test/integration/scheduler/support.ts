@@ -1,5 +1,6 @@
 import type { PolicyItem } from '../../../lib/policy/types';
 import type { RunRecord } from '../../../lib/runs/types';
+import type { CallRecord } from '../../../local/emulator/index';
 import { Simulation } from '../../../local/simulation';
 
 /** A simulation with the given caches seeded, started at `start`. */
@@ -37,4 +38,10 @@ export async function onlyRun(sim: Simulation, policyId: string): Promise<RunRec
   for await (const run of sim.runtime.runs.listByPolicy(policyId)) runs.push(run);
   if (runs.length !== 1) throw new Error(`expected one run of ${policyId}, found ${runs.length}`);
   return runs[0] as RunRecord;
+}
+
+/** A tag of the snapshot a Create call asked for (`undefined` when absent). */
+export function tagOf(call: CallRecord, key: string): string | undefined {
+  const tags = call.params.Tags;
+  return typeof tags === 'object' ? tags[key] : undefined;
 }

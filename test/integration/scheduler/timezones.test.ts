@@ -1,12 +1,12 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { MINUTE_MS } from '../../../lib/clock';
 import type { Simulation } from '../../../local/simulation';
-import { createCalls, simulationWithCaches } from './support';
+import { createCalls, simulationWithCaches, tagOf } from './support';
 
 /** Ticks every 5 minutes from `from` to `to` and returns the slots the snapshots were taken for. */
 async function slotsTaken(sim: Simulation, from: string, to: string): Promise<string[]> {
   await sim.tickThrough(new Date(from), new Date(to), 5 * MINUTE_MS);
-  return createCalls(sim).map((call) => String(call.params.Tags?.['snapshot-slot']));
+  return createCalls(sim).map((call) => String(tagOf(call, 'snapshot-slot')));
 }
 
 describe('schedules in a policy timezone, across daylight saving time', () => {
