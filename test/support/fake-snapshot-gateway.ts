@@ -134,8 +134,8 @@ export class FakeSnapshotGateway implements SnapshotGateway {
   }
 
   async createSnapshot(request: CreateSnapshotRequest): Promise<SnapshotInfo> {
-    this.enter('createSnapshot', request.snapshotName, request.cacheName);
     this.createRequests.push(request);
+    this.enter('createSnapshot', request.snapshotName, request.cacheName);
     if (this.snapshots.has(request.snapshotName)) throw serviceFault('already-exists');
     if (!this.caches.has(request.cacheName)) throw serviceFault('not-found');
     const inProgress = [...this.snapshots.values()].some(
