@@ -46,8 +46,8 @@ const UNITS: Record<MetricName, (typeof MetricUnit)[keyof typeof MetricUnit]> = 
   MaxNewestSnapshotAgeSeconds: MetricUnit.Seconds,
 };
 
-/** Adds `value` to a service-level metric (flushed with the invocation's other metrics). */
-export function countMetric(name: MetricName, value = 1): void {
+/** Records `value` on a service-level metric (flushed with the invocation's other metrics). */
+export function recordMetric(name: MetricName, value = 1): void {
   metrics.addMetric(name, UNITS[name], value);
 }
 

@@ -6,7 +6,7 @@
 import { isDeepStrictEqual } from 'node:util';
 import { StoreError } from '../errors';
 import type { SyncResult } from '../policy/policy-store';
-import { type LastRunSummary, OPERATOR_ATTRIBUTES, type PolicyItem, type PolicyState } from '../policy/types';
+import { OPERATOR_ATTRIBUTES, type PolicyItem, type PolicyState, type SlotSummaries } from '../policy/types';
 import { isPlainObject, stripUndefined } from './plain-values';
 
 /** Partition value of the policies table's sparse `due-index`: only ACTIVE items with a `nextRunAt` carry it. */
@@ -70,9 +70,16 @@ export function operatorAttributesMatch(basis: PolicyItem, stored: Record<string
   return OPERATOR_ATTRIBUTES.every((name) => isDeepStrictEqual(stripUndefined(basis[name]), stored[name]));
 }
 
-/** True when `summary` may replace the stored last run: none stored yet, or its slot is not newer. */
-export function mayRecordLastRun(stored: Record<string, unknown>, summary: LastRunSummary): boolean {
-  const current = stored.lastRun;
+/**
+ * True when `summary` may replace the stored summary `attribute` (lastRun, newestSnapshot): none stored
+ * yet, or the stored one's slot is not newer.
+ */
+export function maySetSlotSummary(
+  stored: Record<string, unknown>,
+  attribute: keyof SlotSummaries,
+  summary: { readonly slot: string },
+): boolean {
+  const current = stored[attribute];
   if (!isPlainObject(current) || current.slot === undefined) return true;
   return typeof current.slot === 'string' && current.slot <= summary.slot;
 }

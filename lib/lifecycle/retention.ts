@@ -1,6 +1,6 @@
 import { addMs, DAY_MS } from '../clock';
 import { SnapshotServiceError } from '../errors';
-import { countMetric, logger, METRIC } from '../observability';
+import { logger, METRIC, recordMetric } from '../observability';
 import type { Policy, RetentionRule } from '../policy/types';
 import { backoffDelay } from '../retry/retry';
 import { ended, pruning } from '../runs/transitions';
@@ -11,16 +11,22 @@ import { MANAGED_BY_VALUE, MANAGED_TAGS } from '../snapshots/snapshot-gateway';
 
 /**
  * The runs whose snapshots retention removes, oldest first: beyond `maxCount`, or older than `maxAgeDays`
- * (by slot), but never one of the newest `minCount`. `runs` are the policy's AVAILABLE runs.
+ * (by slot), but never one of the newest `minCount`. `runs` are the policy's AVAILABLE runs. `reserve`
+ * counts snapshots about to be taken against `maxCount` (quota relief makes room for the next one).
  */
-export function selectPrunable(runs: readonly RunRecord[], rule: RetentionRule, now: Date): RunRecord[] {
+export function selectPrunable(
+  runs: readonly RunRecord[],
+  rule: RetentionRule,
+  now: Date,
+  reserve = 0,
+): RunRecord[] {
   const newestFirst = [...runs].sort((a, b) => (a.slot < b.slot ? 1 : -1));
   const cutoff =
     rule.maxAgeDays === undefined ? undefined : addMs(now, -rule.maxAgeDays * DAY_MS).toISOString();
   return newestFirst
     .filter((run, index) => {
       if (index < rule.minCount) return false;
-      const beyondCount = rule.maxCount !== undefined && index >= rule.maxCount;
+      const beyondCount = rule.maxCount !== undefined && index >= rule.maxCount - reserve;
       const tooOld = cutoff !== undefined && run.slot < cutoff;
       return beyondCount || tooOld;
     })
@@ -30,19 +36,20 @@ export function selectPrunable(runs: readonly RunRecord[], rule: RetentionRule, 
 /**
  * Deletes the policy's own snapshots that its retention no longer keeps; returns how many were deleted.
  * Only runs this policy recorded are candidates, and each snapshot must still carry the policy's managed
- * tags: a person's snapshot, another policy's and automated ones are never touched.
+ * tags: a person's snapshot, another policy's and automated ones are never touched. `reserve` is passed
+ * to selectPrunable.
  */
-export async function applyRetention(deps: SchedulerDeps, policy: Policy): Promise<number> {
+export async function applyRetention(deps: SchedulerDeps, policy: Policy, reserve = 0): Promise<number> {
   if (!policy.retention) return 0;
   const runs: RunRecord[] = [];
   for await (const run of deps.runs.listByPolicy(policy.policyId, { statuses: ['AVAILABLE'] }))
     runs.push(run);
   let pruned = 0;
-  for (const run of selectPrunable(runs, policy.retention, deps.clock())) {
+  for (const run of selectPrunable(runs, policy.retention, deps.clock(), reserve)) {
     try {
       if (await pruneRun(deps, run)) pruned += 1;
     } catch (error) {
-      countMetric(METRIC.PruneFailures);
+      recordMetric(METRIC.PruneFailures);
       logger.error('could not prune; retention will try again', { ...runFields(run), error });
     }
   }
@@ -87,7 +94,7 @@ export async function deleteSnapshotOfRun(deps: SchedulerDeps, run: RunRecord): 
       );
       const code = fault?.code ?? 'InternalError';
       const message = error instanceof Error ? error.message : String(error);
-      countMetric(METRIC.PruneFailures);
+      recordMetric(METRIC.PruneFailures);
       logger.warn('snapshot deletion failed; retrying on a later tick', {
         ...runFields(run),
         errorCode: code,
@@ -107,7 +114,7 @@ export async function retryPrunes(deps: SchedulerDeps, runs: readonly RunRecord[
     try {
       if (await deleteSnapshotOfRun(deps, run)) pruned += 1;
     } catch (error) {
-      countMetric(METRIC.PruneFailures);
+      recordMetric(METRIC.PruneFailures);
       logger.error('could not retry the deletion; a later tick will', { ...runFields(run), error });
     }
   }

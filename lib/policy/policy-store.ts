@@ -1,4 +1,4 @@
-import type { LastRunSummary, PolicyItem, PolicyState } from './types';
+import type { LastRunSummary, NewestSnapshotSummary, PolicyItem, PolicyState } from './types';
 
 /** What policy sync writes back on a policy item. */
 export interface SyncResult {
@@ -36,4 +36,6 @@ export interface PolicyStore {
   advanceNextRun(policyId: string, from: string, to: string | undefined): Promise<void>;
   /** Records the latest run outcome on the item (unconditional, last writer wins by slot order). */
   recordLastRun(policyId: string, summary: LastRunSummary): Promise<void>;
+  /** Records the policy's newest available snapshot, with the same rules as recordLastRun. */
+  recordNewestSnapshot(policyId: string, summary: NewestSnapshotSummary): Promise<void>;
 }

@@ -49,6 +49,7 @@ export const ORCHESTRATOR_ATTRIBUTES = [
   'specHash',
   'syncedAt',
   'lastRun',
+  'newestSnapshot',
 ] as const;
 
 /** What the orchestrator keeps of the latest run on the policy item, for `status` views. */
@@ -59,6 +60,16 @@ export interface LastRunSummary {
   readonly errorCode?: string;
 }
 
+/** The policy's newest snapshot known to be `available`: what the RPO metric measures from. */
+export interface NewestSnapshotSummary {
+  readonly slot: string;
+  readonly snapshotName: string;
+  readonly availableAt: string;
+}
+
+/** Orchestrator summaries kept on a policy item, each replaced only by one of a slot at least as new. */
+export type SlotSummaries = { lastRun: LastRunSummary; newestSnapshot: NewestSnapshotSummary };
+
 /** A policy item as stored: raw operator attributes (unvalidated) plus the orchestrator's. */
 export type PolicyItem = Record<string, unknown> & {
   policyId: string;
@@ -67,4 +78,5 @@ export type PolicyItem = Record<string, unknown> & {
   nextRunAt?: string;
   specHash?: string;
   lastRun?: LastRunSummary;
+  newestSnapshot?: NewestSnapshotSummary;
 };

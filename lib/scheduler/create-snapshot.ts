@@ -1,6 +1,6 @@
 import { addMs, toIso } from '../clock';
 import { SnapshotServiceError } from '../errors';
-import { countMetric, logger, METRIC } from '../observability';
+import { logger, METRIC, recordMetric } from '../observability';
 import type { Policy } from '../policy/types';
 import { backoffDelay, retryWithBackoff } from '../retry/retry';
 import { available, counted, ended, requested, retrying } from '../runs/transitions';
@@ -90,7 +90,7 @@ export async function createSnapshotForRun(
     marginMs: deps.settings.deadlineMarginMs,
     isRetryable: (error: unknown) => asServiceError(error).faultClass === 'transient',
     onRetry: (error: unknown, retry: number, delayMs: number) => {
-      countMetric(METRIC.Retries);
+      recordMetric(METRIC.Retries);
       logger.warn('retrying CreateServerlessCacheSnapshot', {
         ...runFields(run),
         retry,

@@ -1,6 +1,6 @@
 import { toIso } from '../clock';
 import { ConditionalWriteError } from '../errors';
-import { countMetric, logger, METRIC } from '../observability';
+import { logger, METRIC, recordMetric } from '../observability';
 import type { RunRecord, RunStatus } from '../runs/types';
 import type { SchedulerDeps } from './deps';
 
@@ -45,9 +45,9 @@ export function reportOutcome(run: RunRecord): void {
     logger.warn('run outcome', fields);
   } else logger.info('run outcome', fields);
   const metric = OUTCOME_METRIC[run.status];
-  if (metric) countMetric(METRIC[metric]);
+  if (metric) recordMetric(METRIC[metric]);
   if (run.status === 'AVAILABLE' && run.bytesUsedForCache !== undefined) {
-    countMetric(METRIC.SnapshotBytes, run.bytesUsedForCache);
+    recordMetric(METRIC.SnapshotBytes, run.bytesUsedForCache);
   }
 }
 
@@ -63,16 +63,25 @@ const SUMMARY_STATUSES: ReadonlySet<RunStatus> = new Set([
 
 async function summarize(deps: SchedulerDeps, run: RunRecord): Promise<void> {
   if (!SUMMARY_STATUSES.has(run.status)) return;
+  const at = toIso(deps.clock());
   try {
     await deps.policies.recordLastRun(run.policyId, {
       slot: run.slot,
       status: run.status,
-      at: toIso(deps.clock()),
+      at,
       ...(run.lastError ? { errorCode: run.lastError.code } : {}),
     });
+    if (run.status === 'AVAILABLE') {
+      const availableAt = run.completedAt ?? at;
+      await deps.policies.recordNewestSnapshot(run.policyId, {
+        slot: run.slot,
+        snapshotName: run.snapshotName,
+        availableAt,
+      });
+    }
   } catch (error) {
-    // The run record itself is written; only the convenience summary on the policy is behind.
-    logger.warn('could not record the last run on the policy', { ...runFields(run), error });
+    // The run record itself is written; only the summaries on the policy item are behind.
+    logger.warn('could not record the run summary on the policy', { ...runFields(run), error });
   }
 }
 

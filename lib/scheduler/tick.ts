@@ -73,7 +73,9 @@ export async function runTick(deps: SchedulerDeps, input: TickInput, resync: Res
   const resumed = await resumeRuns(tick, open.resumable, owner);
   const fresh = await takeDueSlots(tick, input.at, owner, resync);
   const items = uniqueByRun([...resumed, ...fresh]);
-  const relieveQuota = (policy: Policy) => applyRetention(tick, policy);
+  // On a quota fault, retention makes room for the snapshot being taken: with maxCount N the policy then
+  // holds N snapshots again once it is made, instead of failing at the quota.
+  const relieveQuota = (policy: Policy) => applyRetention(tick, policy, 1);
   await dispatch(tick, items, completion.busyCaches, relieveQuota);
   await retryPrunes(tick, open.pruning);
   await pruneAfterCompletion(tick, completion.completed);

@@ -1,11 +1,14 @@
 import { logger } from '../observability';
 import type { PolicyItem } from '../policy/types';
-import { isInSync, type SyncDeps, syncPolicyItem } from './sync-policy';
+import { reportRecoveryPoints } from './report-rpo';
+import { activePoliciesByCache, isInSync, type SyncDeps, syncPolicyItem } from './sync-policy';
 
 export interface ReconcileSummary {
   readonly scanned: number;
   readonly synced: number;
   readonly failed: number;
+  /** The worst recovery point of the active policies, in seconds (undefined when none is active). */
+  readonly maxNewestSnapshotAgeSeconds: number | undefined;
 }
 
 /** An INVALID policy whose only fault may have healed on its own (the cache was created since). */
@@ -15,18 +18,29 @@ function awaitsCache(item: PolicyItem): boolean {
 
 /**
  * Heals what the stream missed: every policy item whose orchestrator attributes do not reflect its
- * operator attributes (or that waits for its cache to exist) is synced again. Runs on its own schedule;
- * reads the whole table, which a tick never does. One item's failure is logged and the others go on.
+ * operator attributes (or that waits for its cache to exist) is synced again, and the recovery-point
+ * metrics are emitted for every active policy. Runs on its own schedule (every 15 minutes by default) and
+ * reads the whole table, which a tick never does: the tick's cost stays proportional to what is due.
+ * One item's failure is logged and the others go on.
  */
 export async function reconcilePolicies(deps: SyncDeps): Promise<ReconcileSummary> {
   let scanned = 0;
   let synced = 0;
   let failed = 0;
-  for await (const item of deps.policies.listAll()) {
+  const items: PolicyItem[] = [];
+  for await (const item of deps.policies.listAll()) items.push(item);
+  const peers = activePoliciesByCache(items);
+  const withPeers: SyncDeps = { ...deps, peersOn: async (cacheName) => peers.get(cacheName) ?? [] };
+  const seen: PolicyItem[] = [];
+  for (const item of items) {
     scanned += 1;
-    if (isInSync(item) && !awaitsCache(item)) continue;
+    if (isInSync(item) && !awaitsCache(item)) {
+      seen.push(item);
+      continue;
+    }
     try {
-      const outcome = await syncPolicyItem(deps, item, true);
+      const outcome = await syncPolicyItem(withPeers, item, true);
+      seen.push(outcome.action === 'written' ? { ...item, ...outcome.result } : item);
       if (outcome.action === 'written') synced += 1;
     } catch (error) {
       failed += 1;
@@ -36,7 +50,8 @@ export async function reconcilePolicies(deps: SyncDeps): Promise<ReconcileSummar
       });
     }
   }
-  const summary = { scanned, synced, failed };
+  const maxNewestSnapshotAgeSeconds = reportRecoveryPoints(seen, deps.clock());
+  const summary = { scanned, synced, failed, maxNewestSnapshotAgeSeconds };
   logger.info('reconcile finished', summary);
   return summary;
 }

@@ -1,9 +1,10 @@
 import type { Clock } from '../clock';
 import { toIso } from '../clock';
 import { ConditionalWriteError } from '../errors';
-import { countMetric, logger, METRIC } from '../observability';
+import { logger, METRIC, recordMetric } from '../observability';
 import { computeSpecHash, validatePolicy } from '../policy/parse-policy';
 import type { PolicyStore, SyncResult } from '../policy/policy-store';
+import { quotaFitWarning } from '../policy/quota-fit';
 import type { Policy, PolicyItem } from '../policy/types';
 import { latestSlotAtOrBefore, nextSlotAfter } from '../schedule/policy-slots';
 import type { SnapshotGateway } from '../snapshots/snapshot-gateway';
@@ -13,6 +14,29 @@ export interface SyncDeps {
   /** Used to check that the policy's cache exists. */
   readonly snapshots: Pick<SnapshotGateway, 'getCache'>;
   readonly clock: Clock;
+  /**
+   * The other ACTIVE policies on a cache, for the 24-in-24 h fit check. Default: read from the store
+   * (a scan; reconcile passes an index it built once).
+   */
+  readonly peersOn?: (cacheName: string) => Promise<Policy[]>;
+}
+
+/** The ACTIVE, valid policies among `items`, grouped by cache. */
+export function activePoliciesByCache(items: Iterable<PolicyItem>): Map<string, Policy[]> {
+  const byCache = new Map<string, Policy[]>();
+  for (const item of items) {
+    if (item.state !== 'ACTIVE') continue;
+    const parsed = validatePolicy(item);
+    if (!parsed.ok) continue;
+    byCache.set(parsed.policy.cacheName, [...(byCache.get(parsed.policy.cacheName) ?? []), parsed.policy]);
+  }
+  return byCache;
+}
+
+async function scanPeers(deps: SyncDeps, cacheName: string): Promise<Policy[]> {
+  const items: PolicyItem[] = [];
+  for await (const item of deps.policies.listAll()) if (item.cacheName === cacheName) items.push(item);
+  return activePoliciesByCache(items).get(cacheName) ?? [];
 }
 
 export type SyncOutcome =
@@ -104,7 +128,7 @@ export async function syncPolicyItem(deps: SyncDeps, item: PolicyItem, force = f
     nextRunAt: result.nextRunAt,
   };
   if (result.state === 'INVALID') {
-    countMetric(METRIC.InvalidPolicies);
+    recordMetric(METRIC.InvalidPolicies);
     logger.warn('policy invalid', { outcome: 'INVALID', ...fields });
   } else logger.info('policy synced', { outcome: result.state, ...fields });
   return { policyId: item.policyId, action: 'written', result };

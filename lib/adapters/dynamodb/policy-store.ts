@@ -9,7 +9,7 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import { ConditionalWriteError } from '../../errors';
 import type { PolicyStore, SyncResult } from '../../policy/policy-store';
-import type { LastRunSummary, PolicyItem } from '../../policy/types';
+import type { LastRunSummary, NewestSnapshotSummary, PolicyItem, SlotSummaries } from '../../policy/types';
 import {
   advanceChanges,
   DUE_BUCKET,
@@ -104,12 +104,24 @@ export class DynamoPolicyStore implements PolicyStore {
   }
 
   async recordLastRun(policyId: string, summary: LastRunSummary): Promise<void> {
+    await this.setSlotSummary(policyId, 'lastRun', summary);
+  }
+
+  async recordNewestSnapshot(policyId: string, summary: NewestSnapshotSummary): Promise<void> {
+    await this.setSlotSummary(policyId, 'newestSnapshot', summary);
+  }
+
+  private async setSlotSummary<K extends keyof SlotSummaries>(
+    policyId: string,
+    attribute: K,
+    summary: SlotSummaries[K],
+  ): Promise<void> {
     const builder = new ExpressionBuilder();
-    const UpdateExpression = builder.update({ set: { lastRun: summary }, remove: [] });
-    const storedSlot = builder.path(['lastRun', 'slot']);
+    const UpdateExpression = builder.update({ set: { [attribute]: summary }, remove: [] });
+    const storedSlot = builder.path([attribute, 'slot']);
     const ConditionExpression = `attribute_exists(${builder.name('policyId')}) AND (attribute_not_exists(${storedSlot}) OR ${storedSlot} <= ${builder.value(summary.slot)})`;
     try {
-      await this.update(policyId, 'recordLastRun', builder, UpdateExpression, ConditionExpression);
+      await this.update(policyId, `record ${attribute}`, builder, UpdateExpression, ConditionExpression);
     } catch (err) {
       // The policy is gone, or a newer slot's summary is already there: nothing to record.
       if (!(err instanceof ConditionalWriteError)) throw err;

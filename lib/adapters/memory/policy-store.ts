@@ -1,13 +1,13 @@
 import { ConditionalWriteError } from '../../errors';
 import type { PolicyStore, SyncResult } from '../../policy/policy-store';
-import type { LastRunSummary, PolicyItem } from '../../policy/types';
+import type { LastRunSummary, NewestSnapshotSummary, PolicyItem, SlotSummaries } from '../../policy/types';
 import { compareStrings } from '../plain-values';
 import {
   advanceChanges,
   DUE_BUCKET,
   fromStoredPolicyItem,
   type ItemChanges,
-  mayRecordLastRun,
+  maySetSlotSummary,
   operatorAttributesMatch,
   syncResultChanges,
   toStoredPolicyItem,
@@ -74,9 +74,21 @@ export class InMemoryPolicyStore implements PolicyStore {
   }
 
   async recordLastRun(policyId: string, summary: LastRunSummary): Promise<void> {
+    this.setSlotSummary(policyId, 'lastRun', summary);
+  }
+
+  async recordNewestSnapshot(policyId: string, summary: NewestSnapshotSummary): Promise<void> {
+    this.setSlotSummary(policyId, 'newestSnapshot', summary);
+  }
+
+  private setSlotSummary<K extends keyof SlotSummaries>(
+    policyId: string,
+    attribute: K,
+    summary: SlotSummaries[K],
+  ) {
     const stored = this.items.get(policyId);
-    if (stored === undefined || !mayRecordLastRun(stored, summary)) return;
-    this.apply(policyId, stored, { set: { lastRun: summary }, remove: [] });
+    if (stored === undefined || !maySetSlotSummary(stored, attribute, summary)) return;
+    this.apply(policyId, stored, { set: { [attribute]: summary }, remove: [] });
   }
 
   private apply(policyId: string, stored: Record<string, unknown>, changes: ItemChanges): void {

@@ -200,6 +200,28 @@ export function describePolicyStoreContract(createStore: () => Promise<PolicySto
     });
   });
 
+  describe('recordNewestSnapshot', () => {
+    const newest = (minutes: number) => ({
+      slot: at(minutes),
+      snapshotName: `s-${minutes}`,
+      availableAt: at(minutes + 2),
+    });
+
+    it('records the newest available snapshot and keeps it against an older one', async () => {
+      await store.put(operatorRecord('p1'));
+      await store.recordNewestSnapshot('p1', newest(60));
+      await store.recordNewestSnapshot('p1', newest(0));
+      const item = await store.get('p1');
+      expect(item?.newestSnapshot).toEqual(newest(60));
+      expect(item?.lastRun).toBeUndefined();
+    });
+
+    it('does not resurrect a deleted policy', async () => {
+      await store.recordNewestSnapshot('gone', newest(1));
+      expect(await store.get('gone')).toBeUndefined();
+    });
+  });
+
   describe('recordLastRun', () => {
     const summary = (minutes: number, status = 'AVAILABLE') => ({
       slot: at(minutes),

@@ -84,14 +84,12 @@ describe('ElastiCacheSnapshotGateway', () => {
   });
 
   it('reports a create fault with its fault class', async () => {
-    elasticache
-      .on(CreateServerlessCacheSnapshotCommand)
-      .rejects(
-        new ServerlessCacheSnapshotQuotaExceededFault({
-          $metadata: { httpStatusCode: 400 },
-          message: 'quota',
-        }),
-      );
+    elasticache.on(CreateServerlessCacheSnapshotCommand).rejects(
+      new ServerlessCacheSnapshotQuotaExceededFault({
+        $metadata: { httpStatusCode: 400 },
+        message: 'quota',
+      }),
+    );
     const request = { snapshotName: 's', cacheName: 'c', kmsKeyId: undefined, tags: {} };
     const error = await gateway.createSnapshot(request).catch((err) => err);
     expect(error).toBeInstanceOf(SnapshotServiceError);
@@ -125,11 +123,9 @@ describe('ElastiCacheSnapshotGateway', () => {
   });
 
   it('takes the cache name from the cache asked about when the answer leaves it out', async () => {
-    elasticache
-      .on(DescribeServerlessCacheSnapshotsCommand)
-      .resolves({
-        ServerlessCacheSnapshots: [sdkSnapshot('a', { ServerlessCacheConfiguration: undefined })],
-      });
+    elasticache.on(DescribeServerlessCacheSnapshotsCommand).resolves({
+      ServerlessCacheSnapshots: [sdkSnapshot('a', { ServerlessCacheConfiguration: undefined })],
+    });
     expect((await gateway.listSnapshots('orders-cache'))[0]?.cacheName).toBe('orders-cache');
   });
 
