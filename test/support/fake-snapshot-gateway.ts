@@ -75,6 +75,11 @@ export class FakeSnapshotGateway implements SnapshotGateway {
     this.caches.set(name, { name, status: 'available', engine: 'valkey', arn: `arn:cache:${name}` });
   }
 
+  /** Deletes a cache; its snapshots stay, as on the service. */
+  removeCache(name: string): void {
+    this.caches.delete(name);
+  }
+
   /** Puts a snapshot in place as if it had been made earlier (by us or by anyone). */
   seedSnapshot(seed: SeedSnapshot): SnapshotInfo {
     const info: SnapshotInfo = {

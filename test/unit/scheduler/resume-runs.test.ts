@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { serviceFault } from '../../support/fake-snapshot-gateway';
 import { policyItem, policyOf, putActivePolicy } from '../../support/policy-builders';
 import { claimedRunOf, runsOf } from '../../support/run-builders';
 import { SchedulerHarness } from '../../support/scheduler-harness';
@@ -120,5 +121,35 @@ describe('resuming open runs', () => {
       status: 'SKIPPED',
       lastError: { code: 'PolicyUnavailable', message: 'the policy is disabled' },
     });
+  });
+});
+
+describe('resuming a durable retry', () => {
+  it('retries once when five ticks find the retry due at the same time', async () => {
+    const h = new SchedulerHarness({ start: SLOT });
+    await putActivePolicy(h.policies, ITEM, SLOT);
+    h.gateway.failNext('createSnapshot', serviceFault('busy'));
+    await h.tick(SLOT);
+    const waiting = await h.requireRun('orders-hourly', SLOT);
+
+    await Promise.all([1, 2, 3, 4, 5].map(() => h.tick(waiting.retryAt ?? '')));
+
+    expect((await h.requireRun('orders-hourly', SLOT)).status).toBe('REQUESTED');
+    expect(h.gateway.createRequests).toHaveLength(2);
+  });
+
+  it('fails a retry that comes due only after its window closed, with the last fault code and no call', async () => {
+    const h = new SchedulerHarness({ start: SLOT });
+    await putActivePolicy(h.policies, ITEM, SLOT);
+    h.gateway.failNext('createSnapshot', serviceFault('busy'));
+    await h.tick(SLOT);
+
+    await h.tick('2025-03-01T10:40:00.000Z');
+
+    expect(await h.requireRun('orders-hourly', SLOT)).toMatchObject({
+      status: 'FAILED',
+      lastError: { code: 'InvalidServerlessCacheStateFault' },
+    });
+    expect(h.gateway.createRequests).toHaveLength(1);
   });
 });
