@@ -5,7 +5,8 @@ import {
   QueryCommand,
   type QueryCommandInput,
 } from '@aws-sdk/lib-dynamodb';
-import { ConditionalWriteError } from '../../errors';
+import { ConditionalWriteError, StoreError } from '../../errors';
+import { logger } from '../../observability';
 import type { RunQuery, RunStore } from '../../runs/run-store';
 import type { RunKey, RunRecord, RunStatus } from '../../runs/types';
 import { fromRunItem, OPEN_BUCKET, toRunItem } from '../run-items';
@@ -120,6 +121,23 @@ export class DynamoRunStore implements RunStore {
         new QueryCommand({ ...input, TableName: this.tableName, Limit: this.pageSize, ExclusiveStartKey }),
       ),
     );
-    for await (const item of pages) yield fromRunItem(item, this.tableName);
+    for await (const item of pages) {
+      const run = this.parseListed(item);
+      if (run) yield run;
+    }
+  }
+
+  /**
+   * One record broken by hand must not stop every tick: it is logged (each time it is listed) and passed
+   * over, and the other runs go on. `get` still throws for it.
+   */
+  private parseListed(item: Record<string, unknown>): RunRecord | undefined {
+    try {
+      return fromRunItem(item, this.tableName);
+    } catch (error) {
+      if (!(error instanceof StoreError)) throw error;
+      logger.error('skipping a malformed run record', { policyId: item.policyId, slot: item.slot, error });
+      return undefined;
+    }
   }
 }

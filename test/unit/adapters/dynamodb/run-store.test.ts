@@ -1,10 +1,11 @@
 import { ConditionalCheckFailedException, DynamoDBServiceException } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
-import { beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { createDynamoDocumentClient } from '../../../../lib/adapters/dynamodb/document-client';
 import { DynamoRunStore, OPEN_BUCKET, OPEN_INDEX } from '../../../../lib/adapters/dynamodb/run-store';
 import { ConditionalWriteError, StoreError } from '../../../../lib/errors';
+import { logger } from '../../../../lib/observability';
 import { at, collect, runRecord } from '../contract/fixtures';
 
 const dynamo = mockClient(DynamoDBDocumentClient);
@@ -70,6 +71,23 @@ describe('DynamoRunStore', () => {
     const error = await store.get({ policyId: 'p1', slot: at(0) }).catch((err) => err);
     expect(error).toBeInstanceOf(StoreError);
     expect(error.message).toContain(`malformed run record p1/${at(0)} in table ${TABLE}`);
+  });
+
+  it('passes over a malformed record in a listing, logging it, so the other open runs still come back', async () => {
+    const good = runRecord('p2', at(1));
+    dynamo.on(QueryCommand).resolves({
+      Items: [
+        { policyId: 'p1', slot: at(0), status: 'LOST' },
+        { ...good, openBucket: OPEN_BUCKET },
+      ],
+    });
+    const logged = vi.spyOn(logger, 'error').mockImplementation(() => undefined);
+    expect(await collect(store.listOpen(at(9)))).toEqual([good]);
+    expect(logged).toHaveBeenCalledWith(
+      'skipping a malformed run record',
+      expect.objectContaining({ policyId: 'p1' }),
+    );
+    logged.mockRestore();
   });
 
   it('turns a throttled query into StoreError keeping the cause', async () => {
