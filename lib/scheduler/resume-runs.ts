@@ -1,4 +1,5 @@
 import { toIso } from '../clock';
+import { runBounded } from '../concurrency';
 import { logger } from '../observability';
 import type { Policy } from '../policy/types';
 import { available, ended, requested } from '../runs/transitions';
@@ -21,20 +22,20 @@ export async function resumeRuns(
   owner: string,
 ): Promise<WorkItem[]> {
   const policies = new Map<string, Promise<Policy | string>>();
+  const policyOf = (policyId: string) => {
+    const known = policies.get(policyId) ?? loadUsablePolicy(deps, policyId);
+    policies.set(policyId, known);
+    return known;
+  };
   const items: WorkItem[] = [];
-  for (const run of runs) {
+  await runBounded(runs, deps.settings.concurrency, async (run) => {
     try {
-      let policy = policies.get(run.policyId);
-      if (!policy) {
-        policy = loadUsablePolicy(deps, run.policyId);
-        policies.set(run.policyId, policy);
-      }
-      const item = await resumeRun(deps, run, await policy, owner);
+      const item = await resumeRun(deps, run, await policyOf(run.policyId), owner);
       if (item) items.push(item);
     } catch (error) {
       logger.error('could not resume the run; a later tick will', { ...runFields(run), error });
     }
-  }
+  });
   return items;
 }
 
