@@ -1,0 +1,100 @@
+import type { Command } from 'commander';
+import { syncDeps } from '../../lib/runtime';
+import { contextOf } from '../context';
+import { CliError } from '../errors';
+import { formatUtc } from '../format';
+import { printJson, printLines, printTable } from '../output';
+import { readPolicySource } from '../policy-documents';
+import { checkPolicies, type PolicyCheck, type PolicyWrite, writePolicy } from '../policy-writes';
+
+function listIssues(check: PolicyCheck): string {
+  return check.issues.map((issue) => `${issue.attribute}: ${issue.message}`).join('; ');
+}
+
+function verdicts(checks: readonly PolicyCheck[]) {
+  return checks.map((check) => ({
+    policy: check.label,
+    valid: check.issues.length === 0,
+    issues: check.issues,
+  }));
+}
+
+/** `policy validate <file>`: every record checked as policy sync checks it; nothing is read or written in AWS. */
+export async function validateAction(file: string, _options: object, command: Command): Promise<void> {
+  const { options } = contextOf(command);
+  const checks = checkPolicies((await readPolicySource(file)).records);
+  const invalid = checks.filter((check) => check.issues.length > 0);
+  if (options.json) printJson(verdicts(checks));
+  else {
+    for (const check of checks) {
+      printLines(`${check.issues.length === 0 ? 'valid  ' : 'invalid'}  ${check.label}`);
+      printLines(...check.issues.map((issue) => `  ${issue.attribute}: ${issue.message}`));
+    }
+  }
+  if (invalid.length > 0)
+    throw new CliError(`${invalid.length} of ${checks.length} policies in ${file} are invalid`);
+}
+
+/**
+ * `policy put <file|->`: refuses the whole file when any record is invalid (nothing is written), else writes
+ * each policy and syncs it, so state and nextRunAt are set at once. Fails when a written policy is INVALID
+ * (its cache does not exist).
+ */
+export async function putAction(file: string, _options: object, command: Command): Promise<void> {
+  const context = contextOf(command);
+  const checks = checkPolicies((await readPolicySource(file)).records);
+  const refused = checks.filter((check) => check.issues.length > 0);
+  if (refused.length > 0) {
+    if (context.options.json) printJson({ written: [], refused: verdicts(refused) });
+    throw new CliError(
+      refused
+        .map((check) => `policy ${check.label} refused, nothing written: ${listIssues(check)}`)
+        .join('\n'),
+    );
+  }
+  const runtime = await context.runtime();
+  const deps = syncDeps(runtime);
+  const writes: PolicyWrite[] = [];
+  for (const check of checks) {
+    if (check.policyId === undefined) continue;
+    try {
+      writes.push(await writePolicy(deps, check.record, check.policyId));
+    } catch (error) {
+      const done = writes.map((write) => write.policyId).join(', ') || 'none';
+      throw new CliError(
+        `writing policy ${check.policyId} failed (written before it: ${done}): ${String(error)}`,
+        { cause: error },
+      );
+    }
+  }
+  if (context.options.json) printJson({ written: writes, refused: [] });
+  else {
+    const rows = writes.map((write) => [
+      write.policyId,
+      write.action,
+      write.state ?? '-',
+      write.nextRunAt ? formatUtc(write.nextRunAt) : '-',
+      write.stateReason ?? '',
+    ]);
+    printTable(['POLICY', 'RESULT', 'STATE', 'NEXT RUN', 'REASON'], rows, 'no policies');
+  }
+  const invalid = writes.filter((write) => write.state === 'INVALID');
+  if (invalid.length > 0)
+    throw new CliError(
+      invalid
+        .map((write) => `policy ${write.policyId} was written but is INVALID: ${write.stateReason}`)
+        .join('\n'),
+    );
+}
+
+/** `policy delete <id>`: removes the policy item; its run records and snapshots stay. */
+export async function deleteAction(policyId: string, _options: object, command: Command): Promise<void> {
+  const context = contextOf(command);
+  const runtime = await context.runtime();
+  if (!(await runtime.policies.get(policyId))) {
+    throw new CliError(`no policy ${policyId} in table ${runtime.config.policiesTable}`);
+  }
+  await runtime.policies.delete(policyId);
+  if (context.options.json) printJson({ policyId, deleted: true });
+  else printLines(`deleted policy ${policyId} (its run records and snapshots are kept)`);
+}

@@ -1,0 +1,58 @@
+import type { Command } from 'commander';
+import type { RunRecord, RunStatus } from '../../lib/runs/types';
+import { contextOf } from '../context';
+import { formatUtc } from '../format';
+import { parseSince, parseStatuses } from '../option-parsers';
+import { printJson, printTable } from '../output';
+
+interface RunsOptions {
+  readonly since?: Date;
+  readonly status?: RunStatus[];
+}
+
+function errorCell(run: RunRecord): string {
+  if (!run.lastError) return '';
+  const message =
+    run.lastError.message.length > 60 ? `${run.lastError.message.slice(0, 59)}…` : run.lastError.message;
+  return `${run.lastError.code}: ${message}`;
+}
+
+async function runsAction(policyId: string, options: RunsOptions, command: Command): Promise<void> {
+  const context = contextOf(command);
+  const runtime = await context.runtime();
+  const query = { since: options.since?.toISOString(), statuses: options.status };
+  const runs: RunRecord[] = [];
+  for await (const run of runtime.runs.listByPolicy(policyId, query)) runs.push(run);
+  if (context.options.json) {
+    printJson(runs);
+    return;
+  }
+  const rows = runs.map((run) => [
+    formatUtc(run.slot),
+    run.status,
+    String(run.attempts),
+    run.snapshotName,
+    formatUtc(run.updatedAt),
+    errorCell(run),
+  ]);
+  printTable(
+    ['SLOT (UTC)', 'STATUS', 'ATTEMPTS', 'SNAPSHOT', 'UPDATED', 'LAST ERROR'],
+    rows,
+    `no runs of ${policyId}`,
+  );
+}
+
+/** `runs <id> [--since …] [--status …]`: a policy's run records, oldest slot first. */
+export function registerRunsCommand(program: Command): void {
+  program
+    .command('runs')
+    .argument('<id>', 'policy id')
+    .description("show a policy's run history (one record per scheduled slot), oldest first")
+    .option(
+      '--since <time>',
+      'only slots at or after an ISO-8601 time, or this long ago (90m, 12h, 7d)',
+      (value) => parseSince(value),
+    )
+    .option('--status <list>', 'only these statuses, comma-separated (repeatable)', parseStatuses)
+    .action(runsAction);
+}

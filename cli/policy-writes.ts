@@ -1,0 +1,77 @@
+import type { PolicyIssue } from '../lib/errors';
+import { operatorAttributes, validatePolicy } from '../lib/policy/parse-policy';
+import { ORCHESTRATOR_ATTRIBUTES, type PolicyItem, type PolicyState } from '../lib/policy/types';
+import { type SyncDeps, syncPolicyItem } from '../lib/sync/sync-policy';
+import { CliError } from './errors';
+
+/** The verdict on one record of a policy file. */
+export interface PolicyCheck {
+  /** The policy id, or `record N` when the record has no usable id. */
+  readonly label: string;
+  readonly record: Record<string, unknown>;
+  /** The policy id when the record is valid. */
+  readonly policyId: string | undefined;
+  readonly issues: readonly PolicyIssue[];
+}
+
+/**
+ * Checks every record with validatePolicy, the code policy sync runs on the table, so a record that passes
+ * here is not turned INVALID by the sync for its attributes (a missing cache is only known after the write).
+ * A policy id that appears twice in one file is an issue too: the second write would replace the first.
+ */
+export function checkPolicies(records: readonly Record<string, unknown>[]): PolicyCheck[] {
+  const seen = new Set<string>();
+  return records.map((record, index) => {
+    const result = validatePolicy(record);
+    const id = typeof record.policyId === 'string' && record.policyId !== '' ? record.policyId : undefined;
+    const issues = result.ok ? [] : [...result.issues];
+    if (id !== undefined && seen.has(id))
+      issues.push({ attribute: 'policyId', message: 'appears twice in the file' });
+    if (id !== undefined) seen.add(id);
+    const policyId = issues.length === 0 && result.ok ? result.policy.policyId : undefined;
+    return { label: id ?? `record ${index + 1}`, record, policyId, issues };
+  });
+}
+
+/** What writing one policy did, and the state policy sync gave it. */
+export interface PolicyWrite {
+  readonly policyId: string;
+  /** `unchanged`: the record equals the stored one; `stale`: someone edited it meanwhile (that edit wins). */
+  readonly action: 'written' | 'unchanged' | 'stale';
+  readonly state: PolicyState | undefined;
+  readonly stateReason: string | undefined;
+  readonly nextRunAt: string | undefined;
+}
+
+function orchestratorPart(item: PolicyItem | undefined): Record<string, unknown> {
+  if (!item) return {};
+  return Object.fromEntries(
+    ORCHESTRATOR_ATTRIBUTES.flatMap((name) => (name in item ? [[name, item[name]]] : [])),
+  );
+}
+
+/**
+ * Writes one operator record and syncs it right away with syncPolicyItem (as the stream would), so `state`
+ * and `nextRunAt` are set when this returns. The orchestrator's attributes of a stored version are kept (its
+ * pending slot and last run survive an edit; an unchanged record stays as it is); those in `record` are not
+ * the operator's to write and are dropped.
+ */
+export async function writePolicy(
+  deps: SyncDeps,
+  record: Record<string, unknown>,
+  policyId: string,
+): Promise<PolicyWrite> {
+  const existing = await deps.policies.get(policyId);
+  await deps.policies.put({ ...orchestratorPart(existing), ...operatorAttributes(record), policyId });
+  const stored = await deps.policies.get(policyId);
+  if (!stored) throw new CliError(`policy ${policyId} was deleted right after it was written`);
+  const outcome = await syncPolicyItem(deps, stored);
+  const synced = outcome.action === 'written' ? outcome.result : stored;
+  return {
+    policyId,
+    action: outcome.action,
+    state: synced.state,
+    stateReason: synced.stateReason,
+    nextRunAt: synced.nextRunAt,
+  };
+}

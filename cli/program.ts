@@ -1,0 +1,31 @@
+import { Command } from 'commander';
+import { registerPlanCommand } from './commands/plan';
+import { registerPolicyCommands } from './commands/policy';
+import { registerRunsCommand } from './commands/runs';
+import { registerStatusCommand } from './commands/status';
+import { registerTickCommand } from './commands/tick';
+
+const TABLES_HELP = `
+Tables: --policies-table/--runs-table, else POLICIES_TABLE/RUNS_TABLE, else the outputs of the deployed
+stack (--stack, default cache-snapshot-orchestrator-<stage>). AWS access: the default credential chain and
+region (AWS_PROFILE, AWS_REGION, ...); AWS_ENDPOINT_URL_DYNAMODB/ELASTICACHE point it at the local stack.`;
+
+/** The `cache-snapshots` program: global options, then one command group per module in commands/. */
+export function buildProgram(): Command {
+  const program = new Command('cache-snapshots')
+    .description('Operate cache-snapshot-orchestrator: policies, plans, run history, status, ticks')
+    .option('--json', 'machine-readable output (JSON on stdout)')
+    .option('--verbose', "the orchestrator's log lines, and stack traces on errors")
+    .option('--policies-table <name>', 'policies table name')
+    .option('--runs-table <name>', 'runs table name')
+    .option('--stage <stage>', 'stage of the deployed stack to read table names from', 'dev')
+    .option('--stack <name>', 'CloudFormation stack to read table names from')
+    .addHelpText('after', TABLES_HELP)
+    .configureHelp({ showGlobalOptions: true });
+  registerPolicyCommands(program);
+  registerPlanCommand(program);
+  registerRunsCommand(program);
+  registerStatusCommand(program);
+  registerTickCommand(program);
+  return program;
+}
