@@ -1,0 +1,29 @@
+import '../cli/interactive-env';
+import { logger } from '../lib/observability';
+import { describeSnapshots, formatReport } from './demo/report';
+import { runDemo } from './demo/run-demo';
+import { serve } from './demo/serve';
+
+/**
+ * `npm start`: the orchestrator over a simulated week on the local stack, then the report.
+ * `npm start -- --serve`: the local stack in real time, for the CLI. `--verbose` shows the orchestrator's logs.
+ */
+const log = (line: string) => process.stdout.write(`${line}\n`);
+if (!process.argv.includes('--verbose')) logger.setLogLevel('SILENT');
+
+if (process.argv.includes('--serve')) {
+  await serve(log);
+} else {
+  const started = Date.now();
+  const { simulation, report } = await runDemo({ log });
+  try {
+    log('\nWhat the run records say, per policy:\n');
+    for (const line of formatReport(report)) log(line);
+    log(`\n${describeSnapshots(simulation.stack.emulator.snapshots(), report)}`);
+    log(
+      `Simulated ${report.length} policies over a week in ${((Date.now() - started) / 1000).toFixed(1)} s.`,
+    );
+  } finally {
+    await simulation.stop();
+  }
+}
