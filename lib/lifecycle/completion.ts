@@ -1,5 +1,6 @@
 import { toIso } from '../clock';
 import { runBounded } from '../concurrency';
+import { SnapshotServiceError } from '../errors';
 import { logger } from '../observability';
 import { available, ended } from '../runs/transitions';
 import type { RunRecord } from '../runs/types';
@@ -24,7 +25,7 @@ function groupByCache(runs: readonly RunRecord[]): Map<string, RunRecord[]> {
  * Checks REQUESTED runs for completion with one paginated DescribeServerlessCacheSnapshots per cache (not
  * one call per snapshot): `available` → AVAILABLE with its size; gone → FAILED (it vanished while being
  * made); still not complete after the completion timeout → FAILED. A cache whose listing fails is logged
- * and treated as busy; its runs are checked again next tick.
+ * and treated as busy; its runs are checked again next tick, until the completion timeout ends them.
  */
 export async function trackCompletions(
   deps: SchedulerDeps,
@@ -34,19 +35,11 @@ export async function trackCompletions(
   const completed: RunRecord[] = [];
   const groups = [...groupByCache(runs)];
   await runBounded(groups, deps.settings.concurrency, async ([cacheName, cacheRuns]) => {
-    let snapshots: SnapshotInfo[];
-    try {
-      snapshots = await deps.snapshots.listSnapshots(cacheName);
-    } catch (error) {
-      busyCaches.add(cacheName);
-      logger.error('could not list snapshots to track completion; retrying next tick', { cacheName, error });
-      return;
-    }
-    if (snapshots.some((snapshot) => snapshot.status === 'creating')) busyCaches.add(cacheName);
-    const byName = new Map(snapshots.map((snapshot) => [snapshot.name, snapshot]));
+    const listing = await listForCompletion(deps, cacheName, cacheRuns);
+    if (listing.busy) busyCaches.add(cacheName);
     for (const run of cacheRuns) {
       try {
-        const next = completionOf(deps, run, byName.get(run.snapshotName));
+        const next = completionOf(deps, run, listing.lookup(run));
         if (next && (await saveRun(deps, next, run)) && next.status === 'AVAILABLE') completed.push(next);
       } catch (error) {
         logger.error('could not record completion; retrying next tick', { ...runFields(run), error });
@@ -56,14 +49,67 @@ export async function trackCompletions(
   return { busyCaches, completed };
 }
 
-function completionOf(
+/** What is known of a run's snapshot: its state, absent, or unknown because the listing failed. */
+type Sighting = SnapshotInfo | undefined | { readonly unknown: string };
+
+interface Listing {
+  readonly busy: boolean;
+  readonly lookup: (run: RunRecord) => Sighting;
+}
+
+/**
+ * Lists the cache's snapshots. When the cache itself is gone, its snapshots may live on: each run's is
+ * looked up by name. When the listing fails otherwise, the runs' snapshots are unknown this tick (and the
+ * cache counts as busy); the completion timeout still ends them.
+ */
+async function listForCompletion(
   deps: SchedulerDeps,
-  run: RunRecord,
-  snapshot: SnapshotInfo | undefined,
-): RunRecord | undefined {
+  cacheName: string,
+  runs: readonly RunRecord[],
+): Promise<Listing> {
+  try {
+    const snapshots = await deps.snapshots.listSnapshots(cacheName);
+    const byName = new Map(snapshots.map((snapshot) => [snapshot.name, snapshot]));
+    return {
+      busy: snapshots.some((snapshot) => snapshot.status === 'creating'),
+      lookup: (run) => byName.get(run.snapshotName),
+    };
+  } catch (error) {
+    const reason = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+    if (error instanceof SnapshotServiceError && error.faultClass === 'not-found') {
+      logger.warn('cache gone; looking up its requested snapshots by name', { cacheName, error });
+      const found = new Map<string, Sighting>();
+      for (const run of runs) {
+        found.set(
+          run.snapshotName,
+          await deps.snapshots
+            .getSnapshot(run.snapshotName)
+            .catch((lookupError) => ({ unknown: String(lookupError) })),
+        );
+      }
+      return { busy: false, lookup: (run) => found.get(run.snapshotName) };
+    }
+    logger.error('could not list snapshots to track completion; retrying next tick', { cacheName, error });
+    return { busy: true, lookup: () => ({ unknown: reason }) };
+  }
+}
+
+function completionOf(deps: SchedulerDeps, run: RunRecord, snapshot: Sighting): RunRecord | undefined {
   const now = deps.clock();
   const days = deps.settings.runRetentionDays;
   const requestedAt = Date.parse(run.requestedAt ?? run.updatedAt);
+  const minutes = Math.round((now.getTime() - requestedAt) / 60_000);
+  if (snapshot && 'unknown' in snapshot) {
+    if (now.getTime() - requestedAt <= deps.settings.completionTimeoutMs) return undefined;
+    return ended(run, 'FAILED', now, days, {
+      code: 'CompletionTimeout',
+      message:
+        `snapshot not seen available ${minutes} minutes after the request; last check failed: ${snapshot.unknown}`.slice(
+          0,
+          1000,
+        ),
+    });
+  }
   if (!snapshot) {
     // A listing may lag a fresh Create for a moment; only a snapshot missing after that has vanished.
     if (now.getTime() - requestedAt < 2 * deps.settings.pollIntervalMs) return undefined;
@@ -76,7 +122,7 @@ function completionOf(
   if (now.getTime() - requestedAt > deps.settings.completionTimeoutMs) {
     return ended(run, 'FAILED', now, days, {
       code: 'CompletionTimeout',
-      message: `snapshot still ${snapshot.status} at ${toIso(now)}, ${Math.round((now.getTime() - requestedAt) / 60_000)} minutes after the request`,
+      message: `snapshot still ${snapshot.status} at ${toIso(now)}, ${minutes} minutes after the request`,
     });
   }
   return undefined;

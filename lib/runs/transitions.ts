@@ -20,15 +20,21 @@ export interface NewRun {
 
 type Fields = Omit<RunRecord, 'status' | 'updatedAt'>;
 
-function withStatus(base: Fields, status: RunStatus, now: Date): RunRecord {
+/**
+ * The record in `status` with the status-specific fields cleared. `lastError` explains the status it is on
+ * (RETRYING, FAILED, …): it is dropped unless `keepError` (a claim keeps it while the retry is in flight).
+ */
+function withStatus(base: Fields, status: RunStatus, now: Date, keepError = false): RunRecord {
   const {
     retryAt: _retryAt,
     leaseExpiresAt: _lease,
     nextCheckAt: _next,
     expiresAt: _expires,
+    lastError,
     ...rest
   } = base;
-  return { ...rest, status, updatedAt: toIso(now) };
+  const record: RunRecord = { ...rest, status, updatedAt: toIso(now) };
+  return keepError && lastError ? { ...record, lastError } : record;
 }
 
 function terminalExpiry(now: Date, retentionDays: number): number {

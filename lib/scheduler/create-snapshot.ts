@@ -113,7 +113,13 @@ export async function createSnapshotForRun(
     error: fault,
   });
   if (fault.faultClass === 'already-exists') {
-    const own = await confirmOwnSnapshot(deps, run);
+    let own: SnapshotInfo | undefined;
+    try {
+      own = await confirmOwnSnapshot(deps, run);
+    } catch (error) {
+      // Not knowing whose snapshot has the name is no reason to fail the slot: look again next time.
+      fault = asServiceError(error);
+    }
     if (own) {
       const now = deps.clock();
       const next =

@@ -1,7 +1,7 @@
 import { toIso } from '../clock';
 import { runBounded } from '../concurrency';
 import { ConditionalWriteError } from '../errors';
-import { logger } from '../observability';
+import { logger, METRIC, recordMetric } from '../observability';
 import { validatePolicy } from '../policy/parse-policy';
 import type { Policy, PolicyItem } from '../policy/types';
 import { latestSlotAtOrBefore, nextSlotAfter, slotsBetween } from '../schedule/policy-slots';
@@ -74,25 +74,35 @@ async function takeDueSlot(
   return work;
 }
 
-/** After an outage only the latest slot runs: every earlier slot since `from` is recorded MISSED. */
+/**
+ * After an outage only the latest slot runs: the earlier slots since `from` are recorded MISSED, the
+ * `maxMissedRecords` nearest to the latest one by one (walking back, so a long outage costs no more), and
+ * any beyond that counted in a log line and the Missed metric.
+ */
 async function recordSkippedSlots(
   deps: SchedulerDeps,
   policy: Policy,
   from: Date,
   latest: Date,
 ): Promise<void> {
-  const cap = deps.settings.maxMissedRecords;
-  const skipped = slotsBetween(policy, new Date(from.getTime() - 1), new Date(latest.getTime() - 1), cap + 1);
-  if (skipped.length > cap) {
-    logger.warn('more slots were skipped than are recorded one by one', {
+  const skipped: Date[] = [];
+  let slot = latestSlotAtOrBefore(policy, new Date(latest.getTime() - 1));
+  while (slot && slot >= from && skipped.length < deps.settings.maxMissedRecords) {
+    skipped.push(slot);
+    slot = latestSlotAtOrBefore(policy, new Date(slot.getTime() - 1));
+  }
+  if (slot && slot >= from) {
+    const unrecorded = slotsBetween(policy, new Date(from.getTime() - 1), slot, 100_000).length;
+    recordMetric(METRIC.Missed, unrecorded);
+    logger.warn('slots skipped by an outage, beyond those recorded one by one', {
       policyId: policy.policyId,
-      recorded: cap,
+      unrecorded,
       from: toIso(from),
-      latest: toIso(latest),
+      upTo: toIso(slot),
     });
   }
-  for (const slot of skipped.slice(-cap)) {
-    await recordMissed(deps, policy, slot, {
+  for (const missed of skipped.reverse()) {
+    await recordMissed(deps, policy, missed, {
       code: 'SlotSuperseded',
       message: `the scheduler did not run between this slot and ${toIso(latest)}; only the latest slot is taken`,
     });

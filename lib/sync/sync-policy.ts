@@ -51,15 +51,13 @@ export function isInSync(item: PolicyItem): boolean {
 }
 
 /**
- * The next slot to take: a pending slot that is still a slot of the (possibly edited) schedule is kept,
- * so an edit never drops a due slot; otherwise the first slot at or after now.
+ * The next slot to take. For an ACTIVE record, a pending slot already due is kept whatever the edit (the
+ * tick records the slots it skipped and takes the latest), so an edit never drops a due slot. A new or
+ * re-activated record starts at the first slot at or after now: it does not reach back for a slot.
  */
 function nextRunAtFor(policy: Policy, item: PolicyItem, now: Date): string | undefined {
   const pending = item.nextRunAt;
-  if (item.state === 'ACTIVE' && pending && pending <= toIso(now)) {
-    const latest = latestSlotAtOrBefore(policy, now);
-    if (latest && toIso(latest) === pending) return pending;
-  }
+  if (item.state === 'ACTIVE' && pending && pending <= toIso(now)) return pending;
   const next = nextSlotAfter(policy, new Date(now.getTime() - 1));
   return next ? toIso(next) : undefined;
 }

@@ -179,7 +179,7 @@ describe('syncPolicyItem', () => {
     });
   });
 
-  it('moves to the next slot of the new schedule when an edit makes the pending slot no slot', async () => {
+  it('keeps a due pending slot through an edit that changes the schedule (the tick settles it)', async () => {
     const ctx = arrange('2025-03-01T10:00:00.000Z');
     await writeAndSync(ctx, policyItem('orders-hourly'));
     ctx.time.set(NOW);
@@ -187,7 +187,7 @@ describe('syncPolicyItem', () => {
 
     await writeAndSync(ctx, { ...active, schedule: 'cron(30 * * * ? *)' });
 
-    expect((await stored(ctx.policies, 'orders-hourly')).nextRunAt).toBe('2025-03-01T10:30:00.000Z');
+    expect((await stored(ctx.policies, 'orders-hourly')).nextRunAt).toBe('2025-03-01T10:00:00.000Z');
   });
 
   it('re-enabling a disabled record schedules from now, not from an old slot', async () => {
