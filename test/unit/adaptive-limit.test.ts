@@ -1,0 +1,160 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { AdaptiveLimit, type AdaptiveLimitOptions, type Permit } from '../../lib/adaptive-limit';
+
+function limitOf(options: Partial<AdaptiveLimitOptions> = {}): AdaptiveLimit {
+  return new AdaptiveLimit({ maxInFlight: 4, now: () => Date.now(), ...options });
+}
+
+/** Starts `count` acquisitions and records, for each, the fake time at which its permit was granted. */
+function acquireMany(limit: AdaptiveLimit, count: number) {
+  const grantedAt: number[] = [];
+  const permits: Permit[] = [];
+  for (let i = 0; i < count; i += 1) {
+    void limit.acquire().then((permit) => {
+      grantedAt.push(Date.now());
+      permits.push(permit);
+    });
+  }
+  return { grantedAt, permits };
+}
+
+/** Serves `count` calls one after the other, each answered `gapMs` after it was asked for. */
+async function serve(limit: AdaptiveLimit, count: number, gapMs: number): Promise<void> {
+  for (let i = 0; i < count; i += 1) {
+    const permit = limit.acquire();
+    await vi.advanceTimersByTimeAsync(gapMs);
+    (await permit).release('ok');
+  }
+}
+
+async function throttleOnce(limit: AdaptiveLimit): Promise<void> {
+  const permit = limit.acquire();
+  await vi.advanceTimersByTimeAsync(0);
+  (await permit).release('throttled');
+}
+
+describe('AdaptiveLimit', () => {
+  beforeEach(() => {
+    vi.useFakeTimers({ now: 0 });
+  });
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  it('starts calls at once up to maxInFlight while nothing was throttled, and queues the rest in order', async () => {
+    const limit = limitOf({ maxInFlight: 2 });
+
+    const { grantedAt, permits } = acquireMany(limit, 3);
+    await vi.advanceTimersByTimeAsync(0);
+
+    expect(grantedAt).toEqual([0, 0]);
+    expect(limit.inFlight).toBe(2);
+    expect(limit.callsPerSecond).toBeUndefined();
+    permits[0]?.release('ok');
+    await vi.advanceTimersByTimeAsync(0);
+    expect(grantedAt).toEqual([0, 0, 0]);
+  });
+
+  it('cuts the rate to just under what was served over the last window when a call is throttled', async () => {
+    const limit = limitOf({ decreaseFactor: 0.9 });
+    await serve(limit, 20, 40);
+
+    await throttleOnce(limit);
+
+    expect(limit.callsPerSecond).toBeCloseTo(0.9 * 20, 5);
+  });
+
+  it('does not compound the cut when several calls in a row are throttled', async () => {
+    const limit = limitOf({ decreaseFactor: 0.5 });
+    await serve(limit, 10, 50);
+
+    await throttleOnce(limit);
+    await vi.advanceTimersByTimeAsync(60);
+    await throttleOnce(limit);
+
+    expect(limit.callsPerSecond).toBeCloseTo(0.5 * 10, 5);
+  });
+
+  it('pauses new calls after a throttled answer, doubling the pause while throttles keep coming', async () => {
+    const limit = limitOf({ pause: { baseMs: 100, maxMs: 1000 }, minRate: 1000 });
+    await throttleOnce(limit);
+    const first = acquireMany(limit, 1);
+    await vi.advanceTimersByTimeAsync(99);
+    expect(first.grantedAt).toEqual([]);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(first.grantedAt).toEqual([100]);
+
+    first.permits[0]?.release('throttled');
+    const second = acquireMany(limit, 1);
+    await vi.advanceTimersByTimeAsync(200);
+
+    expect(second.grantedAt).toEqual([300]);
+  });
+
+  it('spaces calls evenly at the adaptive rate once the API has throttled', async () => {
+    const limit = limitOf({ maxInFlight: 10, minRate: 10, pause: { baseMs: 0, maxMs: 0 } });
+    await throttleOnce(limit);
+
+    const { grantedAt } = acquireMany(limit, 3);
+    await vi.advanceTimersByTimeAsync(1000);
+
+    expect(limit.callsPerSecond).toBe(10);
+    expect(grantedAt).toEqual([0, 100, 200]);
+  });
+
+  it('raises the rate while calls are served, by a share of the cut rate per second', async () => {
+    const limit = limitOf({ decreaseFactor: 0.5, increaseShare: 0.1, pause: { baseMs: 0, maxMs: 0 } });
+    await serve(limit, 40, 25);
+    await throttleOnce(limit);
+    const cut = limit.callsPerSecond;
+
+    await serve(limit, 20, 100);
+
+    expect(cut).toBe(20);
+    expect(limit.callsPerSecond).toBeCloseTo(20 + 0.1 * 20 * 2, 5);
+  });
+
+  it('raises even a low rate by at least one call per second', async () => {
+    const limit = limitOf({ minRate: 1 });
+    await throttleOnce(limit);
+
+    await serve(limit, 2, 1000);
+
+    expect(limit.callsPerSecond).toBeCloseTo(3, 5);
+  });
+
+  it('never cuts the rate below minRate', async () => {
+    const limit = limitOf({ minRate: 3 });
+
+    await throttleOnce(limit);
+
+    expect(limit.callsPerSecond).toBe(3);
+  });
+
+  it('counts a throttled rejection through run() and rethrows it; other failures leave the rate alone', async () => {
+    const limit = limitOf();
+    const isThrottled = (error: unknown) => error instanceof Error && error.message === 'Rate exceeded';
+
+    const busy = limit.run(() => Promise.reject(new Error('busy')), isThrottled);
+    await expect(busy).rejects.toThrow('busy');
+    expect(limit.callsPerSecond).toBeUndefined();
+    const throttled = limit.run(() => Promise.reject(new Error('Rate exceeded')), isThrottled);
+    await expect(throttled).rejects.toThrow('Rate exceeded');
+
+    expect(limit.callsPerSecond).toBeDefined();
+    expect(limit.inFlight).toBe(0);
+  });
+
+  it('counts a permit released twice only once', async () => {
+    const limit = limitOf({ maxInFlight: 1 });
+    const permit = await limit.acquire();
+    const other = acquireMany(limit, 2);
+
+    permit.release('ok');
+    permit.release('ok');
+    await vi.advanceTimersByTimeAsync(0);
+
+    expect(other.grantedAt).toEqual([0]);
+    expect(limit.inFlight).toBe(1);
+  });
+});
