@@ -69,6 +69,12 @@ function readHttpStatus(source: object): number | undefined {
   return typeof status === 'number' ? status : undefined;
 }
 
+/** True for a throttled answer (by code or HTTP 429): what an adaptive limit backs off on. */
+export function isThrottlingError(err: unknown): boolean {
+  if (typeof err !== 'object' || err === null) return false;
+  return THROTTLING.has(readString(err, 'name') ?? '') || readHttpStatus(err) === 429;
+}
+
 function classify(code: string, errno: string | undefined, message: string, httpStatus?: number): FaultClass {
   const known = FAULT_CLASSES[code];
   if (known !== undefined) return known;

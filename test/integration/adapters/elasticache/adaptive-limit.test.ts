@@ -1,0 +1,60 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  createElastiCacheClient,
+  ElastiCacheSnapshotGateway,
+} from '../../../../lib/adapters/elasticache/snapshot-gateway';
+import { AdaptiveLimit } from '../../../../lib/adaptive-limit';
+import { type Emulator, startEmulator } from '../../../../local/emulator/index';
+
+/**
+ * The adaptive limit wired into the real SDK client: it must see every attempt, the SDK's own retries
+ * included, because a throttle the SDK retries away never reaches the caller.
+ */
+describe('ElastiCache client under an adaptive limit', () => {
+  let emulator: Emulator;
+
+  beforeAll(async () => {
+    emulator = await startEmulator();
+    for (const name of ['orders', 'carts', 'users']) emulator.seedCache({ name });
+  });
+  afterAll(async () => {
+    await emulator.stop();
+  });
+
+  const request = (cacheName: string) => ({
+    snapshotName: `${cacheName}-20300101-0000-abc`,
+    cacheName,
+    kmsKeyId: undefined,
+    tags: {},
+  });
+
+  it('learns of throttled attempts that the SDK retried away', async () => {
+    const limit = new AdaptiveLimit({ maxInFlight: 4, pause: { baseMs: 1, maxMs: 1 } });
+    const gateway = new ElastiCacheSnapshotGateway(
+      createElastiCacheClient({ endpoint: emulator.endpoint }, limit),
+    );
+    emulator.resetCalls();
+    emulator.scriptFaults('CreateServerlessCacheSnapshot', [{ kind: 'throttling' }, { kind: 'throttling' }]);
+
+    const snapshot = await gateway.createSnapshot(request('orders'));
+
+    expect(snapshot.status).toBe('creating');
+    expect(emulator.calls.map((call) => call.outcome)).toEqual(['Throttling', 'Throttling', 'ok']);
+    expect(limit.callsPerSecond).toBeDefined();
+    expect(limit.inFlight).toBe(0);
+  });
+
+  it('holds calls to the in-flight limit', async () => {
+    const limit = new AdaptiveLimit({ maxInFlight: 1 });
+    const gateway = new ElastiCacheSnapshotGateway(
+      createElastiCacheClient({ endpoint: emulator.endpoint }, limit),
+    );
+    emulator.setLatency({ minMs: 100, maxMs: 100 });
+    const started = performance.now();
+
+    await Promise.all(['carts', 'users'].map((cache) => gateway.getCache(cache)));
+
+    emulator.setLatency(undefined);
+    expect(performance.now() - started).toBeGreaterThanOrEqual(195);
+  });
+});
