@@ -1,12 +1,13 @@
+import { AdaptiveLimit } from './adaptive-limit';
 import { createDynamoDocumentClient } from './adapters/dynamodb/document-client';
 import { DynamoPolicyStore } from './adapters/dynamodb/policy-store';
 import { DynamoRunStore } from './adapters/dynamodb/run-store';
-import { createElastiCacheClient, ElastiCacheSnapshotGateway } from './adapters/elasticache/snapshot-gateway';
 import { realSleep, systemClock } from './clock';
 import type { Config } from './config';
 import type { PolicyStore } from './policy/policy-store';
 import type { RunStore } from './runs/run-store';
 import { type SchedulerDeps, settingsFrom } from './scheduler/deps';
+import { lazySnapshotGateway } from './snapshots/lazy-snapshot-gateway';
 import type { SnapshotGateway } from './snapshots/snapshot-gateway';
 import type { SyncDeps } from './sync/sync-policy';
 
@@ -21,15 +22,21 @@ export interface Runtime {
 /**
  * Builds the DynamoDB stores and the ElastiCache gateway for `config`. Endpoints come only from the SDK's
  * standard variables (AWS_ENDPOINT_URL_DYNAMODB, AWS_ENDPOINT_URL_ELASTICACHE), so one build runs against
- * AWS and the local stack alike.
+ * AWS and the local stack alike. The ElastiCache client is loaded and built on the gateway's first call
+ * (once per process), so a tick with nothing to do never evaluates it; its calls share one adaptive limit
+ * (at most `config.concurrency` in flight, backing off on throttling) for the life of the process.
  */
 export function createRuntime(config: Config): Runtime {
   const documents = createDynamoDocumentClient();
+  const limit = new AdaptiveLimit({ maxInFlight: config.concurrency });
   return {
     config,
     policies: new DynamoPolicyStore({ client: documents, tableName: config.policiesTable }),
     runs: new DynamoRunStore({ client: documents, tableName: config.runsTable }),
-    snapshots: new ElastiCacheSnapshotGateway(createElastiCacheClient()),
+    snapshots: lazySnapshotGateway(async () => {
+      const elastiCache = await import('./adapters/elasticache/snapshot-gateway');
+      return new elastiCache.ElastiCacheSnapshotGateway(elastiCache.createElastiCacheClient({}, limit));
+    }),
   };
 }
 

@@ -1,0 +1,26 @@
+import type { SnapshotGateway } from './snapshot-gateway';
+
+/**
+ * A SnapshotGateway that builds the real one on its first call, once, and forwards every call to it.
+ * With a dynamic `import()` in `load`, a process that never calls ElastiCache (a tick with nothing due and
+ * nothing in flight) never evaluates the ElastiCache client. A failed load is not kept: the next call
+ * tries again.
+ */
+export function lazySnapshotGateway(load: () => Promise<SnapshotGateway>): SnapshotGateway {
+  let loading: Promise<SnapshotGateway> | undefined;
+  const gateway = () => {
+    loading ??= load().catch((error: unknown) => {
+      loading = undefined;
+      throw error;
+    });
+    return loading;
+  };
+  return {
+    createSnapshot: async (request) => (await gateway()).createSnapshot(request),
+    listSnapshots: async (cacheName) => (await gateway()).listSnapshots(cacheName),
+    getSnapshot: async (snapshotName) => (await gateway()).getSnapshot(snapshotName),
+    deleteSnapshot: async (snapshotName) => (await gateway()).deleteSnapshot(snapshotName),
+    listTags: async (arn) => (await gateway()).listTags(arn),
+    getCache: async (cacheName) => (await gateway()).getCache(cacheName),
+  };
+}
