@@ -1,0 +1,283 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DUE_INDEX } from '../../../lib/adapters/dynamodb/policy-store';
+import { OPEN_INDEX } from '../../../lib/adapters/dynamodb/run-store';
+import { MANAGED_BY_VALUE, MANAGED_TAGS } from '../../../lib/snapshots/snapshot-gateway';
+import { FUNCTIONS, functionFacts } from './functions';
+import { copyService, packageService, type ServiceCopy } from './service-copy';
+import {
+  allStatements,
+  type CfnTemplate,
+  type PolicyStatement,
+  propertiesOf,
+  referenceOf,
+  renderTemplate,
+  resourcesOfType,
+  roleStatements,
+} from './template-reader';
+
+// biome-ignore-start lint/suspicious/noTemplateCurlyInString: CloudFormation Fn::Sub placeholders, not JavaScript
+const ACCOUNT_ARN = 'arn:${AWS::Partition}:elasticache:${AWS::Region}:${AWS::AccountId}';
+const KMS_KEYS_ARN = 'arn:${AWS::Partition}:kms:${AWS::Region}:${AWS::AccountId}:key/*';
+const ELASTICACHE_ENDPOINT = 'elasticache.${AWS::Region}.amazonaws.com';
+// biome-ignore-end lint/suspicious/noTemplateCurlyInString: CloudFormation Fn::Sub placeholders, not JavaScript
+const READ_VERBS = /^(Describe|List|Get|BatchGet|Query|Scan)/;
+
+/** Read-only by its verb; anything with a wildcard counts as a write. */
+function isWriteAction(action: string): boolean {
+  const [, verb = ''] = action.split(':');
+  return action.includes('*') || !READ_VERBS.test(verb);
+}
+
+/** Actions of `service` by resource reference (sorted), over the Allow statements. */
+function actionsByResource(
+  statements: readonly PolicyStatement[],
+  service: string,
+): Record<string, string[]> {
+  const byResource: Record<string, Set<string>> = {};
+  for (const statement of statements) {
+    if (statement.Effect !== 'Allow') continue;
+    const actions = statement.Action.filter((action) => action.startsWith(`${service}:`));
+    for (const resource of statement.Resource) {
+      const key = referenceOf(resource);
+      byResource[key] ??= new Set();
+      for (const action of actions) byResource[key].add(action);
+    }
+  }
+  return Object.fromEntries(
+    Object.entries(byResource)
+      .filter(([, actions]) => actions.size > 0)
+      .map(([key, actions]) => [key, [...actions].sort()]),
+  );
+}
+
+function statementsWith(template: CfnTemplate, roleId: string, action: string): PolicyStatement[] {
+  return roleStatements(template, roleId).filter((statement) => statement.Action.includes(action));
+}
+
+let service: ServiceCopy;
+let template: CfnTemplate;
+let restricted: CfnTemplate;
+
+beforeAll(async () => {
+  service = await copyService();
+  template = renderTemplate((await packageService(service)).template);
+  const params = { cacheNamePrefix: 'orders-', cacheTagValue: 'enabled' };
+  restricted = renderTemplate((await packageService(service, { params })).template);
+}, 180_000);
+
+afterAll(async () => {
+  await service?.remove();
+});
+
+describe('IAM in the packaged template', () => {
+  it('gives each function a role of its own and creates no shared default role', () => {
+    const roles = FUNCTIONS.map(
+      (fn) => propertiesOf(template, fn.functionId, 'AWS::Lambda::Function').Role as unknown,
+    );
+
+    expect(roles).toEqual(FUNCTIONS.map((fn) => ({ 'Fn::GetAtt': [fn.roleId, 'Arn'] })));
+    expect(resourcesOfType(template, 'AWS::IAM::Role').map(([id]) => id)).toEqual(
+      expect.arrayContaining(FUNCTIONS.map((fn) => fn.roleId)),
+    );
+    expect(template.Resources.IamRoleLambdaExecution).toBeUndefined();
+  });
+
+  it('lets only Lambda assume the roles', () => {
+    for (const fn of FUNCTIONS) {
+      const trust = propertiesOf(template, fn.roleId, 'AWS::IAM::Role').AssumeRolePolicyDocument;
+
+      expect(trust).toEqual({
+        Version: '2012-10-17',
+        Statement: [
+          { Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' }, Action: 'sts:AssumeRole' },
+        ],
+      });
+    }
+  });
+
+  it.each([
+    ['default', () => template],
+    ['restricted', () => restricted],
+  ])('allows nothing on "*", no wildcard actions and no Not* elements (%s parameters)', (_, read) => {
+    const statements = allStatements(read());
+
+    expect(statements.length).toBeGreaterThan(0);
+    for (const { owner, statement } of statements) {
+      const where = `${owner} ${statement.Sid ?? ''}`;
+      expect(statement.Effect, where).toBe('Allow');
+      expect(statement.Resource, where).not.toContain('*');
+      expect(statement.NotAction, where).toBeUndefined();
+      expect(statement.NotResource, where).toBeUndefined();
+      for (const action of statement.Action) expect(action, where).toMatch(/^[a-z0-9-]+:[A-Za-z]+$/);
+    }
+  });
+
+  it('scopes every write action to this stack or to this account and region', () => {
+    for (const { owner, statement } of allStatements(template)) {
+      if (!statement.Action.some(isWriteAction)) continue;
+      for (const resource of statement.Resource) {
+        const reference = referenceOf(resource);
+        const where = `${owner} ${statement.Sid ?? ''}: ${reference}`;
+        if (reference.startsWith('arn:')) {
+          expect(reference, where).toMatch(
+            /^arn:\$\{AWS::Partition\}:[a-z]+:\$\{AWS::Region\}:\$\{AWS::AccountId\}:/,
+          );
+        } else {
+          expect(template.Resources[reference.split('/')[0] ?? ''], where).toBeDefined();
+        }
+      }
+    }
+  });
+
+  it('lets each function write only to its own log group', () => {
+    for (const fn of FUNCTIONS) {
+      const logs = actionsByResource(roleStatements(template, fn.roleId), 'logs');
+
+      expect(logs).toEqual({ [fn.logGroupId]: ['logs:CreateLogStream', 'logs:PutLogEvents'] });
+    }
+  });
+
+  it.each([
+    [
+      'scheduler',
+      {
+        PoliciesTable: ['dynamodb:GetItem', 'dynamodb:UpdateItem'],
+        [`PoliciesTable/index/${DUE_INDEX}`]: ['dynamodb:Query'],
+        RunsTable: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query'],
+        [`RunsTable/index/${OPEN_INDEX}`]: ['dynamodb:Query'],
+      },
+    ],
+    [
+      'policySync',
+      {
+        PoliciesTable: ['dynamodb:UpdateItem'],
+        'PoliciesTable/stream': [
+          'dynamodb:DescribeStream',
+          'dynamodb:GetRecords',
+          'dynamodb:GetShardIterator',
+          'dynamodb:ListStreams',
+        ],
+      },
+    ],
+    ['reconcile', { PoliciesTable: ['dynamodb:Scan', 'dynamodb:UpdateItem'] }],
+  ])('gives %s exactly the table actions its code uses', (name, expected) => {
+    const statements = roleStatements(template, functionFacts(name).roleId);
+
+    expect(actionsByResource(statements, 'dynamodb')).toEqual(expected);
+  });
+
+  it('lets policy sync and reconcile only describe caches, and only the scheduler touch snapshots', () => {
+    for (const name of ['policySync', 'reconcile']) {
+      const elasticache = actionsByResource(
+        roleStatements(template, functionFacts(name).roleId),
+        'elasticache',
+      );
+
+      expect(elasticache).toEqual({
+        [`${ACCOUNT_ARN}:serverlesscache:*`]: ['elasticache:DescribeServerlessCaches'],
+      });
+    }
+    const scheduler = actionsByResource(roleStatements(template, 'SchedulerRole'), 'elasticache');
+    expect(scheduler).toEqual({
+      [`${ACCOUNT_ARN}:serverlesscache:*`]: [
+        'elasticache:CreateServerlessCacheSnapshot',
+        'elasticache:DescribeServerlessCacheSnapshots',
+        'elasticache:DescribeServerlessCaches',
+      ],
+      [`${ACCOUNT_ARN}:serverlesscachesnapshot:*`]: [
+        'elasticache:AddTagsToResource',
+        'elasticache:CreateServerlessCacheSnapshot',
+        'elasticache:DeleteServerlessCacheSnapshot',
+        'elasticache:DescribeServerlessCacheSnapshots',
+        'elasticache:ListTagsForResource',
+      ],
+    });
+  });
+
+  it('deletes only snapshots that carry the orchestrator managed-by tag', () => {
+    const [deletion, ...others] = statementsWith(
+      template,
+      'SchedulerRole',
+      'elasticache:DeleteServerlessCacheSnapshot',
+    );
+
+    expect(others).toEqual([]);
+    expect(deletion?.Action).toEqual(['elasticache:DeleteServerlessCacheSnapshot']);
+    expect(deletion?.Condition).toEqual({
+      StringEquals: { [`aws:ResourceTag/${MANAGED_TAGS.managedBy}`]: MANAGED_BY_VALUE },
+    });
+  });
+
+  it('uses customer managed keys only through ElastiCache, and only in the scheduler', () => {
+    const kms = statementsWith(template, 'SchedulerRole', 'kms:CreateGrant');
+
+    expect(kms).toHaveLength(1);
+    expect(kms[0]?.Action.sort()).toEqual(['kms:CreateGrant', 'kms:DescribeKey']);
+    expect(kms[0]?.Resource.map(referenceOf)).toEqual([KMS_KEYS_ARN]);
+    expect(kms[0]?.Condition).toEqual({
+      StringEquals: { 'kms:ViaService': { 'Fn::Sub': ELASTICACHE_ENDPOINT } },
+    });
+    for (const { owner, statement } of allStatements(template)) {
+      if (owner !== 'SchedulerRole')
+        expect(statement.Action.some((action) => action.startsWith('kms:'))).toBe(false);
+    }
+  });
+
+  it('lets each function send only to its own dead-letter queue', () => {
+    const queues = Object.fromEntries(
+      FUNCTIONS.map((fn) => [fn.name, actionsByResource(roleStatements(template, fn.roleId), 'sqs')]),
+    );
+
+    expect(queues).toEqual({
+      scheduler: { InvocationFailuresQueue: ['sqs:SendMessage'] },
+      policySync: { PolicyStreamFailuresQueue: ['sqs:SendMessage'] },
+      reconcile: { InvocationFailuresQueue: ['sqs:SendMessage'] },
+    });
+  });
+
+  it('asks no tag on the cache when cacheTagValue is not given', () => {
+    const [onCache] = statementsWith(
+      template,
+      'SchedulerRole',
+      'elasticache:CreateServerlessCacheSnapshot',
+    ).filter((statement) =>
+      statement.Resource.map(referenceOf).some((arn) => arn.includes(':serverlesscache:')),
+    );
+
+    expect(onCache?.Condition).toBeUndefined();
+  });
+});
+
+describe('IAM with the cacheNamePrefix and cacheTagValue parameters', () => {
+  it('narrows snapshot creation, tagging and deletion to names with the prefix', () => {
+    const scheduler = actionsByResource(roleStatements(restricted, 'SchedulerRole'), 'elasticache');
+
+    expect(scheduler[`${ACCOUNT_ARN}:serverlesscache:orders-*`]).toEqual([
+      'elasticache:CreateServerlessCacheSnapshot',
+    ]);
+    expect(scheduler[`${ACCOUNT_ARN}:serverlesscachesnapshot:orders-*`]).toEqual([
+      'elasticache:AddTagsToResource',
+      'elasticache:CreateServerlessCacheSnapshot',
+      'elasticache:DeleteServerlessCacheSnapshot',
+    ]);
+    const writesOnAll = [
+      ...(scheduler[`${ACCOUNT_ARN}:serverlesscache:*`] ?? []),
+      ...(scheduler[`${ACCOUNT_ARN}:serverlesscachesnapshot:*`] ?? []),
+    ].filter(isWriteAction);
+    expect(writesOnAll).toEqual([]);
+  });
+
+  it('creates snapshots only of caches tagged snapshot-orchestrator with the given value', () => {
+    const [onCache] = statementsWith(
+      restricted,
+      'SchedulerRole',
+      'elasticache:CreateServerlessCacheSnapshot',
+    ).filter((statement) =>
+      statement.Resource.map(referenceOf).some((arn) => arn.includes(':serverlesscache:')),
+    );
+
+    expect(onCache?.Condition).toEqual({
+      StringEquals: { 'aws:ResourceTag/snapshot-orchestrator': 'enabled' },
+    });
+  });
+});

@@ -1,0 +1,91 @@
+/**
+ * Runs the Serverless Framework (osls) on a private copy of the service, so that `package` and
+ * `invoke local` never share `.esbuild/` or `.serverless/` with another test file or a person working in
+ * the checkout. The copy holds what a fresh clone needs to build (serverless.yml, package.json,
+ * tsconfig.json, functions/, lib/, events/) and links node_modules.
+ */
+import { execFile } from 'node:child_process';
+import { cp, mkdtemp, readdir, readFile, rm, symlink } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { type CfnTemplate, parseTemplate } from './template-reader';
+import { listZipEntries } from './zip-entries';
+
+export const REPO_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
+const SERVERLESS_BIN = join(REPO_ROOT, 'node_modules', '.bin', 'serverless');
+const COPIED = ['serverless.yml', 'package.json', 'tsconfig.json', 'functions', 'lib', 'events'];
+
+/** What CI sets for every Serverless Framework run (.ci/run). */
+export const QUIET_ENV = {
+  SLS_TELEMETRY_DISABLED: '1',
+  SLS_NOTIFICATIONS_MODE: 'off',
+  AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+} as const;
+
+export interface ServerlessRun {
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+export interface ServiceCopy {
+  readonly dir: string;
+  /**
+   * Runs `serverless <args>` in the copy. Asynchronous on purpose: a local stack serving the child lives in
+   * this process, and a synchronous spawn would block it. Rejects with the child's output on failure.
+   */
+  serverless(args: readonly string[], env?: Record<string, string>): Promise<ServerlessRun>;
+  remove(): Promise<void>;
+}
+
+export async function copyService(): Promise<ServiceCopy> {
+  const dir = await mkdtemp(join(tmpdir(), 'cso-service-'));
+  for (const entry of COPIED) await cp(join(REPO_ROOT, entry), join(dir, entry), { recursive: true });
+  await symlink(join(REPO_ROOT, 'node_modules'), join(dir, 'node_modules'), 'dir');
+  return {
+    dir,
+    serverless: (args, env = {}) =>
+      new Promise((resolve, reject) => {
+        execFile(
+          SERVERLESS_BIN,
+          [...args],
+          { cwd: dir, env: { ...process.env, ...QUIET_ENV, ...env }, timeout: 150_000, maxBuffer: 32 << 20 },
+          (error, stdout, stderr) => {
+            if (error) {
+              reject(
+                new Error(`serverless ${args.join(' ')} failed: ${error.message}\n${stdout}\n${stderr}`),
+              );
+            } else resolve({ stdout, stderr });
+          },
+        );
+      }),
+    remove: () => rm(dir, { recursive: true, force: true }),
+  };
+}
+
+export interface PackagedService {
+  readonly template: CfnTemplate;
+  /** The file names inside each package in `.serverless/`, by zip name (`scheduler.zip`). */
+  readonly zips: ReadonlyMap<string, readonly string[]>;
+}
+
+/** `serverless package` with `--stage` and `--param key=value` options; reads the update-stack template. */
+export async function packageService(
+  service: ServiceCopy,
+  options: { stage?: string; params?: Record<string, string> } = {},
+): Promise<PackagedService> {
+  const args = ['package', '--stage', options.stage ?? 'dev'];
+  for (const [key, value] of Object.entries(options.params ?? {})) args.push('--param', `${key}=${value}`);
+  await rm(join(service.dir, '.esbuild'), { recursive: true, force: true });
+  await rm(join(service.dir, '.serverless'), { recursive: true, force: true });
+  await service.serverless(args);
+  const serverlessDir = join(service.dir, '.serverless');
+  const template = parseTemplate(
+    await readFile(join(serverlessDir, 'cloudformation-template-update-stack.json'), 'utf8'),
+  );
+  const zips = new Map<string, string[]>();
+  for (const name of await readdir(serverlessDir)) {
+    if (name.endsWith('.zip')) zips.set(name, listZipEntries(await readFile(join(serverlessDir, name))));
+  }
+  return { template, zips };
+}
