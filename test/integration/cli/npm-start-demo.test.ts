@@ -1,0 +1,81 @@
+import { ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createDynamoDocumentClient } from '../../../lib/adapters/dynamodb/document-client';
+import type { DemoResult } from '../../../local/demo/run-demo';
+import { runDemo } from '../../../local/demo/run-demo';
+
+type Item = Record<string, unknown>;
+
+async function scanTable(tableName: string): Promise<Item[]> {
+  const client = createDynamoDocumentClient();
+  const items: Item[] = [];
+  let ExclusiveStartKey: Item | undefined;
+  do {
+    const page = await client.send(new ScanCommand({ TableName: tableName, ExclusiveStartKey }));
+    items.push(...(page.Items ?? []));
+    ExclusiveStartKey = page.LastEvaluatedKey;
+  } while (ExclusiveStartKey);
+  client.destroy();
+  return items;
+}
+
+describe('npm start (the simulated week)', () => {
+  let demo: DemoResult;
+  const lines: string[] = [];
+  beforeAll(async () => {
+    demo = await runDemo({ log: (line) => lines.push(line) });
+  }, 60_000);
+  afterAll(() => demo?.simulation.stop());
+
+  it('reports, for every policy, exactly the counts in its run records', async () => {
+    const runs = await scanTable(demo.simulation.stack.runsTable);
+    const policies = await scanTable(demo.simulation.stack.policiesTable);
+
+    const expected = policies
+      .map((policy) => {
+        const own = runs.filter((run) => run.policyId === policy.policyId);
+        const withStatus = (status: string) => own.filter((run) => run.status === status).length;
+        return {
+          policyId: policy.policyId,
+          state: policy.state,
+          created: own.filter((run) => typeof run.requestedAt === 'string').length,
+          available: withStatus('AVAILABLE'),
+          retried: own.filter((run) => Number(run.attempts) > 1).length,
+          failed: withStatus('FAILED'),
+          pruned: withStatus('PRUNED'),
+          missed: withStatus('MISSED'),
+          reason: policy.stateReason ?? '',
+        };
+      })
+      .sort((a, b) => String(a.policyId).localeCompare(String(b.policyId)));
+    expect(demo.report.map(({ cacheName: _cache, ...row }) => row)).toEqual(expected);
+  });
+
+  it('shows the faults of the week in the run records: retries, a failure, missed slots, an invalid policy', () => {
+    const total = (key: 'retried' | 'failed' | 'missed' | 'created' | 'pruned') =>
+      demo.report.reduce((sum, row) => sum + row[key], 0);
+
+    expect(total('created')).toBeGreaterThan(100);
+    expect(total('retried')).toBeGreaterThan(0);
+    expect(total('pruned')).toBeGreaterThan(0);
+    expect(demo.report.find((row) => row.policyId === 'sessions-4h')).toMatchObject({ failed: 1, missed: 2 });
+    expect(demo.report.find((row) => row.policyId === 'orders-daily')?.missed).toBe(1);
+    const invalid = demo.report.find((row) => row.policyId === 'reports-every-15m');
+    expect(invalid?.state).toBe('INVALID');
+    expect(invalid?.reason).toMatch(/^schedule: .*timezone: .*tags: .*retention\.maxCount: /);
+  });
+
+  it("holds in the emulator exactly the AVAILABLE runs' snapshots, and the person's snapshot untouched", () => {
+    const snapshots = demo.simulation.stack.emulator.snapshots();
+    const available = demo.report.reduce((sum, row) => sum + row.available, 0);
+
+    expect(
+      snapshots.filter((snapshot) => snapshot.tags['managed-by'] === 'cache-snapshot-orchestrator'),
+    ).toHaveLength(available);
+    expect(snapshots.map((snapshot) => snapshot.name)).toContain('orders-before-migration');
+  });
+
+  it('logs one progress line per simulated day', () => {
+    expect(lines.filter((line) => / run records written: /.test(line))).toHaveLength(7);
+  });
+});
