@@ -4,6 +4,11 @@ import { ORCHESTRATOR_ATTRIBUTES, type PolicyItem, type PolicyState } from '../l
 import { type SyncDeps, syncPolicyItem } from '../lib/sync/sync-policy';
 import { CliError } from './errors';
 
+/** Issues as one line, `attribute: rule; attribute: rule`, the way policy sync writes stateReason. */
+export function describeIssues(issues: readonly PolicyIssue[]): string {
+  return issues.map((issue) => `${issue.attribute}: ${issue.message}`).join('; ');
+}
+
 /** The verdict on one record of a policy file. */
 export interface PolicyCheck {
   /** The policy id, or `record N` when the record has no usable id. */

@@ -10,6 +10,7 @@ export interface TableSources {
   readonly stage: string;
 }
 
+/** The two tables a command works on. */
 export interface TableNames {
   readonly policiesTable: string;
   readonly runsTable: string;

@@ -8,6 +8,7 @@ import { CliError } from '../errors';
 import { cell, formatInZone, formatUtc } from '../format';
 import { parseCount, parseInstant } from '../option-parsers';
 import { printJson, printLines, printTable } from '../output';
+import { describeIssues } from '../policy-writes';
 import { getPolicyItem } from './policy-read';
 
 interface PlanOptions {
@@ -39,8 +40,7 @@ async function planAction(policyId: string, options: PlanOptions, command: Comma
   const item = await getPolicyItem(await context.runtime(), policyId);
   const parsed = validatePolicy(item);
   if (!parsed.ok) {
-    const issues = parsed.issues.map((issue) => `${issue.attribute}: ${issue.message}`).join('; ');
-    throw new CliError(`policy ${policyId} is invalid, it has no plan: ${issues}`);
+    throw new CliError(`policy ${policyId} is invalid, it has no plan: ${describeIssues(parsed.issues)}`);
   }
   const { policy } = parsed;
   const slots = planSlots(policy, options.from ?? new Date(), options.count);

@@ -5,11 +5,13 @@ import { CliError } from '../errors';
 import { formatUtc } from '../format';
 import { printJson, printLines, printTable } from '../output';
 import { readPolicySource } from '../policy-documents';
-import { checkPolicies, type PolicyCheck, type PolicyWrite, writePolicy } from '../policy-writes';
-
-function listIssues(check: PolicyCheck): string {
-  return check.issues.map((issue) => `${issue.attribute}: ${issue.message}`).join('; ');
-}
+import {
+  checkPolicies,
+  describeIssues,
+  type PolicyCheck,
+  type PolicyWrite,
+  writePolicy,
+} from '../policy-writes';
 
 function verdicts(checks: readonly PolicyCheck[]) {
   return checks.map((check) => ({
@@ -28,7 +30,7 @@ export async function validateAction(file: string, _options: object, command: Co
   else {
     for (const check of checks) {
       printLines(`${check.issues.length === 0 ? 'valid  ' : 'invalid'}  ${check.label}`);
-      printLines(...check.issues.map((issue) => `  ${issue.attribute}: ${issue.message}`));
+      printLines(...check.issues.map((issue) => `  ${describeIssues([issue])}`));
     }
   }
   if (invalid.length > 0)
@@ -48,7 +50,7 @@ export async function putAction(file: string, _options: object, command: Command
     if (context.options.json) printJson({ written: [], refused: verdicts(refused) });
     throw new CliError(
       refused
-        .map((check) => `policy ${check.label} refused, nothing written: ${listIssues(check)}`)
+        .map((check) => `policy ${check.label} refused, nothing written: ${describeIssues(check.issues)}`)
         .join('\n'),
     );
   }

@@ -15,6 +15,7 @@ import {
 } from './scenario';
 import { EXAMPLES_DIR, seedExamples } from './seed';
 
+/** What a demo run may change; the defaults are what `npm start` does. */
 export interface DemoOptions {
   /** Simulated days (default DEMO_DAYS). */
   readonly days?: number;

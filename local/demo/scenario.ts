@@ -3,6 +3,7 @@ import type { CacheSeed, Emulator } from '../emulator/index';
 
 /** The simulated week: Monday 2026-03-23 00:00Z to the next Monday, across Berlin's spring-forward night. */
 export const DEMO_START = new Date('2026-03-23T00:00:00Z');
+/** How long the simulation runs. */
 export const DEMO_DAYS = 7;
 /** How often the simulated EventBridge rule fires (the deployed one fires every minute). */
 export const DEMO_TICK_MS = 5 * MINUTE_MS;
