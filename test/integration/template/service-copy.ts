@@ -33,8 +33,9 @@ export interface ServiceCopy {
   /**
    * Runs `serverless <args>` in the copy. Asynchronous on purpose: a local stack serving the child lives in
    * this process, and a synchronous spawn would block it. Rejects with the child's output on failure.
+   * `env` replaces this process's environment (the quiet settings are always added).
    */
-  serverless(args: readonly string[], env?: Record<string, string>): Promise<ServerlessRun>;
+  serverless(args: readonly string[], env?: NodeJS.ProcessEnv): Promise<ServerlessRun>;
   remove(): Promise<void>;
 }
 
@@ -44,12 +45,12 @@ export async function copyService(): Promise<ServiceCopy> {
   await symlink(join(REPO_ROOT, 'node_modules'), join(dir, 'node_modules'), 'dir');
   return {
     dir,
-    serverless: (args, env = {}) =>
+    serverless: (args, env = process.env) =>
       new Promise((resolve, reject) => {
         execFile(
           SERVERLESS_BIN,
           [...args],
-          { cwd: dir, env: { ...process.env, ...QUIET_ENV, ...env }, timeout: 150_000, maxBuffer: 32 << 20 },
+          { cwd: dir, env: { ...env, ...QUIET_ENV }, timeout: 150_000, maxBuffer: 32 << 20 },
           (error, stdout, stderr) => {
             if (error) {
               reject(
