@@ -200,6 +200,16 @@ describe('triggers and failure routing', () => {
     });
   });
 
+  it('outputs what the CLI and the README refer to', () => {
+    expect(template.Outputs).toMatchObject({
+      PoliciesTableName: { Value: { Ref: 'PoliciesTable' } },
+      RunsTableName: { Value: { Ref: 'RunsTable' } },
+      InvocationFailuresQueueUrl: { Value: { Ref: 'InvocationFailuresQueue' } },
+      PolicyStreamFailuresQueueUrl: { Value: { Ref: 'PolicyStreamFailuresQueue' } },
+      SchedulerRoleArn: { Value: { 'Fn::GetAtt': ['SchedulerRole', 'Arn'] } },
+    });
+  });
+
   it.each(['InvocationFailuresQueue', 'PolicyStreamFailuresQueue'])(
     'keeps %s messages 14 days, encrypted',
     (id) => {
