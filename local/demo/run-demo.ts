@@ -62,7 +62,10 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
     emulator.seedSnapshot({ ...PERSON_SNAPSHOT, createTime: addMs(DEMO_START, -DAY_MS) });
     log(`seeding ${DEMO_CACHES.length} caches and the policies in examples/ at ${DEMO_START.toISOString()}`);
     await seedExamples(simulation.syncDeps(), EXAMPLES_DIR, log);
-    await simulateDays(simulation, options.days ?? DEMO_DAYS, options.tickMs ?? DEMO_TICK_MS, log);
+    const days = options.days ?? DEMO_DAYS;
+    const tickMs = options.tickMs ?? DEMO_TICK_MS;
+    log(`simulating ${days} days, a scheduler tick every ${tickMs / 60_000} simulated minutes:`);
+    await simulateDays(simulation, days, tickMs, log);
     const items: PolicyItem[] = [];
     for await (const item of simulation.runtime.policies.listAll()) items.push(item);
     return { simulation, report: buildReport(items, await simulation.allRuns()) };

@@ -6,7 +6,7 @@ export const DEMO_START = new Date('2026-03-23T00:00:00Z');
 /** How long the simulation runs. */
 export const DEMO_DAYS = 7;
 /** How often the simulated EventBridge rule fires (the deployed one fires every minute). */
-export const DEMO_TICK_MS = 5 * MINUTE_MS;
+export const DEMO_TICK_MS = 10 * MINUTE_MS;
 
 /** The serverless caches the example policies (examples/) snapshot. */
 export const DEMO_CACHES: readonly CacheSeed[] = [
@@ -37,13 +37,13 @@ export const DEMO_EVENTS: readonly DemoEvent[] = [
       emulator.setRandomFaults({ rate: 0.05, seed: 2026, kinds: ['busy'], actions: [CREATE] }),
   },
   {
-    at: at('2026-03-24T08:55:00Z'),
+    at: at('2026-03-24T08:50:00Z'),
     says: 'the next 3 CreateServerlessCacheSnapshot calls are throttled (more than the SDK retries)',
     apply: (emulator) =>
       emulator.scriptFaults(CREATE, [{ kind: 'throttling' }, { kind: 'throttling' }, { kind: 'throttling' }]),
   },
   {
-    at: at('2026-03-25T09:55:00Z'),
+    at: at('2026-03-25T09:50:00Z'),
     says: 'the next 3 CreateServerlessCacheSnapshot calls hit the snapshot quota',
     apply: (emulator) =>
       emulator.scriptFaults(
