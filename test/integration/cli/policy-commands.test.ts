@@ -62,6 +62,18 @@ describe('cache-snapshots policy commands', () => {
     expect(JSON.parse(second.stdout).written[0]).toMatchObject({ action: 'unchanged', state: 'ACTIVE' });
   });
 
+  it('takes back what policy get --json prints, orchestrator attributes and all, as unchanged', async () => {
+    await fixture.cli(['policy', 'put', '-'], JSON.stringify({ ...SESSIONS, policyId: 'round-trip' }));
+    const stored = await fixture.cli(['--json', 'policy', 'get', 'round-trip']);
+
+    const result = await fixture.cli(['--json', 'policy', 'put', '-'], stored.stdout);
+
+    expect(result.code).toBe(0);
+    expect(JSON.parse(result.stdout).written).toEqual([
+      expect.objectContaining({ policyId: 'round-trip', action: 'unchanged', state: 'ACTIVE' }),
+    ]);
+  });
+
   it('shows a stored policy as YAML, or as JSON with --json', async () => {
     await fixture.cli(['policy', 'put', '-'], JSON.stringify(SESSIONS));
 
