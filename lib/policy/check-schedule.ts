@@ -29,15 +29,38 @@ function tooFrequent(shortest: ShortestInterval, timeZone: string): string {
   return `fires ${where}; at most once per hour is allowed`;
 }
 
+/** Verdicts already reached, by time zone and expression: a tick re-validates every due policy. */
+const verdicts = new Map<
+  string,
+  { readonly issues: readonly PolicyIssue[]; readonly checked: CheckedSchedule | undefined }
+>();
+const MAX_VERDICTS = 2_000;
+
 /**
  * Checks `schedule`: EventBridge syntax, fires at least once after SCHEDULE_CHECK_START, and never twice
  * within an hour of real time in `timeZone` (DST included). `timeZone` must already be valid.
+ * The verdict depends on the two strings only (the check starts at a fixed instant), so it is remembered
+ * for the life of the process: the year-long DST scan runs once per schedule, not once per tick.
  */
 export function checkSchedule(
   value: unknown,
   timeZone: string,
   issues: PolicyIssue[],
 ): CheckedSchedule | undefined {
+  if (typeof value !== 'string') return judgeSchedule(value, timeZone, issues);
+  const key = `${timeZone}\u0000${value}`;
+  let verdict = verdicts.get(key);
+  if (!verdict) {
+    const found: PolicyIssue[] = [];
+    verdict = { checked: judgeSchedule(value, timeZone, found), issues: found };
+    if (verdicts.size >= MAX_VERDICTS) verdicts.delete(verdicts.keys().next().value as string);
+    verdicts.set(key, verdict);
+  }
+  issues.push(...verdict.issues);
+  return verdict.checked;
+}
+
+function judgeSchedule(value: unknown, timeZone: string, issues: PolicyIssue[]): CheckedSchedule | undefined {
   const reject = (message: string): undefined => {
     issues.push({ attribute: 'schedule', message });
     return undefined;
