@@ -1,7 +1,7 @@
-import { AdaptiveLimit } from './adaptive-limit';
 import { createDynamoDocumentClient } from './adapters/dynamodb/document-client';
 import { DynamoPolicyStore } from './adapters/dynamodb/policy-store';
 import { DynamoRunStore } from './adapters/dynamodb/run-store';
+import { AdaptiveLimit } from './adaptive-limit';
 import { realSleep, systemClock } from './clock';
 import type { Config } from './config';
 import type { PolicyStore } from './policy/policy-store';
