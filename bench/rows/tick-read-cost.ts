@@ -1,0 +1,78 @@
+import { DynamoPolicyStore } from '../../lib/adapters/dynamodb/policy-store';
+import { DynamoRunStore } from '../../lib/adapters/dynamodb/run-store';
+import { DAY_MS, MINUTE_MS, toIso } from '../../lib/clock';
+import type { PolicyItem } from '../../lib/policy/types';
+import { runTick } from '../../lib/scheduler/tick';
+import { startFixture, tickId } from '../support/fixture';
+import { syncedPolicy, writePolicies } from '../support/policies';
+import { meterReads } from '../support/read-meter';
+import { formatNumber } from '../support/stats';
+import type { Row } from '../support/table';
+
+const POLICIES = 10_000;
+const DUE = 100;
+
+/** A daily policy at a minute other than `at`'s, with the nextRunAt sync gives it (its next slot after `at`). */
+function notDuePolicy(i: number, at: Date): PolicyItem {
+  const minuteOfDay = 1 + (i % (24 * 60 - 1));
+  const hour = Math.floor(minuteOfDay / 60);
+  const minute = minuteOfDay % 60;
+  const dayStart = Math.floor(at.getTime() / DAY_MS) * DAY_MS;
+  let next = dayStart + minuteOfDay * MINUTE_MS;
+  if (next <= at.getTime()) next += DAY_MS;
+  const schedule = `cron(${minute} ${hour} * * ? *)`;
+  return syncedPolicy(
+    { policyId: `bench-later-${i}`, cacheName: `bench-cache-${i}`, schedule },
+    toIso(new Date(next)),
+    toIso(at),
+  );
+}
+
+/**
+ * Row 1: 10,000 synced policies of which 100 are due; one tick, counting every item DynamoDB reads for it
+ * and the read capacity consumed, against a full Scan of the same table.
+ */
+export async function measureTickReadCost(): Promise<Row[]> {
+  const fixture = await startFixture();
+  try {
+    await fixture.seedDue(DUE);
+    const later = Array.from({ length: POLICIES - DUE }, (_, i) => notDuePolicy(i, fixture.at));
+    await writePolicies(fixture.documents, fixture.runtime.config.policiesTable, later);
+    const meter = meterReads(fixture.documents);
+    const { policiesTable, runsTable } = fixture.runtime.config;
+    const policies = new DynamoPolicyStore({ client: fixture.documents, tableName: policiesTable });
+    const runs = new DynamoRunStore({ client: fixture.documents, tableName: runsTable });
+    const summary = await runTick(
+      fixture.deps({ policies, runs }),
+      { at: fixture.at, tickId: tickId() },
+      fixture.resync,
+    );
+    if (summary.claimed !== DUE) throw new Error(`the tick claimed ${summary.claimed} runs, not ${DUE}`);
+    const tick = { ...meter.tally };
+    meter.reset();
+    let scanned = 0;
+    for await (const _ of policies.listAll()) scanned += 1;
+    if (scanned !== POLICIES) throw new Error(`the scan returned ${scanned} policies, not ${POLICIES}`);
+    const scan = { ...meter.tally };
+    return [
+      {
+        name: `1. tick read cost: items read (${formatNumber(POLICIES)} policies, ${DUE} due)`,
+        measured: `${formatNumber(tick.items)} items in ${tick.calls} reads`,
+        baseline: `${formatNumber(scan.items)} items (full Scan)`,
+        ratio: tick.items / scan.items,
+        target: `≤ ${formatNumber(1.1 * DUE)} (1.1 × due)`,
+        pass: tick.items <= 1.1 * DUE,
+      },
+      {
+        name: '1. tick read cost: read capacity (ReturnConsumedCapacity)',
+        measured: `${formatNumber(tick.capacityUnits, 1)} RCU`,
+        baseline: `${formatNumber(scan.capacityUnits, 1)} RCU (full Scan)`,
+        ratio: tick.capacityUnits / scan.capacityUnits,
+        target: 'grows with due, not with policies',
+        pass: undefined,
+      },
+    ];
+  } finally {
+    await fixture.stop();
+  }
+}

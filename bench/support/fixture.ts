@@ -1,0 +1,115 @@
+import { randomUUID } from 'node:crypto';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { createDynamoDocumentClient } from '../../lib/adapters/dynamodb/document-client';
+import { InMemoryPolicyStore } from '../../lib/adapters/memory/policy-store';
+import { InMemoryRunStore } from '../../lib/adapters/memory/run-store';
+import { HOUR_MS, toIso } from '../../lib/clock';
+import { runBounded } from '../../lib/concurrency';
+import { DEFAULTS, loadConfig } from '../../lib/config';
+import { parsePolicy } from '../../lib/policy/parse-policy';
+import type { PolicyStore } from '../../lib/policy/policy-store';
+import type { PolicyItem } from '../../lib/policy/types';
+import type { RunStore } from '../../lib/runs/run-store';
+import { createRuntime, type Runtime, schedulerDeps, syncDeps } from '../../lib/runtime';
+import { claimSlot } from '../../lib/scheduler/claim';
+import type { WorkItem } from '../../lib/scheduler/create-snapshot';
+import type { SchedulerDeps } from '../../lib/scheduler/deps';
+import type { Resync } from '../../lib/scheduler/take-due-slots';
+import { syncPolicyItem } from '../../lib/sync/sync-policy';
+import { syncedPolicy, writePolicies } from './policies';
+import { type RemoteStack, startRemoteStack } from './remote-stack';
+
+/** The orchestrator as the scheduler function builds it, pointed at a local stack in another process. */
+export interface Fixture {
+  readonly stack: RemoteStack;
+  readonly runtime: Runtime;
+  /** A document client of its own, for seeding and for metering. */
+  readonly documents: DynamoDBDocumentClient;
+  /** The tick's time: the start of the current hour, so a slot there is inside its start window. */
+  readonly at: Date;
+  readonly policies: PolicyStore;
+  readonly runs: RunStore;
+  /** Scheduler dependencies on the fixture's stores and the real clock, with a deadline far away. */
+  deps(overrides?: Partial<SchedulerDeps>): SchedulerDeps;
+  readonly resync: Resync;
+  /** Seeds `count` caches and one hourly policy on each, due at `at`. */
+  seedDue(count: number): Promise<void>;
+  /**
+   * Claims the slot at `at` of the `count` policies seedDue wrote, as takeDueSlots would, but without
+   * validating each record again (the figures that use this time what comes after the claim).
+   */
+  claimDue(count: number): Promise<WorkItem[]>;
+  stop(): Promise<void>;
+}
+
+export interface FixtureOptions {
+  /** SCHEDULER_CONCURRENCY; default the configured default. */
+  readonly concurrency?: number;
+  /** `dynamodb` (dynalite in the stack process, default) or `memory` (the in-memory stores). */
+  readonly stores?: 'dynamodb' | 'memory';
+}
+
+const HOURLY = 'cron(0 * * * ? *)';
+const dueId = (i: number) => `bench-due-${i}`;
+const cacheOf = (i: number) => `bench-cache-${i}`;
+
+/** Starts a stack process and builds the runtime on it, as the scheduler function does. */
+export async function startFixture(options: FixtureOptions = {}): Promise<Fixture> {
+  const concurrency = options.concurrency ?? DEFAULTS.concurrency;
+  const stack = await startRemoteStack();
+  Object.assign(process.env, stack.env);
+  const runtime = createRuntime(loadConfig({ ...process.env, SCHEDULER_CONCURRENCY: String(concurrency) }));
+  const documents = createDynamoDocumentClient();
+  const at = new Date(Math.floor(Date.now() / HOUR_MS) * HOUR_MS);
+  const inMemory = options.stores === 'memory';
+  const policies = inMemory ? new InMemoryPolicyStore() : runtime.policies;
+  const runs = inMemory ? new InMemoryRunStore() : runtime.runs;
+  const deps = (overrides: Partial<SchedulerDeps> = {}): SchedulerDeps => ({
+    ...schedulerDeps(runtime, () => 15 * 60_000),
+    policies,
+    runs,
+    ...overrides,
+  });
+  return {
+    stack,
+    runtime,
+    documents,
+    at,
+    policies,
+    runs,
+    deps,
+    resync: async (item: PolicyItem) => {
+      await syncPolicyItem(syncDeps(runtime), item, true);
+    },
+    async seedDue(count) {
+      const caches = Array.from({ length: count }, (_, i) => cacheOf(i));
+      await stack.seedCaches(caches);
+      const items = caches.map((cacheName, i) =>
+        syncedPolicy({ policyId: dueId(i), cacheName, schedule: HOURLY }, toIso(at), toIso(at)),
+      );
+      if (!inMemory) await writePolicies(documents, runtime.config.policiesTable, items);
+      else for (const item of items) await policies.put(item);
+    },
+    async claimDue(count) {
+      const template = parsePolicy({ policyId: 'bench', cacheName: 'bench', schedule: HOURLY });
+      const owner = `${tickId()}/bench`;
+      const items: WorkItem[] = [];
+      await runBounded(
+        Array.from({ length: count }, (_, i) => i),
+        16,
+        async (i) => {
+          const policy = { ...template, policyId: dueId(i), cacheName: cacheOf(i), namePrefix: cacheOf(i) };
+          const run = await claimSlot(deps(), policy, at, owner);
+          if (run) items.push({ run, policy });
+        },
+      );
+      return items;
+    },
+    stop: () => stack.stop(),
+  };
+}
+
+/** A fresh tick id, as EventBridge gives each event. */
+export function tickId(): string {
+  return randomUUID();
+}
