@@ -1,25 +1,12 @@
 import type { Command } from 'commander';
 import type { PolicyItem } from '../../lib/policy/types';
-import type { RunStore } from '../../lib/runs/run-store';
-import type { RunRecord } from '../../lib/runs/types';
 import { contextOf } from '../context';
 import { cell, formatDuration, formatUtc } from '../format';
 import { printJson, printTable } from '../output';
 import { listPolicyItems } from './policy-read';
 
-/** When a run's snapshot was taken: its request (the snapshot holds the data of that moment). */
-function takenAt(run: RunRecord): string {
-  return run.requestedAt ?? run.completedAt ?? run.slot;
-}
-
-/** The policy's newest AVAILABLE run (by slot), from the runs table. */
-export async function newestAvailableRun(runs: RunStore, policyId: string): Promise<RunRecord | undefined> {
-  let newest: RunRecord | undefined;
-  for await (const run of runs.listByPolicy(policyId, { statuses: ['AVAILABLE'] })) newest = run;
-  return newest;
-}
-
-function statusOf(item: PolicyItem, newest: RunRecord | undefined, now: Date) {
+function statusOf(item: PolicyItem, now: Date) {
+  const newest = item.newestSnapshot;
   return {
     policyId: item.policyId,
     cacheName: item.cacheName,
@@ -28,10 +15,8 @@ function statusOf(item: PolicyItem, newest: RunRecord | undefined, now: Date) {
     nextRunAt: item.nextRunAt,
     lastRun: item.lastRun,
     newestSnapshot: newest && {
-      snapshotName: newest.snapshotName,
-      slot: newest.slot,
-      takenAt: takenAt(newest),
-      ageSeconds: Math.round((now.getTime() - Date.parse(takenAt(newest))) / 1000),
+      ...newest,
+      ageSeconds: Math.round((now.getTime() - Date.parse(newest.takenAt)) / 1000),
     },
   };
 }
@@ -40,10 +25,7 @@ async function statusAction(_options: object, command: Command): Promise<void> {
   const context = contextOf(command);
   const runtime = await context.runtime();
   const now = new Date();
-  const lines = [];
-  for (const item of await listPolicyItems(runtime)) {
-    lines.push(statusOf(item, await newestAvailableRun(runtime.runs, item.policyId), now));
-  }
+  const lines = (await listPolicyItems(runtime)).map((item) => statusOf(item, now));
   if (context.options.json) {
     printJson(lines);
     return;

@@ -64,6 +64,8 @@ export interface LastRunSummary {
 export interface NewestSnapshotSummary {
   readonly slot: string;
   readonly snapshotName: string;
+  /** When the snapshot was requested: the moment its data is from (the recovery point). */
+  readonly takenAt: string;
   readonly availableAt: string;
 }
 

@@ -72,11 +72,11 @@ async function summarize(deps: SchedulerDeps, run: RunRecord): Promise<void> {
       ...(run.lastError ? { errorCode: run.lastError.code } : {}),
     });
     if (run.status === 'AVAILABLE') {
-      const availableAt = run.completedAt ?? at;
       await deps.policies.recordNewestSnapshot(run.policyId, {
         slot: run.slot,
         snapshotName: run.snapshotName,
-        availableAt,
+        takenAt: run.requestedAt ?? run.slot,
+        availableAt: run.completedAt ?? at,
       });
     }
   } catch (error) {

@@ -1,5 +1,5 @@
 import { logger } from '../observability';
-import type { PolicyItem } from '../policy/types';
+import type { Policy, PolicyItem } from '../policy/types';
 import { reportRecoveryPoints } from './report-rpo';
 import { activePoliciesByCache, isInSync, type SyncDeps, syncPolicyItem } from './sync-policy';
 
@@ -16,6 +16,19 @@ function awaitsCache(item: PolicyItem): boolean {
   return item.state === 'INVALID' && (item.stateReason ?? '').startsWith('cacheName: no serverless cache');
 }
 
+/** Puts `item` in the peer index as it now is: out of every cache's list, back in if ACTIVE. */
+function replacePeer(peers: Map<string, Policy[]>, item: PolicyItem): void {
+  for (const [cacheName, list] of peers) {
+    peers.set(
+      cacheName,
+      list.filter((policy) => policy.policyId !== item.policyId),
+    );
+  }
+  for (const [cacheName, list] of activePoliciesByCache([item])) {
+    peers.set(cacheName, [...(peers.get(cacheName) ?? []), ...list]);
+  }
+}
+
 /**
  * Heals what the stream missed: every policy item whose orchestrator attributes do not reflect its
  * operator attributes (or that waits for its cache to exist) is synced again, and the recovery-point
@@ -29,6 +42,7 @@ export async function reconcilePolicies(deps: SyncDeps): Promise<ReconcileSummar
   let failed = 0;
   const items: PolicyItem[] = [];
   for await (const item of deps.policies.listAll()) items.push(item);
+  // Whom each policy shares its cache with, kept current as this pass activates or deactivates policies.
   const peers = activePoliciesByCache(items);
   const withPeers: SyncDeps = { ...deps, peersOn: async (cacheName) => peers.get(cacheName) ?? [] };
   const seen: PolicyItem[] = [];
@@ -40,7 +54,9 @@ export async function reconcilePolicies(deps: SyncDeps): Promise<ReconcileSummar
     }
     try {
       const outcome = await syncPolicyItem(withPeers, item, true);
-      seen.push(outcome.action === 'written' ? { ...item, ...outcome.result } : item);
+      const after = outcome.action === 'written' ? { ...item, ...outcome.result } : item;
+      if (outcome.action === 'written') replacePeer(peers, after);
+      seen.push(after);
       if (outcome.action === 'written') synced += 1;
     } catch (error) {
       failed += 1;

@@ -2,13 +2,13 @@ import { emitDimensionedMetric, logger, METRIC, recordMetric } from '../observab
 import type { PolicyItem } from '../policy/types';
 
 /**
- * Seconds since the policy's newest available snapshot; for an active policy that has none yet, since it
- * was last activated. Undefined for policies that are not ACTIVE (no snapshot is expected of them).
+ * Age in seconds of the data in the policy's newest available snapshot (since it was taken); for an active
+ * policy that has none yet, since it was last activated. Undefined for policies that are not ACTIVE.
  */
 export function newestSnapshotAgeSeconds(item: PolicyItem, now: Date): number | undefined {
   if (item.state !== 'ACTIVE') return undefined;
   const since =
-    item.newestSnapshot?.availableAt ?? (typeof item.syncedAt === 'string' ? item.syncedAt : undefined);
+    item.newestSnapshot?.takenAt ?? (typeof item.syncedAt === 'string' ? item.syncedAt : undefined);
   if (!since) return undefined;
   return Math.max(0, Math.round((now.getTime() - Date.parse(since)) / 1000));
 }

@@ -93,7 +93,11 @@ async function judge(
       stateReason: 'schedule: no future slot (the year field has passed)',
       nextRunAt,
     };
-  return { state: 'ACTIVE', stateReason: undefined, nextRunAt };
+  const peers = await (deps.peersOn ?? ((cacheName: string) => scanPeers(deps, cacheName)))(policy.cacheName);
+  const warning = quotaFitWarning(policy, peers, now);
+  if (warning)
+    logger.warn('policy may exceed the snapshot quota of its cache', { policyId: policy.policyId, warning });
+  return { state: 'ACTIVE', stateReason: warning ? `warning: ${warning}` : undefined, nextRunAt };
 }
 
 /**

@@ -27,9 +27,9 @@ describe('recovery point of each policy', () => {
     await sim.tickThrough(later(70), later(4 * 60 + 5), 5 * MINUTE_MS);
     const summary = await reconcilePolicies(sim.syncDeps());
     const billingNewest = (await sim.runtime.policies.get('billing-hourly'))?.newestSnapshot;
-    expect(billingNewest?.availableAt).toBe(later(65).toISOString());
+    expect(billingNewest?.takenAt).toBe(later(60).toISOString());
     expect(summary.maxNewestSnapshotAgeSeconds).toBe(
-      (later(4 * 60 + 5).getTime() - later(65).getTime()) / 1000,
+      (later(4 * 60 + 5).getTime() - later(60).getTime()) / 1000,
     );
     expect(summary.maxNewestSnapshotAgeSeconds).toBeGreaterThan((3 * HOUR_MS) / 1000 - 1);
   });

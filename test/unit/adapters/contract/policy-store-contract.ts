@@ -204,6 +204,7 @@ export function describePolicyStoreContract(createStore: () => Promise<PolicySto
     const newest = (minutes: number) => ({
       slot: at(minutes),
       snapshotName: `s-${minutes}`,
+      takenAt: at(minutes),
       availableAt: at(minutes + 2),
     });
 

@@ -1,0 +1,63 @@
+import { describe, expect, it } from 'vitest';
+import { InMemoryPolicyStore } from '../../../lib/adapters/memory/policy-store';
+import type { PolicyItem } from '../../../lib/policy/types';
+import { reconcilePolicies } from '../../../lib/sync/reconcile';
+import { type SyncDeps, syncPolicyItem } from '../../../lib/sync/sync-policy';
+import { FakeSnapshotGateway } from '../../support/fake-snapshot-gateway';
+import { FakeTime } from '../../support/fake-time';
+import { policyItem } from '../../support/policy-builders';
+
+function arrange() {
+  const policies = new InMemoryPolicyStore();
+  const deps: SyncDeps = {
+    policies,
+    snapshots: new FakeSnapshotGateway(['orders', 'billing']),
+    clock: new FakeTime('2025-03-01T10:20:00.000Z').clock,
+  };
+  const putAndSync = async (item: PolicyItem) => {
+    await policies.put(item);
+    return syncPolicyItem(deps, (await policies.get(item.policyId)) as PolicyItem);
+  };
+  return { policies, deps, putAndSync };
+}
+
+describe('warning when the policies of one cache exceed 24 snapshots a day', () => {
+  it('keeps the policy ACTIVE with a warning naming the schedule and the cache', async () => {
+    const { policies, putAndSync } = arrange();
+    await putAndSync(policyItem('orders-hourly', { cacheName: 'orders', schedule: 'cron(0 * * * ? *)' }));
+    await putAndSync(policyItem('orders-daily', { cacheName: 'orders', schedule: 'cron(30 2 * * ? *)' }));
+
+    const daily = await policies.get('orders-daily');
+    expect(daily?.state).toBe('ACTIVE');
+    expect(daily?.nextRunAt).toBeDefined();
+    expect(daily?.stateReason).toMatch(
+      /^warning: schedule: with 1 other active policy on cache orders it takes up to 25 snapshots/,
+    );
+    expect((await policies.get('orders-hourly'))?.stateReason).toBeUndefined();
+  });
+
+  it('gives no warning for policies that fit together or are on other caches', async () => {
+    const { policies, putAndSync } = arrange();
+    await putAndSync(policyItem('orders-two-hourly', { cacheName: 'orders', schedule: 'rate(2 hours)' }));
+    await putAndSync(policyItem('orders-daily', { cacheName: 'orders', schedule: 'cron(30 2 * * ? *)' }));
+    await putAndSync(policyItem('billing-hourly', { cacheName: 'billing', schedule: 'cron(0 * * * ? *)' }));
+
+    for (const id of ['orders-two-hourly', 'orders-daily', 'billing-hourly']) {
+      expect((await policies.get(id))?.stateReason, id).toBeUndefined();
+    }
+  });
+
+  it('warns on reconcile too, judging every policy against the others on its cache', async () => {
+    const { policies, deps } = arrange();
+    await policies.put({
+      ...policyItem('orders-hourly', { cacheName: 'orders', schedule: 'cron(0 * * * ? *)' }),
+    });
+    await policies.put({
+      ...policyItem('orders-daily', { cacheName: 'orders', schedule: 'cron(30 2 * * ? *)' }),
+    });
+    await reconcilePolicies(deps);
+    await reconcilePolicies(deps);
+
+    expect((await policies.get('orders-daily'))?.stateReason).toMatch(/^warning: schedule: /);
+  });
+});
