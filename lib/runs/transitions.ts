@@ -73,7 +73,7 @@ export function missedRun(run: NewRun, reason: RunError, now: Date, retentionDay
 export function reclaimed(run: RunRecord, owner: string, now: Date, leaseMs: number): RunRecord {
   const leaseExpiresAt = toIso(addMs(now, leaseMs));
   return {
-    ...withStatus(run, 'CLAIMED', now),
+    ...withStatus(run, 'CLAIMED', now, true),
     leaseOwner: owner,
     leaseExpiresAt,
     nextCheckAt: leaseExpiresAt,

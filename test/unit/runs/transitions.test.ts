@@ -226,3 +226,37 @@ describe('run transitions', () => {
     expect(counted(run)).toEqual({ ...run, attempts: 1 });
   });
 });
+
+describe('the error a run carries', () => {
+  const base = claimedRun(
+    {
+      policyId: 'p',
+      slot: '2025-01-01T00:00:00.000Z',
+      cacheName: 'c',
+      snapshotName: 'c-1',
+      windowClosesAt: '2025-01-01T01:00:00.000Z',
+    },
+    'tick-a',
+    new Date('2025-01-01T00:00:00.000Z'),
+    60_000,
+  );
+  const busy = { code: 'InvalidServerlessCacheStateFault', message: 'busy' };
+  const now = new Date('2025-01-01T00:05:00.000Z');
+
+  it('keeps the last error while a retry is claimed, and drops it once the snapshot is requested', () => {
+    const deferred = retrying(base, busy, now, now);
+    const claimed = reclaimed(deferred, 'tick-b', now, 60_000);
+    expect(claimed.lastError).toEqual(busy);
+    const snapshot = {
+      name: 'c-1',
+      arn: 'arn:c-1',
+      cacheName: 'c',
+      status: 'creating',
+      snapshotType: 'manual',
+      createTime: now,
+      bytesUsedForCache: undefined,
+      kmsKeyId: undefined,
+    };
+    expect(requested(claimed, snapshot, now, 60_000).lastError).toBeUndefined();
+  });
+});
