@@ -15,7 +15,8 @@ function groupByCache(items: readonly WorkItem[]): WorkItem[][] {
  * Works the claimed runs: caches in parallel (at most `concurrency` at once), one cache's runs one after
  * the other with at most one snapshot started per cache (a cache takes one snapshot at a time). Runs of a
  * busy cache become durable retries without a call. Nothing new starts within the deadline margin: runs not
- * started are handed back as retries due at once, so the next tick takes them.
+ * started are handed back as retries due at once, so the next tick takes them. When ElastiCache throttles,
+ * the deployed gateway's adaptive limit (lib/adaptive-limit.ts, set up in lib/runtime.ts) paces the calls.
  */
 export async function dispatch(
   deps: SchedulerDeps,
