@@ -6,7 +6,7 @@ import { computeSpecHash, validatePolicy } from '../policy/parse-policy';
 import type { PolicyStore, SyncResult } from '../policy/policy-store';
 import { quotaFitWarning } from '../policy/quota-fit';
 import type { Policy, PolicyItem } from '../policy/types';
-import { latestSlotAtOrBefore, nextSlotAfter } from '../schedule/policy-slots';
+import { nextSlotAfter } from '../schedule/policy-slots';
 import type { SnapshotGateway } from '../snapshots/snapshot-gateway';
 
 export interface SyncDeps {
