@@ -29,8 +29,8 @@ function toRunError(error: SnapshotServiceError): RunError {
 }
 
 /**
- * Records a durable retry after `error`, or FAILED with the fault code when the next retry would come after
- * the start window closes.
+ * Records a durable retry after `error`, or, when the next retry would come after the start window closes,
+ * FAILED with the fault code (see failUnlessCreated).
  */
 export async function deferOrFail(
   deps: SchedulerDeps,
@@ -46,7 +46,7 @@ export async function deferOrFail(
   const retryAt = addMs(now, delay);
   const next =
     toIso(retryAt) > run.windowClosesAt
-      ? ended(run, 'FAILED', now, deps.settings.runRetentionDays, error)
+      ? await failUnlessCreated(deps, run, error)
       : retrying(run, error, retryAt, now);
   return finish(deps, next, read);
 }
@@ -54,6 +54,41 @@ export async function deferOrFail(
 async function confirmOwnSnapshot(deps: SchedulerDeps, run: RunRecord): Promise<SnapshotInfo | undefined> {
   const existing = await deps.snapshots.getSnapshot(run.snapshotName);
   return existing && existing.cacheName === run.cacheName ? existing : undefined;
+}
+
+/** The run once its own snapshot is known to exist: AVAILABLE when complete, else REQUESTED. */
+function withOwnSnapshot(deps: SchedulerDeps, run: RunRecord, own: SnapshotInfo): RunRecord {
+  const now = deps.clock();
+  return own.status === 'available'
+    ? available(run, own, now)
+    : requested(run, own, now, deps.settings.pollIntervalMs);
+}
+
+/**
+ * Ends a run that gets no further attempt: FAILED with `reason`, unless one of its Creates took effect after
+ * all (a dropped connection or a 5xx can hide a Create that went through), so a run is never recorded FAILED
+ * while its snapshot exists. When that cannot be checked, the run stays a retry due at the end of its start
+ * window (or now, if that has passed), where the next tick looks again.
+ */
+export async function failUnlessCreated(
+  deps: SchedulerDeps,
+  run: RunRecord,
+  reason: RunError,
+): Promise<RunRecord> {
+  const now = deps.clock();
+  if (run.attempts > 0) {
+    try {
+      const own = await confirmOwnSnapshot(deps, run);
+      if (own) return withOwnSnapshot(deps, run, own);
+    } catch (error) {
+      logger.warn('could not check whether the run’s snapshot was made; looking again before failing it', {
+        ...runFields(run),
+        error,
+      });
+      return retrying(run, reason, new Date(Math.max(now.getTime(), Date.parse(run.windowClosesAt))), now);
+    }
+  }
+  return ended(run, 'FAILED', now, deps.settings.runRetentionDays, reason);
 }
 
 /**
@@ -120,14 +155,7 @@ export async function createSnapshotForRun(
       // Not knowing whose snapshot has the name is no reason to fail the slot: look again next time.
       fault = asServiceError(error);
     }
-    if (own) {
-      const now = deps.clock();
-      const next =
-        own.status === 'available'
-          ? available(run, own, now)
-          : requested(run, own, now, deps.settings.pollIntervalMs);
-      return finish(deps, next, claimed);
-    }
+    if (own) return finish(deps, withOwnSnapshot(deps, run, own), claimed);
   }
   if (fault.faultClass === 'quota' && (await relieveQuota(policy)) > 0) {
     try {

@@ -5,7 +5,7 @@ import type { Policy } from '../policy/types';
 import { available, ended, requested } from '../runs/transitions';
 import type { RunRecord } from '../runs/types';
 import { reclaim } from './claim';
-import type { WorkItem } from './create-snapshot';
+import { failUnlessCreated, type WorkItem } from './create-snapshot';
 import type { SchedulerDeps } from './deps';
 import { loadUsablePolicy } from './load-policy';
 import { runFields, saveRun } from './outcomes';
@@ -68,7 +68,7 @@ async function closeLateRun(deps: SchedulerDeps, run: RunRecord, now: Date): Pro
   const days = deps.settings.runRetentionDays;
   if (run.status === 'RETRYING') {
     const reason = run.lastError ?? { code: 'StartWindowClosed', message: 'start window closed' };
-    await saveRun(deps, ended(run, 'FAILED', now, days, reason), run);
+    await saveRun(deps, await failUnlessCreated(deps, run, reason), run);
     return;
   }
   const snapshot = await deps.snapshots.getSnapshot(run.snapshotName);
