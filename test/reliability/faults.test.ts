@@ -22,12 +22,12 @@ const FAULT_RATE = 0.3;
  * On top of the random faults (whose dropped connections lose the request), up to this many Creates per tick
  * take effect and then lose their response.
  */
-const AFTER_EFFECT_DROPS_PER_TICK = 2;
+const AFTER_EFFECT_DROPS_PER_TICK = 4;
 
 /**
  * One hourly policy per cache, over HOURS hours of 2026-03-02 (on the hour, so each tick has many caches
  * to work on at once), in UTC or in Berlin; some with retention (so snapshots get pruned under faults
- * too) or a KMS key.
+ * too), a short start window or a KMS key.
  */
 function hourlyPolicies(): PolicyItem[] {
   return Array.from({ length: CACHE_COUNT }, (_, i) => {
@@ -40,6 +40,9 @@ function hourlyPolicies(): PolicyItem[] {
       timezone: berlin ? 'Europe/Berlin' : 'UTC',
       tags: { team: `team-${i % 7}` },
       ...(i % 10 === 0 ? { retention: { maxCount: 3 } } : {}),
+      // A short start window: retries run out, and a run ends FAILED with its fault (never while its
+      // snapshot exists: a lost answer may hide a Create that went through).
+      ...(i % 5 === 1 ? { startWindowMinutes: 5 } : {}),
       ...(i % 3 === 0 ? { kmsKeyId: `arn:aws:kms:us-east-1:123456789012:key/k-${i}` } : {}),
     };
   });
