@@ -17,8 +17,9 @@ import { SCALE, timeoutFor } from './support/scale';
 import { printSummary } from './support/summary';
 
 const START = new Date('2026-03-02T00:00:00.000Z');
-const POLICY_COUNT = 20;
-const HOURS = 3 * SCALE;
+/** Hourly within one day (so no cache exceeds its 24 snapshots in 24 hours): 20 × 3 at scale 1, 25 × 24 at 10. */
+const HOURS = Math.min(24, 3 * SCALE);
+const POLICY_COUNT = Math.ceil((20 * 3 * SCALE) / HOURS);
 const LAST_SLOT = addMs(START, (HOURS - 1) * HOUR_MS);
 /** Policies whose record an operator rewrites mid-run (new tags): policy sync writes under faults too. */
 const EDITED = 6;
