@@ -4,24 +4,11 @@
  */
 import { z } from 'zod';
 import { StoreError } from '../errors';
-import { OPEN_STATUSES, type RunRecord, type RunStatus } from '../runs/types';
+import { OPEN_STATUSES, RUN_STATUSES, type RunRecord } from '../runs/types';
 import { stripUndefined } from './plain-values';
 
 /** Partition value of the runs table's sparse `open-index`: only open runs with a `nextCheckAt` carry it. */
 export const OPEN_BUCKET = 'OPEN';
-
-/** Every status, as a record so the compiler flags a RunStatus this schema does not know yet. */
-const KNOWN_STATUSES: Record<RunStatus, true> = {
-  CLAIMED: true,
-  REQUESTED: true,
-  RETRYING: true,
-  AVAILABLE: true,
-  PRUNING: true,
-  PRUNED: true,
-  FAILED: true,
-  MISSED: true,
-  SKIPPED: true,
-};
 
 const optionalString = z.string().optional();
 
@@ -31,7 +18,7 @@ const runRecordSchema = z.looseObject({
   slot: z.string(),
   cacheName: z.string(),
   snapshotName: z.string(),
-  status: z.enum(Object.keys(KNOWN_STATUSES) as [RunStatus, ...RunStatus[]]),
+  status: z.enum(RUN_STATUSES),
   attempts: z.number(),
   lastError: z.object({ code: z.string(), message: z.string() }).optional(),
   snapshotArn: optionalString,

@@ -20,6 +20,19 @@ export type RunStatus =
   | 'MISSED'
   | 'SKIPPED';
 
+/** Every status, in lifecycle order (checked against RunStatus: a new status cannot be forgotten here). */
+export const RUN_STATUSES = Object.keys({
+  CLAIMED: true,
+  REQUESTED: true,
+  RETRYING: true,
+  AVAILABLE: true,
+  PRUNING: true,
+  PRUNED: true,
+  FAILED: true,
+  MISSED: true,
+  SKIPPED: true,
+} satisfies Record<RunStatus, true>) as [RunStatus, ...RunStatus[]];
+
 /** Statuses that still need a tick's attention; only these are in the runs table's open index. */
 export const OPEN_STATUSES: ReadonlySet<RunStatus> = new Set(['CLAIMED', 'REQUESTED', 'RETRYING', 'PRUNING']);
 
