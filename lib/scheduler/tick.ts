@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { toIso } from '../clock';
+import { runBounded } from '../concurrency';
 import { trackCompletions } from '../lifecycle/completion';
 import { applyRetention, retryPrunes } from '../lifecycle/retention';
 import { logger } from '../observability';
@@ -41,14 +42,31 @@ function uniqueByRun(items: readonly WorkItem[]): WorkItem[] {
   return [...new Map(items.map((item) => [`${item.run.policyId}|${item.run.slot}`, item])).values()];
 }
 
-async function pruneAfterCompletion(deps: SchedulerDeps, completed: readonly RunRecord[]): Promise<void> {
-  for (const policyId of new Set(completed.map((run) => run.policyId))) {
-    try {
-      const policy = await loadUsablePolicy(deps, policyId);
-      if (typeof policy !== 'string') await applyRetention(deps, policy);
-    } catch (error) {
-      logger.error('retention failed; it runs again after the next snapshot', { policyId, error });
-    }
+/**
+ * Retention for the policies with new snapshots, several at a time like every other phase, none started
+ * within the deadline margin: a policy left out is pruned after its next snapshot (retention only lags).
+ */
+async function pruneAfterCompletion(
+  deps: SchedulerDeps,
+  completed: readonly RunRecord[],
+  timeLeft: () => boolean,
+): Promise<void> {
+  const policyIds = [...new Set(completed.map((run) => run.policyId))];
+  const { notStarted } = await runBounded(
+    policyIds,
+    deps.settings.concurrency,
+    async (policyId) => {
+      try {
+        const policy = await loadUsablePolicy(deps, policyId);
+        if (typeof policy !== 'string') await applyRetention(deps, policy);
+      } catch (error) {
+        logger.error('retention failed; it runs again after the next snapshot', { policyId, error });
+      }
+    },
+    timeLeft,
+  );
+  if (notStarted.length > 0) {
+    logger.warn('out of time: retention left for these policies’ next snapshots', { policyIds: notStarted });
   }
 }
 
@@ -78,7 +96,8 @@ export async function runTick(deps: SchedulerDeps, input: TickInput, resync: Res
   const relieveQuota = (policy: Policy) => applyRetention(tick, policy, 1);
   await dispatch(tick, items, completion.busyCaches, relieveQuota);
   await retryPrunes(tick, open.pruning);
-  await pruneAfterCompletion(tick, completion.completed);
+  const timeLeft = () => tick.remainingMs() > tick.settings.deadlineMarginMs;
+  await pruneAfterCompletion(tick, completion.completed, timeLeft);
   const openRuns = open.requested.length + open.pruning.length + open.resumable.length;
   const summary: TickSummary = { at: toIso(input.at), openRuns, claimed: items.length, outcomes };
   logger.info('tick finished', { ...summary });
