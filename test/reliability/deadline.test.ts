@@ -19,14 +19,18 @@ const ROUND_MS = 2 * HOUR_MS;
 const LAST_SLOT = addMs(START, (ROUNDS - 1) * ROUND_MS);
 const MARGIN_MS = DEFAULTS.deadlineMarginMs;
 
+/** Keeping one snapshot each: from the second round on, every completion leaves an older one to prune. */
 const POLICIES: PolicyItem[] = Array.from({ length: POLICY_COUNT }, (_, i) => ({
   policyId: `deadline-${String(i).padStart(2, '0')}`,
   cacheName: `deadline-cache-${String(i).padStart(2, '0')}`,
   schedule: 'cron(0 0/2 * * ? *)',
+  retention: { maxCount: 1 },
 }));
 
 /** What one short tick left behind, right after it returned. */
 interface ShortTick {
+  /** `slot`: the tick at the slot; `completion`: the next one (completions, retries, retention). */
+  readonly kind: 'slot' | 'completion';
   readonly budgetMs: number;
   readonly remainingAtReturn: number;
   /** Time left when each Create of the tick started. */
@@ -43,7 +47,7 @@ describe(`ticks given little time, ${ROUNDS} rounds of ${POLICY_COUNT} due polic
    * The tick at `at` with `budgetMs` of wall time left before the deadline, counted from the moment it
    * first asks (when it starts dispatching: the phases before never ask); what it leaves behind.
    */
-  async function shortTick(at: Date, budgetMs: number): Promise<ShortTick> {
+  async function shortTick(kind: ShortTick['kind'], at: Date, budgetMs: number): Promise<ShortTick> {
     let deadline: number | undefined;
     const remainingMs = () => {
       deadline ??= Date.now() + budgetMs;
@@ -65,7 +69,7 @@ describe(`ticks given little time, ${ROUNDS} rounds of ${POLICY_COUNT} due polic
     await sim.tick(at, { remainingMs, snapshots });
     const remainingAtReturn = remainingMs();
     const left = (await sim.allRuns()).filter((run) => run.slot === at.toISOString());
-    return { budgetMs, remainingAtReturn, remainingAtCreates, left };
+    return { kind, budgetMs, remainingAtReturn, remainingAtCreates, left };
   }
 
   beforeAll(async () => {
@@ -80,13 +84,18 @@ describe(`ticks given little time, ${ROUNDS} rounds of ${POLICY_COUNT} due polic
     const draw = createRandom(5);
     for (let round = 0; round < ROUNDS; round += 1) {
       const slot = addMs(START, round * ROUND_MS);
-      // Every other round the tick starts dispatching with less than the margin left; the others run out
-      // of time part-way: each ElastiCache call is held 50–100 ms, the time runs out after 10–60 ms.
+      // Every other round the slot's tick starts dispatching with less than the margin left; the others
+      // run out of time part-way: each ElastiCache call is held 50–100 ms, the time runs out after 10–60 ms.
       const budgetMs = round % 2 === 1 ? MARGIN_MS - 1_000 : MARGIN_MS + randomInt(draw, 10, 60);
       emulator.setLatency({ minMs: 50, maxMs: 100 });
-      shortTicks.push(await shortTick(slot, budgetMs));
+      shortTicks.push(await shortTick('slot', slot, budgetMs));
+      // The next tick finds snapshots complete (and, from the second round, older ones to prune) and the
+      // handed-back runs due, with as little time; ElastiCache answers in 200–300 ms.
+      emulator.setLatency({ minMs: 200, maxMs: 300 });
+      const next = addMs(slot, MINUTE_MS);
+      shortTicks.push(await shortTick('completion', next, MARGIN_MS + randomInt(draw, 10, 60)));
       emulator.setLatency(undefined);
-      for (let minute = 1; minute < 60; minute += 1) {
+      for (let minute = 2; minute < 60; minute += 1) {
         await sim.tick(addMs(slot, minute * MINUTE_MS));
         if ((await openRuns(sim)).length === 0) break;
       }
@@ -97,10 +106,11 @@ describe(`ticks given little time, ${ROUNDS} rounds of ${POLICY_COUNT} due polic
       calls: emulator.calls,
       snapshots: emulator.snapshots(),
     });
-    const left = shortTicks.flatMap((tick) => tick.left);
+    const left = shortTicks.filter((tick) => tick.kind === 'slot').flatMap((tick) => tick.left);
     printSummary('deadline', {
       slots: audit.slots,
       'short ticks': shortTicks.length,
+      'returned before the deadline': shortTicks.filter((tick) => tick.remainingAtReturn > 0).length,
       'started in time': left.filter((run) => run.status === 'REQUESTED').length,
       'handed back': left.filter((run) => run.status === 'RETRYING').length,
       'Creates inside the margin': shortTicks
@@ -122,22 +132,25 @@ describe(`ticks given little time, ${ROUNDS} rounds of ${POLICY_COUNT} due polic
   });
 
   it('leaves every due slot durable: requested, or handed back as a retry due at once', () => {
-    for (const tick of shortTicks) {
+    const slotTicks = shortTicks.filter((tick) => tick.kind === 'slot');
+    for (const tick of slotTicks) {
       expect(tick.left).toHaveLength(POLICY_COUNT);
       const handedBack = tick.left.filter((run) => run.status === 'RETRYING');
       expect(tick.left.filter((run) => run.status !== 'REQUESTED' && run.status !== 'RETRYING')).toEqual([]);
       expect(handedBack.every((run) => run.lastError?.code === 'DeadlineReached')).toBe(true);
       if (tick.budgetMs < MARGIN_MS) expect(handedBack).toHaveLength(POLICY_COUNT);
     }
-    expect(shortTicks.some((tick) => tick.budgetMs > MARGIN_MS && tick.remainingAtCreates.length > 0)).toBe(
+    expect(slotTicks.some((tick) => tick.budgetMs > MARGIN_MS && tick.remainingAtCreates.length > 0)).toBe(
       true,
     );
-    expect(shortTicks.every((tick) => tick.left.some((run) => run.status === 'RETRYING'))).toBe(true);
+    expect(slotTicks.every((tick) => tick.left.some((run) => run.status === 'RETRYING'))).toBe(true);
   });
 
-  it('has the next ticks complete every slot, one snapshot each', () => {
+  it('has the next ticks complete every slot, one snapshot each, and prune what retention says', () => {
     expect(audit.lost).toEqual([]);
-    expect(audit.byStatus).toEqual({ AVAILABLE: audit.slots });
+    expect(audit.byStatus).toEqual({ AVAILABLE: POLICY_COUNT, PRUNED: audit.slots - POLICY_COUNT });
+    expect(audit.orphans).toEqual([]);
+    expect(audit.missingSnapshots).toEqual([]);
     expect(audit.duplicates).toEqual([]);
     expect(audit.repeated).toEqual([]);
     expect(audit.createCalls).toBe(audit.slots);
