@@ -13,9 +13,9 @@ import { SCALE, timeoutFor } from './support/scale';
 import { printSummary } from './support/summary';
 
 const START = new Date('2026-03-02T00:00:00.000Z');
-/** 250 caches × 4 hourly slots at scale 1 (1,000 pairs); 1,000 × 10 at scale 10. */
-const CACHE_COUNT = 250 * Math.min(SCALE, 4);
-const HOURS = (4 * SCALE) / Math.min(SCALE, 4);
+/** 500 caches × 2 hourly slots at scale 1 (1,000 pairs); 1,000 × 10 at scale 10. */
+const CACHE_COUNT = 500 * Math.min(SCALE, 2);
+const HOURS = (2 * SCALE) / Math.min(SCALE, 2);
 const LAST_SLOT = addMs(START, (HOURS - 1) * HOUR_MS);
 const FAULT_RATE = 0.3;
 /**
@@ -39,7 +39,7 @@ function hourlyPolicies(): PolicyItem[] {
       schedule: `cron(0 ${firstHour}-${firstHour + HOURS - 1} 2 3 ? 2026)`,
       timezone: berlin ? 'Europe/Berlin' : 'UTC',
       tags: { team: `team-${i % 7}` },
-      ...(i % 10 === 0 ? { retention: { maxCount: 3 } } : {}),
+      ...(i % 10 === 0 ? { retention: { maxCount: 1 } } : {}),
       // A short start window: retries run out, and a run ends FAILED with its fault (never while its
       // snapshot exists: a lost answer may hide a Create that went through).
       ...(i % 5 === 1 ? { startWindowMinutes: 5 } : {}),
