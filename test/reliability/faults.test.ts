@@ -5,6 +5,7 @@ import {
 } from '../../lib/adapters/elasticache/snapshot-gateway';
 import { addMs, HOUR_MS, MINUTE_MS } from '../../lib/clock';
 import type { PolicyItem } from '../../lib/policy/types';
+import { reconcilePolicies } from '../../lib/sync/reconcile';
 import { createRandom } from '../../local/emulator/prng';
 import { Simulation } from '../../local/simulation';
 import { auditSlots, CREATE, formatStatuses, type SlotAudit, scheduledSlots } from './support/audit';
@@ -67,10 +68,11 @@ describe(`${CACHE_COUNT * HOURS} (policy, slot) pairs with ${FAULT_RATE * 100}% 
     });
     const emulator = sim.stack.emulator;
     for (const policy of policies) emulator.seedCache({ name: String(policy.cacheName) });
-    for (const policy of policies) {
-      const outcome = await sim.putPolicy(policy);
-      expect(outcome.action === 'written' && outcome.result.state).toBe('ACTIVE');
-    }
+    // Written as an operator would, then synced by one reconcile (one scan for every policy's peers, where
+    // a sync per policy would scan the table for each).
+    for (const policy of policies) await sim.runtime.policies.put(policy);
+    const reconciled = await reconcilePolicies(sim.syncDeps());
+    expect(reconciled).toMatchObject({ synced: policies.length, failed: 0 });
     emulator.resetCalls();
     emulator.setRandomFaults({ rate: FAULT_RATE, seed: 2026 });
     const draw = createRandom(7);
