@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { syncDeps } from '../../lib/runtime';
+import { scanPeersOn } from '../../lib/sync/sync-policy';
 import { contextOf } from '../context';
 import { CliError } from '../errors';
 import { formatUtc } from '../format';
@@ -55,7 +56,8 @@ export async function putAction(file: string, _options: object, command: Command
     );
   }
   const runtime = await context.runtime();
-  const deps = syncDeps(runtime);
+  // One interactive write may read the table to warn about the cache's 24-in-24 h quota.
+  const deps = { ...syncDeps(runtime), peersOn: scanPeersOn(runtime.policies) };
   const writes: PolicyWrite[] = [];
   for (const check of checks) {
     if (check.policyId === undefined) continue;

@@ -1,7 +1,8 @@
 import { logger } from '../observability';
+import { validatePolicy } from '../policy/parse-policy';
 import type { Policy, PolicyItem } from '../policy/types';
 import { reportRecoveryPoints } from './report-rpo';
-import { activePoliciesByCache, isInSync, type SyncDeps, syncPolicyItem } from './sync-policy';
+import { activePoliciesByCache, activeReason, isInSync, type SyncDeps, syncPolicyItem } from './sync-policy';
 
 export interface ReconcileSummary {
   readonly scanned: number;
@@ -14,6 +15,14 @@ export interface ReconcileSummary {
 /** An INVALID policy whose only fault may have healed on its own (the cache was created since). */
 function awaitsCache(item: PolicyItem): boolean {
   return item.state === 'INVALID' && (item.stateReason ?? '').startsWith('cacheName: no serverless cache');
+}
+
+/** An ACTIVE policy whose fit warning no longer matches its cache's other active policies. */
+function warningChanged(item: PolicyItem, peers: ReadonlyMap<string, Policy[]>, now: Date): boolean {
+  if (item.state !== 'ACTIVE') return false;
+  const parsed = validatePolicy(item);
+  if (!parsed.ok) return false;
+  return activeReason(parsed.policy, peers.get(parsed.policy.cacheName) ?? [], now) !== item.stateReason;
 }
 
 /** Puts `item` in the peer index as it now is: out of every cache's list, back in if ACTIVE. */
@@ -31,7 +40,8 @@ function replacePeer(peers: Map<string, Policy[]>, item: PolicyItem): void {
 
 /**
  * Heals what the stream missed: every policy item whose orchestrator attributes do not reflect its
- * operator attributes (or that waits for its cache to exist) is synced again, and the recovery-point
+ * operator attributes (or that waits for its cache to exist, or whose 24-in-24 h fit warning changed with the
+ * other policies on its cache) is synced again, and the recovery-point
  * metrics are emitted for every active policy. Runs on its own schedule (every 15 minutes by default) and
  * reads the whole table, which a tick never does: the tick's cost stays proportional to what is due.
  * One item's failure is logged and the others go on.
@@ -48,7 +58,7 @@ export async function reconcilePolicies(deps: SyncDeps): Promise<ReconcileSummar
   const seen: PolicyItem[] = [];
   for (const item of items) {
     scanned += 1;
-    if (isInSync(item) && !awaitsCache(item)) {
+    if (isInSync(item) && !awaitsCache(item) && !warningChanged(item, peers, deps.clock())) {
       seen.push(item);
       continue;
     }

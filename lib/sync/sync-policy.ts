@@ -15,8 +15,9 @@ export interface SyncDeps {
   readonly snapshots: Pick<SnapshotGateway, 'getCache'>;
   readonly clock: Clock;
   /**
-   * The other ACTIVE policies on a cache, for the 24-in-24 h fit check. Default: read from the store
-   * (a scan; reconcile passes an index it built once).
+   * The other ACTIVE policies on a cache, for the 24-in-24 h fit warning. Absent: no fit check (the stream
+   * and the scheduler do not read the whole table per record; reconcile passes an index it builds once per
+   * run and refreshes every active policy's warning, the CLI passes scanPeersOn for one put).
    */
   readonly peersOn?: (cacheName: string) => Promise<Policy[]>;
 }
@@ -33,10 +34,21 @@ export function activePoliciesByCache(items: Iterable<PolicyItem>): Map<string, 
   return byCache;
 }
 
-async function scanPeers(deps: SyncDeps, cacheName: string): Promise<Policy[]> {
-  const items: PolicyItem[] = [];
-  for await (const item of deps.policies.listAll()) if (item.cacheName === cacheName) items.push(item);
-  return activePoliciesByCache(items).get(cacheName) ?? [];
+/** A `peersOn` that scans the store: for a single interactive write, not for bulk syncs. */
+export function scanPeersOn(
+  policies: Pick<PolicyStore, 'listAll'>,
+): (cacheName: string) => Promise<Policy[]> {
+  return async (cacheName) => {
+    const items: PolicyItem[] = [];
+    for await (const item of policies.listAll()) if (item.cacheName === cacheName) items.push(item);
+    return activePoliciesByCache(items).get(cacheName) ?? [];
+  };
+}
+
+/** The `stateReason` of an ACTIVE policy: its fit warning among `peers`, if any. */
+export function activeReason(policy: Policy, peers: readonly Policy[], now: Date): string | undefined {
+  const warning = quotaFitWarning(policy, peers, now);
+  return warning ? `warning: ${warning}` : undefined;
 }
 
 export type SyncOutcome =
@@ -93,11 +105,15 @@ async function judge(
       stateReason: 'schedule: no future slot (the year field has passed)',
       nextRunAt,
     };
-  const peers = await (deps.peersOn ?? ((cacheName: string) => scanPeers(deps, cacheName)))(policy.cacheName);
-  const warning = quotaFitWarning(policy, peers, now);
-  if (warning)
-    logger.warn('policy may exceed the snapshot quota of its cache', { policyId: policy.policyId, warning });
-  return { state: 'ACTIVE', stateReason: warning ? `warning: ${warning}` : undefined, nextRunAt };
+  const stateReason = deps.peersOn
+    ? activeReason(policy, await deps.peersOn(policy.cacheName), now)
+    : undefined;
+  if (stateReason)
+    logger.warn('policy may exceed the snapshot quota of its cache', {
+      policyId: policy.policyId,
+      stateReason,
+    });
+  return { state: 'ACTIVE', stateReason, nextRunAt };
 }
 
 /**

@@ -54,9 +54,9 @@ describe('serverless invoke local policySync with events/policy-stream-insert.js
     });
   });
 
-  it('checks the cache, reads the policies sharing it, and writes the policy only as its role allows', () => {
+  it('checks the cache and writes the policy only as its role allows (no table scan per record)', () => {
     expect(invocation.elastiCacheCalls.map((call) => call.action)).toEqual(['DescribeServerlessCaches']);
-    expect(invocation.dynamoCalls.map((call) => call.operation)).toEqual(['Scan', 'UpdateItem']);
+    expect(invocation.dynamoCalls.map((call) => call.operation)).toEqual(['UpdateItem']);
     expect(fixture.deniedCalls('policySync', invocation)).toEqual([]);
   });
 });

@@ -141,7 +141,7 @@ describe('IAM in the packaged template', () => {
     [
       'scheduler',
       {
-        PoliciesTable: ['dynamodb:GetItem', 'dynamodb:Scan', 'dynamodb:UpdateItem'],
+        PoliciesTable: ['dynamodb:GetItem', 'dynamodb:UpdateItem'],
         [`PoliciesTable/index/${DUE_INDEX}`]: ['dynamodb:Query'],
         RunsTable: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query'],
         [`RunsTable/index/${OPEN_INDEX}`]: ['dynamodb:Query'],
@@ -150,7 +150,7 @@ describe('IAM in the packaged template', () => {
     [
       'policySync',
       {
-        PoliciesTable: ['dynamodb:Scan', 'dynamodb:UpdateItem'],
+        PoliciesTable: ['dynamodb:UpdateItem'],
         'PoliciesTable/stream': [
           'dynamodb:DescribeStream',
           'dynamodb:GetRecords',

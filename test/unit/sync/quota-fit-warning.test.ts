@@ -2,12 +2,13 @@ import { describe, expect, it } from 'vitest';
 import { InMemoryPolicyStore } from '../../../lib/adapters/memory/policy-store';
 import type { PolicyItem } from '../../../lib/policy/types';
 import { reconcilePolicies } from '../../../lib/sync/reconcile';
-import { type SyncDeps, syncPolicyItem } from '../../../lib/sync/sync-policy';
+import { type SyncDeps, scanPeersOn, syncPolicyItem } from '../../../lib/sync/sync-policy';
 import { FakeSnapshotGateway } from '../../support/fake-snapshot-gateway';
 import { FakeTime } from '../../support/fake-time';
 import { policyItem } from '../../support/policy-builders';
 
-function arrange() {
+/** `scan`: sync as the CLI's put does (one scan for the peers); otherwise as the stream does (none). */
+function arrange(scan = true) {
   const policies = new InMemoryPolicyStore();
   const deps: SyncDeps = {
     policies,
@@ -16,7 +17,8 @@ function arrange() {
   };
   const putAndSync = async (item: PolicyItem) => {
     await policies.put(item);
-    return syncPolicyItem(deps, (await policies.get(item.policyId)) as PolicyItem);
+    const withPeers = scan ? { ...deps, peersOn: scanPeersOn(policies) } : deps;
+    return syncPolicyItem(withPeers, (await policies.get(item.policyId)) as PolicyItem);
   };
   return { policies, deps, putAndSync };
 }
@@ -47,17 +49,32 @@ describe('warning when the policies of one cache exceed 24 snapshots a day', () 
     }
   });
 
-  it('warns on reconcile too, judging every policy against the others on its cache', async () => {
-    const { policies, deps } = arrange();
-    await policies.put({
-      ...policyItem('orders-hourly', { cacheName: 'orders', schedule: 'cron(0 * * * ? *)' }),
-    });
-    await policies.put({
-      ...policyItem('orders-daily', { cacheName: 'orders', schedule: 'cron(30 2 * * ? *)' }),
-    });
-    await reconcilePolicies(deps);
+  it('leaves the stream path without a scan, and reconcile adds the warning to what the stream synced', async () => {
+    const { policies, deps, putAndSync } = arrange(false);
+    await putAndSync(policyItem('orders-hourly', { cacheName: 'orders', schedule: 'cron(0 * * * ? *)' }));
+    await putAndSync(policyItem('orders-daily', { cacheName: 'orders', schedule: 'cron(30 2 * * ? *)' }));
+    expect((await policies.get('orders-daily'))?.stateReason).toBeUndefined();
+
+    const summary = await reconcilePolicies(deps);
+
+    expect(summary.synced).toBe(2);
+    expect((await policies.get('orders-daily'))?.stateReason).toMatch(
+      /^warning: schedule: with 1 other active policy/,
+    );
+    expect((await policies.get('orders-hourly'))?.stateReason).toMatch(
+      /^warning: schedule: with 1 other active policy/,
+    );
+    expect((await reconcilePolicies(deps)).synced).toBe(0);
+  });
+
+  it('clears the warning on reconcile once the cache fits again', async () => {
+    const { policies, deps, putAndSync } = arrange();
+    await putAndSync(policyItem('orders-hourly', { cacheName: 'orders', schedule: 'cron(0 * * * ? *)' }));
+    await putAndSync(policyItem('orders-daily', { cacheName: 'orders', schedule: 'cron(30 2 * * ? *)' }));
+    await policies.delete('orders-hourly');
+
     await reconcilePolicies(deps);
 
-    expect((await policies.get('orders-daily'))?.stateReason).toMatch(/^warning: schedule: /);
+    expect((await policies.get('orders-daily'))?.stateReason).toBeUndefined();
   });
 });
