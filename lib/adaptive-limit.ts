@@ -21,6 +21,12 @@ export interface AdaptiveLimitOptions {
   readonly windowMs?: number;
   /** No call starts for this long after a throttled answer, doubled per further throttle; default 50–1000 ms. */
   readonly pause?: Backoff;
+  /**
+   * Once this long has passed without a throttled answer, the rate limit is dropped altogether (calls are
+   * limited by `maxInFlight` only) until the API throttles again; default 30 s. Without it, one throttle
+   * in a quiet moment would leave a warm process at a very low rate for good.
+   */
+  readonly forgetAfterMs?: number;
   /** Monotonic milliseconds; default `performance.now`. */
   readonly now?: () => number;
 }
@@ -41,6 +47,7 @@ export class AdaptiveLimit {
   private nextStartAt = 0;
   private pausedUntil = 0;
   private throttleRun = 0;
+  private throttledAt = 0;
   private active = 0;
   private timer: ReturnType<typeof setTimeout> | undefined;
   private readonly served: number[] = [];
@@ -104,6 +111,7 @@ export class AdaptiveLimit {
       this.rate = Math.max(this.options.minRate ?? 1, servedRate * (this.options.decreaseFactor ?? 0.9));
       this.step = Math.max(1, this.rate * (this.options.increaseShare ?? 0.05));
       this.raisedAt = now;
+      this.throttledAt = now;
     } else {
       this.throttleRun = 0;
       this.served.push(now);
@@ -118,6 +126,10 @@ export class AdaptiveLimit {
   private pump(): void {
     while (this.waiting.length > 0 && this.active < this.options.maxInFlight) {
       const now = this.now();
+      if (this.rate !== undefined && now - this.throttledAt >= (this.options.forgetAfterMs ?? 30_000)) {
+        this.rate = undefined;
+        this.nextStartAt = now;
+      }
       const startAt = Math.max(this.pausedUntil, this.nextStartAt);
       if (startAt > now) {
         this.timer ??= setTimeout(() => {

@@ -123,6 +123,33 @@ describe('AdaptiveLimit', () => {
     expect(limit.callsPerSecond).toBeCloseTo(3, 5);
   });
 
+  it('drops the rate limit once forgetAfterMs passes without a throttle, so one quiet-time throttle does not stick', async () => {
+    const limit = limitOf({ forgetAfterMs: 10_000 });
+    await throttleOnce(limit);
+    expect(limit.callsPerSecond).toBe(1);
+
+    await vi.advanceTimersByTimeAsync(10_000);
+    const { grantedAt } = acquireMany(limit, 4);
+    await vi.advanceTimersByTimeAsync(0);
+
+    expect(grantedAt).toEqual([10_000, 10_000, 10_000, 10_000]);
+    expect(limit.callsPerSecond).toBeUndefined();
+  });
+
+  it('keeps the rate limit while throttles keep coming within forgetAfterMs', async () => {
+    const limit = limitOf({ forgetAfterMs: 10_000 });
+    await throttleOnce(limit);
+    await vi.advanceTimersByTimeAsync(5_000);
+    await throttleOnce(limit);
+    await vi.advanceTimersByTimeAsync(6_000);
+
+    const { grantedAt } = acquireMany(limit, 2);
+    await vi.advanceTimersByTimeAsync(0);
+
+    expect(limit.callsPerSecond).toBeDefined();
+    expect(grantedAt.length).toBeLessThan(2);
+  });
+
   it('never cuts the rate below minRate', async () => {
     const limit = limitOf({ minRate: 3 });
 
