@@ -1,11 +1,12 @@
 import { addMs, DAY_MS } from '../clock';
+import { runBounded } from '../concurrency';
 import { SnapshotServiceError } from '../errors';
 import { logger, METRIC, recordMetric } from '../observability';
 import type { Policy, RetentionRule } from '../policy/types';
 import { backoffDelay } from '../retry/retry';
 import { ended, pruning } from '../runs/transitions';
 import type { RunRecord } from '../runs/types';
-import type { SchedulerDeps } from '../scheduler/deps';
+import { hasTimeLeft, type SchedulerDeps } from '../scheduler/deps';
 import { runFields, saveRun } from '../scheduler/outcomes';
 import { MANAGED_BY_VALUE, MANAGED_TAGS } from '../snapshots/snapshot-gateway';
 
@@ -107,16 +108,24 @@ export async function deleteSnapshotOfRun(deps: SchedulerDeps, run: RunRecord): 
   return saveRun(deps, ended(run, 'PRUNED', deps.clock(), deps.settings.runRetentionDays), run);
 }
 
-/** Retries the deletions that earlier ticks could not finish (PRUNING runs that are due). */
+/**
+ * Retries the deletions that earlier ticks could not finish (PRUNING runs that are due), several at a time,
+ * none started within the deadline margin (those stay due for the next tick).
+ */
 export async function retryPrunes(deps: SchedulerDeps, runs: readonly RunRecord[]): Promise<number> {
   let pruned = 0;
-  for (const run of runs) {
-    try {
-      if (await deleteSnapshotOfRun(deps, run)) pruned += 1;
-    } catch (error) {
-      recordMetric(METRIC.PruneFailures);
-      logger.error('could not retry the deletion; a later tick will', { ...runFields(run), error });
-    }
-  }
+  await runBounded(
+    runs,
+    deps.settings.concurrency,
+    async (run) => {
+      try {
+        if (await deleteSnapshotOfRun(deps, run)) pruned += 1;
+      } catch (error) {
+        recordMetric(METRIC.PruneFailures);
+        logger.error('could not retry the deletion; a later tick will', { ...runFields(run), error });
+      }
+    },
+    () => hasTimeLeft(deps),
+  );
   return pruned;
 }

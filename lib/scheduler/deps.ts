@@ -55,3 +55,8 @@ export interface SchedulerDeps {
   /** Told of every run record written (after the write), e.g. to count a tick's outcomes. */
   readonly observe?: (run: RunRecord) => void;
 }
+
+/** Whether new work may still start: more time left in the invocation than the deadline margin. */
+export function hasTimeLeft(deps: Pick<SchedulerDeps, 'remainingMs' | 'settings'>): boolean {
+  return deps.remainingMs() > deps.settings.deadlineMarginMs;
+}

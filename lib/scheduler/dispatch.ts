@@ -2,7 +2,7 @@ import { runBounded } from '../concurrency';
 import { logger } from '../observability';
 import { retrying } from '../runs/transitions';
 import { createSnapshotForRun, deferOrFail, type QuotaRelief, type WorkItem } from './create-snapshot';
-import type { SchedulerDeps } from './deps';
+import { hasTimeLeft, type SchedulerDeps } from './deps';
 import { runFields, saveRun } from './outcomes';
 
 function groupByCache(items: readonly WorkItem[]): WorkItem[][] {
@@ -24,7 +24,7 @@ export async function dispatch(
   busyCaches: ReadonlySet<string>,
   relieveQuota: QuotaRelief,
 ): Promise<void> {
-  const timeLeft = () => deps.remainingMs() > deps.settings.deadlineMarginMs;
+  const timeLeft = () => hasTimeLeft(deps);
   const { notStarted } = await runBounded(
     groupByCache(items),
     deps.settings.concurrency,

@@ -7,7 +7,7 @@ import { logger } from '../observability';
 import type { Policy } from '../policy/types';
 import type { RunRecord } from '../runs/types';
 import type { WorkItem } from './create-snapshot';
-import type { SchedulerDeps } from './deps';
+import { hasTimeLeft, type SchedulerDeps } from './deps';
 import { dispatch } from './dispatch';
 import { loadUsablePolicy } from './load-policy';
 import { resumeRuns } from './resume-runs';
@@ -77,6 +77,20 @@ async function pruneAfterCompletion(
  * nothing twice. No single policy's failure fails the tick.
  */
 export async function runTick(deps: SchedulerDeps, input: TickInput, resync: Resync): Promise<TickSummary> {
+  try {
+    return await tickPhases(deps, input, resync);
+  } catch (error) {
+    // Only a store failure in the tick's own listings gets here (each policy's failure is handled in
+    // place); nothing is lost, the next tick lists the same work again. Logged here, then the invocation fails.
+    logger.error('tick failed before finishing; the next tick takes up the same work', {
+      at: toIso(input.at),
+      error,
+    });
+    throw error;
+  }
+}
+
+async function tickPhases(deps: SchedulerDeps, input: TickInput, resync: Resync): Promise<TickSummary> {
   const outcomes: Partial<Record<RunRecord['status'], number>> = {};
   const tick: SchedulerDeps = {
     ...deps,
@@ -96,8 +110,7 @@ export async function runTick(deps: SchedulerDeps, input: TickInput, resync: Res
   const relieveQuota = (policy: Policy) => applyRetention(tick, policy, 1);
   await dispatch(tick, items, completion.busyCaches, relieveQuota);
   await retryPrunes(tick, open.pruning);
-  const timeLeft = () => tick.remainingMs() > tick.settings.deadlineMarginMs;
-  await pruneAfterCompletion(tick, completion.completed, timeLeft);
+  await pruneAfterCompletion(tick, completion.completed, () => hasTimeLeft(tick));
   const openRuns = open.requested.length + open.pruning.length + open.resumable.length;
   const summary: TickSummary = { at: toIso(input.at), openRuns, claimed: items.length, outcomes };
   logger.info('tick finished', { ...summary });
