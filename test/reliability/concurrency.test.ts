@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addMs, HOUR_MS, MINUTE_MS } from '../../lib/clock';
 import type { PolicyItem } from '../../lib/policy/types';
 import { createRandom, randomInt } from '../../local/emulator/prng';
-import { Simulation } from '../../local/simulation';
+import type { Simulation } from '../../local/simulation';
 import {
   auditSlots,
   CREATE,
@@ -13,6 +13,7 @@ import {
 } from './support/audit';
 import { openRuns } from './support/drive';
 import { SCALE, timeoutFor } from './support/scale';
+import { startWithPolicies } from './support/start';
 import { printSummary } from './support/summary';
 
 const START = new Date('2026-03-02T00:00:00.000Z');
@@ -38,14 +39,8 @@ describe(`${TICKS_AT_ONCE} identical ticks at once, ${ROUNDS} rounds of ${POLICY
   let busyScripted = 0;
 
   beforeAll(async () => {
-    sim = await Simulation.start({
-      start: addMs(START, -MINUTE_MS),
-      emulator: { snapshotCompletionMs: 30_000 },
-    });
+    sim = await startWithPolicies(START, POLICIES);
     const emulator = sim.stack.emulator;
-    for (const policy of POLICIES) emulator.seedCache({ name: String(policy.cacheName) });
-    for (const policy of POLICIES) await sim.putPolicy(policy);
-    emulator.resetCalls();
     // A little latency on every call reshuffles how the ticks interleave from one call to the next.
     emulator.setLatency({ minMs: 0, maxMs: 3 });
     const draw = createRandom(99);

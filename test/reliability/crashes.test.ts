@@ -2,11 +2,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addMs, HOUR_MS, MINUTE_MS } from '../../lib/clock';
 import type { PolicyItem } from '../../lib/policy/types';
 import { createRandom, randomInt } from '../../local/emulator/prng';
-import { Simulation } from '../../local/simulation';
+import type { Simulation } from '../../local/simulation';
 import { auditSlots, formatStatuses, type SlotAudit, scheduledSlots } from './support/audit';
 import { type ChildTicks, type CrashPlan, prepareChildTicks } from './support/child-ticks';
 import { openRuns } from './support/drive';
 import { SCALE, timeoutFor } from './support/scale';
+import { startWithPolicies } from './support/start';
 import { printSummary } from './support/summary';
 
 const START = new Date('2026-03-02T00:00:00.000Z');
@@ -49,14 +50,8 @@ describe(`ticks in child processes killed with SIGKILL, ${ROUNDS} rounds of ${PO
 
   beforeAll(async () => {
     children = await prepareChildTicks();
-    sim = await Simulation.start({
-      start: addMs(START, -MINUTE_MS),
-      emulator: { snapshotCompletionMs: 30_000 },
-    });
+    sim = await startWithPolicies(START, POLICIES);
     const emulator = sim.stack.emulator;
-    for (const policy of POLICIES) emulator.seedCache({ name: String(policy.cacheName) });
-    for (const policy of POLICIES) await sim.putPolicy(policy);
-    emulator.resetCalls();
     const draw = createRandom(31);
     for (let round = 0; round < ROUNDS; round += 1) {
       const slot = addMs(START, round * 2 * HOUR_MS);

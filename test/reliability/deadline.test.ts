@@ -5,10 +5,11 @@ import type { PolicyItem } from '../../lib/policy/types';
 import type { RunRecord } from '../../lib/runs/types';
 import type { SnapshotGateway } from '../../lib/snapshots/snapshot-gateway';
 import { createRandom, randomInt } from '../../local/emulator/prng';
-import { Simulation } from '../../local/simulation';
+import type { Simulation } from '../../local/simulation';
 import { auditSlots, formatStatuses, type SlotAudit, scheduledSlots } from './support/audit';
 import { openRuns } from './support/drive';
 import { SCALE, timeoutFor } from './support/scale';
+import { startWithPolicies } from './support/start';
 import { printSummary } from './support/summary';
 
 const START = new Date('2026-03-02T00:00:00.000Z');
@@ -73,14 +74,8 @@ describe(`ticks given little time, ${ROUNDS} rounds of ${POLICY_COUNT} due polic
   }
 
   beforeAll(async () => {
-    sim = await Simulation.start({
-      start: addMs(START, -MINUTE_MS),
-      emulator: { snapshotCompletionMs: 30_000 },
-    });
+    sim = await startWithPolicies(START, POLICIES);
     const emulator = sim.stack.emulator;
-    for (const policy of POLICIES) emulator.seedCache({ name: String(policy.cacheName) });
-    for (const policy of POLICIES) await sim.putPolicy(policy);
-    emulator.resetCalls();
     const draw = createRandom(5);
     for (let round = 0; round < ROUNDS; round += 1) {
       const slot = addMs(START, round * ROUND_MS);

@@ -9,11 +9,12 @@ import type { SchedulerDeps } from '../../lib/scheduler/deps';
 import { reconcilePolicies } from '../../lib/sync/reconcile';
 import { isInSync } from '../../lib/sync/sync-policy';
 import { type DynamoFaultProxy, startDynamoFaultProxy } from '../../local/dynamo-fault-proxy';
-import { Simulation } from '../../local/simulation';
+import type { Simulation } from '../../local/simulation';
 import { auditSlots, formatStatuses, racedCreates, type SlotAudit, scheduledSlots } from './support/audit';
 import { driveTicks } from './support/drive';
 import { captureLogLines, type LogCapture, reportingStoreErrors } from './support/observe-failures';
 import { SCALE, timeoutFor } from './support/scale';
+import { startWithPolicies } from './support/start';
 import { printSummary } from './support/summary';
 
 const START = new Date('2026-03-02T00:00:00.000Z');
@@ -43,14 +44,8 @@ describe(`DynamoDB writes failing and throttled, two ticks at once, ${POLICY_COU
   let raced: string[] = [];
 
   beforeAll(async () => {
-    sim = await Simulation.start({
-      start: addMs(START, -MINUTE_MS),
-      emulator: { snapshotCompletionMs: 30_000 },
-    });
+    sim = await startWithPolicies(START, POLICIES);
     const emulator = sim.stack.emulator;
-    for (const policy of POLICIES) emulator.seedCache({ name: String(policy.cacheName) });
-    for (const policy of POLICIES) await sim.putPolicy(policy);
-    emulator.resetCalls();
 
     // The same runtime the functions build, its DynamoDB endpoint behind the fault-injecting proxy.
     proxy = await startDynamoFaultProxy(sim.stack.dynamodbEndpoint);
