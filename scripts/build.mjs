@@ -2,19 +2,9 @@
 // settings serverless.yml gives serverless-esbuild: one minified CommonJS bundle per entry, source maps.
 import { readdirSync, rmSync } from 'node:fs';
 import { build } from 'esbuild';
+import { FUNCTION_BUNDLE } from './bundle-options.mjs';
 
-const common = {
-  bundle: true,
-  minify: true,
-  sourcemap: true,
-  platform: 'node',
-  target: 'node22',
-  format: 'cjs',
-  mainFields: ['module', 'main'],
-  outExtension: { '.js': '.cjs' },
-  logLevel: 'warning',
-  metafile: true,
-};
+const common = { ...FUNCTION_BUNDLE, outExtension: { '.js': '.cjs' }, metafile: true };
 
 rmSync('dist', { recursive: true, force: true });
 const functions = readdirSync('functions').filter((file) => file.endsWith('.ts'));

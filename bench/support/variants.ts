@@ -1,22 +1,14 @@
 import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { type BuildOptions, build } from 'esbuild';
+import { FUNCTION_BUNDLE } from '../../scripts/bundle-options.mjs';
 import { ROOT } from './node-process';
 
 /** Where the bench writes the code it builds: inside node_modules, so that packages resolve from there. */
 export const OUT = `${ROOT}node_modules/.cache/bench/`;
 
 /** The options scripts/build.mjs bundles the functions with (one minified CommonJS file each). */
-const BUNDLED: BuildOptions = {
-  bundle: true,
-  minify: true,
-  sourcemap: true,
-  platform: 'node',
-  target: 'node22',
-  format: 'cjs',
-  mainFields: ['module', 'main'],
-  logLevel: 'warning',
-};
+const BUNDLED: BuildOptions = FUNCTION_BUNDLE;
 
 /** The function entry points, by name (`scheduler`, `policy-sync`, …). */
 export function functionNames(): string[] {

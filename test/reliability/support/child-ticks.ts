@@ -8,6 +8,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { build } from 'esbuild';
+import { BUNDLE_BASE } from '../../../scripts/bundle-options.mjs';
 
 /** Where the child is stopped and killed. `timed`: killed `afterMs` after it starts its tick. */
 export type CrashPlan =
@@ -35,14 +36,10 @@ export async function prepareChildTicks(): Promise<ChildTicks> {
   const dir = mkdtempSync(join(tmpdir(), 'tick-child-'));
   const bundle = join(dir, 'tick-child.cjs');
   await build({
+    ...BUNDLE_BASE,
+    target: 'node20',
     entryPoints: [join(import.meta.dirname, 'tick-child.ts')],
     outfile: bundle,
-    bundle: true,
-    platform: 'node',
-    target: 'node20',
-    format: 'cjs',
-    mainFields: ['module', 'main'],
-    logLevel: 'warning',
   });
   return {
     run: (at, plan, env) => runChild(bundle, at, plan, env),

@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { build } from 'esbuild';
+import { BUNDLE_BASE } from '../../../../scripts/bundle-options.mjs';
 
 /** What a CLI process did. */
 export interface CliResult {
@@ -31,14 +32,10 @@ export async function bundleCli(): Promise<CliBundle> {
   const dir = mkdtempSync(join(tmpdir(), 'cache-snapshots-cli-'));
   const outfile = join(dir, 'cli.cjs');
   await build({
+    ...BUNDLE_BASE,
+    target: 'node20',
     entryPoints: ['cli/main.ts'],
     outfile,
-    bundle: true,
-    platform: 'node',
-    target: 'node20',
-    format: 'cjs',
-    mainFields: ['module', 'main'],
-    logLevel: 'warning',
   });
   return {
     run: (args, env, input) =>
