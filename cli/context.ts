@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
-import { loadConfig } from '../lib/config';
-import { createRuntime, type Runtime } from '../lib/runtime';
+import { loadConfig } from '#lib/config';
+import { createRuntime, type Runtime } from '#lib/runtime';
 import { resolveTableNames, type TableSources } from './resolve-tables';
 
 /** The options every command takes (declared on the program in program.ts). */

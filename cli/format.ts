@@ -1,4 +1,4 @@
-import { offsetMsAt } from '../lib/schedule/time-zone';
+import { offsetMsAt } from '#lib/schedule/time-zone';
 
 /** How a table cell shows an attribute of any type (items may hold anything an operator wrote). */
 export function cell(value: unknown): string {

@@ -1,5 +1,5 @@
 import { InvalidArgumentError } from 'commander';
-import { RUN_STATUSES, type RunStatus } from '../lib/runs/types';
+import { RUN_STATUSES, type RunStatus } from '#lib/runs/types';
 
 const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/;
 const RELATIVE = /^(\d+)([mhd])$/;

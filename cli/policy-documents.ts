@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { parseAllDocuments } from 'yaml';
-import { isPlainRecord } from '../lib/policy/attribute-checks';
+import { isPlainRecord } from '#lib/policy/attribute-checks';
 import { CliError } from './errors';
 
 /** The records of one policy file, with where they came from (for messages). */

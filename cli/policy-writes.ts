@@ -1,7 +1,7 @@
-import type { PolicyIssue } from '../lib/errors';
-import { operatorAttributes, validatePolicy } from '../lib/policy/parse-policy';
-import { ORCHESTRATOR_ATTRIBUTES, type PolicyItem, type PolicyState } from '../lib/policy/types';
-import { type SyncDeps, syncPolicyItem } from '../lib/sync/sync-policy';
+import type { PolicyIssue } from '#lib/errors';
+import { operatorAttributes, validatePolicy } from '#lib/policy/parse-policy';
+import { ORCHESTRATOR_ATTRIBUTES, type PolicyItem, type PolicyState } from '#lib/policy/types';
+import { type SyncDeps, syncPolicyItem } from '#lib/sync/sync-policy';
 import { CliError } from './errors';
 
 /** Issues as one line, `attribute: rule; attribute: rule`, the way policy sync writes stateReason. */

@@ -2,12 +2,12 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
 import type { DynamoDBBatchResponse, DynamoDBStreamEvent } from 'aws-lambda';
-import { toPolicyChange } from '../lib/adapters/dynamodb/stream-records';
-import { loadConfig } from '../lib/config';
-import { InvalidEventError } from '../lib/errors';
-import { logger, metrics } from '../lib/observability';
-import { createRuntime, syncDeps } from '../lib/runtime';
-import { syncPolicyItem } from '../lib/sync/sync-policy';
+import { toPolicyChange } from '#lib/adapters/dynamodb/stream-records';
+import { loadConfig } from '#lib/config';
+import { InvalidEventError } from '#lib/errors';
+import { logger, metrics } from '#lib/observability';
+import { createRuntime, syncDeps } from '#lib/runtime';
+import { syncPolicyItem } from '#lib/sync/sync-policy';
 
 const runtime = createRuntime(loadConfig());
 

@@ -1,11 +1,11 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
-import { loadConfig } from '../lib/config';
-import { parseScheduledEvent } from '../lib/events';
-import { logger, metrics } from '../lib/observability';
-import { createRuntime, syncDeps } from '../lib/runtime';
-import { type ReconcileSummary, reconcilePolicies } from '../lib/sync/reconcile';
+import { loadConfig } from '#lib/config';
+import { parseScheduledEvent } from '#lib/events';
+import { logger, metrics } from '#lib/observability';
+import { createRuntime, syncDeps } from '#lib/runtime';
+import { type ReconcileSummary, reconcilePolicies } from '#lib/sync/reconcile';
 
 const runtime = createRuntime(loadConfig());
 

@@ -2,12 +2,12 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
-import { loadConfig } from '../lib/config';
-import { parseScheduledEvent } from '../lib/events';
-import { logger, metrics } from '../lib/observability';
-import { createRuntime, schedulerDeps, syncDeps } from '../lib/runtime';
-import { runTick, type TickSummary } from '../lib/scheduler/tick';
-import { syncPolicyItem } from '../lib/sync/sync-policy';
+import { loadConfig } from '#lib/config';
+import { parseScheduledEvent } from '#lib/events';
+import { logger, metrics } from '#lib/observability';
+import { createRuntime, schedulerDeps, syncDeps } from '#lib/runtime';
+import { runTick, type TickSummary } from '#lib/scheduler/tick';
+import { syncPolicyItem } from '#lib/sync/sync-policy';
 
 const runtime = createRuntime(loadConfig());
 

@@ -1,5 +1,5 @@
-import '../cli/interactive-env';
-import { logger } from '../lib/observability';
+import '#cli/interactive-env';
+import { logger } from '#lib/observability';
 import { describeSnapshots, formatReport } from './demo/report';
 import { runDemo } from './demo/run-demo';
 import { serve } from './demo/serve';

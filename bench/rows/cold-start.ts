@@ -1,9 +1,14 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { deployedNodeFlags, ROOT, timeFreshProcess, timeRequire } from '../support/node-process';
-import { formatNumber, median } from '../support/stats';
-import type { Row } from '../support/table';
-import { buildSchedulerLazyAndEager, buildUnbundled, emptyScript, functionNames } from '../support/variants';
+import { deployedNodeFlags, ROOT, timeFreshProcess, timeRequire } from '#bench/support/node-process';
+import { formatNumber, median } from '#bench/support/stats';
+import type { Row } from '#bench/support/table';
+import {
+  buildSchedulerLazyAndEager,
+  buildUnbundled,
+  emptyScript,
+  functionNames,
+} from '#bench/support/variants';
 
 const RUNS = 15;
 

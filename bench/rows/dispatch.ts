@@ -1,10 +1,10 @@
-import { createElastiCacheClient } from '../../lib/adapters/elasticache/client';
-import { ElastiCacheSnapshotGateway } from '../../lib/adapters/elasticache/snapshot-gateway';
-import { DEFAULTS } from '../../lib/config';
-import { dispatch } from '../../lib/scheduler/dispatch';
-import { startFixture } from '../support/fixture';
-import { formatNumber } from '../support/stats';
-import type { Row } from '../support/table';
+import { startFixture } from '#bench/support/fixture';
+import { formatNumber } from '#bench/support/stats';
+import type { Row } from '#bench/support/table';
+import { createElastiCacheClient } from '#lib/adapters/elasticache/client';
+import { ElastiCacheSnapshotGateway } from '#lib/adapters/elasticache/snapshot-gateway';
+import { DEFAULTS } from '#lib/config';
+import { dispatch } from '#lib/scheduler/dispatch';
 
 const DUE = 1_000;
 const LATENCY_MS = 50;

@@ -1,10 +1,10 @@
 import { fork } from 'node:child_process';
-import { toIso } from '../../lib/clock';
-import type { TickSummary } from '../../lib/scheduler/tick';
-import { startFixture } from '../support/fixture';
-import { deployedNodeFlags, FUNCTION_ENV, ROOT } from '../support/node-process';
-import { formatNumber } from '../support/stats';
-import type { Row } from '../support/table';
+import { startFixture } from '#bench/support/fixture';
+import { deployedNodeFlags, FUNCTION_ENV, ROOT } from '#bench/support/node-process';
+import { formatNumber } from '#bench/support/stats';
+import type { Row } from '#bench/support/table';
+import { toIso } from '#lib/clock';
+import type { TickSummary } from '#lib/scheduler/tick';
 
 const DUE = 1_000;
 const CHILD = `${ROOT}bench/children/invoke-scheduler.cjs`;

@@ -1,14 +1,14 @@
-import { InMemoryPolicyStore } from '../../lib/adapters/memory/policy-store';
-import { InMemoryRunStore } from '../../lib/adapters/memory/run-store';
-import { addMs, DAY_MS, MINUTE_MS, toIso } from '../../lib/clock';
-import { parsePolicy } from '../../lib/policy/parse-policy';
-import type { PolicyItem } from '../../lib/policy/types';
-import { nextSlotAfter } from '../../lib/schedule/policy-slots';
-import { MANAGED_TAGS } from '../../lib/snapshots/snapshot-gateway';
-import { Simulation } from '../../local/simulation';
-import { syncedPolicy } from '../support/policies';
-import { formatNumber, quantile } from '../support/stats';
-import type { Row } from '../support/table';
+import { syncedPolicy } from '#bench/support/policies';
+import { formatNumber, quantile } from '#bench/support/stats';
+import type { Row } from '#bench/support/table';
+import { InMemoryPolicyStore } from '#lib/adapters/memory/policy-store';
+import { InMemoryRunStore } from '#lib/adapters/memory/run-store';
+import { addMs, DAY_MS, MINUTE_MS, toIso } from '#lib/clock';
+import { parsePolicy } from '#lib/policy/parse-policy';
+import type { PolicyItem } from '#lib/policy/types';
+import { nextSlotAfter } from '#lib/schedule/policy-slots';
+import { MANAGED_TAGS } from '#lib/snapshots/snapshot-gateway';
+import { Simulation } from '#local/simulation';
 
 const START = new Date('2030-03-04T00:00:00.000Z');
 const TICK_MS = MINUTE_MS;

@@ -1,13 +1,13 @@
-import { DynamoPolicyStore } from '../../lib/adapters/dynamodb/policy-store';
-import { DynamoRunStore } from '../../lib/adapters/dynamodb/run-store';
-import { DAY_MS, MINUTE_MS, toIso } from '../../lib/clock';
-import type { PolicyItem } from '../../lib/policy/types';
-import { runTick } from '../../lib/scheduler/tick';
-import { startFixture, tickId } from '../support/fixture';
-import { syncedPolicy, writePolicies } from '../support/policies';
-import { meterReads } from '../support/read-meter';
-import { formatNumber } from '../support/stats';
-import type { Row } from '../support/table';
+import { startFixture, tickId } from '#bench/support/fixture';
+import { syncedPolicy, writePolicies } from '#bench/support/policies';
+import { meterReads } from '#bench/support/read-meter';
+import { formatNumber } from '#bench/support/stats';
+import type { Row } from '#bench/support/table';
+import { DynamoPolicyStore } from '#lib/adapters/dynamodb/policy-store';
+import { DynamoRunStore } from '#lib/adapters/dynamodb/run-store';
+import { DAY_MS, MINUTE_MS, toIso } from '#lib/clock';
+import type { PolicyItem } from '#lib/policy/types';
+import { runTick } from '#lib/scheduler/tick';
 
 const POLICIES = 10_000;
 const DUE = 100;

@@ -1,8 +1,8 @@
 import { BatchWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { toStoredPolicyItem } from '../../lib/adapters/policy-items';
-import { runBounded } from '../../lib/concurrency';
-import { computeSpecHash } from '../../lib/policy/parse-policy';
-import type { PolicyItem } from '../../lib/policy/types';
+import { toStoredPolicyItem } from '#lib/adapters/policy-items';
+import { runBounded } from '#lib/concurrency';
+import { computeSpecHash } from '#lib/policy/parse-policy';
+import type { PolicyItem } from '#lib/policy/types';
 
 /** An operator record as policy sync leaves a valid one: ACTIVE, in sync, due at `nextRunAt`. */
 export function syncedPolicy(operator: PolicyItem, nextRunAt: string, syncedAt: string): PolicyItem {

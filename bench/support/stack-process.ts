@@ -2,7 +2,7 @@
  * The local stack (dynalite and the ElastiCache emulator) in a process of its own, so that the code being
  * measured does not share its thread with the stack's work. Driven over the IPC channel by remote-stack.ts.
  */
-import { startLocalStack } from '../../local/stack';
+import { startLocalStack } from '#local/stack';
 import type { CallSummary, StackMessage, StackRequest } from './stack-protocol';
 
 const stack = await startLocalStack({ emulator: { accountSnapshotLimit: 1_000_000 } });

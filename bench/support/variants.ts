@@ -1,7 +1,7 @@
 import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { type BuildOptions, build } from 'esbuild';
-import { FUNCTION_BUNDLE } from '../../scripts/bundle-options.mjs';
+import { FUNCTION_BUNDLE } from '#scripts/bundle-options.mjs';
 import { ROOT } from './node-process';
 
 /** Where the bench writes the code it builds: inside node_modules, so that packages resolve from there. */

@@ -1,14 +1,14 @@
 import type { Command } from 'commander';
-import { buildSnapshotName } from '../../lib/naming/snapshot-name';
-import { validatePolicy } from '../../lib/policy/parse-policy';
-import type { Policy } from '../../lib/policy/types';
-import { nextSlotAfter } from '../../lib/schedule/policy-slots';
-import { contextOf } from '../context';
-import { CliError } from '../errors';
-import { cell, formatInZone, formatUtc } from '../format';
-import { parseCount, parseInstant } from '../option-parsers';
-import { printJson, printLines, printTable } from '../output';
-import { describeIssues } from '../policy-writes';
+import { contextOf } from '#cli/context';
+import { CliError } from '#cli/errors';
+import { cell, formatInZone, formatUtc } from '#cli/format';
+import { parseCount, parseInstant } from '#cli/option-parsers';
+import { printJson, printLines, printTable } from '#cli/output';
+import { describeIssues } from '#cli/policy-writes';
+import { buildSnapshotName } from '#lib/naming/snapshot-name';
+import { validatePolicy } from '#lib/policy/parse-policy';
+import type { Policy } from '#lib/policy/types';
+import { nextSlotAfter } from '#lib/schedule/policy-slots';
 import { getPolicyItem } from './policy-read';
 
 interface PlanOptions {

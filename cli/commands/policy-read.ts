@@ -1,11 +1,11 @@
 import type { Command } from 'commander';
 import { stringify } from 'yaml';
-import type { PolicyItem } from '../../lib/policy/types';
-import type { Runtime } from '../../lib/runtime';
-import { contextOf } from '../context';
-import { CliError } from '../errors';
-import { cell, formatUtc } from '../format';
-import { printJson, printLines, printTable } from '../output';
+import { contextOf } from '#cli/context';
+import { CliError } from '#cli/errors';
+import { cell, formatUtc } from '#cli/format';
+import { printJson, printLines, printTable } from '#cli/output';
+import type { PolicyItem } from '#lib/policy/types';
+import type { Runtime } from '#lib/runtime';
 
 /** The stored item of `policyId`, or a CliError naming the table. */
 export async function getPolicyItem(runtime: Runtime, policyId: string): Promise<PolicyItem> {

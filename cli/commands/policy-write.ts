@@ -1,18 +1,18 @@
 import type { Command } from 'commander';
-import { syncDeps } from '../../lib/runtime';
-import { scanPeersOn } from '../../lib/sync/sync-policy';
-import { contextOf } from '../context';
-import { CliError } from '../errors';
-import { formatUtc } from '../format';
-import { printJson, printLines, printTable } from '../output';
-import { readPolicySource } from '../policy-documents';
+import { contextOf } from '#cli/context';
+import { CliError } from '#cli/errors';
+import { formatUtc } from '#cli/format';
+import { printJson, printLines, printTable } from '#cli/output';
+import { readPolicySource } from '#cli/policy-documents';
 import {
   checkPolicies,
   describeIssues,
   type PolicyCheck,
   type PolicyWrite,
   writePolicy,
-} from '../policy-writes';
+} from '#cli/policy-writes';
+import { syncDeps } from '#lib/runtime';
+import { scanPeersOn } from '#lib/sync/sync-policy';
 
 function verdicts(checks: readonly PolicyCheck[]) {
   return checks.map((check) => ({

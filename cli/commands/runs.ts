@@ -1,9 +1,9 @@
 import type { Command } from 'commander';
-import type { RunRecord, RunStatus } from '../../lib/runs/types';
-import { contextOf } from '../context';
-import { formatUtc } from '../format';
-import { parseSince, parseStatuses } from '../option-parsers';
-import { printJson, printTable } from '../output';
+import { contextOf } from '#cli/context';
+import { formatUtc } from '#cli/format';
+import { parseSince, parseStatuses } from '#cli/option-parsers';
+import { printJson, printTable } from '#cli/output';
+import type { RunRecord, RunStatus } from '#lib/runs/types';
 
 interface RunsOptions {
   readonly since?: Date;

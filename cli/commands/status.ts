@@ -1,8 +1,8 @@
 import type { Command } from 'commander';
-import type { PolicyItem } from '../../lib/policy/types';
-import { contextOf } from '../context';
-import { cell, formatDuration, formatUtc } from '../format';
-import { printJson, printTable } from '../output';
+import { contextOf } from '#cli/context';
+import { cell, formatDuration, formatUtc } from '#cli/format';
+import { printJson, printTable } from '#cli/output';
+import type { PolicyItem } from '#lib/policy/types';
 import { listPolicyItems } from './policy-read';
 
 function statusOf(item: PolicyItem, now: Date) {

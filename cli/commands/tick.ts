@@ -1,13 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import type { Command } from 'commander';
-import type { PolicyItem } from '../../lib/policy/types';
-import { type Runtime, schedulerDeps, syncDeps } from '../../lib/runtime';
-import { runTick, type TickSummary } from '../../lib/scheduler/tick';
-import { syncPolicyItem } from '../../lib/sync/sync-policy';
-import { contextOf } from '../context';
-import { formatUtc } from '../format';
-import { parseInstant } from '../option-parsers';
-import { printJson, printLines } from '../output';
+import { contextOf } from '#cli/context';
+import { formatUtc } from '#cli/format';
+import { parseInstant } from '#cli/option-parsers';
+import { printJson, printLines } from '#cli/output';
+import type { PolicyItem } from '#lib/policy/types';
+import { type Runtime, schedulerDeps, syncDeps } from '#lib/runtime';
+import { runTick, type TickSummary } from '#lib/scheduler/tick';
+import { syncPolicyItem } from '#lib/sync/sync-policy';
 
 /** The scheduler function's timeout in serverless.yml: a CLI tick gets the same time budget. */
 export const TICK_BUDGET_MS = 120_000;

@@ -4,9 +4,14 @@
  * DynamoDB expresses the same rules as condition and update expressions (lib/adapters/dynamodb).
  */
 import { isDeepStrictEqual } from 'node:util';
-import { StoreError } from '../errors';
-import type { SyncResult } from '../policy/policy-store';
-import { OPERATOR_ATTRIBUTES, type PolicyItem, type PolicyState, type SlotSummaries } from '../policy/types';
+import { StoreError } from '#lib/errors';
+import type { SyncResult } from '#lib/policy/policy-store';
+import {
+  OPERATOR_ATTRIBUTES,
+  type PolicyItem,
+  type PolicyState,
+  type SlotSummaries,
+} from '#lib/policy/types';
 import { isPlainObject, stripUndefined } from './plain-values';
 
 /** Partition value of the policies table's sparse `due-index`: only ACTIVE items with a `nextRunAt` carry it. */

@@ -3,8 +3,8 @@
  * `openBucket`, and the schema a stored item is parsed with on the way back.
  */
 import { z } from 'zod';
-import { StoreError } from '../errors';
-import { OPEN_STATUSES, RUN_STATUSES, type RunRecord } from '../runs/types';
+import { StoreError } from '#lib/errors';
+import { OPEN_STATUSES, RUN_STATUSES, type RunRecord } from '#lib/runs/types';
 import { stripUndefined } from './plain-values';
 
 /** Partition value of the runs table's sparse `open-index`: only open runs with a `nextCheckAt` carry it. */

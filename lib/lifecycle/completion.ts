@@ -1,12 +1,12 @@
-import { toIso } from '../clock';
-import { runBounded } from '../concurrency';
-import { SnapshotServiceError } from '../errors';
-import { logger } from '../observability';
-import { available, ended } from '../runs/transitions';
-import type { RunRecord } from '../runs/types';
-import type { SchedulerDeps } from '../scheduler/deps';
-import { runFields, saveRun } from '../scheduler/outcomes';
-import type { SnapshotInfo } from '../snapshots/snapshot-gateway';
+import { toIso } from '#lib/clock';
+import { runBounded } from '#lib/concurrency';
+import { SnapshotServiceError } from '#lib/errors';
+import { logger } from '#lib/observability';
+import { available, ended } from '#lib/runs/transitions';
+import type { RunRecord } from '#lib/runs/types';
+import type { SchedulerDeps } from '#lib/scheduler/deps';
+import { runFields, saveRun } from '#lib/scheduler/outcomes';
+import type { SnapshotInfo } from '#lib/snapshots/snapshot-gateway';
 
 export interface CompletionResult {
   /** Caches with a snapshot still being made (ours or anyone's): no Create on them this tick. */

@@ -1,14 +1,14 @@
-import { addMs, DAY_MS } from '../clock';
-import { runBounded } from '../concurrency';
-import { SnapshotServiceError } from '../errors';
-import { logger, METRIC, recordMetric } from '../observability';
-import type { Policy, RetentionRule } from '../policy/types';
-import { backoffDelay } from '../retry/retry';
-import { ended, pruning } from '../runs/transitions';
-import type { RunRecord } from '../runs/types';
-import { hasTimeLeft, type SchedulerDeps } from '../scheduler/deps';
-import { runFields, saveRun } from '../scheduler/outcomes';
-import { MANAGED_BY_VALUE, MANAGED_TAGS } from '../snapshots/snapshot-gateway';
+import { addMs, DAY_MS } from '#lib/clock';
+import { runBounded } from '#lib/concurrency';
+import { SnapshotServiceError } from '#lib/errors';
+import { logger, METRIC, recordMetric } from '#lib/observability';
+import type { Policy, RetentionRule } from '#lib/policy/types';
+import { backoffDelay } from '#lib/retry/retry';
+import { ended, pruning } from '#lib/runs/transitions';
+import type { RunRecord } from '#lib/runs/types';
+import { hasTimeLeft, type SchedulerDeps } from '#lib/scheduler/deps';
+import { runFields, saveRun } from '#lib/scheduler/outcomes';
+import { MANAGED_BY_VALUE, MANAGED_TAGS } from '#lib/snapshots/snapshot-gateway';
 
 /**
  * The runs whose snapshots retention removes, oldest first: beyond `maxCount`, or older than `maxAgeDays`

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { PolicyValidationError } from '../errors';
+import { PolicyValidationError } from '#lib/errors';
 
 /**
  * ElastiCache's rule for serverless cache and snapshot names (reference/elasticache-api.md): lowercase

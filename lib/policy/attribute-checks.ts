@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import type { PolicyIssue } from '../errors';
+import type { PolicyIssue } from '#lib/errors';
 
 /** Longest attribute name or value quoted back in an issue, so a huge input cannot make a huge message. */
 const MAX_QUOTED_LENGTH = 64;

@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { MAX_SNAPSHOT_NAME_LENGTH, SNAPSHOT_NAME_PATTERN } from '../naming/snapshot-name';
-import { isValidTimeZone } from '../schedule/time-zone';
+import { MAX_SNAPSHOT_NAME_LENGTH, SNAPSHOT_NAME_PATTERN } from '#lib/naming/snapshot-name';
+import { isValidTimeZone } from '#lib/schedule/time-zone';
 import { mustBe } from './attribute-checks';
 
 /** DESIGN.md, policy record: `policyId` is the key of the policies table. */

@@ -1,5 +1,5 @@
-import type { PolicyIssue } from '../errors';
-import { normalizeNamePrefix } from '../naming/snapshot-name';
+import type { PolicyIssue } from '#lib/errors';
+import { normalizeNamePrefix } from '#lib/naming/snapshot-name';
 import { describeType } from './attribute-checks';
 
 /**

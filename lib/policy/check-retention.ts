@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { PolicyIssue } from '../errors';
+import type { PolicyIssue } from '#lib/errors';
 import { checkWithSchema, mustBe } from './attribute-checks';
 import type { RetentionRule } from './types';
 

@@ -1,11 +1,11 @@
-import { HOUR_MS, MINUTE_MS } from '../clock';
-import { type PolicyIssue, PolicyValidationError } from '../errors';
+import { HOUR_MS, MINUTE_MS } from '#lib/clock';
+import { type PolicyIssue, PolicyValidationError } from '#lib/errors';
 import {
   findShortestInterval,
   SCHEDULE_CHECK_START,
   type ShortestInterval,
-} from '../schedule/find-shortest-interval';
-import { nextSlotAfter, parseSchedule } from '../schedule/schedule';
+} from '#lib/schedule/find-shortest-interval';
+import { nextSlotAfter, parseSchedule } from '#lib/schedule/schedule';
 import { describeType } from './attribute-checks';
 
 /** DESIGN.md: at most one run per hour (a serverless cache allows 24 manual snapshots per 24 h). */

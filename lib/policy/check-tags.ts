@@ -1,5 +1,5 @@
-import type { PolicyIssue } from '../errors';
-import { MANAGED_TAGS } from '../snapshots/snapshot-gateway';
+import type { PolicyIssue } from '#lib/errors';
+import { MANAGED_TAGS } from '#lib/snapshots/snapshot-gateway';
 import { describeType, isPlainRecord, quote } from './attribute-checks';
 
 /** Operator tags per snapshot: 50 per resource, less the ones the orchestrator manages and a margin. */

@@ -1,4 +1,4 @@
-import { nextSlotAfter } from '../schedule/policy-slots';
+import { nextSlotAfter } from '#lib/schedule/policy-slots';
 import type { Policy } from './types';
 
 /**

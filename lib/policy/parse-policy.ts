@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import { type PolicyIssue, PolicyValidationError } from '../errors';
+import { type PolicyIssue, PolicyValidationError } from '#lib/errors';
 import { checkWithSchema, describeType, isPlainRecord } from './attribute-checks';
 import { attributeSchemas, DEFAULT_START_WINDOW_MINUTES, DEFAULT_TIMEZONE } from './attribute-schemas';
 import { checkNamePrefix } from './check-name-prefix';

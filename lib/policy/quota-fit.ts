@@ -1,5 +1,5 @@
-import { DAY_MS } from '../clock';
-import { slotsBetween } from '../schedule/policy-slots';
+import { DAY_MS } from '#lib/clock';
+import { slotsBetween } from '#lib/schedule/policy-slots';
 import type { Policy } from './types';
 
 /** ElastiCache allows this many manual snapshots of one serverless cache in any rolling 24 hours. */

@@ -1,4 +1,4 @@
-import type { Sleep } from '../clock';
+import type { Sleep } from '#lib/clock';
 
 /** Exponential backoff with full jitter: a random delay in [0, min(maxMs, baseMs × 2^(attempt-1))]. */
 export interface Backoff {

@@ -1,5 +1,5 @@
-import { addMs, DAY_MS, toIso } from '../clock';
-import type { SnapshotInfo } from '../snapshots/snapshot-gateway';
+import { addMs, DAY_MS, toIso } from '#lib/clock';
+import type { SnapshotInfo } from '#lib/snapshots/snapshot-gateway';
 import type { RunError, RunRecord, RunStatus } from './types';
 
 /**

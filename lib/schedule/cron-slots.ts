@@ -1,5 +1,5 @@
 import { Cron } from 'croner';
-import { MINUTE_MS } from '../clock';
+import { MINUTE_MS } from '#lib/clock';
 import { isRepeatedWallTime } from './time-zone';
 import type { CronSchedule } from './types';
 

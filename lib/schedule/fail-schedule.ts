@@ -1,4 +1,4 @@
-import { PolicyValidationError } from '../errors';
+import { PolicyValidationError } from '#lib/errors';
 
 /**
  * Throws the error of a bad schedule: a PolicyValidationError whose one issue names the `schedule`

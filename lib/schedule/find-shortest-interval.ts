@@ -1,4 +1,4 @@
-import { DAY_MS, MINUTE_MS } from '../clock';
+import { DAY_MS, MINUTE_MS } from '#lib/clock';
 import { latestSlotAtOrBefore, nextSlotAfter, slotsBetween } from './schedule';
 import { offsetMsAt } from './time-zone';
 import type { Schedule } from './types';

@@ -1,4 +1,4 @@
-import { DAY_MS, HOUR_MS, MINUTE_MS } from '../clock';
+import { DAY_MS, HOUR_MS, MINUTE_MS } from '#lib/clock';
 import { failSchedule } from './fail-schedule';
 import { instantOfWallTime, localDayNumber } from './time-zone';
 import type { RateSchedule, RateUnit } from './types';

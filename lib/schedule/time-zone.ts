@@ -1,4 +1,4 @@
-import { DAY_MS, HOUR_MS, MINUTE_MS } from '../clock';
+import { DAY_MS, HOUR_MS, MINUTE_MS } from '#lib/clock';
 
 /**
  * Time-zone arithmetic on top of `Intl` (no tz database of our own): UTC offsets, wall time → instant with

@@ -1,8 +1,8 @@
-import { addMs, toIso } from '../clock';
-import { buildSnapshotName } from '../naming/snapshot-name';
-import type { Policy } from '../policy/types';
-import { claimedRun, missedRun, type NewRun, reclaimed } from '../runs/transitions';
-import type { RunError, RunRecord } from '../runs/types';
+import { addMs, toIso } from '#lib/clock';
+import { buildSnapshotName } from '#lib/naming/snapshot-name';
+import type { Policy } from '#lib/policy/types';
+import { claimedRun, missedRun, type NewRun, reclaimed } from '#lib/runs/transitions';
+import type { RunError, RunRecord } from '#lib/runs/types';
 import type { SchedulerDeps } from './deps';
 import { saveNewRun, saveRun } from './outcomes';
 

@@ -1,11 +1,11 @@
-import { addMs, toIso } from '../clock';
-import { SnapshotServiceError } from '../errors';
-import { logger, METRIC, recordMetric } from '../observability';
-import type { Policy } from '../policy/types';
-import { backoffDelay, retryWithBackoff } from '../retry/retry';
-import { available, counted, ended, requested, retrying } from '../runs/transitions';
-import type { RunError, RunRecord } from '../runs/types';
-import { managedTags, type SnapshotInfo } from '../snapshots/snapshot-gateway';
+import { addMs, toIso } from '#lib/clock';
+import { SnapshotServiceError } from '#lib/errors';
+import { logger, METRIC, recordMetric } from '#lib/observability';
+import type { Policy } from '#lib/policy/types';
+import { backoffDelay, retryWithBackoff } from '#lib/retry/retry';
+import { available, counted, ended, requested, retrying } from '#lib/runs/transitions';
+import type { RunError, RunRecord } from '#lib/runs/types';
+import { managedTags, type SnapshotInfo } from '#lib/snapshots/snapshot-gateway';
 import type { SchedulerDeps } from './deps';
 import { runFields, saveRun } from './outcomes';
 

@@ -1,11 +1,11 @@
-import type { Clock, Sleep } from '../clock';
-import { MINUTE_MS } from '../clock';
-import type { Config } from '../config';
-import type { PolicyStore } from '../policy/policy-store';
-import type { Backoff } from '../retry/retry';
-import type { RunStore } from '../runs/run-store';
-import type { RunRecord } from '../runs/types';
-import type { SnapshotGateway } from '../snapshots/snapshot-gateway';
+import type { Clock, Sleep } from '#lib/clock';
+import { MINUTE_MS } from '#lib/clock';
+import type { Config } from '#lib/config';
+import type { PolicyStore } from '#lib/policy/policy-store';
+import type { Backoff } from '#lib/retry/retry';
+import type { RunStore } from '#lib/runs/run-store';
+import type { RunRecord } from '#lib/runs/types';
+import type { SnapshotGateway } from '#lib/snapshots/snapshot-gateway';
 
 /** Tunables of a tick; `settingsFrom(config)` gives the deployed values, tests build their own. */
 export interface SchedulerSettings {

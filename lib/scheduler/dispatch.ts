@@ -1,6 +1,6 @@
-import { runBounded } from '../concurrency';
-import { logger } from '../observability';
-import { retrying } from '../runs/transitions';
+import { runBounded } from '#lib/concurrency';
+import { logger } from '#lib/observability';
+import { retrying } from '#lib/runs/transitions';
 import { createSnapshotForRun, deferOrFail, type QuotaRelief, type WorkItem } from './create-snapshot';
 import { hasTimeLeft, type SchedulerDeps } from './deps';
 import { runFields, saveRun } from './outcomes';

@@ -1,5 +1,5 @@
-import { validatePolicy } from '../policy/parse-policy';
-import type { Policy } from '../policy/types';
+import { validatePolicy } from '#lib/policy/parse-policy';
+import type { Policy } from '#lib/policy/types';
 import type { SchedulerDeps } from './deps';
 
 /**

@@ -1,7 +1,7 @@
-import { toIso } from '../clock';
-import { ConditionalWriteError } from '../errors';
-import { logger, METRIC, recordMetric } from '../observability';
-import type { RunRecord, RunStatus } from '../runs/types';
+import { toIso } from '#lib/clock';
+import { ConditionalWriteError } from '#lib/errors';
+import { logger, METRIC, recordMetric } from '#lib/observability';
+import type { RunRecord, RunStatus } from '#lib/runs/types';
 import type { SchedulerDeps } from './deps';
 
 /**

@@ -1,9 +1,9 @@
-import { toIso } from '../clock';
-import { runBounded } from '../concurrency';
-import { logger } from '../observability';
-import type { Policy } from '../policy/types';
-import { available, ended, requested } from '../runs/transitions';
-import type { RunRecord } from '../runs/types';
+import { toIso } from '#lib/clock';
+import { runBounded } from '#lib/concurrency';
+import { logger } from '#lib/observability';
+import type { Policy } from '#lib/policy/types';
+import { available, ended, requested } from '#lib/runs/transitions';
+import type { RunRecord } from '#lib/runs/types';
 import { reclaim } from './claim';
 import { failUnlessCreated, type WorkItem } from './create-snapshot';
 import type { SchedulerDeps } from './deps';

@@ -1,10 +1,10 @@
-import { toIso } from '../clock';
-import { runBounded } from '../concurrency';
-import { ConditionalWriteError } from '../errors';
-import { logger, METRIC, recordMetric } from '../observability';
-import { validatePolicy } from '../policy/parse-policy';
-import type { Policy, PolicyItem } from '../policy/types';
-import { latestSlotAtOrBefore, nextSlotAfter, slotsBetween } from '../schedule/policy-slots';
+import { toIso } from '#lib/clock';
+import { runBounded } from '#lib/concurrency';
+import { ConditionalWriteError } from '#lib/errors';
+import { logger, METRIC, recordMetric } from '#lib/observability';
+import { validatePolicy } from '#lib/policy/parse-policy';
+import type { Policy, PolicyItem } from '#lib/policy/types';
+import { latestSlotAtOrBefore, nextSlotAfter, slotsBetween } from '#lib/schedule/policy-slots';
 import { claimSlot, recordMissed } from './claim';
 import type { WorkItem } from './create-snapshot';
 import type { SchedulerDeps } from './deps';

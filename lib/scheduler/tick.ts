@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import { toIso } from '../clock';
-import { runBounded } from '../concurrency';
-import { trackCompletions } from '../lifecycle/completion';
-import { applyRetention, retryPrunes } from '../lifecycle/retention';
-import { logger } from '../observability';
-import type { Policy } from '../policy/types';
-import type { RunRecord } from '../runs/types';
+import { toIso } from '#lib/clock';
+import { runBounded } from '#lib/concurrency';
+import { trackCompletions } from '#lib/lifecycle/completion';
+import { applyRetention, retryPrunes } from '#lib/lifecycle/retention';
+import { logger } from '#lib/observability';
+import type { Policy } from '#lib/policy/types';
+import type { RunRecord } from '#lib/runs/types';
 import type { WorkItem } from './create-snapshot';
 import { hasTimeLeft, type SchedulerDeps } from './deps';
 import { dispatch } from './dispatch';

@@ -1,6 +1,6 @@
-import { logger } from '../observability';
-import { validatePolicy } from '../policy/parse-policy';
-import type { Policy, PolicyItem } from '../policy/types';
+import { logger } from '#lib/observability';
+import { validatePolicy } from '#lib/policy/parse-policy';
+import type { Policy, PolicyItem } from '#lib/policy/types';
 import { reportRecoveryPoints } from './report-rpo';
 import { activePoliciesByCache, activeReason, isInSync, type SyncDeps, syncPolicyItem } from './sync-policy';
 

@@ -1,5 +1,5 @@
-import { emitDimensionedMetric, logger, METRIC, recordMetric } from '../observability';
-import type { PolicyItem } from '../policy/types';
+import { emitDimensionedMetric, logger, METRIC, recordMetric } from '#lib/observability';
+import type { PolicyItem } from '#lib/policy/types';
 
 /**
  * Age in seconds of the data in the policy's newest available snapshot (since it was taken); for an active

@@ -1,13 +1,13 @@
-import type { Clock } from '../clock';
-import { toIso } from '../clock';
-import { ConditionalWriteError } from '../errors';
-import { logger, METRIC, recordMetric } from '../observability';
-import { computeSpecHash, validatePolicy } from '../policy/parse-policy';
-import type { PolicyStore, SyncResult } from '../policy/policy-store';
-import { quotaFitWarning } from '../policy/quota-fit';
-import type { Policy, PolicyItem } from '../policy/types';
-import { nextSlotAfter } from '../schedule/policy-slots';
-import type { SnapshotGateway } from '../snapshots/snapshot-gateway';
+import type { Clock } from '#lib/clock';
+import { toIso } from '#lib/clock';
+import { ConditionalWriteError } from '#lib/errors';
+import { logger, METRIC, recordMetric } from '#lib/observability';
+import { computeSpecHash, validatePolicy } from '#lib/policy/parse-policy';
+import type { PolicyStore, SyncResult } from '#lib/policy/policy-store';
+import { quotaFitWarning } from '#lib/policy/quota-fit';
+import type { Policy, PolicyItem } from '#lib/policy/types';
+import { nextSlotAfter } from '#lib/schedule/policy-slots';
+import type { SnapshotGateway } from '#lib/snapshots/snapshot-gateway';
 
 export interface SyncDeps {
   readonly policies: PolicyStore;

@@ -1,9 +1,9 @@
-import { cell } from '../../cli/format';
-import { formatTable } from '../../cli/output';
-import type { PolicyItem } from '../../lib/policy/types';
-import type { RunRecord } from '../../lib/runs/types';
-import { MANAGED_BY_VALUE, MANAGED_TAGS } from '../../lib/snapshots/snapshot-gateway';
-import type { EmulatorSnapshot } from '../emulator/index';
+import { cell } from '#cli/format';
+import { formatTable } from '#cli/output';
+import type { PolicyItem } from '#lib/policy/types';
+import type { RunRecord } from '#lib/runs/types';
+import { MANAGED_BY_VALUE, MANAGED_TAGS } from '#lib/snapshots/snapshot-gateway';
+import type { EmulatorSnapshot } from '#local/emulator/index';
 
 /** One line of the final report: a policy and what its run records say happened. */
 export interface PolicyReport {

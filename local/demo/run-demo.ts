@@ -1,7 +1,7 @@
-import { addMs, DAY_MS } from '../../lib/clock';
-import type { PolicyItem } from '../../lib/policy/types';
-import type { RunStatus } from '../../lib/runs/types';
-import { Simulation } from '../simulation';
+import { addMs, DAY_MS } from '#lib/clock';
+import type { PolicyItem } from '#lib/policy/types';
+import type { RunStatus } from '#lib/runs/types';
+import { Simulation } from '#local/simulation';
 import { buildReport, type PolicyReport } from './report';
 import {
   DEMO_CACHES,

@@ -1,5 +1,5 @@
-import { MINUTE_MS } from '../../lib/clock';
-import type { CacheSeed, Emulator } from '../emulator/index';
+import { MINUTE_MS } from '#lib/clock';
+import type { CacheSeed, Emulator } from '#local/emulator/index';
 
 /** The simulated week: Monday 2026-03-23 00:00Z to the next Monday, across Berlin's spring-forward night. */
 export const DEMO_START = new Date('2026-03-23T00:00:00Z');

@@ -1,11 +1,11 @@
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { formatUtc } from '../../cli/format';
-import { readPolicySource } from '../../cli/policy-documents';
-import { checkPolicies, writePolicy } from '../../cli/policy-writes';
-import type { PolicyItem } from '../../lib/policy/types';
-import { type SyncDeps, syncPolicyItem } from '../../lib/sync/sync-policy';
+import { formatUtc } from '#cli/format';
+import { readPolicySource } from '#cli/policy-documents';
+import { checkPolicies, writePolicy } from '#cli/policy-writes';
+import type { PolicyItem } from '#lib/policy/types';
+import { type SyncDeps, syncPolicyItem } from '#lib/sync/sync-policy';
 
 /** examples/ at the repository root: the policy files `npm start` seeds. */
 export const EXAMPLES_DIR = fileURLToPath(new URL('../../examples/', import.meta.url));

@@ -1,8 +1,8 @@
-import { tickAt } from '../../cli/commands/tick';
-import { MINUTE_MS } from '../../lib/clock';
-import { loadConfig } from '../../lib/config';
-import { createRuntime, syncDeps } from '../../lib/runtime';
-import { startLocalStack } from '../stack';
+import { tickAt } from '#cli/commands/tick';
+import { MINUTE_MS } from '#lib/clock';
+import { loadConfig } from '#lib/config';
+import { createRuntime, syncDeps } from '#lib/runtime';
+import { startLocalStack } from '#local/stack';
 import { DEMO_CACHES } from './scenario';
 import { EXAMPLES_DIR, seedExamples } from './seed';
 

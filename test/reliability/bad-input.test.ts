@@ -1,11 +1,11 @@
 import { type DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createDynamoDocumentClient } from '../../lib/adapters/dynamodb/document-client';
-import { addMs, HOUR_MS, MINUTE_MS } from '../../lib/clock';
-import type { PolicyItem } from '../../lib/policy/types';
-import { reconcilePolicies } from '../../lib/sync/reconcile';
-import { Simulation } from '../../local/simulation';
+import { createDynamoDocumentClient } from '#lib/adapters/dynamodb/document-client';
+import { addMs, HOUR_MS, MINUTE_MS } from '#lib/clock';
+import type { PolicyItem } from '#lib/policy/types';
+import { reconcilePolicies } from '#lib/sync/reconcile';
+import { Simulation } from '#local/simulation';
 import { auditSlots, CREATE, createKey, scheduledSlots } from './support/audit';
 import { driveTicks } from './support/drive';
 import { type MalformedRecord, malformedRecords, toItem } from './support/malformed-policies';

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { addMs, HOUR_MS, MINUTE_MS } from '../../lib/clock';
-import type { PolicyItem } from '../../lib/policy/types';
-import { createRandom, randomInt } from '../../local/emulator/prng';
-import type { Simulation } from '../../local/simulation';
+import { addMs, HOUR_MS, MINUTE_MS } from '#lib/clock';
+import type { PolicyItem } from '#lib/policy/types';
+import { createRandom, randomInt } from '#local/emulator/prng';
+import type { Simulation } from '#local/simulation';
 import {
   auditSlots,
   CREATE,

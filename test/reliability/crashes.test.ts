@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { addMs, HOUR_MS, MINUTE_MS } from '../../lib/clock';
-import type { PolicyItem } from '../../lib/policy/types';
-import { createRandom, randomInt } from '../../local/emulator/prng';
-import type { Simulation } from '../../local/simulation';
+import { addMs, HOUR_MS, MINUTE_MS } from '#lib/clock';
+import type { PolicyItem } from '#lib/policy/types';
+import { createRandom, randomInt } from '#local/emulator/prng';
+import type { Simulation } from '#local/simulation';
 import { auditSlots, formatStatuses, type SlotAudit, scheduledSlots } from './support/audit';
 import { type ChildTicks, type CrashPlan, prepareChildTicks } from './support/child-ticks';
 import { openRuns } from './support/drive';

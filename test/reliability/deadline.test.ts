@@ -1,11 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { addMs, HOUR_MS, MINUTE_MS } from '../../lib/clock';
-import { DEFAULTS } from '../../lib/config';
-import type { PolicyItem } from '../../lib/policy/types';
-import type { RunRecord } from '../../lib/runs/types';
-import type { SnapshotGateway } from '../../lib/snapshots/snapshot-gateway';
-import { createRandom, randomInt } from '../../local/emulator/prng';
-import type { Simulation } from '../../local/simulation';
+import { addMs, HOUR_MS, MINUTE_MS } from '#lib/clock';
+import { DEFAULTS } from '#lib/config';
+import type { PolicyItem } from '#lib/policy/types';
+import type { RunRecord } from '#lib/runs/types';
+import type { SnapshotGateway } from '#lib/snapshots/snapshot-gateway';
+import { createRandom, randomInt } from '#local/emulator/prng';
+import type { Simulation } from '#local/simulation';
 import { auditSlots, formatStatuses, type SlotAudit, scheduledSlots } from './support/audit';
 import { openRuns } from './support/drive';
 import { SCALE, timeoutFor } from './support/scale';

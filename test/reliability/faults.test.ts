@@ -2,12 +2,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   createElastiCacheClient,
   ElastiCacheSnapshotGateway,
-} from '../../lib/adapters/elasticache/snapshot-gateway';
-import { addMs, HOUR_MS, MINUTE_MS } from '../../lib/clock';
-import type { PolicyItem } from '../../lib/policy/types';
-import { reconcilePolicies } from '../../lib/sync/reconcile';
-import { createRandom } from '../../local/emulator/prng';
-import { Simulation } from '../../local/simulation';
+} from '#lib/adapters/elasticache/snapshot-gateway';
+import { addMs, HOUR_MS, MINUTE_MS } from '#lib/clock';
+import type { PolicyItem } from '#lib/policy/types';
+import { reconcilePolicies } from '#lib/sync/reconcile';
+import { createRandom } from '#local/emulator/prng';
+import { Simulation } from '#local/simulation';
 import { auditSlots, CREATE, formatStatuses, type SlotAudit, scheduledSlots } from './support/audit';
 import { driveTicks } from './support/drive';
 import { SCALE, timeoutFor } from './support/scale';

@@ -1,11 +1,11 @@
-import { type FaultClass, SnapshotServiceError } from '../../lib/errors';
+import { type FaultClass, SnapshotServiceError } from '#lib/errors';
 import type {
   CacheInfo,
   CreateSnapshotRequest,
   SnapshotGateway,
   SnapshotInfo,
   SnapshotStatus,
-} from '../../lib/snapshots/snapshot-gateway';
+} from '#lib/snapshots/snapshot-gateway';
 
 export type GatewayOperation = keyof SnapshotGateway;
 

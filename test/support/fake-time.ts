@@ -1,4 +1,4 @@
-import type { Clock, Sleep } from '../../lib/clock';
+import type { Clock, Sleep } from '#lib/clock';
 
 /**
  * A clock that moves only when told: `sleep` advances it instead of waiting (and records the delay), so

@@ -1,6 +1,6 @@
-import { InMemoryRunStore } from '../../lib/adapters/memory/run-store';
-import { StoreError } from '../../lib/errors';
-import type { RunRecord } from '../../lib/runs/types';
+import { InMemoryRunStore } from '#lib/adapters/memory/run-store';
+import { StoreError } from '#lib/errors';
+import type { RunRecord } from '#lib/runs/types';
 
 /** The in-memory run store, except that creating a run of a policy in `failingPolicies` throws StoreError. */
 export class FlakyRunStore extends InMemoryRunStore {

@@ -1,6 +1,6 @@
-import type { InMemoryPolicyStore } from '../../lib/adapters/memory/policy-store';
-import { computeSpecHash, parsePolicy } from '../../lib/policy/parse-policy';
-import type { Policy, PolicyItem } from '../../lib/policy/types';
+import type { InMemoryPolicyStore } from '#lib/adapters/memory/policy-store';
+import { computeSpecHash, parsePolicy } from '#lib/policy/parse-policy';
+import type { Policy, PolicyItem } from '#lib/policy/types';
 
 /** An operator record: hourly (`rate(1 hour)`) on cache `orders`, 30-minute start window. */
 export function policyItem(policyId: string, overrides: Partial<PolicyItem> = {}): PolicyItem {

@@ -1,11 +1,11 @@
-import { InMemoryPolicyStore } from '../../lib/adapters/memory/policy-store';
-import { InMemoryRunStore } from '../../lib/adapters/memory/run-store';
-import { DEFAULTS } from '../../lib/config';
-import type { PolicyItem } from '../../lib/policy/types';
-import type { RunStore } from '../../lib/runs/run-store';
-import type { RunRecord } from '../../lib/runs/types';
-import { type SchedulerDeps, type SchedulerSettings, settingsFrom } from '../../lib/scheduler/deps';
-import { runTick, type TickSummary } from '../../lib/scheduler/tick';
+import { InMemoryPolicyStore } from '#lib/adapters/memory/policy-store';
+import { InMemoryRunStore } from '#lib/adapters/memory/run-store';
+import { DEFAULTS } from '#lib/config';
+import type { PolicyItem } from '#lib/policy/types';
+import type { RunStore } from '#lib/runs/run-store';
+import type { RunRecord } from '#lib/runs/types';
+import { type SchedulerDeps, type SchedulerSettings, settingsFrom } from '#lib/scheduler/deps';
+import { runTick, type TickSummary } from '#lib/scheduler/tick';
 import { FakeSnapshotGateway } from './fake-snapshot-gateway';
 import { FakeTime } from './fake-time';
 

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { AdaptiveLimit, type AdaptiveLimitOptions, type Permit } from '../../lib/adaptive-limit';
+import { AdaptiveLimit, type AdaptiveLimitOptions, type Permit } from '#lib/adaptive-limit';
 
 function limitOf(options: Partial<AdaptiveLimitOptions> = {}): AdaptiveLimit {
   return new AdaptiveLimit({ maxInFlight: 4, now: () => Date.now(), ...options });

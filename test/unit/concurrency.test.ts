@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { runBounded } from '../../lib/concurrency';
+import { runBounded } from '#lib/concurrency';
 
 /** A promise the test resolves by hand, to hold work in flight. */
 function gate() {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULTS, loadConfig } from '../../lib/config';
-import { ConfigError } from '../../lib/errors';
+import { DEFAULTS, loadConfig } from '#lib/config';
+import { ConfigError } from '#lib/errors';
 
 const REQUIRED = { POLICIES_TABLE: 'snapshot-policies', RUNS_TABLE: 'snapshot-runs' };
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { InvalidEventError } from '../../lib/errors';
-import { parseScheduledEvent } from '../../lib/events';
+import { InvalidEventError } from '#lib/errors';
+import { parseScheduledEvent } from '#lib/events';
 
 function scheduledEvent(overrides: Record<string, unknown> = {}): Record<string, unknown> {
   return {

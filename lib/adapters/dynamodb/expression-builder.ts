@@ -1,4 +1,4 @@
-import type { ItemChanges } from '../policy-items';
+import type { ItemChanges } from '#lib/adapters/policy-items';
 
 /** A document path: attribute names and map keys as strings, list indexes as numbers. */
 export type DocumentPath = readonly (string | number)[];

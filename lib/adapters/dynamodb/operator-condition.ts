@@ -11,8 +11,9 @@
  * Such records break the policy rules anyway (at most 45 tags), and the fallback keeps the expression
  * under DynamoDB's 4 KB limit.
  */
-import { OPERATOR_ATTRIBUTES, type PolicyItem } from '../../policy/types';
-import { isPlainObject, stripUndefined } from '../plain-values';
+
+import { isPlainObject, stripUndefined } from '#lib/adapters/plain-values';
+import { OPERATOR_ATTRIBUTES, type PolicyItem } from '#lib/policy/types';
 import type { DocumentPath, ExpressionBuilder } from './expression-builder';
 
 const MAX_FLATTENED_NODES = 64;

@@ -7,16 +7,16 @@ import {
   ScanCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
-import { ConditionalWriteError } from '../../errors';
-import type { PolicyStore, SyncResult } from '../../policy/policy-store';
-import type { LastRunSummary, NewestSnapshotSummary, PolicyItem, SlotSummaries } from '../../policy/types';
 import {
   advanceChanges,
   DUE_BUCKET,
   fromStoredPolicyItem,
   syncResultChanges,
   toStoredPolicyItem,
-} from '../policy-items';
+} from '#lib/adapters/policy-items';
+import { ConditionalWriteError } from '#lib/errors';
+import type { PolicyStore, SyncResult } from '#lib/policy/policy-store';
+import type { LastRunSummary, NewestSnapshotSummary, PolicyItem, SlotSummaries } from '#lib/policy/types';
 import { ExpressionBuilder } from './expression-builder';
 import { buildOperatorCondition } from './operator-condition';
 import { callTable, paginateItems } from './table-call';

@@ -5,11 +5,11 @@ import {
   QueryCommand,
   type QueryCommandInput,
 } from '@aws-sdk/lib-dynamodb';
-import { ConditionalWriteError, StoreError } from '../../errors';
-import { logger } from '../../observability';
-import type { RunQuery, RunStore } from '../../runs/run-store';
-import type { RunKey, RunRecord, RunStatus } from '../../runs/types';
-import { fromRunItem, OPEN_BUCKET, toRunItem } from '../run-items';
+import { fromRunItem, OPEN_BUCKET, toRunItem } from '#lib/adapters/run-items';
+import { ConditionalWriteError, StoreError } from '#lib/errors';
+import { logger } from '#lib/observability';
+import type { RunQuery, RunStore } from '#lib/runs/run-store';
+import type { RunKey, RunRecord, RunStatus } from '#lib/runs/types';
 import { ExpressionBuilder } from './expression-builder';
 import { callTable, paginateItems } from './table-call';
 

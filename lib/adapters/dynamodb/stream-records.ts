@@ -1,6 +1,6 @@
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
-import type { PolicyItem } from '../../policy/types';
+import type { PolicyItem } from '#lib/policy/types';
 
 /** A policies-table stream record, reduced to what policy sync needs, free of DynamoDB types. */
 export interface PolicyChange {

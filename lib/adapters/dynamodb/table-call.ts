@@ -2,7 +2,7 @@
  * Error translation for the DynamoDB stores: callers see ConditionalWriteError or StoreError, never an
  * SDK exception. Paginated reads go through the same translation.
  */
-import { ConditionalWriteError, StoreError } from '../../errors';
+import { ConditionalWriteError, StoreError } from '#lib/errors';
 
 /** A DynamoDB operation on one table, named in every error it raises. */
 export interface TableCall {

@@ -2,7 +2,7 @@
  * The one table from ElastiCache fault names to fault classes (DESIGN.md, fault classes). Nothing else
  * in the code base knows these names.
  */
-import { type FaultClass, SnapshotServiceError } from '../../errors';
+import { type FaultClass, SnapshotServiceError } from '#lib/errors';
 
 const FAULT_CLASSES: Readonly<Record<string, FaultClass>> = {
   InvalidServerlessCacheStateFault: 'busy',

@@ -1,5 +1,5 @@
 import { ElastiCacheClient, type ElastiCacheClientConfig } from '@aws-sdk/client-elasticache';
-import type { AdaptiveLimit } from '../../adaptive-limit';
+import type { AdaptiveLimit } from '#lib/adaptive-limit';
 import { isThrottlingError } from './classify-error';
 
 /**

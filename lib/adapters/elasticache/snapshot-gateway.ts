@@ -11,7 +11,7 @@ import type {
   CreateSnapshotRequest,
   SnapshotGateway,
   SnapshotInfo,
-} from '../../snapshots/snapshot-gateway';
+} from '#lib/snapshots/snapshot-gateway';
 import { classifyElastiCacheError } from './classify-error';
 import { toCacheInfo, toSnapshotInfo } from './snapshot-mapping';
 

@@ -1,7 +1,7 @@
 /** SDK output shapes to the orchestrator's SnapshotInfo and CacheInfo (lib/snapshots). */
 import type { ServerlessCache, ServerlessCacheSnapshot } from '@aws-sdk/client-elasticache';
-import { SnapshotServiceError } from '../../errors';
-import type { CacheInfo, SnapshotInfo } from '../../snapshots/snapshot-gateway';
+import { SnapshotServiceError } from '#lib/errors';
+import type { CacheInfo, SnapshotInfo } from '#lib/snapshots/snapshot-gateway';
 
 /**
  * A malformed answer (the SDK parses a wrong XML shape into an output without fields, silently):

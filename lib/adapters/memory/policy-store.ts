@@ -1,7 +1,4 @@
-import { ConditionalWriteError } from '../../errors';
-import type { PolicyStore, SyncResult } from '../../policy/policy-store';
-import type { LastRunSummary, NewestSnapshotSummary, PolicyItem, SlotSummaries } from '../../policy/types';
-import { compareStrings } from '../plain-values';
+import { compareStrings } from '#lib/adapters/plain-values';
 import {
   advanceChanges,
   DUE_BUCKET,
@@ -11,7 +8,10 @@ import {
   operatorAttributesMatch,
   syncResultChanges,
   toStoredPolicyItem,
-} from '../policy-items';
+} from '#lib/adapters/policy-items';
+import { ConditionalWriteError } from '#lib/errors';
+import type { PolicyStore, SyncResult } from '#lib/policy/policy-store';
+import type { LastRunSummary, NewestSnapshotSummary, PolicyItem, SlotSummaries } from '#lib/policy/types';
 
 const TABLE_NAME = 'in-memory policies';
 

@@ -1,8 +1,8 @@
-import { ConditionalWriteError } from '../../errors';
-import type { RunQuery, RunStore } from '../../runs/run-store';
-import type { RunKey, RunRecord, RunStatus } from '../../runs/types';
-import { compareStrings, stripUndefined } from '../plain-values';
-import { isListedOpen } from '../run-items';
+import { compareStrings, stripUndefined } from '#lib/adapters/plain-values';
+import { isListedOpen } from '#lib/adapters/run-items';
+import { ConditionalWriteError } from '#lib/errors';
+import type { RunQuery, RunStore } from '#lib/runs/run-store';
+import type { RunKey, RunRecord, RunStatus } from '#lib/runs/types';
 
 function keyOf(key: RunKey): string {
   return JSON.stringify([key.policyId, key.slot]);

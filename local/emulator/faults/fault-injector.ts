@@ -2,8 +2,8 @@
  * Faults injected in place of normal answers: scripted ones per action (consumed one per call, in order)
  * and random ones at a rate, drawn from a seeded PRNG so a run can be repeated exactly.
  */
-import { createRandom, type Random, randomInt } from '../prng';
-import type { FaultKind, FaultSpec, RandomFaultConfig } from '../types';
+import { createRandom, type Random, randomInt } from '#local/emulator/prng';
+import type { FaultKind, FaultSpec, RandomFaultConfig } from '#local/emulator/types';
 
 const ALL_KINDS: readonly FaultKind[] = ['throttling', 'http500', 'drop', 'busy', 'latency'];
 

@@ -1,7 +1,7 @@
 /** The serverless caches of the emulated account: seeded by tests, read by DescribeServerlessCaches. */
-import type { Random } from '../prng';
-import { randomInt } from '../prng';
-import type { CacheSeed, EmulatorCache } from '../types';
+import type { Random } from '#local/emulator/prng';
+import { randomInt } from '#local/emulator/prng';
+import type { CacheSeed, EmulatorCache } from '#local/emulator/types';
 import { formatCacheArn, type Partition } from './arns';
 import { parseMaxResults } from './input-rules';
 import { type Page, takePage } from './pagination';

@@ -2,7 +2,7 @@
  * What the emulator stores per cache and per snapshot, and how a snapshot's status follows from the clock:
  * a `creating` snapshot with `availableAt` reads `available` from that instant on, so nothing needs a timer.
  */
-import type { EmulatorCache, EmulatorSnapshot } from '../types';
+import type { EmulatorCache, EmulatorSnapshot } from '#local/emulator/types';
 
 export interface CacheRecord {
   readonly name: string;

@@ -2,7 +2,7 @@
  * What tests and the local stack do to snapshots behind the API's back: seed earlier ones, change a status,
  * make one vanish, and read the state as of the clock.
  */
-import type { EmulatorSnapshot, SnapshotSeed } from '../types';
+import type { EmulatorSnapshot, SnapshotSeed } from '#local/emulator/types';
 import { formatSnapshotArn, type Partition } from './arns';
 import type { CacheRegistry } from './cache-registry';
 import { DAY_MS, ENGINE_DEFAULTS, toSnapshotView } from './records';

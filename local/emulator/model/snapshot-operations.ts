@@ -2,7 +2,7 @@
  * The snapshot API of the emulated service, rule by rule: Create, Describe, Delete and ListTagsForResource.
  * Every rule throws the ServiceFault the real service answers; statuses are read from the clock.
  */
-import type { EmulatorSnapshot } from '../types';
+import type { EmulatorSnapshot } from '#local/emulator/types';
 import { formatSnapshotArn, type Partition, parseResourceArn } from './arns';
 import type { CacheRegistry } from './cache-registry';
 import {

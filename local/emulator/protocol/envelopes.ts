@@ -1,5 +1,5 @@
 /** The AWS Query response envelopes: `<XResponse><XResult>…` for success, `<ErrorResponse>` for faults. */
-import type { ServiceFault } from '../model/service-fault';
+import type { ServiceFault } from '#local/emulator/model/service-fault';
 import { element, textElement } from './xml';
 
 const NAMESPACE = 'http://elasticache.amazonaws.com/doc/2015-02-02/';

@@ -2,9 +2,9 @@
  * The actions the emulator answers, each reading its members from the query request, calling the model
  * and encoding the result members. Any other action is answered `InvalidAction`, as AWS does.
  */
-import type { CacheRegistry } from '../model/cache-registry';
-import { faults } from '../model/service-fault';
-import type { SnapshotOperations } from '../model/snapshot-operations';
+import type { CacheRegistry } from '#local/emulator/model/cache-registry';
+import { faults } from '#local/emulator/model/service-fault';
+import type { SnapshotOperations } from '#local/emulator/model/snapshot-operations';
 import type { QueryRequest } from './query-request';
 import { encodeCacheList, encodeSnapshotList, encodeSnapshotMembers, encodeTagList } from './shapes';
 import { element, textElement } from './xml';

@@ -2,8 +2,8 @@
  * Reads an AWS Query request body (`Action=…&Version=…&Member=…`, form-encoded). Scalar members stay flat
  * strings; the tags list (`Tags.Tag.N.Key` / `Tags.Tag.N.Value`, N from 1) becomes a list in N order.
  */
-import type { TagInput } from '../model/input-rules';
-import type { CallParams } from '../types';
+import type { TagInput } from '#local/emulator/model/input-rules';
+import type { CallParams } from '#local/emulator/types';
 
 export interface QueryRequest {
   readonly action: string;

@@ -3,7 +3,7 @@
  * differ per list (checked against the SDK's deserializer): snapshots are `<ServerlessCacheSnapshot>`,
  * caches `<member>`, tags `<Tag>`.
  */
-import type { EmulatorCache, EmulatorSnapshot } from '../types';
+import type { EmulatorCache, EmulatorSnapshot } from '#local/emulator/types';
 import { element, textElement } from './xml';
 
 /** The members of a ServerlessCacheSnapshot, without the enclosing element. */

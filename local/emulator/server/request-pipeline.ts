@@ -3,13 +3,13 @@
  * faults and latency, the operation itself, and the call log entry. Returns what to send (or to drop).
  */
 import { randomUUID } from 'node:crypto';
-import type { FaultInjector } from '../faults/fault-injector';
-import type { RateLimiter } from '../faults/rate-limiter';
-import { faults, ServiceFault } from '../model/service-fault';
-import { encodeError, encodeSuccess } from '../protocol/envelopes';
-import { type Operation, runOperation } from '../protocol/operations';
-import { parseQueryRequest, type QueryRequest, toCallParams } from '../protocol/query-request';
-import type { CallRecord, FaultSpec } from '../types';
+import type { FaultInjector } from '#local/emulator/faults/fault-injector';
+import type { RateLimiter } from '#local/emulator/faults/rate-limiter';
+import { faults, ServiceFault } from '#local/emulator/model/service-fault';
+import { encodeError, encodeSuccess } from '#local/emulator/protocol/envelopes';
+import { type Operation, runOperation } from '#local/emulator/protocol/operations';
+import { parseQueryRequest, type QueryRequest, toCallParams } from '#local/emulator/protocol/query-request';
+import type { CallRecord, FaultSpec } from '#local/emulator/types';
 
 /** What the transport does with a request: send a body with a status, or destroy the connection. */
 export type Answer =

@@ -1,8 +1,8 @@
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createDynamoDocumentClient } from '../../../lib/adapters/dynamodb/document-client';
-import type { DemoResult } from '../../../local/demo/run-demo';
-import { runDemo } from '../../../local/demo/run-demo';
+import { createDynamoDocumentClient } from '#lib/adapters/dynamodb/document-client';
+import type { DemoResult } from '#local/demo/run-demo';
+import { runDemo } from '#local/demo/run-demo';
 
 type Item = Record<string, unknown>;
 

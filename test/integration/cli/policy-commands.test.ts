@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { PolicyItem } from '../../../lib/policy/types';
+import type { PolicyItem } from '#lib/policy/types';
 import { type CliFixture, startCliFixture } from './support/cli-stack';
 
 const SESSIONS = { policyId: 'sessions-4h', cacheName: 'sessions', schedule: 'rate(4 hours)' };

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildSnapshotName } from '../../../lib/naming/snapshot-name';
-import type { PolicyItem } from '../../../lib/policy/types';
-import type { RunRecord } from '../../../lib/runs/types';
+import { buildSnapshotName } from '#lib/naming/snapshot-name';
+import type { PolicyItem } from '#lib/policy/types';
+import type { RunRecord } from '#lib/runs/types';
 import { type CliFixture, startCliFixture } from './support/cli-stack';
 
 const MINUTE = 60_000;

@@ -1,7 +1,7 @@
 /** Shared set-up for the emulator tests: a fake clock, a started emulator and a real SDK client for it. */
 import { ElastiCacheClient } from '@aws-sdk/client-elasticache';
 import { expect } from 'vitest';
-import { type Emulator, type EmulatorOptions, startEmulator } from '../../../local/emulator';
+import { type Emulator, type EmulatorOptions, startEmulator } from '#local/emulator/index';
 
 export const START = new Date('2025-03-01T00:00:00.000Z');
 export const MINUTE = 60_000;

@@ -8,7 +8,7 @@ import {
   ServiceLinkedRoleNotFoundFault,
 } from '@aws-sdk/client-elasticache';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { FaultKind } from '../../../local/emulator';
+import type { FaultKind } from '#local/emulator/index';
 import {
   clientFor,
   type Fixture,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { RateLimiter } from '../../../local/emulator/faults/rate-limiter';
+import { RateLimiter } from '#local/emulator/faults/rate-limiter';
 
 describe('the emulator rate limiter', () => {
   it('admits R requests in any rolling second and admits more as the oldest leave the window', () => {

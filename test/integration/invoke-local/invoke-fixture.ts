@@ -6,22 +6,22 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { createDynamoDocumentClient } from '../../../lib/adapters/dynamodb/document-client';
-import { DynamoPolicyStore } from '../../../lib/adapters/dynamodb/policy-store';
-import { DynamoRunStore } from '../../../lib/adapters/dynamodb/run-store';
-import { createElastiCacheClient } from '../../../lib/adapters/elasticache/client';
-import { ElastiCacheSnapshotGateway } from '../../../lib/adapters/elasticache/snapshot-gateway';
-import type { CallRecord } from '../../../local/emulator/index';
-import { type LocalStack, startLocalStack } from '../../../local/stack';
-import { functionFacts } from '../template/functions';
-import { copyService, packageService, type ServiceCopy } from '../template/service-copy';
+import { createDynamoDocumentClient } from '#lib/adapters/dynamodb/document-client';
+import { DynamoPolicyStore } from '#lib/adapters/dynamodb/policy-store';
+import { DynamoRunStore } from '#lib/adapters/dynamodb/run-store';
+import { createElastiCacheClient } from '#lib/adapters/elasticache/client';
+import { ElastiCacheSnapshotGateway } from '#lib/adapters/elasticache/snapshot-gateway';
+import type { CallRecord } from '#local/emulator/index';
+import { type LocalStack, startLocalStack } from '#local/stack';
+import { functionFacts } from '#test/integration/template/functions';
+import { copyService, packageService, type ServiceCopy } from '#test/integration/template/service-copy';
 import {
   type CfnTemplate,
   isRecord,
   referenceOf,
   renderTemplate,
   roleStatements,
-} from '../template/template-reader';
+} from '#test/integration/template/template-reader';
 import { type DynamoCall, type RecordingProxy, startRecordingProxy } from './recording-proxy';
 
 export type LogLine = Readonly<Record<string, unknown>> & {

@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { type AttributeValue, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { REPO_ROOT } from '../template/service-copy';
+import { REPO_ROOT } from '#test/integration/template/service-copy';
 import { type Invocation, type InvokeFixture, startInvokeFixture } from './invoke-fixture';
 
 const SAMPLE = 'events/policy-stream-insert.json';

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { METRIC, METRICS_NAMESPACE } from '../../../lib/observability';
+import { METRIC, METRICS_NAMESPACE } from '#lib/observability';
 import { type Invocation, type InvokeFixture, startInvokeFixture } from './invoke-fixture';
 
 const SAMPLE = 'events/reconcile-tick.json';

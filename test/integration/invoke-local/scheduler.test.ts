@@ -1,10 +1,10 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { METRIC, METRICS_NAMESPACE, SERVICE_NAME } from '../../../lib/observability';
-import { MANAGED_BY_VALUE, MANAGED_TAGS } from '../../../lib/snapshots/snapshot-gateway';
-import { syncPolicyItem } from '../../../lib/sync/sync-policy';
-import { REPO_ROOT } from '../template/service-copy';
+import { METRIC, METRICS_NAMESPACE, SERVICE_NAME } from '#lib/observability';
+import { MANAGED_BY_VALUE, MANAGED_TAGS } from '#lib/snapshots/snapshot-gateway';
+import { syncPolicyItem } from '#lib/sync/sync-policy';
+import { REPO_ROOT } from '#test/integration/template/service-copy';
 import { type Invocation, type InvokeFixture, startInvokeFixture } from './invoke-fixture';
 
 const SAMPLE = 'events/scheduled-tick.json';

@@ -1,8 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { HOUR_MS, MINUTE_MS } from '../../../lib/clock';
-import { reconcilePolicies } from '../../../lib/sync/reconcile';
-import type { Simulation } from '../../../local/simulation';
-import { hourlyPolicy, simulationWithCaches } from '../scheduler/support';
+import { HOUR_MS, MINUTE_MS } from '#lib/clock';
+import { reconcilePolicies } from '#lib/sync/reconcile';
+import type { Simulation } from '#local/simulation';
+import { hourlyPolicy, simulationWithCaches } from '#test/integration/scheduler/support';
 
 const START = new Date('2026-02-02T00:00:00.000Z');
 const later = (minutes: number) => new Date(START.getTime() + minutes * MINUTE_MS);

@@ -1,7 +1,12 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { MINUTE_MS } from '../../../lib/clock';
-import type { Simulation } from '../../../local/simulation';
-import { createCalls, hourlyPolicy, onlyRun, simulationWithCaches } from '../scheduler/support';
+import { MINUTE_MS } from '#lib/clock';
+import type { Simulation } from '#local/simulation';
+import {
+  createCalls,
+  hourlyPolicy,
+  onlyRun,
+  simulationWithCaches,
+} from '#test/integration/scheduler/support';
 
 const START = new Date('2026-09-07T00:00:00.000Z');
 const minutesLater = (minutes: number) => new Date(START.getTime() + minutes * MINUTE_MS);

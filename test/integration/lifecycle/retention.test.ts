@@ -1,9 +1,9 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { DAY_MS, HOUR_MS, MINUTE_MS } from '../../../lib/clock';
-import { applyRetention } from '../../../lib/lifecycle/retention';
-import { parsePolicy } from '../../../lib/policy/parse-policy';
-import type { Simulation } from '../../../local/simulation';
-import { hourlyPolicy, simulationWithCaches } from '../scheduler/support';
+import { DAY_MS, HOUR_MS, MINUTE_MS } from '#lib/clock';
+import { applyRetention } from '#lib/lifecycle/retention';
+import { parsePolicy } from '#lib/policy/parse-policy';
+import type { Simulation } from '#local/simulation';
+import { hourlyPolicy, simulationWithCaches } from '#test/integration/scheduler/support';
 
 const START = new Date('2026-04-06T00:00:00.000Z');
 const hoursLater = (hours: number) => new Date(START.getTime() + hours * HOUR_MS);

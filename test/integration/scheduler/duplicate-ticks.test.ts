@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MINUTE_MS } from '../../../lib/clock';
-import type { Simulation } from '../../../local/simulation';
+import { MINUTE_MS } from '#lib/clock';
+import type { Simulation } from '#local/simulation';
 import { createCalls, hourlyPolicy, simulationWithCaches } from './support';
 
 const START = new Date('2026-05-04T09:00:00.000Z');

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { MINUTE_MS } from '../../../lib/clock';
-import { buildSnapshotName } from '../../../lib/naming/snapshot-name';
-import type { Simulation } from '../../../local/simulation';
+import { MINUTE_MS } from '#lib/clock';
+import { buildSnapshotName } from '#lib/naming/snapshot-name';
+import type { Simulation } from '#local/simulation';
 import { createCalls, hourlyPolicy, onlyRun, simulationWithCaches } from './support';
 
 const SLOT = new Date('2026-06-01T10:00:00.000Z');

@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { HOUR_MS, MINUTE_MS, toIso } from '../../../lib/clock';
-import { SNAPSHOT_NAME_PATTERN } from '../../../lib/naming/snapshot-name';
-import { parsePolicy } from '../../../lib/policy/parse-policy';
-import type { PolicyItem } from '../../../lib/policy/types';
-import { slotsBetween } from '../../../lib/schedule/policy-slots';
-import { Simulation } from '../../../local/simulation';
+import { HOUR_MS, MINUTE_MS, toIso } from '#lib/clock';
+import { SNAPSHOT_NAME_PATTERN } from '#lib/naming/snapshot-name';
+import { parsePolicy } from '#lib/policy/parse-policy';
+import type { PolicyItem } from '#lib/policy/types';
+import { slotsBetween } from '#lib/schedule/policy-slots';
+import { Simulation } from '#local/simulation';
 import { tagOf } from './support';
 
 const START = new Date('2026-03-02T00:00:00.000Z');

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { PolicyItem } from '../../../lib/policy/types';
-import type { Simulation } from '../../../local/simulation';
+import type { PolicyItem } from '#lib/policy/types';
+import type { Simulation } from '#local/simulation';
 import { createCalls, hourlyPolicy, simulationWithCaches, tagOf } from './support';
 
 const START = new Date('2026-07-01T08:00:00.000Z');

@@ -1,7 +1,7 @@
-import type { PolicyItem } from '../../../lib/policy/types';
-import type { RunRecord } from '../../../lib/runs/types';
-import type { CallRecord } from '../../../local/emulator/index';
-import { Simulation } from '../../../local/simulation';
+import type { PolicyItem } from '#lib/policy/types';
+import type { RunRecord } from '#lib/runs/types';
+import type { CallRecord } from '#local/emulator/index';
+import { Simulation } from '#local/simulation';
 
 /** A simulation with the given caches seeded, started at `start`. */
 export async function simulationWithCaches(

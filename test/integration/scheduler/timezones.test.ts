@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { MINUTE_MS } from '../../../lib/clock';
-import type { Simulation } from '../../../local/simulation';
+import { MINUTE_MS } from '#lib/clock';
+import type { Simulation } from '#local/simulation';
 import { createCalls, simulationWithCaches, tagOf } from './support';
 
 /** Ticks every 5 minutes from `from` to `to` and returns the slots the snapshots were taken for. */

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { METRIC, METRICS_NAMESPACE, SERVICE_NAME } from '../../../lib/observability';
+import { METRIC, METRICS_NAMESPACE, SERVICE_NAME } from '#lib/observability';
 import { FUNCTIONS } from './functions';
 import { copyService, packageService, type ServiceCopy } from './service-copy';
 import { type CfnTemplate, isRecord, propertiesOf, renderTemplate, resourcesOfType } from './template-reader';

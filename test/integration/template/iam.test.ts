@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DUE_INDEX } from '../../../lib/adapters/dynamodb/policy-store';
-import { OPEN_INDEX } from '../../../lib/adapters/dynamodb/run-store';
-import { MANAGED_BY_VALUE, MANAGED_TAGS } from '../../../lib/snapshots/snapshot-gateway';
+import { DUE_INDEX } from '#lib/adapters/dynamodb/policy-store';
+import { OPEN_INDEX } from '#lib/adapters/dynamodb/run-store';
+import { MANAGED_BY_VALUE, MANAGED_TAGS } from '#lib/snapshots/snapshot-gateway';
 import { FUNCTIONS, functionFacts } from './functions';
 import { copyService, packageService, type ServiceCopy } from './service-copy';
 import {

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DUE_INDEX } from '../../../lib/adapters/dynamodb/policy-store';
-import { OPEN_INDEX } from '../../../lib/adapters/dynamodb/run-store';
-import { DEFAULTS } from '../../../lib/config';
+import { DUE_INDEX } from '#lib/adapters/dynamodb/policy-store';
+import { OPEN_INDEX } from '#lib/adapters/dynamodb/run-store';
+import { DEFAULTS } from '#lib/config';
 import { FUNCTIONS, functionFacts } from './functions';
 import { copyService, type PackagedService, packageService, type ServiceCopy } from './service-copy';
 import {

@@ -13,12 +13,12 @@
  *   at once share the clock, so two claim holders called it (meaningful only where the emulator injects no
  *   faults, as the SDK's own retries also repeat a call at the same instant).
  */
-import { parsePolicy } from '../../../lib/policy/parse-policy';
-import type { PolicyItem } from '../../../lib/policy/types';
-import type { RunRecord, RunStatus } from '../../../lib/runs/types';
-import { slotsBetween } from '../../../lib/schedule/policy-slots';
-import { MANAGED_BY_VALUE, MANAGED_TAGS } from '../../../lib/snapshots/snapshot-gateway';
-import type { CallRecord, EmulatorSnapshot } from '../../../local/emulator/index';
+import { parsePolicy } from '#lib/policy/parse-policy';
+import type { PolicyItem } from '#lib/policy/types';
+import type { RunRecord, RunStatus } from '#lib/runs/types';
+import { slotsBetween } from '#lib/schedule/policy-slots';
+import { MANAGED_BY_VALUE, MANAGED_TAGS } from '#lib/snapshots/snapshot-gateway';
+import type { CallRecord, EmulatorSnapshot } from '#local/emulator/index';
 
 export const CREATE = 'CreateServerlessCacheSnapshot';
 

@@ -8,7 +8,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { build } from 'esbuild';
-import { BUNDLE_BASE } from '../../../scripts/bundle-options.mjs';
+import { BUNDLE_BASE } from '#scripts/bundle-options.mjs';
 
 /** Where the child is stopped and killed. `timed`: killed `afterMs` after it starts its tick. */
 export type CrashPlan =

@@ -1,8 +1,8 @@
-import { addMs, MINUTE_MS } from '../../../lib/clock';
-import type { RunRecord } from '../../../lib/runs/types';
-import type { SchedulerDeps } from '../../../lib/scheduler/deps';
-import type { TickSummary } from '../../../lib/scheduler/tick';
-import type { Simulation } from '../../../local/simulation';
+import { addMs, MINUTE_MS } from '#lib/clock';
+import type { RunRecord } from '#lib/runs/types';
+import type { SchedulerDeps } from '#lib/scheduler/deps';
+import type { TickSummary } from '#lib/scheduler/tick';
+import type { Simulation } from '#local/simulation';
 
 /** Far enough ahead that every open run is due by then. */
 const FAR_FUTURE = '9999-12-31T00:00:00.000Z';

@@ -6,7 +6,7 @@
  * INVALID reason must name at least one of them.
  */
 import fc from 'fast-check';
-import { OPERATOR_ATTRIBUTES, ORCHESTRATOR_ATTRIBUTES } from '../../../lib/policy/types';
+import { OPERATOR_ATTRIBUTES, ORCHESTRATOR_ATTRIBUTES } from '#lib/policy/types';
 
 /** A breakage: attributes to set and to remove, the attribute it breaks, and how the policy id looks. */
 interface Breakage {

@@ -2,7 +2,7 @@
  * Two witnesses for "nothing fails silently": the store errors that reached the orchestrator's code, and
  * the log lines it wrote (Powertools Logger prints JSON lines on stdout and stderr).
  */
-import { StoreError } from '../../../lib/errors';
+import { StoreError } from '#lib/errors';
 
 /**
  * Wraps a store so that every StoreError its methods raise (promises and async iterables alike) is handed to

@@ -1,6 +1,6 @@
-import { addMs, MINUTE_MS } from '../../../lib/clock';
-import type { PolicyItem } from '../../../lib/policy/types';
-import { Simulation } from '../../../local/simulation';
+import { addMs, MINUTE_MS } from '#lib/clock';
+import type { PolicyItem } from '#lib/policy/types';
+import { Simulation } from '#local/simulation';
 
 /**
  * A simulation starting a minute before `start`, with a cache seeded for each policy's `cacheName`, the

@@ -12,13 +12,13 @@
  * `READY` before the tick and `DONE <summary JSON>` after it.
  */
 import { randomUUID } from 'node:crypto';
-import { addMs } from '../../../lib/clock';
-import { loadConfig } from '../../../lib/config';
-import type { PolicyItem } from '../../../lib/policy/types';
-import { createRuntime, schedulerDeps, syncDeps } from '../../../lib/runtime';
-import { runTick } from '../../../lib/scheduler/tick';
-import type { CreateSnapshotRequest, SnapshotGateway } from '../../../lib/snapshots/snapshot-gateway';
-import { syncPolicyItem } from '../../../lib/sync/sync-policy';
+import { addMs } from '#lib/clock';
+import { loadConfig } from '#lib/config';
+import type { PolicyItem } from '#lib/policy/types';
+import { createRuntime, schedulerDeps, syncDeps } from '#lib/runtime';
+import { runTick } from '#lib/scheduler/tick';
+import type { CreateSnapshotRequest, SnapshotGateway } from '#lib/snapshots/snapshot-gateway';
+import { syncPolicyItem } from '#lib/sync/sync-policy';
 
 const HOLD_POINTS = ['before-create', 'after-create'] as const;
 type HoldPoint = (typeof HOLD_POINTS)[number];

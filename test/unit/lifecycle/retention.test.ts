@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { applyRetention, selectPrunable } from '../../../lib/lifecycle/retention';
-import type { RetentionRule } from '../../../lib/policy/types';
-import type { RunRecord } from '../../../lib/runs/types';
-import { managedTags } from '../../../lib/snapshots/snapshot-gateway';
-import { serviceFault } from '../../support/fake-snapshot-gateway';
-import { policyItem, policyOf, putActivePolicy } from '../../support/policy-builders';
-import { seedAvailableRun } from '../../support/run-builders';
-import { SchedulerHarness } from '../../support/scheduler-harness';
+import { applyRetention, selectPrunable } from '#lib/lifecycle/retention';
+import type { RetentionRule } from '#lib/policy/types';
+import type { RunRecord } from '#lib/runs/types';
+import { managedTags } from '#lib/snapshots/snapshot-gateway';
+import { serviceFault } from '#test/support/fake-snapshot-gateway';
+import { policyItem, policyOf, putActivePolicy } from '#test/support/policy-builders';
+import { seedAvailableRun } from '#test/support/run-builders';
+import { SchedulerHarness } from '#test/support/scheduler-harness';
 
 function availableRun(slot: string): RunRecord {
   return {

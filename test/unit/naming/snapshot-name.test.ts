@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { PolicyValidationError } from '../../../lib/errors';
+import { PolicyValidationError } from '#lib/errors';
 import {
   buildSnapshotName,
   isValidSnapshotName,
@@ -7,7 +7,7 @@ import {
   MAX_SNAPSHOT_NAME_LENGTH,
   normalizeNamePrefix,
   SNAPSHOT_NAME_PATTERN,
-} from '../../../lib/naming/snapshot-name';
+} from '#lib/naming/snapshot-name';
 
 const SLOT = new Date('2026-03-08T07:00:00.000Z');
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { validatePolicy } from '../../../lib/policy/parse-policy';
+import { validatePolicy } from '#lib/policy/parse-policy';
 
 const record = (policyId: string, schedule: unknown, timezone = 'UTC') => ({
   policyId,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { computeSpecHash, validatePolicy } from '../../../lib/policy/parse-policy';
-import { OPERATOR_ATTRIBUTES } from '../../../lib/policy/types';
+import { computeSpecHash, validatePolicy } from '#lib/policy/parse-policy';
+import { OPERATOR_ATTRIBUTES } from '#lib/policy/types';
 
 /** A small deterministic generator (mulberry32), so the run is repeatable. */
 function randomSource(seed: number): () => number {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { nextRunAfter } from '../../../lib/policy/next-run';
-import { parsePolicy } from '../../../lib/policy/parse-policy';
+import { nextRunAfter } from '#lib/policy/next-run';
+import { parsePolicy } from '#lib/policy/parse-policy';
 
 describe('nextRunAfter', () => {
   it('returns the next slot of the policy schedule in its time zone', () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { PolicyValidationError } from '../../../lib/errors';
-import { parsePolicy, validatePolicy } from '../../../lib/policy/parse-policy';
+import { PolicyValidationError } from '#lib/errors';
+import { parsePolicy, validatePolicy } from '#lib/policy/parse-policy';
 
 const VALID = { policyId: 'orders-hourly', cacheName: 'orders', schedule: 'cron(0 * * * ? *)' };
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { parsePolicy } from '../../../lib/policy/parse-policy';
-import { peakSlotsPerDay, quotaFitWarning } from '../../../lib/policy/quota-fit';
+import { parsePolicy } from '#lib/policy/parse-policy';
+import { peakSlotsPerDay, quotaFitWarning } from '#lib/policy/quota-fit';
 
 const FROM = new Date('2026-03-01T00:00:00Z');
 const policy = (policyId: string, schedule: string, cacheName = 'orders') =>

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { computeSpecHash, operatorAttributes } from '../../../lib/policy/parse-policy';
+import { computeSpecHash, operatorAttributes } from '#lib/policy/parse-policy';
 
 const ITEM = {
   policyId: 'orders-hourly',

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { type Backoff, backoffDelay, type RetryOptions, retryWithBackoff } from '../../../lib/retry/retry';
-import { FakeTime } from '../../support/fake-time';
+import { type Backoff, backoffDelay, type RetryOptions, retryWithBackoff } from '#lib/retry/retry';
+import { FakeTime } from '#test/support/fake-time';
 
 const BACKOFF: Backoff = { baseMs: 100, maxMs: 1_000 };
 

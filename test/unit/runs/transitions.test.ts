@@ -10,9 +10,9 @@ import {
   reclaimed,
   requested,
   retrying,
-} from '../../../lib/runs/transitions';
-import type { RunRecord } from '../../../lib/runs/types';
-import type { SnapshotInfo } from '../../../lib/snapshots/snapshot-gateway';
+} from '#lib/runs/transitions';
+import type { RunRecord } from '#lib/runs/types';
+import type { SnapshotInfo } from '#lib/snapshots/snapshot-gateway';
 
 const SLOT = '2025-03-01T10:00:00.000Z';
 const LEASE_MS = 5 * 60_000;

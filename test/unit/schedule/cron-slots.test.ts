@@ -1,10 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import {
-  latestSlotAtOrBefore,
-  nextSlotAfter,
-  parseSchedule,
-  slotsBetween,
-} from '../../../lib/schedule/schedule';
+import { latestSlotAtOrBefore, nextSlotAfter, parseSchedule, slotsBetween } from '#lib/schedule/schedule';
 import { firstSlots } from './slot-helpers';
 
 const JAN_1 = '2026-01-01T00:00:00Z';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { latestSlotAtOrBefore, parseSchedule } from '../../../lib/schedule/schedule';
+import { latestSlotAtOrBefore, parseSchedule } from '#lib/schedule/schedule';
 import { firstSlots } from './slot-helpers';
 
 describe('cron slots across daylight saving time', () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { HOUR_MS, MINUTE_MS } from '../../../lib/clock';
-import { findShortestInterval } from '../../../lib/schedule/find-shortest-interval';
-import { parseSchedule } from '../../../lib/schedule/schedule';
+import { HOUR_MS, MINUTE_MS } from '#lib/clock';
+import { findShortestInterval } from '#lib/schedule/find-shortest-interval';
+import { parseSchedule } from '#lib/schedule/schedule';
 
 function shortestMinutes(expression: string, timeZone = 'UTC'): number | undefined {
   const shortest = findShortestInterval(parseSchedule(expression), timeZone);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { PolicyValidationError } from '../../../lib/errors';
-import { parseSchedule } from '../../../lib/schedule/schedule';
+import { PolicyValidationError } from '#lib/errors';
+import { parseSchedule } from '#lib/schedule/schedule';
 
 function syntaxError(expression: string): PolicyValidationError {
   try {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { latestSlotAtOrBefore, nextSlotAfter, slotsBetween } from '../../../lib/schedule/policy-slots';
+import { latestSlotAtOrBefore, nextSlotAfter, slotsBetween } from '#lib/schedule/policy-slots';
 
 const policy = { schedule: 'cron(0 2 * * ? *)', timezone: 'Europe/Berlin' };
 

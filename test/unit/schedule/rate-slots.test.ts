@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { latestSlotAtOrBefore, nextSlotAfter, parseSchedule } from '../../../lib/schedule/schedule';
+import { latestSlotAtOrBefore, nextSlotAfter, parseSchedule } from '#lib/schedule/schedule';
 import { firstSlots } from './slot-helpers';
 
 describe('rate slots', () => {

@@ -1,4 +1,4 @@
-import { parseSchedule, slotsBetween } from '../../../lib/schedule/schedule';
+import { parseSchedule, slotsBetween } from '#lib/schedule/schedule';
 
 /** The first `count` slots of `expression` in `timeZone` strictly after `from`, as ISO strings. */
 export function firstSlots(expression: string, timeZone: string, from: string, count: number): string[] {

@@ -1,11 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { HOUR_MS } from '../../../lib/clock';
-import {
-  instantOfWallTime,
-  isRepeatedWallTime,
-  isValidTimeZone,
-  offsetMsAt,
-} from '../../../lib/schedule/time-zone';
+import { HOUR_MS } from '#lib/clock';
+import { instantOfWallTime, isRepeatedWallTime, isValidTimeZone, offsetMsAt } from '#lib/schedule/time-zone';
 
 describe('time zones', () => {
   it.each(['UTC', 'Etc/UTC', 'Europe/Berlin', 'America/New_York', 'Australia/Lord_Howe', 'Asia/Kolkata'])(

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { newRunFor } from '../../../lib/scheduler/claim';
-import { serviceFault } from '../../support/fake-snapshot-gateway';
-import { policyItem, policyOf, putActivePolicy } from '../../support/policy-builders';
-import { seedAvailableRun } from '../../support/run-builders';
-import { SchedulerHarness } from '../../support/scheduler-harness';
+import { newRunFor } from '#lib/scheduler/claim';
+import { serviceFault } from '#test/support/fake-snapshot-gateway';
+import { policyItem, policyOf, putActivePolicy } from '#test/support/policy-builders';
+import { seedAvailableRun } from '#test/support/run-builders';
+import { SchedulerHarness } from '#test/support/scheduler-harness';
 
 const SLOT = '2025-03-01T10:00:00.000Z';
 const WINDOW_CLOSES = '2025-03-01T10:30:00.000Z';

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { runTick } from '../../../lib/scheduler/tick';
-import { policyItem, putActivePolicy } from '../../support/policy-builders';
-import { runsOf } from '../../support/run-builders';
-import { SchedulerHarness } from '../../support/scheduler-harness';
+import { runTick } from '#lib/scheduler/tick';
+import { policyItem, putActivePolicy } from '#test/support/policy-builders';
+import { runsOf } from '#test/support/run-builders';
+import { SchedulerHarness } from '#test/support/scheduler-harness';
 
 const SLOT = '2025-03-01T10:00:00.000Z';
 

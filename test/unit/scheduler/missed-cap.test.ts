@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { policyItem, putActivePolicy } from '../../support/policy-builders';
-import { runsOf } from '../../support/run-builders';
-import { SchedulerHarness } from '../../support/scheduler-harness';
+import { policyItem, putActivePolicy } from '#test/support/policy-builders';
+import { runsOf } from '#test/support/run-builders';
+import { SchedulerHarness } from '#test/support/scheduler-harness';
 
 function hour(hh: string): string {
   return `2025-03-01T${hh}:00:00.000Z`;

@@ -1,15 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import { InMemoryPolicyStore } from '../../../lib/adapters/memory/policy-store';
-import { StoreError } from '../../../lib/errors';
-import type { LastRunSummary } from '../../../lib/policy/types';
-import { ended, missedRun, retrying } from '../../../lib/runs/transitions';
-import type { RunRecord } from '../../../lib/runs/types';
-import { newRunFor } from '../../../lib/scheduler/claim';
-import { saveNewRun, saveRun } from '../../../lib/scheduler/outcomes';
-import { serviceFault } from '../../support/fake-snapshot-gateway';
-import { policyItem, policyOf, putActivePolicy } from '../../support/policy-builders';
-import { claimedRunOf } from '../../support/run-builders';
-import { SchedulerHarness } from '../../support/scheduler-harness';
+import { InMemoryPolicyStore } from '#lib/adapters/memory/policy-store';
+import { StoreError } from '#lib/errors';
+import type { LastRunSummary } from '#lib/policy/types';
+import { ended, missedRun, retrying } from '#lib/runs/transitions';
+import type { RunRecord } from '#lib/runs/types';
+import { newRunFor } from '#lib/scheduler/claim';
+import { saveNewRun, saveRun } from '#lib/scheduler/outcomes';
+import { serviceFault } from '#test/support/fake-snapshot-gateway';
+import { policyItem, policyOf, putActivePolicy } from '#test/support/policy-builders';
+import { claimedRunOf } from '#test/support/run-builders';
+import { SchedulerHarness } from '#test/support/scheduler-harness';
 
 const SLOT = '2025-03-01T10:00:00.000Z';
 const ITEM = policyItem('orders-hourly');

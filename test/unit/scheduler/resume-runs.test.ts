@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { serviceFault } from '../../support/fake-snapshot-gateway';
-import { policyItem, policyOf, putActivePolicy } from '../../support/policy-builders';
-import { claimedRunOf, runsOf } from '../../support/run-builders';
-import { SchedulerHarness } from '../../support/scheduler-harness';
+import { serviceFault } from '#test/support/fake-snapshot-gateway';
+import { policyItem, policyOf, putActivePolicy } from '#test/support/policy-builders';
+import { claimedRunOf, runsOf } from '#test/support/run-builders';
+import { SchedulerHarness } from '#test/support/scheduler-harness';
 
 const SLOT = '2025-03-01T10:00:00.000Z';
 const NEXT_SLOT = '2025-03-01T11:00:00.000Z';

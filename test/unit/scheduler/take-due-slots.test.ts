@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { computeSpecHash } from '../../../lib/policy/parse-policy';
-import { FlakyRunStore } from '../../support/flaky-run-store';
-import { policyItem, putActivePolicy } from '../../support/policy-builders';
-import { runsOf } from '../../support/run-builders';
-import { SchedulerHarness } from '../../support/scheduler-harness';
+import { computeSpecHash } from '#lib/policy/parse-policy';
+import { FlakyRunStore } from '#test/support/flaky-run-store';
+import { policyItem, putActivePolicy } from '#test/support/policy-builders';
+import { runsOf } from '#test/support/run-builders';
+import { SchedulerHarness } from '#test/support/scheduler-harness';
 
 function hour(hh: string): string {
   return `2025-03-01T${hh}:00:00.000Z`;

@@ -1,8 +1,8 @@
 import { describe, expect, it, vi } from 'vitest';
-import { StoreError } from '../../../lib/errors';
-import { logger } from '../../../lib/observability';
-import { runTick } from '../../../lib/scheduler/tick';
-import { SchedulerHarness } from '../../support/scheduler-harness';
+import { StoreError } from '#lib/errors';
+import { logger } from '#lib/observability';
+import { runTick } from '#lib/scheduler/tick';
+import { SchedulerHarness } from '#test/support/scheduler-harness';
 
 describe('a tick whose own listing fails', () => {
   it('logs the failure with the tick time and rethrows it, so the invocation fails visibly', async () => {

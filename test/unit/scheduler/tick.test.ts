@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { policyItem, putActivePolicy } from '../../support/policy-builders';
-import { runsOf } from '../../support/run-builders';
-import { SchedulerHarness } from '../../support/scheduler-harness';
+import { policyItem, putActivePolicy } from '#test/support/policy-builders';
+import { runsOf } from '#test/support/run-builders';
+import { SchedulerHarness } from '#test/support/scheduler-harness';
 
 const SLOT = '2025-03-01T10:00:00.000Z';
 const NEXT_SLOT = '2025-03-01T11:00:00.000Z';

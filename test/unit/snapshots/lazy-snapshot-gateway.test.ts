@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { lazySnapshotGateway } from '../../../lib/snapshots/lazy-snapshot-gateway';
-import type { SnapshotGateway } from '../../../lib/snapshots/snapshot-gateway';
-import { FakeSnapshotGateway } from '../../support/fake-snapshot-gateway';
+import { lazySnapshotGateway } from '#lib/snapshots/lazy-snapshot-gateway';
+import type { SnapshotGateway } from '#lib/snapshots/snapshot-gateway';
+import { FakeSnapshotGateway } from '#test/support/fake-snapshot-gateway';
 
 /** A loader that counts its calls and fails the first `failures` of them. */
 function countingLoader(gateway: SnapshotGateway, failures = 0) {

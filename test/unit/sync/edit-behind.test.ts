@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { syncPolicyItem } from '../../../lib/sync/sync-policy';
-import { policyItem, putActivePolicy } from '../../support/policy-builders';
-import { runsOf } from '../../support/run-builders';
-import { SchedulerHarness } from '../../support/scheduler-harness';
+import { syncPolicyItem } from '#lib/sync/sync-policy';
+import { policyItem, putActivePolicy } from '#test/support/policy-builders';
+import { runsOf } from '#test/support/run-builders';
+import { SchedulerHarness } from '#test/support/scheduler-harness';
 
 describe('an edit while nextRunAt is behind', () => {
   it('an edit never drops a due slot, even when nextRunAt is behind after an outage', async () => {

@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { InMemoryPolicyStore } from '../../../lib/adapters/memory/policy-store';
-import type { PolicyItem } from '../../../lib/policy/types';
-import { reconcilePolicies } from '../../../lib/sync/reconcile';
-import { type SyncDeps, scanPeersOn, syncPolicyItem } from '../../../lib/sync/sync-policy';
-import { FakeSnapshotGateway } from '../../support/fake-snapshot-gateway';
-import { FakeTime } from '../../support/fake-time';
-import { policyItem } from '../../support/policy-builders';
+import { InMemoryPolicyStore } from '#lib/adapters/memory/policy-store';
+import type { PolicyItem } from '#lib/policy/types';
+import { reconcilePolicies } from '#lib/sync/reconcile';
+import { type SyncDeps, scanPeersOn, syncPolicyItem } from '#lib/sync/sync-policy';
+import { FakeSnapshotGateway } from '#test/support/fake-snapshot-gateway';
+import { FakeTime } from '#test/support/fake-time';
+import { policyItem } from '#test/support/policy-builders';
 
 /** `scan`: sync as the CLI's put does (one scan for the peers); otherwise as the stream does (none). */
 function arrange(scan = true) {

@@ -1,13 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { InMemoryPolicyStore } from '../../../lib/adapters/memory/policy-store';
-import { StoreError } from '../../../lib/errors';
-import type { SyncResult } from '../../../lib/policy/policy-store';
-import type { PolicyItem } from '../../../lib/policy/types';
-import { reconcilePolicies } from '../../../lib/sync/reconcile';
-import { type SyncDeps, syncPolicyItem } from '../../../lib/sync/sync-policy';
-import { FakeSnapshotGateway } from '../../support/fake-snapshot-gateway';
-import { FakeTime } from '../../support/fake-time';
-import { policyItem } from '../../support/policy-builders';
+import { InMemoryPolicyStore } from '#lib/adapters/memory/policy-store';
+import { StoreError } from '#lib/errors';
+import type { SyncResult } from '#lib/policy/policy-store';
+import type { PolicyItem } from '#lib/policy/types';
+import { reconcilePolicies } from '#lib/sync/reconcile';
+import { type SyncDeps, syncPolicyItem } from '#lib/sync/sync-policy';
+import { FakeSnapshotGateway } from '#test/support/fake-snapshot-gateway';
+import { FakeTime } from '#test/support/fake-time';
+import { policyItem } from '#test/support/policy-builders';
 
 /** The in-memory policy store, except that sync results for `failing` policies cannot be written. */
 class FlakyPolicyStore extends InMemoryPolicyStore {

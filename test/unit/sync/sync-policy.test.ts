@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { InMemoryPolicyStore } from '../../../lib/adapters/memory/policy-store';
-import type { PolicyItem } from '../../../lib/policy/types';
-import { type SyncDeps, syncPolicyItem } from '../../../lib/sync/sync-policy';
-import { FakeSnapshotGateway, serviceFault } from '../../support/fake-snapshot-gateway';
-import { FakeTime } from '../../support/fake-time';
-import { policyItem } from '../../support/policy-builders';
+import { InMemoryPolicyStore } from '#lib/adapters/memory/policy-store';
+import type { PolicyItem } from '#lib/policy/types';
+import { type SyncDeps, syncPolicyItem } from '#lib/sync/sync-policy';
+import { FakeSnapshotGateway, serviceFault } from '#test/support/fake-snapshot-gateway';
+import { FakeTime } from '#test/support/fake-time';
+import { policyItem } from '#test/support/policy-builders';
 
 const NOW = '2025-03-01T10:20:00.000Z';
 

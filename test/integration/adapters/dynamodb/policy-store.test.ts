@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DynamoPolicyStore } from '../../../../lib/adapters/dynamodb/policy-store';
-import { ConditionalWriteError } from '../../../../lib/errors';
-import { activeResult, at, operatorRecord } from '../../../unit/adapters/contract/fixtures';
-import { describePolicyStoreContract } from '../../../unit/adapters/contract/policy-store-contract';
-import { type LocalDynamo, startLocalDynamo } from '../support/local-dynamo';
+import { DynamoPolicyStore } from '#lib/adapters/dynamodb/policy-store';
+import { ConditionalWriteError } from '#lib/errors';
+import { type LocalDynamo, startLocalDynamo } from '#test/integration/adapters/support/local-dynamo';
+import { activeResult, at, operatorRecord } from '#test/unit/adapters/contract/fixtures';
+import { describePolicyStoreContract } from '#test/unit/adapters/contract/policy-store-contract';
 
 /** A small page size makes every listing in the contract span several pages. */
 const PAGE_SIZE = 5;

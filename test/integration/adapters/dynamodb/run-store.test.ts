@@ -1,9 +1,9 @@
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DynamoRunStore, OPEN_BUCKET } from '../../../../lib/adapters/dynamodb/run-store';
-import { at, runRecord } from '../../../unit/adapters/contract/fixtures';
-import { describeRunStoreContract } from '../../../unit/adapters/contract/run-store-contract';
-import { type LocalDynamo, startLocalDynamo } from '../support/local-dynamo';
+import { DynamoRunStore, OPEN_BUCKET } from '#lib/adapters/dynamodb/run-store';
+import { type LocalDynamo, startLocalDynamo } from '#test/integration/adapters/support/local-dynamo';
+import { at, runRecord } from '#test/unit/adapters/contract/fixtures';
+import { describeRunStoreContract } from '#test/unit/adapters/contract/run-store-contract';
 
 /** A small page size makes every listing in the contract span several pages. */
 const PAGE_SIZE = 5;

@@ -2,9 +2,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   createElastiCacheClient,
   ElastiCacheSnapshotGateway,
-} from '../../../../lib/adapters/elasticache/snapshot-gateway';
-import { AdaptiveLimit } from '../../../../lib/adaptive-limit';
-import { type Emulator, startEmulator } from '../../../../local/emulator/index';
+} from '#lib/adapters/elasticache/snapshot-gateway';
+import { AdaptiveLimit } from '#lib/adaptive-limit';
+import { type Emulator, startEmulator } from '#local/emulator/index';
 
 /**
  * The adaptive limit wired into the real SDK client: it must see every attempt, the SDK's own retries

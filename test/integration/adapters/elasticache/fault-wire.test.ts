@@ -4,8 +4,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   createElastiCacheClient,
   ElastiCacheSnapshotGateway,
-} from '../../../../lib/adapters/elasticache/snapshot-gateway';
-import type { FaultClass } from '../../../../lib/errors';
+} from '#lib/adapters/elasticache/snapshot-gateway';
+import type { FaultClass } from '#lib/errors';
 
 /**
  * The real SDK and the real AWS Query error format, against a stub that answers every request with the

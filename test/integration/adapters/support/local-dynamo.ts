@@ -3,8 +3,8 @@ import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import dynalite from 'dynalite';
 import { vi } from 'vitest';
-import { createDynamoDocumentClient } from '../../../../lib/adapters/dynamodb/document-client';
-import { readTableDefinitions } from '../../../../local/tables';
+import { createDynamoDocumentClient } from '#lib/adapters/dynamodb/document-client';
+import { readTableDefinitions } from '#local/tables';
 
 /** dynalite on a random port, with fresh tables on demand, defined as serverless.yml defines them. */
 export interface LocalDynamo {

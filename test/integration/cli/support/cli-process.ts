@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { build } from 'esbuild';
-import { BUNDLE_BASE } from '../../../../scripts/bundle-options.mjs';
+import { BUNDLE_BASE } from '#scripts/bundle-options.mjs';
 
 /** What a CLI process did. */
 export interface CliResult {

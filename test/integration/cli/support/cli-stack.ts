@@ -1,4 +1,4 @@
-import { type LocalStack, startLocalStack } from '../../../../local/stack';
+import { type LocalStack, startLocalStack } from '#local/stack';
 import { bundleCli, type CliResult } from './cli-process';
 
 /** A local stack whose emulator clock the test sets, and the CLI pointed at it through `stack.env`. */

@@ -1,6 +1,6 @@
-import type { SyncResult } from '../../../../lib/policy/policy-store';
-import type { PolicyItem } from '../../../../lib/policy/types';
-import type { RunRecord } from '../../../../lib/runs/types';
+import type { SyncResult } from '#lib/policy/policy-store';
+import type { PolicyItem } from '#lib/policy/types';
+import type { RunRecord } from '#lib/runs/types';
 
 /** An operator record with tags and retention (maps), as written before any sync. */
 export function operatorRecord(policyId: string, overrides: Partial<PolicyItem> = {}): PolicyItem {

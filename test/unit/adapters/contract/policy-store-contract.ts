@@ -1,6 +1,6 @@
 import { beforeEach, describe, expect, it } from 'vitest';
-import { ConditionalWriteError } from '../../../../lib/errors';
-import type { PolicyStore } from '../../../../lib/policy/policy-store';
+import { ConditionalWriteError } from '#lib/errors';
+import type { PolicyStore } from '#lib/policy/policy-store';
 import { activeResult, at, collect, operatorRecord } from './fixtures';
 
 /**

@@ -1,7 +1,7 @@
 import { beforeEach, describe, expect, it } from 'vitest';
-import { ConditionalWriteError } from '../../../../lib/errors';
-import type { RunStore } from '../../../../lib/runs/run-store';
-import type { RunRecord } from '../../../../lib/runs/types';
+import { ConditionalWriteError } from '#lib/errors';
+import type { RunStore } from '#lib/runs/run-store';
+import type { RunRecord } from '#lib/runs/types';
 import { at, collect, runRecord } from './fixtures';
 
 /**

@@ -8,10 +8,10 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { createDynamoDocumentClient } from '../../../../lib/adapters/dynamodb/document-client';
-import { DUE_BUCKET, DUE_INDEX, DynamoPolicyStore } from '../../../../lib/adapters/dynamodb/policy-store';
-import { ConditionalWriteError, StoreError } from '../../../../lib/errors';
-import { activeResult, at, collect, operatorRecord } from '../contract/fixtures';
+import { createDynamoDocumentClient } from '#lib/adapters/dynamodb/document-client';
+import { DUE_BUCKET, DUE_INDEX, DynamoPolicyStore } from '#lib/adapters/dynamodb/policy-store';
+import { ConditionalWriteError, StoreError } from '#lib/errors';
+import { activeResult, at, collect, operatorRecord } from '#test/unit/adapters/contract/fixtures';
 
 const dynamo = mockClient(DynamoDBDocumentClient);
 const TABLE = 'policies-test';

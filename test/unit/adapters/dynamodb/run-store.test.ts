@@ -2,11 +2,11 @@ import { ConditionalCheckFailedException, DynamoDBServiceException } from '@aws-
 import { DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
-import { createDynamoDocumentClient } from '../../../../lib/adapters/dynamodb/document-client';
-import { DynamoRunStore, OPEN_BUCKET, OPEN_INDEX } from '../../../../lib/adapters/dynamodb/run-store';
-import { ConditionalWriteError, StoreError } from '../../../../lib/errors';
-import { logger } from '../../../../lib/observability';
-import { at, collect, runRecord } from '../contract/fixtures';
+import { createDynamoDocumentClient } from '#lib/adapters/dynamodb/document-client';
+import { DynamoRunStore, OPEN_BUCKET, OPEN_INDEX } from '#lib/adapters/dynamodb/run-store';
+import { ConditionalWriteError, StoreError } from '#lib/errors';
+import { logger } from '#lib/observability';
+import { at, collect, runRecord } from '#test/unit/adapters/contract/fixtures';
 
 const dynamo = mockClient(DynamoDBDocumentClient);
 const TABLE = 'runs-test';

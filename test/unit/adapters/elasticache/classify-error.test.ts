@@ -12,8 +12,8 @@ import {
   TagQuotaPerResourceExceeded,
 } from '@aws-sdk/client-elasticache';
 import { describe, expect, it } from 'vitest';
-import { classifyElastiCacheError } from '../../../../lib/adapters/elasticache/classify-error';
-import { type FaultClass, SnapshotServiceError } from '../../../../lib/errors';
+import { classifyElastiCacheError } from '#lib/adapters/elasticache/classify-error';
+import { type FaultClass, SnapshotServiceError } from '#lib/errors';
 
 const at400 = { $metadata: { httpStatusCode: 400 }, message: 'from the service' };
 const at404 = { $metadata: { httpStatusCode: 404 }, message: 'from the service' };

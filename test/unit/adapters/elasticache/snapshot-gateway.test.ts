@@ -15,8 +15,8 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import {
   createElastiCacheClient,
   ElastiCacheSnapshotGateway,
-} from '../../../../lib/adapters/elasticache/snapshot-gateway';
-import { SnapshotServiceError } from '../../../../lib/errors';
+} from '#lib/adapters/elasticache/snapshot-gateway';
+import { SnapshotServiceError } from '#lib/errors';
 
 const elasticache = mockClient(ElastiCacheClient);
 const ARN_PREFIX = 'arn:aws:elasticache:us-east-1:123456789012:serverlesscachesnapshot:';

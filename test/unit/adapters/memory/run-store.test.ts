@@ -1,6 +1,6 @@
 import { describe } from 'vitest';
-import { InMemoryRunStore } from '../../../../lib/adapters/memory/run-store';
-import { describeRunStoreContract } from '../contract/run-store-contract';
+import { InMemoryRunStore } from '#lib/adapters/memory/run-store';
+import { describeRunStoreContract } from '#test/unit/adapters/contract/run-store-contract';
 
 describe('InMemoryRunStore', () => {
   describeRunStoreContract(async () => new InMemoryRunStore());
