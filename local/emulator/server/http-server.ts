@@ -27,6 +27,11 @@ function readForm(request: IncomingMessage): Promise<string> {
   });
 }
 
+function headerOf(request: IncomingMessage, name: string): string | undefined {
+  const value = request.headers[name];
+  return Array.isArray(value) ? value[0] : value;
+}
+
 function send(request: IncomingMessage, response: ServerResponse, answer: Answer): void {
   if (answer.kind === 'drop') {
     request.socket.destroy();
@@ -48,7 +53,13 @@ export async function listenHttp(
 ): Promise<HttpTransport> {
   const server = createServer((request, response) => {
     readForm(request)
-      .then((form) => handle({ authorization: request.headers.authorization, form }))
+      .then((form) =>
+        handle({
+          authorization: request.headers.authorization,
+          securityToken: headerOf(request, 'x-amz-security-token'),
+          form,
+        }),
+      )
       .then((answer) => send(request, response, answer))
       .catch((error: unknown) => {
         console.error('ElastiCache emulator: request failed', error);
