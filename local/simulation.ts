@@ -20,6 +20,10 @@ export interface SimulationOptions {
   readonly seed?: number;
   /** Time left in each simulated invocation (default: one minute, never running out). */
   readonly remainingMs?: () => number;
+  /** Starts the local S3 too, its objects' LastModified on the simulated clock. */
+  readonly s3?: boolean;
+  /** `DEPLOYMENT_NAME` of the stack (default `cache-snapshot-orchestrator-local`). */
+  readonly deploymentName?: string;
 }
 
 /**
@@ -44,7 +48,12 @@ export class Simulation {
   static async start(options: SimulationOptions): Promise<Simulation> {
     let simulation: Simulation | undefined;
     const clock = () => simulation?.now ?? options.start;
-    const stack = await startLocalStack({ emulator: { ...options.emulator, clock } });
+    const stack = await startLocalStack({
+      emulator: { ...options.emulator, clock },
+      s3: options.s3 ? { clock } : false,
+      eventClock: clock,
+      deploymentName: options.deploymentName,
+    });
     Object.assign(process.env, stack.env);
     simulation = new Simulation(stack, createRuntime(loadConfig()), options);
     return simulation;
