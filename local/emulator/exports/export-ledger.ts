@@ -50,6 +50,8 @@ function rdbBody(snapshotName: string, part: number, size: number): Buffer {
 
 export class ExportLedger {
   private readonly entries: ExportEntry[] = [];
+  /** The entries still `exporting`, so completing them costs nothing per request once they are done. */
+  private readonly pending = new Set<ExportEntry>();
   private readonly deniedBuckets = new Set<string>();
   private settling: Promise<void> = Promise.resolve();
   /** Exports still to fail after they started (a test's injection), consumed in order. */
@@ -97,7 +99,7 @@ export class ExportLedger {
     store.setStatus(record, 'exporting', undefined);
     const injectedFailure = this.pendingFailures > 0;
     if (injectedFailure) this.pendingFailures -= 1;
-    this.entries.push({
+    const entry: ExportEntry = {
       view: {
         snapshotName: record.name,
         accountId: partition.accountId,
@@ -113,7 +115,9 @@ export class ExportLedger {
       store,
       injectedFailure,
       bytesUsedForCache: record.bytesUsedForCache,
-    });
+    };
+    this.entries.push(entry);
+    this.pending.add(entry);
     return toSnapshotView(record, now);
   }
 
@@ -125,8 +129,9 @@ export class ExportLedger {
 
   private async completeDue(): Promise<void> {
     const now = this.clock();
-    for (const entry of this.entries) {
-      if (entry.view.status !== 'exporting' || now < entry.view.completesAt) continue;
+    for (const entry of [...this.pending]) {
+      if (now < entry.view.completesAt) continue;
+      this.pending.delete(entry);
       const error = await this.write(entry);
       entry.view = {
         ...entry.view,
