@@ -2,10 +2,12 @@ import { toIso } from '#lib/clock';
 import { runBounded } from '#lib/concurrency';
 import { SnapshotServiceError } from '#lib/errors';
 import { logger } from '#lib/observability';
+import { OUTCOME_CODE } from '#lib/runs/outcome-codes';
+import { runFields } from '#lib/runs/report-outcome';
+import { saveRun } from '#lib/runs/save-run';
 import { available, ended } from '#lib/runs/transitions';
 import type { RunRecord } from '#lib/runs/types';
 import type { SchedulerDeps } from '#lib/scheduler/deps';
-import { runFields, saveRun } from '#lib/scheduler/outcomes';
 import type { SnapshotInfo } from '#lib/snapshots/snapshot-gateway';
 
 export interface CompletionResult {
@@ -102,7 +104,7 @@ function completionOf(deps: SchedulerDeps, run: RunRecord, snapshot: Sighting): 
   if (snapshot && 'unknown' in snapshot) {
     if (now.getTime() - requestedAt <= deps.settings.completionTimeoutMs) return undefined;
     return ended(run, 'FAILED', now, days, {
-      code: 'CompletionTimeout',
+      code: OUTCOME_CODE.CompletionTimeout,
       message:
         `snapshot not seen available ${minutes} minutes after the request; last check failed: ${snapshot.unknown}`.slice(
           0,
@@ -114,14 +116,14 @@ function completionOf(deps: SchedulerDeps, run: RunRecord, snapshot: Sighting): 
     // A listing may lag a fresh Create for a moment; only a snapshot missing after that has vanished.
     if (now.getTime() - requestedAt < 2 * deps.settings.pollIntervalMs) return undefined;
     return ended(run, 'FAILED', now, days, {
-      code: 'SnapshotVanished',
+      code: OUTCOME_CODE.SnapshotVanished,
       message: `snapshot ${run.snapshotName} disappeared before it became available`,
     });
   }
   if (snapshot.status === 'available') return available(run, snapshot, now);
   if (now.getTime() - requestedAt > deps.settings.completionTimeoutMs) {
     return ended(run, 'FAILED', now, days, {
-      code: 'CompletionTimeout',
+      code: OUTCOME_CODE.CompletionTimeout,
       message: `snapshot still ${snapshot.status} at ${toIso(now)}, ${minutes} minutes after the request`,
     });
   }

@@ -4,10 +4,12 @@ import { SnapshotServiceError } from '#lib/errors';
 import { logger, METRIC, recordMetric } from '#lib/observability';
 import type { Policy, RetentionRule } from '#lib/policy/types';
 import { backoffDelay } from '#lib/retry/retry';
+import { OUTCOME_CODE } from '#lib/runs/outcome-codes';
+import { runFields } from '#lib/runs/report-outcome';
+import { saveRun } from '#lib/runs/save-run';
 import { ended, pruning } from '#lib/runs/transitions';
 import type { RunRecord } from '#lib/runs/types';
 import { hasTimeLeft, type SchedulerDeps } from '#lib/scheduler/deps';
-import { runFields, saveRun } from '#lib/scheduler/outcomes';
 import { MANAGED_BY_VALUE, MANAGED_TAGS } from '#lib/snapshots/snapshot-gateway';
 
 /**
@@ -67,7 +69,7 @@ async function pruneRun(deps: SchedulerDeps, run: RunRecord): Promise<boolean> {
   const now = deps.clock();
   if (!(await carriesPolicyMark(deps, run))) {
     const reason = {
-      code: 'NotOwned',
+      code: OUTCOME_CODE.NotOwned,
       message: 'the snapshot no longer carries this policy’s managed tags; it is left alone',
     };
     await saveRun(deps, ended(run, 'SKIPPED', now, deps.settings.runRetentionDays, reason), run);
@@ -93,7 +95,7 @@ export async function deleteSnapshotOfRun(deps: SchedulerDeps, run: RunRecord): 
         now,
         Math.max(deps.settings.pollIntervalMs, backoffDelay(2, deps.settings.durableBackoff, deps.random)),
       );
-      const code = fault?.code ?? 'InternalError';
+      const code = fault?.code ?? OUTCOME_CODE.InternalError;
       const message = error instanceof Error ? error.message : String(error);
       recordMetric(METRIC.PruneFailures);
       logger.warn('snapshot deletion failed; retrying on a later tick', {

@@ -106,6 +106,21 @@ export function available(run: RunRecord, snapshot: SnapshotInfo, now: Date): Ru
   };
 }
 
+/**
+ * The run once its own snapshot is known to exist (a Create that took effect unseen, or a name already
+ * taken by our snapshot): AVAILABLE when the snapshot is complete, else REQUESTED.
+ */
+export function withOwnSnapshot(
+  run: RunRecord,
+  snapshot: SnapshotInfo,
+  now: Date,
+  pollMs: number,
+): RunRecord {
+  return snapshot.status === 'available'
+    ? available(run, snapshot, now)
+    : requested(run, snapshot, now, pollMs);
+}
+
 /** Retention decided to delete the run's snapshot; the deletion is (re)tried from `nextCheckAt`. */
 export function pruning(run: RunRecord, now: Date, nextCheckAt: Date, error?: RunError): RunRecord {
   const record = { ...withStatus(run, 'PRUNING', now), nextCheckAt: toIso(nextCheckAt) };

@@ -3,11 +3,14 @@ import { SnapshotServiceError } from '#lib/errors';
 import { logger, METRIC, recordMetric } from '#lib/observability';
 import type { Policy } from '#lib/policy/types';
 import { backoffDelay, retryWithBackoff } from '#lib/retry/retry';
-import { available, counted, ended, requested, retrying } from '#lib/runs/transitions';
+import { OUTCOME_CODE } from '#lib/runs/outcome-codes';
+import { findOwnSnapshot } from '#lib/runs/own-snapshot';
+import { runFields } from '#lib/runs/report-outcome';
+import { saveRun } from '#lib/runs/save-run';
+import { counted, ended, requested, retrying, withOwnSnapshot } from '#lib/runs/transitions';
 import type { RunError, RunRecord } from '#lib/runs/types';
 import { managedTags, type SnapshotInfo } from '#lib/snapshots/snapshot-gateway';
 import type { SchedulerDeps } from './deps';
-import { runFields, saveRun } from './outcomes';
 
 /** A claimed run and its policy: what one Create attempt needs. */
 export interface WorkItem {
@@ -21,7 +24,7 @@ export type QuotaRelief = (policy: Policy) => Promise<number>;
 function asServiceError(error: unknown): SnapshotServiceError {
   if (error instanceof SnapshotServiceError) return error;
   const message = error instanceof Error ? error.message : String(error);
-  return new SnapshotServiceError('InternalError', 'transient', message, { cause: error });
+  return new SnapshotServiceError(OUTCOME_CODE.InternalError, 'transient', message, { cause: error });
 }
 
 function toRunError(error: SnapshotServiceError): RunError {
@@ -51,19 +54,6 @@ export async function deferOrFail(
   return finish(deps, next, read);
 }
 
-async function confirmOwnSnapshot(deps: SchedulerDeps, run: RunRecord): Promise<SnapshotInfo | undefined> {
-  const existing = await deps.snapshots.getSnapshot(run.snapshotName);
-  return existing && existing.cacheName === run.cacheName ? existing : undefined;
-}
-
-/** The run once its own snapshot is known to exist: AVAILABLE when complete, else REQUESTED. */
-function withOwnSnapshot(deps: SchedulerDeps, run: RunRecord, own: SnapshotInfo): RunRecord {
-  const now = deps.clock();
-  return own.status === 'available'
-    ? available(run, own, now)
-    : requested(run, own, now, deps.settings.pollIntervalMs);
-}
-
 /**
  * Ends a run that gets no further attempt: FAILED with `reason`, unless one of its Creates took effect after
  * all (a dropped connection or a 5xx can hide a Create that went through), so a run is never recorded FAILED
@@ -78,8 +68,8 @@ export async function failUnlessCreated(
   const now = deps.clock();
   if (run.attempts > 0) {
     try {
-      const own = await confirmOwnSnapshot(deps, run);
-      if (own) return withOwnSnapshot(deps, run, own);
+      const own = await findOwnSnapshot(deps.snapshots, run);
+      if (own) return withOwnSnapshot(run, own, now, deps.settings.pollIntervalMs);
     } catch (error) {
       logger.warn('could not check whether the run’s snapshot was made; looking again before failing it', {
         ...runFields(run),
@@ -150,12 +140,14 @@ export async function createSnapshotForRun(
   if (fault.faultClass === 'already-exists') {
     let own: SnapshotInfo | undefined;
     try {
-      own = await confirmOwnSnapshot(deps, run);
+      own = await findOwnSnapshot(deps.snapshots, run);
     } catch (error) {
       // Not knowing whose snapshot has the name is no reason to fail the slot: look again next time.
       fault = asServiceError(error);
     }
-    if (own) return finish(deps, withOwnSnapshot(deps, run, own), claimed);
+    if (own) {
+      return finish(deps, withOwnSnapshot(run, own, deps.clock(), deps.settings.pollIntervalMs), claimed);
+    }
   }
   if (fault.faultClass === 'quota' && (await relieveQuota(policy)) > 0) {
     try {

@@ -1,9 +1,11 @@
 import { runBounded } from '#lib/concurrency';
 import { logger } from '#lib/observability';
+import { OUTCOME_CODE } from '#lib/runs/outcome-codes';
+import { runFields } from '#lib/runs/report-outcome';
+import { saveRun } from '#lib/runs/save-run';
 import { retrying } from '#lib/runs/transitions';
 import { createSnapshotForRun, deferOrFail, type QuotaRelief, type WorkItem } from './create-snapshot';
 import { hasTimeLeft, type SchedulerDeps } from './deps';
-import { runFields, saveRun } from './outcomes';
 
 function groupByCache(items: readonly WorkItem[]): WorkItem[][] {
   const groups = new Map<string, WorkItem[]>();
@@ -61,13 +63,16 @@ export async function dispatch(
 
 function deferBusy(deps: SchedulerDeps, item: WorkItem) {
   return deferOrFail(deps, item.run, item.run, {
-    code: 'CacheBusy',
+    code: OUTCOME_CODE.CacheBusy,
     message: `another snapshot of cache ${item.run.cacheName} is in progress; one at a time per cache`,
   });
 }
 
 function handBack(deps: SchedulerDeps, item: WorkItem) {
   const now = deps.clock();
-  const error = { code: 'DeadlineReached', message: 'the tick ran out of time before this run started' };
+  const error = {
+    code: OUTCOME_CODE.DeadlineReached,
+    message: 'the tick ran out of time before this run started',
+  };
   return saveRun(deps, retrying(item.run, error, now, now), item.run);
 }

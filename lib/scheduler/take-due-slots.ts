@@ -4,6 +4,8 @@ import { ConditionalWriteError } from '#lib/errors';
 import { logger, METRIC, recordMetric } from '#lib/observability';
 import { validatePolicy } from '#lib/policy/parse-policy';
 import type { Policy, PolicyItem } from '#lib/policy/types';
+import { startWindowEnd } from '#lib/runs/new-run';
+import { OUTCOME_CODE } from '#lib/runs/outcome-codes';
 import { latestSlotAtOrBefore, nextSlotAfter, slotsBetween } from '#lib/schedule/policy-slots';
 import { claimSlot, recordMissed } from './claim';
 import type { WorkItem } from './create-snapshot';
@@ -60,9 +62,9 @@ async function takeDueSlot(
   if (latest && toIso(latest) >= from) {
     await recordSkippedSlots(deps, policy, new Date(from), latest);
     const now = deps.clock();
-    if (now.getTime() > latest.getTime() + policy.startWindowMinutes * 60_000) {
+    if (now > startWindowEnd(policy, latest)) {
       await recordMissed(deps, policy, latest, {
-        code: 'StartWindowClosed',
+        code: OUTCOME_CODE.StartWindowClosed,
         message: `not started within startWindowMinutes (${policy.startWindowMinutes}) of the slot`,
       });
     } else {
@@ -103,7 +105,7 @@ async function recordSkippedSlots(
   }
   for (const missed of skipped.reverse()) {
     await recordMissed(deps, policy, missed, {
-      code: 'SlotSuperseded',
+      code: OUTCOME_CODE.SlotSuperseded,
       message: `the scheduler did not run between this slot and ${toIso(latest)}; only the latest slot is taken`,
     });
   }
