@@ -7,8 +7,8 @@ import { runFields } from '#lib/runs/report-outcome';
 import { saveRun } from '#lib/runs/save-run';
 import { available, ended } from '#lib/runs/transitions';
 import type { RunRecord } from '#lib/runs/types';
-import type { SchedulerDeps } from '#lib/scheduler/deps';
 import type { SnapshotInfo } from '#lib/snapshots/snapshot-gateway';
+import type { LifecycleDeps } from './deps';
 
 export interface CompletionResult {
   /** Caches with a snapshot still being made (ours or anyone's): no Create on them this tick. */
@@ -30,7 +30,7 @@ function groupByCache(runs: readonly RunRecord[]): Map<string, RunRecord[]> {
  * and treated as busy; its runs are checked again next tick, until the completion timeout ends them.
  */
 export async function trackCompletions(
-  deps: SchedulerDeps,
+  deps: LifecycleDeps,
   runs: readonly RunRecord[],
 ): Promise<CompletionResult> {
   const busyCaches = new Set<string>();
@@ -65,7 +65,7 @@ interface Listing {
  * cache counts as busy); the completion timeout still ends them.
  */
 async function listForCompletion(
-  deps: SchedulerDeps,
+  deps: LifecycleDeps,
   cacheName: string,
   runs: readonly RunRecord[],
 ): Promise<Listing> {
@@ -96,7 +96,7 @@ async function listForCompletion(
   }
 }
 
-function completionOf(deps: SchedulerDeps, run: RunRecord, snapshot: Sighting): RunRecord | undefined {
+function completionOf(deps: LifecycleDeps, run: RunRecord, snapshot: Sighting): RunRecord | undefined {
   const now = deps.clock();
   const days = deps.settings.runRetentionDays;
   const requestedAt = Date.parse(run.requestedAt ?? run.updatedAt);

@@ -1,8 +1,9 @@
-import { addMs, toIso } from '#lib/clock';
+import { toIso } from '#lib/clock';
 import { SnapshotServiceError } from '#lib/errors';
+import { durableRetryAt } from '#lib/lifecycle/deps';
 import { logger, METRIC, recordMetric } from '#lib/observability';
 import type { Policy } from '#lib/policy/types';
-import { backoffDelay, retryWithBackoff } from '#lib/retry/retry';
+import { retryWithBackoff } from '#lib/retry/retry';
 import { OUTCOME_CODE } from '#lib/runs/outcome-codes';
 import { findOwnSnapshot } from '#lib/runs/own-snapshot';
 import { runFields } from '#lib/runs/report-outcome';
@@ -10,13 +11,7 @@ import { saveRun } from '#lib/runs/save-run';
 import { counted, ended, requested, retrying, withOwnSnapshot } from '#lib/runs/transitions';
 import type { RunError, RunRecord } from '#lib/runs/types';
 import { managedTags, type SnapshotInfo } from '#lib/snapshots/snapshot-gateway';
-import type { SchedulerDeps } from './deps';
-
-/** A claimed run and its policy: what one Create attempt needs. */
-export interface WorkItem {
-  readonly run: RunRecord;
-  readonly policy: Policy;
-}
+import type { SchedulerDeps, WorkItem } from './deps';
 
 /** Called on a quota fault: prunes what the policy's retention allows; returns how many it deleted. */
 export type QuotaRelief = (policy: Policy) => Promise<number>;
@@ -42,11 +37,7 @@ export async function deferOrFail(
   error: RunError,
 ): Promise<RunRecord> {
   const now = deps.clock();
-  const delay = Math.max(
-    deps.settings.pollIntervalMs,
-    backoffDelay(run.attempts + 1, deps.settings.durableBackoff, deps.random),
-  );
-  const retryAt = addMs(now, delay);
+  const retryAt = durableRetryAt(deps, run.attempts + 1);
   const next =
     toIso(retryAt) > run.windowClosesAt
       ? await failUnlessCreated(deps, run, error)

@@ -1,11 +1,12 @@
 import { runBounded } from '#lib/concurrency';
+import { hasTimeLeft } from '#lib/lifecycle/deps';
 import { logger } from '#lib/observability';
 import { OUTCOME_CODE } from '#lib/runs/outcome-codes';
 import { runFields } from '#lib/runs/report-outcome';
 import { saveRun } from '#lib/runs/save-run';
 import { retrying } from '#lib/runs/transitions';
-import { createSnapshotForRun, deferOrFail, type QuotaRelief, type WorkItem } from './create-snapshot';
-import { hasTimeLeft, type SchedulerDeps } from './deps';
+import { createSnapshotForRun, deferOrFail, type QuotaRelief } from './create-snapshot';
+import type { SchedulerDeps, WorkItem } from './deps';
 
 function groupByCache(items: readonly WorkItem[]): WorkItem[][] {
   const groups = new Map<string, WorkItem[]>();

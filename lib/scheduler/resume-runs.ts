@@ -9,8 +9,8 @@ import { saveRun } from '#lib/runs/save-run';
 import { ended, withOwnSnapshot } from '#lib/runs/transitions';
 import type { RunRecord } from '#lib/runs/types';
 import { reclaim } from './claim';
-import { failUnlessCreated, type WorkItem } from './create-snapshot';
-import type { SchedulerDeps } from './deps';
+import { failUnlessCreated } from './create-snapshot';
+import type { SchedulerDeps, WorkItem } from './deps';
 import { loadUsablePolicy } from './load-policy';
 
 /**

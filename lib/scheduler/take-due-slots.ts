@@ -8,8 +8,7 @@ import { startWindowEnd } from '#lib/runs/new-run';
 import { OUTCOME_CODE } from '#lib/runs/outcome-codes';
 import { latestSlotAtOrBefore, nextSlotAfter, slotsBetween } from '#lib/schedule/policy-slots';
 import { claimSlot, recordMissed } from './claim';
-import type { WorkItem } from './create-snapshot';
-import type { SchedulerDeps } from './deps';
+import type { SchedulerDeps, WorkItem } from './deps';
 
 /** Re-validates an item whose record no longer parses or is disabled (policy sync decides its state). */
 export type Resync = (item: PolicyItem) => Promise<void>;
