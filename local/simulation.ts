@@ -90,10 +90,7 @@ export class Simulation {
   /** One scheduler tick at `at` (default: now); the clock is set to `at` first. */
   async tick(at: Date = this.current, overrides: Partial<SchedulerDeps> = {}): Promise<TickSummary> {
     this.current = at;
-    const resync = async (item: PolicyItem) => {
-      await syncPolicyItem(this.syncDeps(), item, true);
-    };
-    return runTick(this.schedulerDeps(overrides), { at, tickId: randomUUID() }, resync);
+    return runTick(this.schedulerDeps(overrides), { at, tickId: randomUUID() });
   }
 
   /** Ticks every `stepMs` from `from` to `to` (both included), calling `each` after every tick. */

@@ -1,4 +1,5 @@
 import { toIso } from '#lib/clock';
+import { groupBy } from '#lib/collections';
 import { runBounded } from '#lib/concurrency';
 import { SnapshotServiceError } from '#lib/errors';
 import { logger } from '#lib/observability';
@@ -17,12 +18,6 @@ export interface CompletionResult {
   readonly completed: readonly RunRecord[];
 }
 
-function groupByCache(runs: readonly RunRecord[]): Map<string, RunRecord[]> {
-  const groups = new Map<string, RunRecord[]>();
-  for (const run of runs) groups.set(run.cacheName, [...(groups.get(run.cacheName) ?? []), run]);
-  return groups;
-}
-
 /**
  * Checks REQUESTED runs for completion with one paginated DescribeServerlessCacheSnapshots per cache (not
  * one call per snapshot): `available` → AVAILABLE with its size; gone → FAILED (it vanished while being
@@ -35,7 +30,7 @@ export async function trackCompletions(
 ): Promise<CompletionResult> {
   const busyCaches = new Set<string>();
   const completed: RunRecord[] = [];
-  const groups = [...groupByCache(runs)];
+  const groups = [...groupBy(runs, (run) => run.cacheName)];
   await runBounded(groups, deps.settings.concurrency, async ([cacheName, cacheRuns]) => {
     const listing = await listForCompletion(deps, cacheName, cacheRuns);
     if (listing.busy) busyCaches.add(cacheName);

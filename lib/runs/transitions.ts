@@ -143,7 +143,7 @@ export function ended(
   return reason ? { ...stamped, lastError: reason } : stamped;
 }
 
-/** The run with one more Create attempt counted. */
-export function counted(run: RunRecord): RunRecord {
-  return { ...run, attempts: run.attempts + 1 };
+/** The run with `calls` more Create attempts counted. */
+export function counted(run: RunRecord, calls = 1): RunRecord {
+  return { ...run, attempts: run.attempts + calls };
 }

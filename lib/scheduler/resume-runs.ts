@@ -9,9 +9,9 @@ import { saveRun } from '#lib/runs/save-run';
 import { ended, withOwnSnapshot } from '#lib/runs/transitions';
 import type { RunRecord } from '#lib/runs/types';
 import { reclaim } from './claim';
-import { failUnlessCreated } from './create-snapshot';
 import type { SchedulerDeps, WorkItem } from './deps';
 import { loadUsablePolicy } from './load-policy';
+import { failUnlessCreated } from './settle-fault';
 
 /**
  * Takes up runs that a tick left open and that are due again: durable retries whose `retryAt` has come, and

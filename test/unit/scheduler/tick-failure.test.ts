@@ -14,11 +14,7 @@ describe('a tick whose own listing fails', () => {
     };
     const logged = vi.spyOn(logger, 'error').mockImplementation(() => undefined);
 
-    const tick = runTick(
-      { ...h.deps, runs },
-      { at: new Date('2025-03-01T10:00:00.000Z'), tickId: 't' },
-      async () => {},
-    );
+    const tick = runTick({ ...h.deps, runs }, { at: new Date('2025-03-01T10:00:00.000Z'), tickId: 't' });
 
     await expect(tick).rejects.toBe(failure);
     expect(logged).toHaveBeenCalledWith(
