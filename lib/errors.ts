@@ -21,11 +21,19 @@ export interface PolicyIssue {
   message: string;
 }
 
+/**
+ * Issues as one line, `attribute: rule; attribute: rule`: a policy's `stateReason` when it is INVALID, and
+ * the message of PolicyValidationError, the scheduler's skip reason and the CLI's report.
+ */
+export function describeIssues(issues: readonly PolicyIssue[]): string {
+  return issues.map((issue) => `${issue.attribute}: ${issue.message}`).join('; ');
+}
+
 /** A policy record breaks one or more rules; `issues` lists every one, `message` joins them. */
 export class PolicyValidationError extends OrchestratorError {
   readonly issues: readonly PolicyIssue[];
   constructor(issues: readonly PolicyIssue[]) {
-    super(issues.map((issue) => `${issue.attribute}: ${issue.message}`).join('; '));
+    super(describeIssues(issues));
     this.issues = issues;
   }
 }
