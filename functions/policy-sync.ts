@@ -13,7 +13,7 @@ import { syncPolicyItem } from '#lib/sync/sync-policy';
 const runtime = createRuntime(loadConfig());
 const processor = new BatchProcessor(EventType.DynamoDBStreams);
 
-/** Syncs the policy one stream record changed; a record that fails is logged and thrown (its batch failure). */
+/** Syncs the policy a stream record changed; a record that fails is logged and thrown (a batch failure). */
 async function syncRecord(record: unknown): Promise<void> {
   let change: PolicyChange | undefined;
   try {

@@ -39,7 +39,8 @@ export class PolicyValidationError extends OrchestratorError {
 }
 
 /**
- * How the orchestrator handles a fault from CreateServerlessCacheSnapshot (docs/architecture.md, "Fault classes"):
+ * How the orchestrator handles a fault from CreateServerlessCacheSnapshot (docs/architecture.md,
+ * "Fault classes"):
  * - `transient`: throttling, 5xx, network: backoff inside the invocation, then a durable retry;
  * - `busy`: the cache is not available or already snapshotting: durable retry until the window closes;
  * - `quota`: prune by retention, retry once, else durable retry;

@@ -14,7 +14,7 @@ export interface LifecycleSettings {
   readonly pollIntervalMs: number;
   /** A snapshot not `available` this long after its request is recorded FAILED. */
   readonly completionTimeoutMs: number;
-  /** Delay before a durable retry (busy cache, quota, transient faults that outlasted the tick, deletions). */
+  /** Delay before a durable retry (busy cache, quota, transient faults that outlasted the tick, deletion). */
   readonly durableBackoff: Backoff;
 }
 

@@ -1,6 +1,6 @@
 /**
- * The one table from ElastiCache fault names to fault classes (docs/architecture.md, "Fault classes"). Nothing else
- * in the code base knows these names.
+ * The one table from ElastiCache fault names to fault classes (docs/architecture.md, "Fault classes").
+ * Nothing else in the code base knows these names.
  */
 import { type FaultClass, SnapshotServiceError } from '#lib/errors';
 
