@@ -78,9 +78,8 @@ describe(`${CACHE_COUNT * HOURS} (policy, slot) pairs with ${FAULT_RATE * 100}% 
     emulator.setRandomFaults({ rate: FAULT_RATE, seed: 2026 });
     const draw = createRandom(7);
     // The real SDK client with its standard retries (without their backoff waits), and without the runtime's
-    // adaptive limit: random
-    // throttles are not a rate limit, and under them the limit's AIMD settles near 10 calls a second (it
-    // paces calls; it does not decide which calls are made, which is what this part checks).
+    // adaptive limit: random throttles are not a rate limit, and under them the limit's AIMD settles near 10
+    // calls a second (it paces calls; it does not decide which calls are made, which is what this part checks).
     const snapshots = new ElastiCacheSnapshotGateway(
       createElastiCacheClient({ retryStrategy: noDelayRetries() }),
     );

@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 
 const LIB = resolve(import.meta.dirname, '../../lib');
 
-/** The part of lib/ a file belongs to: its top folder (`scheduler`), or the file itself at the top (`clock.ts`). */
+/** The part of lib/ a file belongs to: its top folder (`scheduler`), or the file itself (`clock.ts`). */
 function partOf(file: string): string {
   const [first = ''] = relative(LIB, file).split('/');
   return first;
