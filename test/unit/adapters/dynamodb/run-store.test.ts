@@ -1,7 +1,7 @@
 import { ConditionalCheckFailedException, DynamoDBServiceException } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
-import { beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createDynamoDocumentClient } from '#lib/adapters/dynamodb/document-client';
 import { DynamoRunStore, OPEN_BUCKET, OPEN_INDEX } from '#lib/adapters/dynamodb/run-store';
 import { ConditionalWriteError, StoreError } from '#lib/errors';
@@ -16,6 +16,9 @@ const conditionFailed = () =>
 
 describe('DynamoRunStore', () => {
   let store: DynamoRunStore;
+  afterEach(() => {
+    vi.restoreAllMocks();
+  });
   beforeEach(() => {
     dynamo.reset();
     store = new DynamoRunStore({ client: createDynamoDocumentClient(), tableName: TABLE });
@@ -87,7 +90,6 @@ describe('DynamoRunStore', () => {
       'skipping a malformed run record',
       expect.objectContaining({ policyId: 'p1' }),
     );
-    logged.mockRestore();
   });
 
   it('turns a throttled query into StoreError keeping the cause', async () => {
