@@ -68,6 +68,32 @@ export class SnapshotServiceError extends OrchestratorError {
   }
 }
 
+/** The code recorded on a run (and counted) when a member account's role could not be assumed. */
+export const ASSUME_ROLE_FAILED = 'AssumeRoleFailed';
+
+/**
+ * The orchestrator could not get credentials for a member account's role (DESIGN.md, accounts and
+ * regions): `code` is always `AssumeRoleFailed`, `stsCode` what STS answered (or why it was not asked).
+ * It is a SnapshotServiceError so that a call into that account fails like any fault of the call itself
+ * and is recorded on the run: `transient` when STS was throttled, failed or out of reach, `terminal` when
+ * it refused (the role is missing, does not trust the orchestrator, or wants another external ID).
+ */
+export class AssumeRoleError extends SnapshotServiceError {
+  readonly roleArn: string;
+  readonly stsCode: string;
+  constructor(
+    roleArn: string,
+    stsCode: string,
+    faultClass: 'transient' | 'terminal',
+    message: string,
+    options?: { cause?: unknown; httpStatus?: number },
+  ) {
+    super(ASSUME_ROLE_FAILED, faultClass, message, options);
+    this.roleArn = roleArn;
+    this.stsCode = stsCode;
+  }
+}
+
 /** A conditional write lost: someone else changed the item first (the caller decides what that means). */
 export class ConditionalWriteError extends OrchestratorError {}
 
