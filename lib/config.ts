@@ -12,6 +12,10 @@ export interface Config {
   readonly deadlineMarginMs: number;
   /** Days a terminal run record is kept before TTL removes it. */
   readonly runRetentionDays: number;
+  /** Name of the role assumed in member accounts (deploy parameter `memberRoleName`). */
+  readonly memberRoleName: string;
+  /** External ID sent with every AssumeRole (deploy parameter `memberExternalId`); unset: no member accounts. */
+  readonly memberExternalId?: string | undefined;
 }
 
 export const DEFAULTS = {
@@ -19,6 +23,7 @@ export const DEFAULTS = {
   leaseMs: 5 * 60_000,
   deadlineMarginMs: 5_000,
   runRetentionDays: 90,
+  memberRoleName: 'cache-snapshot-orchestrator-member',
 } as const;
 
 type Env = Record<string, string | undefined>;
@@ -41,6 +46,23 @@ function readPositiveInt(env: Env, name: string, fallback: number): number {
   return value;
 }
 
+/**
+ * An optional variable that must match `pattern`; blank counts as unset. The patterns are AWS's own, so a bad
+ * value fails at start rather than on every call: ExternalId 2-1224 characters of `[\w+=,.@:/-]`
+ * (https://docs.aws.amazon.com/STS/latest/APIReference/API_AssumeRole.html), a role name 1-64 characters of
+ * `[\w+=,.@-]` (https://docs.aws.amazon.com/IAM/latest/APIReference/API_CreateRole.html).
+ */
+function readMatching(env: Env, name: string, pattern: RegExp): string | undefined {
+  const raw = env[name];
+  if (raw === undefined || raw.trim() === '') return undefined;
+  if (!pattern.test(raw))
+    throw new ConfigError(`environment variable ${name} must match ${pattern}, got "${raw}"`);
+  return raw;
+}
+
+const ROLE_NAME = /^[\w+=,.@-]{1,64}$/;
+const EXTERNAL_ID = /^[\w+=,.@:/-]{2,1224}$/;
+
 /** Reads the configuration from `env` (default `process.env`); throws ConfigError naming a missing variable. */
 export function loadConfig(env: Env = process.env): Config {
   return Object.freeze({
@@ -50,5 +72,7 @@ export function loadConfig(env: Env = process.env): Config {
     leaseMs: readPositiveInt(env, 'CLAIM_LEASE_MS', DEFAULTS.leaseMs),
     deadlineMarginMs: readPositiveInt(env, 'DEADLINE_MARGIN_MS', DEFAULTS.deadlineMarginMs),
     runRetentionDays: readPositiveInt(env, 'RUN_RETENTION_DAYS', DEFAULTS.runRetentionDays),
+    memberRoleName: readMatching(env, 'MEMBER_ROLE_NAME', ROLE_NAME) ?? DEFAULTS.memberRoleName,
+    memberExternalId: readMatching(env, 'MEMBER_EXTERNAL_ID', EXTERNAL_ID),
   });
 }

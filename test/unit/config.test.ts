@@ -25,6 +25,8 @@ describe('loadConfig', () => {
       leaseMs: DEFAULTS.leaseMs,
       deadlineMarginMs: DEFAULTS.deadlineMarginMs,
       runRetentionDays: DEFAULTS.runRetentionDays,
+      memberRoleName: 'cache-snapshot-orchestrator-member',
+      memberExternalId: undefined,
     });
   });
 
@@ -75,5 +77,33 @@ describe('loadConfig', () => {
     expect(failureOf({ ...REQUIRED, CLAIM_LEASE_MS: 'five minutes' }).message).toContain('CLAIM_LEASE_MS');
     expect(failureOf({ ...REQUIRED, RUN_RETENTION_DAYS: '0' }).message).toContain('RUN_RETENTION_DAYS');
     expect(failureOf({ ...REQUIRED, DEADLINE_MARGIN_MS: '-1' }).message).toContain('DEADLINE_MARGIN_MS');
+  });
+
+  it('reads the member role name and the external ID, a blank one counting as unset', () => {
+    const config = loadConfig({
+      ...REQUIRED,
+      MEMBER_ROLE_NAME: 'snapshots@member',
+      MEMBER_EXTERNAL_ID: 'b7f3:orders/prod=1',
+    });
+
+    expect(config).toMatchObject({
+      memberRoleName: 'snapshots@member',
+      memberExternalId: 'b7f3:orders/prod=1',
+    });
+    expect(loadConfig({ ...REQUIRED, MEMBER_EXTERNAL_ID: ' ' }).memberExternalId).toBeUndefined();
+  });
+
+  it('rejects an external ID or role name AWS would refuse, naming the variable', () => {
+    expect(failureOf({ ...REQUIRED, MEMBER_EXTERNAL_ID: 'x' }).message).toContain('MEMBER_EXTERNAL_ID');
+    expect(failureOf({ ...REQUIRED, MEMBER_EXTERNAL_ID: 'has space' }).message).toContain(
+      'MEMBER_EXTERNAL_ID',
+    );
+    expect(failureOf({ ...REQUIRED, MEMBER_EXTERNAL_ID: 'a'.repeat(1225) }).message).toContain(
+      'MEMBER_EXTERNAL_ID',
+    );
+    expect(failureOf({ ...REQUIRED, MEMBER_ROLE_NAME: 'path/role' }).message).toContain('MEMBER_ROLE_NAME');
+    expect(failureOf({ ...REQUIRED, MEMBER_ROLE_NAME: 'r'.repeat(65) }).message).toContain(
+      'MEMBER_ROLE_NAME',
+    );
   });
 });
