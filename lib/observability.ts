@@ -28,6 +28,8 @@ export const METRIC = {
   NewestSnapshotAgeSeconds: 'NewestSnapshotAgeSeconds',
   /** Service-wide: the worst NewestSnapshotAgeSeconds of all active policies (what the RPO alarm watches). */
   MaxNewestSnapshotAgeSeconds: 'MaxNewestSnapshotAgeSeconds',
+  /** A member account's role could not be assumed (each failed AssumeRole; the AssumeRoleFailed alarm). */
+  AssumeRoleFailures: 'AssumeRoleFailures',
 } as const;
 
 export type MetricName = (typeof METRIC)[keyof typeof METRIC];
@@ -44,6 +46,7 @@ const UNITS: Record<MetricName, (typeof MetricUnit)[keyof typeof MetricUnit]> = 
   InvalidPolicies: MetricUnit.Count,
   NewestSnapshotAgeSeconds: MetricUnit.Seconds,
   MaxNewestSnapshotAgeSeconds: MetricUnit.Seconds,
+  AssumeRoleFailures: MetricUnit.Count,
 };
 
 /** Records `value` on a service-level metric (flushed with the invocation's other metrics). */

@@ -1,0 +1,146 @@
+import type { AdaptiveLimit } from '#lib/adaptive-limit';
+import type { Clock } from '#lib/clock';
+import { AssumeRoleError, SnapshotServiceError } from '#lib/errors';
+import { logger, METRIC, recordMetric, SERVICE_NAME } from '#lib/observability';
+import { lazySnapshotGateway } from '#lib/snapshots/lazy-snapshot-gateway';
+import type { SnapshotGateway } from '#lib/snapshots/snapshot-gateway';
+import { type CredentialSource, cacheCredentials, type TemporaryCredentials } from './credential-cache';
+import {
+  type HomePlacement,
+  isSamePlacement,
+  type MemberRoleRequest,
+  memberRoleArn,
+  type Placement,
+  placementKey,
+} from './placement';
+
+/**
+ * The clients of every placement the orchestrator works in, one set per process. Today the ElastiCache
+ * gateway; the S3 and EventBridge clients of issues 14 and 16 belong here too, built on the same
+ * credentials and kept per placement the same way.
+ */
+export interface PlacementClients {
+  /** The orchestrator's own account, region and partition, looked up once (a failed lookup is tried again). */
+  home(): Promise<HomePlacement>;
+  /**
+   * The ElastiCache gateway of `placement`, the same object on every call. Its calls fail with an
+   * AssumeRoleError (code `AssumeRoleFailed`) when the placement's member role cannot be assumed; no other
+   * placement is affected.
+   */
+  snapshots(placement: Placement): SnapshotGateway;
+}
+
+/** How a placement's clients reach it: credentials (undefined: the orchestrator's own) and its adaptive limit. */
+export interface PlacementAccess {
+  readonly credentials: CredentialSource | undefined;
+  readonly limit: AdaptiveLimit;
+}
+
+export interface PlacementClientsOptions {
+  /** Who the orchestrator is (GetCallerIdentity and its clients' region). */
+  readonly identify: () => Promise<HomePlacement>;
+  /** The own placement's gateway: today's, with today's adaptive limit. */
+  readonly homeSnapshots: SnapshotGateway;
+  /** Builds the ElastiCache gateway of another placement. */
+  readonly buildSnapshots: (placement: Placement, access: PlacementAccess) => Promise<SnapshotGateway>;
+  /** AssumeRole; fails with an AssumeRoleError. */
+  readonly assumeRole: (request: MemberRoleRequest) => Promise<TemporaryCredentials>;
+  /** A new adaptive limit, one per placement other than the own one. */
+  readonly newLimit: () => AdaptiveLimit;
+  readonly memberRoleName: string;
+  /** The deployment's external ID; without it no member role is assumed (every member call fails). */
+  readonly memberExternalId: string | undefined;
+  readonly clock: Clock;
+  /** Told of each failed AssumeRole; default: an error log line and the AssumeRoleFailures metric. */
+  readonly onAssumeRoleFailed?: (error: AssumeRoleError) => void;
+}
+
+/** Logs a failed AssumeRole (outcome `AssumeRoleFailed`) and counts it on the metric the alarm watches. */
+export function reportAssumeRoleFailure(error: AssumeRoleError): void {
+  logger.error('could not assume a member role: calls into its account fail with AssumeRoleFailed', {
+    outcome: error.code,
+    roleArn: error.roleArn,
+    errorCode: error.stsCode,
+    faultClass: error.faultClass,
+    error,
+  });
+  recordMetric(METRIC.AssumeRoleFailures);
+}
+
+function asAssumeRoleError(error: unknown, roleArn: string): AssumeRoleError {
+  if (error instanceof AssumeRoleError) return error;
+  const transient = !(error instanceof SnapshotServiceError) || error.faultClass === 'transient';
+  const message = `could not assume ${roleArn}: ${error instanceof Error ? error.message : String(error)}`;
+  return new AssumeRoleError(roleArn, 'InternalError', transient ? 'transient' : 'terminal', message, {
+    cause: error,
+  });
+}
+
+/**
+ * The placement factory: the own placement gets `homeSnapshots`; another region of the own account a
+ * client there with the orchestrator's own credentials; another account a client with the credentials of its
+ * member role (`arn:<partition>:iam::<account>:role/<memberRoleName>`, assumed with the external ID and kept
+ * until shortly before they expire, one cache per account for all its regions). Every placement but the own
+ * one gets an adaptive limit of its own, so one account's throttling never slows another's calls.
+ */
+export function createPlacementClients(options: PlacementClientsOptions): PlacementClients {
+  const report = options.onAssumeRoleFailed ?? reportAssumeRoleFailure;
+  let identifying: Promise<HomePlacement> | undefined;
+  const home = () => {
+    identifying ??= options.identify().catch((error: unknown) => {
+      identifying = undefined;
+      throw error;
+    });
+    return identifying;
+  };
+
+  const accountCredentials = new Map<string, CredentialSource>();
+  const credentialsOf = (account: string, partition: string): CredentialSource => {
+    let source = accountCredentials.get(account);
+    if (!source) {
+      const roleArn = memberRoleArn(partition, account, options.memberRoleName);
+      const externalId = options.memberExternalId;
+      source = cacheCredentials({
+        clock: options.clock,
+        fetch: async () => {
+          if (externalId === undefined) {
+            const message = `could not assume ${roleArn}: the deployment has no memberExternalId`;
+            throw new AssumeRoleError(roleArn, 'MissingExternalId', 'terminal', message);
+          }
+          try {
+            return await options.assumeRole({ roleArn, externalId, sessionName: SERVICE_NAME });
+          } catch (error) {
+            throw asAssumeRoleError(error, roleArn);
+          }
+        },
+        onFailure: (error) => report(asAssumeRoleError(error, roleArn)),
+      });
+      accountCredentials.set(account, source);
+    }
+    return source;
+  };
+
+  const gateways = new Map<string, SnapshotGateway>();
+  const connect = async (placement: Placement): Promise<SnapshotGateway> => {
+    const own = await home();
+    if (isSamePlacement(placement, own)) return options.homeSnapshots;
+    const credentials =
+      placement.account === own.account ? undefined : credentialsOf(placement.account, own.partition);
+    return options.buildSnapshots(placement, { credentials, limit: options.newLimit() });
+  };
+
+  return {
+    home,
+    snapshots(placement) {
+      const key = placementKey(placement);
+      let gateway = gateways.get(key);
+      if (!gateway) {
+        gateway = lazySnapshotGateway(() =>
+          connect({ account: placement.account, region: placement.region }),
+        );
+        gateways.set(key, gateway);
+      }
+      return gateway;
+    },
+  };
+}
