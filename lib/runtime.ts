@@ -5,6 +5,8 @@ import { DynamoRunStore } from './adapters/dynamodb/run-store';
 import { AdaptiveLimit } from './adaptive-limit';
 import { realSleep, systemClock } from './clock';
 import type { Config } from './config';
+import { createAwsPlacementClients } from './placements/aws-placement-clients';
+import type { PlacementClients } from './placements/placement-clients';
 import type { PolicyStore } from './policy/policy-store';
 import type { RunStore } from './runs/run-store';
 import { type SchedulerDeps, settingsFrom } from './scheduler/deps';
@@ -18,6 +20,8 @@ export interface Runtime {
   readonly policies: PolicyStore;
   readonly runs: RunStore;
   readonly snapshots: SnapshotGateway;
+  /** The gateways of every (account, region), `snapshots` being the own one's (lib/placements). */
+  readonly placements: PlacementClients;
 }
 
 /** SDK client settings the functions leave at the SDK's defaults: for the local simulation and tests only. */
@@ -32,12 +36,13 @@ export interface ClientOverrides {
  * AWS and the local stack alike. The ElastiCache client is loaded and built on the gateway's first call
  * (once per process), so a tick with nothing to do never evaluates it; its calls share one adaptive limit
  * (at most `config.concurrency` in flight, backing off on throttling) for the life of the process.
+ * `placements` gives the gateway of any (account, region), that one for the own placement.
  */
 export function createRuntime(config: Config, overrides: ClientOverrides = {}): Runtime {
   const clientConfig = () => (overrides.retryStrategy ? { retryStrategy: overrides.retryStrategy() } : {});
   const documents = createDynamoDocumentClient(clientConfig());
   const limit = new AdaptiveLimit({ maxInFlight: config.concurrency });
-  return {
+  const own = {
     config,
     policies: new DynamoPolicyStore({ client: documents, tableName: config.policiesTable }),
     runs: new DynamoRunStore({ client: documents, tableName: config.runsTable }),
@@ -47,6 +52,7 @@ export function createRuntime(config: Config, overrides: ClientOverrides = {}): 
       return new elastiCache.ElastiCacheSnapshotGateway(client);
     }),
   };
+  return { ...own, placements: createAwsPlacementClients(config, own.snapshots) };
 }
 
 /** Scheduler dependencies for one invocation: real time, and the invocation's remaining time. */

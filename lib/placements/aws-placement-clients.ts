@@ -1,0 +1,45 @@
+import type { StsGateway } from '#lib/adapters/sts/sts-gateway';
+import { AdaptiveLimit } from '#lib/adaptive-limit';
+import { systemClock } from '#lib/clock';
+import type { Config } from '#lib/config';
+import type { SnapshotGateway } from '#lib/snapshots/snapshot-gateway';
+import { createPlacementClients, type PlacementClients } from './placement-clients';
+
+/**
+ * The placement factory on the AWS SDK. The STS and ElastiCache adapters are loaded and their clients built
+ * on first use (as the runtime does for the own gateway), so a process that never leaves its own placement
+ * never evaluates them. Endpoints come only from the SDK's standard variables (`AWS_ENDPOINT_URL_STS`,
+ * `AWS_ENDPOINT_URL_ELASTICACHE`); each placement's ElastiCache client is built for its region, on the member
+ * role's kept credentials in another account, under an adaptive limit of its own (`config.concurrency` in
+ * flight at most, as the own one).
+ */
+export function createAwsPlacementClients(config: Config, homeSnapshots: SnapshotGateway): PlacementClients {
+  let loading: Promise<StsGateway> | undefined;
+  const sts = () => {
+    loading ??= import('#lib/adapters/sts/sts-gateway')
+      .then((adapter) => new adapter.StsGateway(adapter.createStsClient()))
+      .catch((error: unknown) => {
+        loading = undefined;
+        throw error;
+      });
+    return loading;
+  };
+  return createPlacementClients({
+    identify: async () => (await sts()).callerIdentity(),
+    assumeRole: async (request) => (await sts()).assumeRole(request),
+    homeSnapshots,
+    buildSnapshots: async (placement, access) => {
+      const elastiCache = await import('#lib/adapters/elasticache/snapshot-gateway');
+      const credentials = access.credentials ? { credentials: access.credentials } : {};
+      const client = elastiCache.createElastiCacheClient(
+        { region: placement.region, ...credentials },
+        access.limit,
+      );
+      return new elastiCache.ElastiCacheSnapshotGateway(client);
+    },
+    newLimit: () => new AdaptiveLimit({ maxInFlight: config.concurrency }),
+    memberRoleName: config.memberRoleName,
+    memberExternalId: config.memberExternalId,
+    clock: systemClock,
+  });
+}
