@@ -111,8 +111,24 @@ describe('alarms', () => {
     });
   });
 
+  it('fire on any failed AssumeRole of a member role within 5 minutes', () => {
+    expect(alarmOf(template, 'AssumeRoleFailedAlarm')).toMatchObject({
+      Namespace: METRICS_NAMESPACE,
+      MetricName: METRIC.AssumeRoleFailures,
+      Statistic: 'Sum',
+      Period: 300,
+      Threshold: 1,
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+    });
+  });
+
   it('treat missing counts as nothing happened', () => {
-    for (const id of ['SnapshotsFailedAlarm', 'InvalidPoliciesAlarm', 'SchedulerErrorsAlarm']) {
+    for (const id of [
+      'SnapshotsFailedAlarm',
+      'InvalidPoliciesAlarm',
+      'AssumeRoleFailedAlarm',
+      'SchedulerErrorsAlarm',
+    ]) {
       expect(alarmOf(template, id), id).toMatchObject({
         Statistic: 'Sum',
         Threshold: 1,
