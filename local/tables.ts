@@ -15,7 +15,7 @@ export interface TableDefinition {
 }
 
 /** CloudFormation short-form intrinsics (`!Ref X`, `!Sub …`), kept as `{ Ref: X }`-style objects. */
-const intrinsicTags: Tags = [
+export const intrinsicTags: Tags = [
   'Ref',
   'Sub',
   'GetAtt',

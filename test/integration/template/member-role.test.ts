@@ -1,0 +1,120 @@
+import { describe, expect, it } from 'vitest';
+import { DEFAULTS, loadConfig } from '#lib/config';
+import { instantiate, readMemberRoleTemplate } from './member-role-template';
+import { propertiesOf, referenceOf, roleStatements } from './template-reader';
+
+const ORCHESTRATOR_ROLES = [
+  'arn:aws:iam::123456789012:role/cache-snapshot-orchestrator-prod-SchedulerRole-AB12CD34',
+  'arn:aws:iam::123456789012:role/cache-snapshot-orchestrator-prod-PolicySyncRole-EF56GH78',
+];
+const EXTERNAL_ID = 'b7f3c1d2e5a94f60-orders';
+const template = readMemberRoleTemplate();
+const given = { OrchestratorRoleArns: ORCHESTRATOR_ROLES.join(','), ExternalId: EXTERNAL_ID };
+const member = instantiate(template, given);
+
+/** Whether CloudFormation would accept `value` for a parameter's AllowedPattern, MinLength and MaxLength. */
+function acceptedBy(name: string, value: string): boolean {
+  const parameter = template.Parameters[name];
+  if (!parameter) throw new Error(`no parameter ${name}`);
+  const pattern = new RegExp(`^(?:${parameter.AllowedPattern ?? '.*'})$`);
+  return (
+    pattern.test(value) &&
+    value.length >= (parameter.MinLength ?? 0) &&
+    value.length <= (parameter.MaxLength ?? Number.POSITIVE_INFINITY)
+  );
+}
+
+describe('member-role.yml', () => {
+  it("trusts only the orchestrator's roles, and only when they send the external ID", () => {
+    const role = propertiesOf(member, 'MemberRole', 'AWS::IAM::Role');
+
+    expect(role.AssumeRolePolicyDocument).toEqual({
+      Version: '2012-10-17',
+      Statement: [
+        {
+          Sid: 'OrchestratorWithExternalId',
+          Effect: 'Allow',
+          Principal: { AWS: ORCHESTRATOR_ROLES },
+          Action: 'sts:AssumeRole',
+          Condition: { StringEquals: { 'sts:ExternalId': EXTERNAL_ID } },
+        },
+      ],
+    });
+  });
+
+  it('cannot be created without the role ARNs and an external ID', () => {
+    expect(template.Parameters.OrchestratorRoleArns).toMatchObject({ Type: 'CommaDelimitedList' });
+    expect(template.Parameters.OrchestratorRoleArns?.Default).toBeUndefined();
+    expect(template.Parameters.ExternalId?.Default).toBeUndefined();
+    expect(() => instantiate(template, { OrchestratorRoleArns: ORCHESTRATOR_ROLES.join(',') })).toThrow(
+      /ExternalId/,
+    );
+  });
+
+  it('accepts exactly the external IDs and role names the orchestrator accepts', () => {
+    const samples = ['x', 'ab', 'b7f3:orders/prod=1,a.b@c+d_e', 'has space', 'semi;colon', 'a'.repeat(1224)];
+    for (const value of [...samples, 'a'.repeat(1225)]) {
+      const orchestrator = (() => {
+        try {
+          return (
+            loadConfig({ POLICIES_TABLE: 'p', RUNS_TABLE: 'r', MEMBER_EXTERNAL_ID: value }) !== undefined
+          );
+        } catch {
+          return false;
+        }
+      })();
+      expect(acceptedBy('ExternalId', value), value.slice(0, 40)).toBe(orchestrator);
+    }
+    expect(acceptedBy('RoleName', 'snapshots@member')).toBe(true);
+    expect(acceptedBy('RoleName', 'path/role')).toBe(false);
+    expect(acceptedBy('RoleName', 'r'.repeat(65))).toBe(false);
+  });
+
+  it("is named as the orchestrator's memberRoleName by default, or as given", () => {
+    const named = instantiate(template, { ...given, RoleName: 'snapshots-member' });
+
+    expect(propertiesOf(member, 'MemberRole', 'AWS::IAM::Role').RoleName).toBe(DEFAULTS.memberRoleName);
+    expect(propertiesOf(named, 'MemberRole', 'AWS::IAM::Role').RoleName).toBe('snapshots-member');
+    const output = template.Outputs?.MemberRoleArn as { Value: unknown } | undefined;
+    expect(referenceOf(output?.Value)).toBe('MemberRole');
+  });
+
+  it('allows only named actions, each on resources of its own account (any region), never on "*"', () => {
+    const statements = roleStatements(member, 'MemberRole');
+
+    expect(statements.length).toBeGreaterThan(0);
+    for (const statement of statements) {
+      expect(statement.Effect, statement.Sid).toBe('Allow');
+      expect(statement.NotAction, statement.Sid).toBeUndefined();
+      expect(statement.NotResource, statement.Sid).toBeUndefined();
+      for (const action of statement.Action)
+        expect(action, statement.Sid).toMatch(/^(elasticache|kms):[A-Za-z]+$/);
+      for (const resource of statement.Resource) {
+        expect(referenceOf(resource), statement.Sid).toMatch(
+          /^arn:\$\{AWS::Partition\}:[a-z]+:\*:\$\{AWS::AccountId\}:/,
+        );
+      }
+    }
+  });
+
+  it('snapshots only caches tagged with CacheTagValue and named with CacheNamePrefix when they are given', () => {
+    const restricted = instantiate(template, {
+      ...given,
+      CacheNamePrefix: 'orders-',
+      CacheTagValue: 'enabled',
+    });
+    const create = roleStatements(restricted, 'MemberRole').filter((statement) =>
+      statement.Action.includes('elasticache:CreateServerlessCacheSnapshot'),
+    );
+
+    expect(create.map((statement) => [statement.Resource.map(referenceOf), statement.Condition])).toEqual([
+      [
+        // biome-ignore lint/suspicious/noTemplateCurlyInString: CloudFormation Fn::Sub placeholders
+        ['arn:${AWS::Partition}:elasticache:*:${AWS::AccountId}:serverlesscache:orders-*'],
+        { StringEquals: { 'aws:ResourceTag/snapshot-orchestrator': 'enabled' } },
+      ],
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: CloudFormation Fn::Sub placeholders
+      [['arn:${AWS::Partition}:elasticache:*:${AWS::AccountId}:serverlesscachesnapshot:orders-*'], undefined],
+    ]);
+  });
+});
