@@ -1,11 +1,11 @@
 import type { DynamoDBClientConfig } from '@aws-sdk/client-dynamodb';
+import { createAwsPlacementClients } from './adapters/aws-placement-clients';
 import { createDynamoDocumentClient } from './adapters/dynamodb/document-client';
 import { DynamoPolicyStore } from './adapters/dynamodb/policy-store';
 import { DynamoRunStore } from './adapters/dynamodb/run-store';
 import { AdaptiveLimit } from './adaptive-limit';
 import { realSleep, systemClock } from './clock';
 import type { Config } from './config';
-import { createAwsPlacementClients } from './placements/aws-placement-clients';
 import type { PlacementClients } from './placements/placement-clients';
 import type { PolicyStore } from './policy/policy-store';
 import type { RunStore } from './runs/run-store';
@@ -52,7 +52,7 @@ export function createRuntime(config: Config, overrides: ClientOverrides = {}): 
       return new elastiCache.ElastiCacheSnapshotGateway(client);
     }),
   };
-  return { ...own, placements: createAwsPlacementClients(config, own.snapshots) };
+  return { ...own, placements: createAwsPlacementClients(config, own.snapshots, clientConfig) };
 }
 
 /** Scheduler dependencies for one invocation: real time, and the invocation's remaining time. */

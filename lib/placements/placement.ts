@@ -1,6 +1,7 @@
 /**
- * Where a cache lives: an account and a region (DESIGN.md, accounts and regions). Each placement has its
- * own ElastiCache API limits, so clients, credentials and adaptive limits are kept per placement.
+ * Where a cache lives: an account and a region (docs/architecture.md, "Accounts and regions"). Each
+ * placement has its own ElastiCache API limits, so clients, credentials and adaptive limits are kept per
+ * placement.
  */
 export interface Placement {
   /** 12-digit AWS account id. */
