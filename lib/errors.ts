@@ -73,10 +73,10 @@ export const ASSUME_ROLE_FAILED = 'AssumeRoleFailed';
 
 /**
  * The orchestrator could not get credentials for a member account's role (docs/architecture.md,
- * "Accounts and regions"): `code` is always `AssumeRoleFailed`, `stsCode` what STS answered (or why it was not asked).
- * It is a SnapshotServiceError so that a call into that account fails like any fault of the call itself
- * and is recorded on the run: `transient` when STS was throttled, failed or out of reach, `terminal` when
- * it refused (the role is missing, does not trust the orchestrator, or wants another external ID).
+ * "Accounts and regions"): `code` is always `AssumeRoleFailed`, `stsCode` what STS answered (or why it was
+ * not asked). It is a SnapshotServiceError so that a call into that account fails like any fault of the call
+ * itself and is recorded on the run: `transient` when STS was throttled, failed or out of reach, `terminal`
+ * when it refused (the role is missing, does not trust the orchestrator, or wants another external ID).
  */
 export class AssumeRoleError extends SnapshotServiceError {
   readonly roleArn: string;

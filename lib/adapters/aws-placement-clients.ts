@@ -37,10 +37,8 @@ export function createAwsPlacementClients(
     buildSnapshots: async (placement, access) => {
       const elastiCache = await import('./elasticache/snapshot-gateway');
       const credentials = access.credentials ? { credentials: access.credentials } : {};
-      const client = elastiCache.createElastiCacheClient(
-        { region: placement.region, ...credentials },
-        access.limit,
-      );
+      const settings = { ...clientConfig(), region: placement.region, ...credentials };
+      const client = elastiCache.createElastiCacheClient(settings, access.limit);
       return new elastiCache.ElastiCacheSnapshotGateway(client);
     },
     newLimit: () => new AdaptiveLimit({ maxInFlight: config.concurrency }),

@@ -15,7 +15,8 @@ export { classifyStsError, toAssumeRoleError } from './classify-error';
 /**
  * The one place the STS client is built. No endpoint is set, so only the SDK's standard
  * `AWS_ENDPOINT_URL_STS` decides between AWS and the local STS; no region is set, so it is the
- * orchestrator's own (`AWS_REGION`) and the client calls that region's STS endpoint. `config` is for tests.
+ * orchestrator's own (`AWS_REGION`) and the client calls that region's STS endpoint. `config`: the runtime's
+ * client overrides, and tests.
  */
 export function createStsClient(config: STSClientConfig = {}): STSClient {
   return new STSClient(config);
