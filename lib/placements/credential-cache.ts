@@ -32,8 +32,8 @@ export interface CredentialCacheOptions {
   readonly onFailure?: (error: unknown) => void;
 }
 
-export const DEFAULT_REFRESH_BEFORE_MS = 5 * MINUTE_MS;
-export const DEFAULT_HOLD_FAILURE_MS = MINUTE_MS;
+const DEFAULT_REFRESH_BEFORE_MS = 5 * MINUTE_MS;
+const DEFAULT_HOLD_FAILURE_MS = MINUTE_MS;
 
 /**
  * Credentials kept for the life of the process and fetched anew only shortly before they expire. Callers
