@@ -50,8 +50,10 @@ export interface FixtureOptions {
 }
 
 const HOURLY = 'cron(0 * * * ? *)';
+/** seedDue's caches are named this followed by 0, 1, 2, … */
+export const DUE_CACHE_PREFIX = 'bench-cache-';
 const dueId = (i: number) => `bench-due-${i}`;
-const cacheOf = (i: number) => `bench-cache-${i}`;
+const cacheOf = (i: number) => `${DUE_CACHE_PREFIX}${i}`;
 
 /** Starts a stack process and builds the runtime on it, as the scheduler function does. */
 export async function startFixture(options: FixtureOptions = {}): Promise<Fixture> {
