@@ -1,4 +1,4 @@
-import { createDynamoDocumentClient } from './adapters/dynamodb/document-client';
+import { createItemClient } from './adapters/dynamodb/item-client';
 import { DynamoPolicyStore } from './adapters/dynamodb/policy-store';
 import { DynamoRunStore } from './adapters/dynamodb/run-store';
 import { AdaptiveLimit } from './adaptive-limit';
@@ -27,7 +27,7 @@ export interface Runtime {
  * (at most `config.concurrency` in flight, backing off on throttling) for the life of the process.
  */
 export function createRuntime(config: Config): Runtime {
-  const documents = createDynamoDocumentClient();
+  const documents = createItemClient();
   const limit = new AdaptiveLimit({ maxInFlight: config.concurrency });
   return {
     config,

@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { createDynamoDocumentClient } from '#lib/adapters/dynamodb/document-client';
+import { createItemClient, type ItemClient } from '#lib/adapters/dynamodb/item-client';
 import { InMemoryPolicyStore } from '#lib/adapters/memory/policy-store';
 import { InMemoryRunStore } from '#lib/adapters/memory/run-store';
 import { HOUR_MS, toIso } from '#lib/clock';
@@ -23,8 +22,8 @@ import { type RemoteStack, startRemoteStack } from './remote-stack';
 export interface Fixture {
   readonly stack: RemoteStack;
   readonly runtime: Runtime;
-  /** A document client of its own, for seeding and for metering. */
-  readonly documents: DynamoDBDocumentClient;
+  /** A DynamoDB client of its own, for seeding. */
+  readonly documents: ItemClient;
   /** The tick's time: the start of the current hour, so a slot there is inside its start window. */
   readonly at: Date;
   readonly policies: PolicyStore;
@@ -61,7 +60,7 @@ export async function startFixture(options: FixtureOptions = {}): Promise<Fixtur
   const stack = await startRemoteStack();
   Object.assign(process.env, stack.env);
   const runtime = createRuntime(loadConfig({ ...process.env, SCHEDULER_CONCURRENCY: String(concurrency) }));
-  const documents = createDynamoDocumentClient();
+  const documents = createItemClient();
   const at = new Date(Math.floor(Date.now() / HOUR_MS) * HOUR_MS);
   const inMemory = options.stores === 'memory';
   const policies = inMemory ? new InMemoryPolicyStore() : runtime.policies;
