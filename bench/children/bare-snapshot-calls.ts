@@ -1,9 +1,10 @@
 /**
- * The baseline of the tick CPU row (bench/rows/tick-cost.ts): the SDK calls one scheduled snapshot cannot
+ * The baseline of the tick CPU row (bench/rows/tick.ts): the SDK calls one scheduled snapshot cannot
  * avoid, and nothing else. For each cache: the claim (a conditional PutItem of a run record shaped like the
  * orchestrator's), CreateServerlessCacheSnapshot with the managed tags, and the outcome (a PutItem
- * conditional on the claim), with the plain SDK clients as `new Client({})` builds them, the claims first
- * and then Create + outcome per cache, `BARE_CONCURRENCY` at a time, as the tick orders its phases.
+ * conditional on the claim), with the plain SDK clients (default options, or `cacheMiddleware` as the
+ * orchestrator's), the claims first and then Create + outcome per cache, `BARE_CONCURRENCY` at a time, as
+ * the tick orders its phases.
  *
  * Bundled by the bench with the functions' esbuild options and run by bench/children/invoke-scheduler.cjs
  * like the scheduler bundle (`handler(event)`, the event's `time` as the slot), so both processes are
@@ -13,8 +14,10 @@ import { createHash, randomUUID } from 'node:crypto';
 import { type AttributeValue, DynamoDBClient, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { CreateServerlessCacheSnapshotCommand, ElastiCacheClient } from '@aws-sdk/client-elasticache';
 
-const dynamo = new DynamoDBClient({});
-const elastiCache = new ElastiCacheClient({});
+/** `BARE_CACHE_MIDDLEWARE=true`: the clients as the orchestrator builds them; otherwise as `new Client({})`. */
+const options = { cacheMiddleware: process.env.BARE_CACHE_MIDDLEWARE === 'true' };
+const dynamo = new DynamoDBClient(options);
+const elastiCache = new ElastiCacheClient(options);
 
 function env(name: string): string {
   const value = process.env[name];

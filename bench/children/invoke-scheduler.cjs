@@ -35,7 +35,8 @@ async function main() {
   const summary = mode === 'tick' ? await handler(event, context) : undefined;
   const usage = process.resourceUsage();
   const cpuMs = (usage.userCPUTime + usage.systemCPUTime) / 1000;
-  process.send({ maxRssKb: usage.maxRSS, cpuMs, wallMs: performance.now() - started, summary });
+  const systemMs = usage.systemCPUTime / 1000;
+  process.send({ maxRssKb: usage.maxRSS, cpuMs, systemMs, wallMs: performance.now() - started, summary });
 }
 
 main()

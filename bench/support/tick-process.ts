@@ -16,6 +16,8 @@ export interface ProcessReport {
   readonly maxRssKb: number;
   /** user + system CPU time of the whole process, load included. */
   readonly cpuMs: number;
+  /** The system (kernel) part of cpuMs: sockets, mostly. */
+  readonly systemMs: number;
   readonly wallMs: number;
   readonly summary?: { readonly claimed?: number };
   readonly error?: string;
