@@ -15,11 +15,13 @@ import {
   UpdateItemCommand,
   type UpdateItemCommandInput,
 } from '@aws-sdk/client-dynamodb';
-import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
+import { convertToAttr, unmarshall } from '@aws-sdk/util-dynamodb';
 import type { ItemPage } from './table-call';
 
 type Values = Record<string, unknown>;
 type Attributes = Record<string, AttributeValue>;
+
+const MARSHALL_OPTIONS = { removeUndefinedValues: true };
 
 /** An SDK input with expressions only (no legacy parameters) and plain values where it takes attribute values. */
 type Plain<Input, Legacy extends keyof Input, Keys extends keyof Input> = Omit<
@@ -48,7 +50,10 @@ export type ScanInput = Plain<
   'ExclusiveStartKey'
 >;
 
-/** As the document client marshals: undefined attributes dropped, every other value as DynamoDB types it. */
+/**
+ * As the document client marshals (`marshall` of each value with `convertTopLevelContainer`, which returns
+ * convertToAttr's answer unchanged): undefined attributes, map entries and list elements dropped.
+ */
 function toAttributes(values: Values): Attributes;
 function toAttributes(values: Values | undefined): Attributes | undefined;
 function toAttributes(values: Values | undefined): Attributes | undefined {
@@ -56,7 +61,7 @@ function toAttributes(values: Values | undefined): Attributes | undefined {
   const attributes: Attributes = {};
   for (const [name, value] of Object.entries(values)) {
     if (value !== undefined) {
-      attributes[name] = marshall(value, { removeUndefinedValues: true, convertTopLevelContainer: true });
+      attributes[name] = convertToAttr(value, MARSHALL_OPTIONS);
     }
   }
   return attributes;
