@@ -24,7 +24,10 @@ export interface Fixture {
   readonly runtime: Runtime;
   /** A DynamoDB client of its own, for seeding. */
   readonly documents: ItemClient;
-  /** The tick's time: the start of the current hour, so a slot there is inside its start window. */
+  /**
+   * The tick's time: an hour's start at most 50 minutes back (within the last 10 minutes of an hour, the next
+   * one), so its slot is inside the 60-minute start window however long the setup and the tick take.
+   */
   readonly at: Date;
   readonly policies: PolicyStore;
   readonly runs: RunStore;
@@ -49,6 +52,9 @@ export interface FixtureOptions {
 }
 
 const HOURLY = 'cron(0 * * * ? *)';
+/** How long before an hour's end a fixture already ticks at the next hour (see Fixture.at). */
+const SETUP_MARGIN_MS = 10 * 60_000;
+
 /** seedDue's caches are named this followed by 0, 1, 2, … */
 export const DUE_CACHE_PREFIX = 'bench-cache-';
 const dueId = (i: number) => `bench-due-${i}`;
@@ -61,7 +67,7 @@ export async function startFixture(options: FixtureOptions = {}): Promise<Fixtur
   Object.assign(process.env, stack.env);
   const runtime = createRuntime(loadConfig({ ...process.env, SCHEDULER_CONCURRENCY: String(concurrency) }));
   const documents = createItemClient();
-  const at = new Date(Math.floor(Date.now() / HOUR_MS) * HOUR_MS);
+  const at = new Date(Math.floor((Date.now() + SETUP_MARGIN_MS) / HOUR_MS) * HOUR_MS);
   const inMemory = options.stores === 'memory';
   const policies = inMemory ? new InMemoryPolicyStore() : runtime.policies;
   const runs = inMemory ? new InMemoryRunStore() : runtime.runs;
