@@ -4,10 +4,7 @@ import { ORCHESTRATOR_ATTRIBUTES, type PolicyItem, type PolicyState } from '#lib
 import { type SyncDeps, syncPolicyItem } from '#lib/sync/sync-policy';
 import { CliError } from './errors';
 
-/** Issues as one line, `attribute: rule; attribute: rule`, the way policy sync writes stateReason. */
-export function describeIssues(issues: readonly PolicyIssue[]): string {
-  return issues.map((issue) => `${issue.attribute}: ${issue.message}`).join('; ');
-}
+export { describeIssues } from '#lib/errors';
 
 /** The verdict on one record of a policy file. */
 export interface PolicyCheck {

@@ -5,9 +5,8 @@ import type { Context } from 'aws-lambda';
 import { loadConfig } from '#lib/config';
 import { parseScheduledEvent } from '#lib/events';
 import { logger, metrics } from '#lib/observability';
-import { createRuntime, schedulerDeps, syncDeps } from '#lib/runtime';
+import { createRuntime, schedulerDeps } from '#lib/runtime';
 import { runTick, type TickSummary } from '#lib/scheduler/tick';
-import { syncPolicyItem } from '#lib/sync/sync-policy';
 
 const runtime = createRuntime(loadConfig());
 
@@ -16,10 +15,7 @@ export async function tick(event: unknown, context: Context): Promise<TickSummar
   const scheduled = parseScheduledEvent(event);
   logger.setCorrelationId(scheduled.id);
   const deps = schedulerDeps(runtime, () => context.getRemainingTimeInMillis());
-  const resync = async (item: Parameters<typeof syncPolicyItem>[1]) => {
-    await syncPolicyItem(syncDeps(runtime), item, true);
-  };
-  return runTick(deps, { at: scheduled.time, tickId: scheduled.id }, resync);
+  return runTick(deps, { at: scheduled.time, tickId: scheduled.id });
 }
 
 export const handler = middy(tick)

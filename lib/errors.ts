@@ -21,17 +21,26 @@ export interface PolicyIssue {
   message: string;
 }
 
+/**
+ * Issues as one line, `attribute: rule; attribute: rule`: a policy's `stateReason` when it is INVALID, and
+ * the message of PolicyValidationError, the scheduler's skip reason and the CLI's report.
+ */
+export function describeIssues(issues: readonly PolicyIssue[]): string {
+  return issues.map((issue) => `${issue.attribute}: ${issue.message}`).join('; ');
+}
+
 /** A policy record breaks one or more rules; `issues` lists every one, `message` joins them. */
 export class PolicyValidationError extends OrchestratorError {
   readonly issues: readonly PolicyIssue[];
   constructor(issues: readonly PolicyIssue[]) {
-    super(issues.map((issue) => `${issue.attribute}: ${issue.message}`).join('; '));
+    super(describeIssues(issues));
     this.issues = issues;
   }
 }
 
 /**
- * How the orchestrator handles a fault from CreateServerlessCacheSnapshot (DESIGN.md, fault classes):
+ * How the orchestrator handles a fault from CreateServerlessCacheSnapshot (docs/architecture.md,
+ * "Fault classes"):
  * - `transient`: throttling, 5xx, network: backoff inside the invocation, then a durable retry;
  * - `busy`: the cache is not available or already snapshotting: durable retry until the window closes;
  * - `quota`: prune by retention, retry once, else durable retry;

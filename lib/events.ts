@@ -1,3 +1,4 @@
+import { EventBridgeSchema } from '@aws-lambda-powertools/parser/schemas/eventbridge';
 import { z } from 'zod';
 import { InvalidEventError } from './errors';
 
@@ -8,12 +9,25 @@ export interface ScheduledTick {
   readonly time: Date;
 }
 
-const scheduledEventSchema = z.object({
+/**
+ * Powertools' EventBridge envelope (version, id, source, account, time, region, resources, detail), narrowed
+ * to a scheduled event; `time` may carry an offset, as an ISO-8601 instant may.
+ */
+const scheduledEventSchema = EventBridgeSchema.extend({
   id: z.string().min(1),
-  'detail-type': z.literal('Scheduled Event'),
   source: z.string().min(1),
+  'detail-type': z.literal('Scheduled Event'),
   time: z.iso.datetime({ offset: true }),
 });
+
+/**
+ * An InvalidEventError for input that is not `what`, naming every problem the schema found
+ * (`path: message; …`, `whole` standing for the input itself).
+ */
+export function invalidEvent(what: string, error: z.ZodError, whole = 'event'): InvalidEventError {
+  const problems = error.issues.map((issue) => `${issue.path.join('.') || whole}: ${issue.message}`);
+  return new InvalidEventError(`not ${what} (${problems.join('; ')})`);
+}
 
 /**
  * Narrows a Lambda event to an EventBridge scheduled event, or throws InvalidEventError saying what is
@@ -21,11 +35,6 @@ const scheduledEventSchema = z.object({
  */
 export function parseScheduledEvent(event: unknown): ScheduledTick {
   const parsed = scheduledEventSchema.safeParse(event);
-  if (!parsed.success) {
-    const problems = parsed.error.issues.map(
-      (issue) => `${issue.path.join('.') || 'event'}: ${issue.message}`,
-    );
-    throw new InvalidEventError(`not an EventBridge scheduled event (${problems.join('; ')})`);
-  }
+  if (!parsed.success) throw invalidEvent('an EventBridge scheduled event', parsed.error);
   return { id: parsed.data.id, time: new Date(parsed.data.time) };
 }

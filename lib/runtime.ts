@@ -1,3 +1,4 @@
+import type { DynamoDBClientConfig } from '@aws-sdk/client-dynamodb';
 import { createItemClient } from './adapters/dynamodb/item-client';
 import { DynamoPolicyStore } from './adapters/dynamodb/policy-store';
 import { DynamoRunStore } from './adapters/dynamodb/run-store';
@@ -19,6 +20,12 @@ export interface Runtime {
   readonly snapshots: SnapshotGateway;
 }
 
+/** SDK client settings the functions leave at the SDK's defaults: for the local simulation and tests only. */
+export interface ClientOverrides {
+  /** Builds each client's retry strategy (one per client: a strategy keeps its own retry quota). */
+  readonly retryStrategy?: () => NonNullable<DynamoDBClientConfig['retryStrategy']>;
+}
+
 /**
  * Builds the DynamoDB stores and the ElastiCache gateway for `config`. Endpoints come only from the SDK's
  * standard variables (AWS_ENDPOINT_URL_DYNAMODB, AWS_ENDPOINT_URL_ELASTICACHE), so one build runs against
@@ -26,8 +33,9 @@ export interface Runtime {
  * (once per process), so a tick with nothing to do never evaluates it; its calls share one adaptive limit
  * (at most `config.concurrency` in flight, backing off on throttling) for the life of the process.
  */
-export function createRuntime(config: Config): Runtime {
-  const documents = createItemClient();
+export function createRuntime(config: Config, overrides: ClientOverrides = {}): Runtime {
+  const clientConfig = () => (overrides.retryStrategy ? { retryStrategy: overrides.retryStrategy() } : {});
+  const documents = createItemClient(clientConfig());
   const limit = new AdaptiveLimit({ maxInFlight: config.concurrency });
   return {
     config,
@@ -35,7 +43,8 @@ export function createRuntime(config: Config): Runtime {
     runs: new DynamoRunStore({ client: documents, tableName: config.runsTable }),
     snapshots: lazySnapshotGateway(async () => {
       const elastiCache = await import('./adapters/elasticache/snapshot-gateway');
-      return new elastiCache.ElastiCacheSnapshotGateway(elastiCache.createElastiCacheClient({}, limit));
+      const client = elastiCache.createElastiCacheClient(clientConfig(), limit);
+      return new elastiCache.ElastiCacheSnapshotGateway(client);
     }),
   };
 }

@@ -9,6 +9,7 @@ import { runTick, type TickSummary } from '#lib/scheduler/tick';
 import { type SyncDeps, type SyncOutcome, syncPolicyItem } from '#lib/sync/sync-policy';
 import type { EmulatorOptions } from './emulator/index';
 import { createRandom } from './emulator/prng';
+import { noDelayRetries } from './no-delay-retries';
 import { type LocalStack, startLocalStack } from './stack';
 
 export interface SimulationOptions {
@@ -20,13 +21,18 @@ export interface SimulationOptions {
   readonly seed?: number;
   /** Time left in each simulated invocation (default: one minute, never running out). */
   readonly remainingMs?: () => number;
+  /** Starts the local S3 too, its objects' LastModified on the simulated clock. */
+  readonly s3?: boolean;
+  /** `DEPLOYMENT_NAME` of the stack (default `cache-snapshot-orchestrator-local`). */
+  readonly deploymentName?: string;
 }
 
 /**
  * The whole orchestrator on the local stack under simulated time: the emulator and the scheduler read the
  * same fake clock, backoff sleeps advance it instead of waiting, and jitter is seeded. The real DynamoDB
  * and ElastiCache SDK clients are used, pointed at the stack through the standard endpoint variables (set
- * on `process.env`, so run one simulation per process at a time).
+ * on `process.env`, so run one simulation per process at a time), with the SDK's standard retry without its
+ * real-time backoff waits (noDelayRetries).
  */
 export class Simulation {
   private current: Date;
@@ -44,9 +50,18 @@ export class Simulation {
   static async start(options: SimulationOptions): Promise<Simulation> {
     let simulation: Simulation | undefined;
     const clock = () => simulation?.now ?? options.start;
-    const stack = await startLocalStack({ emulator: { ...options.emulator, clock } });
+    const stack = await startLocalStack({
+      emulator: { ...options.emulator, clock },
+      s3: options.s3 ? { clock } : false,
+      eventClock: clock,
+      deploymentName: options.deploymentName,
+    });
     Object.assign(process.env, stack.env);
-    simulation = new Simulation(stack, createRuntime(loadConfig()), options);
+    simulation = new Simulation(
+      stack,
+      createRuntime(loadConfig(), { retryStrategy: noDelayRetries }),
+      options,
+    );
     return simulation;
   }
 
@@ -90,10 +105,7 @@ export class Simulation {
   /** One scheduler tick at `at` (default: now); the clock is set to `at` first. */
   async tick(at: Date = this.current, overrides: Partial<SchedulerDeps> = {}): Promise<TickSummary> {
     this.current = at;
-    const resync = async (item: PolicyItem) => {
-      await syncPolicyItem(this.syncDeps(), item, true);
-    };
-    return runTick(this.schedulerDeps(overrides), { at, tickId: randomUUID() }, resync);
+    return runTick(this.schedulerDeps(overrides), { at, tickId: randomUUID() });
   }
 
   /** Ticks every `stepMs` from `from` to `to` (both included), calling `each` after every tick. */

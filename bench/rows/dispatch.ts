@@ -47,7 +47,7 @@ async function dispatchOnce(setup: DispatchSetup): Promise<DispatchRun> {
     await fixture.stack.resetCalls();
     const cpu = process.cpuUsage();
     const started = performance.now();
-    await dispatch(deps, items, new Set(), async () => 0);
+    await dispatch(deps, items, new Set());
     const wallMs = performance.now() - started;
     const { user, system } = process.cpuUsage(cpu);
     const calls = await fixture.stack.calls();

@@ -44,11 +44,7 @@ export async function measureTickReadCost(): Promise<Row[]> {
     const { policiesTable, runsTable } = fixture.runtime.config;
     const policies = new DynamoPolicyStore({ client: metered, tableName: policiesTable });
     const runs = new DynamoRunStore({ client: metered, tableName: runsTable });
-    const summary = await runTick(
-      fixture.deps({ policies, runs }),
-      { at: fixture.at, tickId: tickId() },
-      fixture.resync,
-    );
+    const summary = await runTick(fixture.deps({ policies, runs }), { at: fixture.at, tickId: tickId() });
     if (summary.claimed !== DUE) throw new Error(`the tick claimed ${summary.claimed} runs, not ${DUE}`);
     const tick = { ...meter.tally };
     meter.reset();

@@ -7,14 +7,10 @@ import { runBounded } from '#lib/concurrency';
 import { DEFAULTS, loadConfig } from '#lib/config';
 import { parsePolicy } from '#lib/policy/parse-policy';
 import type { PolicyStore } from '#lib/policy/policy-store';
-import type { PolicyItem } from '#lib/policy/types';
 import type { RunStore } from '#lib/runs/run-store';
-import { createRuntime, type Runtime, schedulerDeps, syncDeps } from '#lib/runtime';
+import { createRuntime, type Runtime, schedulerDeps } from '#lib/runtime';
 import { claimSlot } from '#lib/scheduler/claim';
-import type { WorkItem } from '#lib/scheduler/create-snapshot';
-import type { SchedulerDeps } from '#lib/scheduler/deps';
-import type { Resync } from '#lib/scheduler/take-due-slots';
-import { syncPolicyItem } from '#lib/sync/sync-policy';
+import type { SchedulerDeps, WorkItem } from '#lib/scheduler/deps';
 import { syncedPolicy, writePolicies } from './policies';
 import { type RemoteStack, startRemoteStack } from './remote-stack';
 
@@ -33,7 +29,6 @@ export interface Fixture {
   readonly runs: RunStore;
   /** Scheduler dependencies on the fixture's stores and the real clock, with a deadline far away. */
   deps(overrides?: Partial<SchedulerDeps>): SchedulerDeps;
-  readonly resync: Resync;
   /** Seeds `count` caches and one hourly policy on each, due at `at`. */
   seedDue(count: number): Promise<void>;
   /**
@@ -85,9 +80,6 @@ export async function startFixture(options: FixtureOptions = {}): Promise<Fixtur
     policies,
     runs,
     deps,
-    resync: async (item: PolicyItem) => {
-      await syncPolicyItem(syncDeps(runtime), item, true);
-    },
     async seedDue(count) {
       const caches = Array.from({ length: count }, (_, i) => cacheOf(i));
       await stack.seedCaches(caches);

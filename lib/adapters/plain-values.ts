@@ -2,20 +2,14 @@
  * Value helpers shared by the DynamoDB and in-memory stores, so both hold exactly what DynamoDB would:
  * the document client (with `removeUndefinedValues`) drops undefined map entries and list elements.
  */
-
-/** True for `{}`-style objects (not arrays, sets, buffers or class instances). */
-export function isPlainObject(value: unknown): value is Record<string, unknown> {
-  if (typeof value !== 'object' || value === null) return false;
-  const proto: unknown = Object.getPrototypeOf(value);
-  return proto === Object.prototype || proto === null;
-}
+import { isPlainRecord } from '#lib/policy/attribute-checks';
 
 /** A deep copy of `value` without undefined map entries and list elements, as DynamoDB would store it. */
 export function stripUndefined<T>(value: T): T {
   if (Array.isArray(value)) {
     return value.filter((element) => element !== undefined).map((element) => stripUndefined(element)) as T;
   }
-  if (isPlainObject(value)) {
+  if (isPlainRecord(value)) {
     const copy: Record<string, unknown> = {};
     for (const [key, entry] of Object.entries(value)) {
       if (entry !== undefined) copy[key] = stripUndefined(entry);

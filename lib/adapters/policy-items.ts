@@ -5,6 +5,7 @@
  */
 import { isDeepStrictEqual } from 'node:util';
 import { StoreError } from '#lib/errors';
+import { isPlainRecord } from '#lib/policy/attribute-checks';
 import type { SyncResult } from '#lib/policy/policy-store';
 import {
   OPERATOR_ATTRIBUTES,
@@ -12,7 +13,7 @@ import {
   type PolicyState,
   type SlotSummaries,
 } from '#lib/policy/types';
-import { isPlainObject, stripUndefined } from './plain-values';
+import { stripUndefined } from './plain-values';
 
 /** Partition value of the policies table's sparse `due-index`: only ACTIVE items with a `nextRunAt` carry it. */
 export const DUE_BUCKET = 'ACTIVE';
@@ -85,6 +86,6 @@ export function maySetSlotSummary(
   summary: { readonly slot: string },
 ): boolean {
   const current = stored[attribute];
-  if (!isPlainObject(current) || current.slot === undefined) return true;
+  if (!isPlainRecord(current) || current.slot === undefined) return true;
   return typeof current.slot === 'string' && current.slot <= summary.slot;
 }

@@ -1,24 +1,21 @@
 import { toIso } from '#lib/clock';
+import { groupBy } from '#lib/collections';
 import { runBounded } from '#lib/concurrency';
 import { SnapshotServiceError } from '#lib/errors';
 import { logger } from '#lib/observability';
+import { OUTCOME_CODE } from '#lib/runs/outcome-codes';
+import { runFields } from '#lib/runs/report-outcome';
+import { saveRun } from '#lib/runs/save-run';
 import { available, ended } from '#lib/runs/transitions';
 import type { RunRecord } from '#lib/runs/types';
-import type { SchedulerDeps } from '#lib/scheduler/deps';
-import { runFields, saveRun } from '#lib/scheduler/outcomes';
 import type { SnapshotInfo } from '#lib/snapshots/snapshot-gateway';
+import type { LifecycleDeps } from './deps';
 
 export interface CompletionResult {
   /** Caches with a snapshot still being made (ours or anyone's): no Create on them this tick. */
   readonly busyCaches: ReadonlySet<string>;
   /** Runs that became AVAILABLE in this pass. */
   readonly completed: readonly RunRecord[];
-}
-
-function groupByCache(runs: readonly RunRecord[]): Map<string, RunRecord[]> {
-  const groups = new Map<string, RunRecord[]>();
-  for (const run of runs) groups.set(run.cacheName, [...(groups.get(run.cacheName) ?? []), run]);
-  return groups;
 }
 
 /**
@@ -28,12 +25,12 @@ function groupByCache(runs: readonly RunRecord[]): Map<string, RunRecord[]> {
  * and treated as busy; its runs are checked again next tick, until the completion timeout ends them.
  */
 export async function trackCompletions(
-  deps: SchedulerDeps,
+  deps: LifecycleDeps,
   runs: readonly RunRecord[],
 ): Promise<CompletionResult> {
   const busyCaches = new Set<string>();
   const completed: RunRecord[] = [];
-  const groups = [...groupByCache(runs)];
+  const groups = [...groupBy(runs, (run) => run.cacheName)];
   await runBounded(groups, deps.settings.concurrency, async ([cacheName, cacheRuns]) => {
     const listing = await listForCompletion(deps, cacheName, cacheRuns);
     if (listing.busy) busyCaches.add(cacheName);
@@ -63,7 +60,7 @@ interface Listing {
  * cache counts as busy); the completion timeout still ends them.
  */
 async function listForCompletion(
-  deps: SchedulerDeps,
+  deps: LifecycleDeps,
   cacheName: string,
   runs: readonly RunRecord[],
 ): Promise<Listing> {
@@ -94,7 +91,7 @@ async function listForCompletion(
   }
 }
 
-function completionOf(deps: SchedulerDeps, run: RunRecord, snapshot: Sighting): RunRecord | undefined {
+function completionOf(deps: LifecycleDeps, run: RunRecord, snapshot: Sighting): RunRecord | undefined {
   const now = deps.clock();
   const days = deps.settings.runRetentionDays;
   const requestedAt = Date.parse(run.requestedAt ?? run.updatedAt);
@@ -102,7 +99,7 @@ function completionOf(deps: SchedulerDeps, run: RunRecord, snapshot: Sighting): 
   if (snapshot && 'unknown' in snapshot) {
     if (now.getTime() - requestedAt <= deps.settings.completionTimeoutMs) return undefined;
     return ended(run, 'FAILED', now, days, {
-      code: 'CompletionTimeout',
+      code: OUTCOME_CODE.CompletionTimeout,
       message:
         `snapshot not seen available ${minutes} minutes after the request; last check failed: ${snapshot.unknown}`.slice(
           0,
@@ -114,14 +111,14 @@ function completionOf(deps: SchedulerDeps, run: RunRecord, snapshot: Sighting): 
     // A listing may lag a fresh Create for a moment; only a snapshot missing after that has vanished.
     if (now.getTime() - requestedAt < 2 * deps.settings.pollIntervalMs) return undefined;
     return ended(run, 'FAILED', now, days, {
-      code: 'SnapshotVanished',
+      code: OUTCOME_CODE.SnapshotVanished,
       message: `snapshot ${run.snapshotName} disappeared before it became available`,
     });
   }
   if (snapshot.status === 'available') return available(run, snapshot, now);
   if (now.getTime() - requestedAt > deps.settings.completionTimeoutMs) {
     return ended(run, 'FAILED', now, days, {
-      code: 'CompletionTimeout',
+      code: OUTCOME_CODE.CompletionTimeout,
       message: `snapshot still ${snapshot.status} at ${toIso(now)}, ${minutes} minutes after the request`,
     });
   }

@@ -3,12 +3,13 @@ import { runBounded } from '#lib/concurrency';
 import { SnapshotServiceError } from '#lib/errors';
 import { logger, METRIC, recordMetric } from '#lib/observability';
 import type { Policy, RetentionRule } from '#lib/policy/types';
-import { backoffDelay } from '#lib/retry/retry';
+import { OUTCOME_CODE } from '#lib/runs/outcome-codes';
+import { runFields } from '#lib/runs/report-outcome';
+import { saveRun } from '#lib/runs/save-run';
 import { ended, pruning } from '#lib/runs/transitions';
 import type { RunRecord } from '#lib/runs/types';
-import { hasTimeLeft, type SchedulerDeps } from '#lib/scheduler/deps';
-import { runFields, saveRun } from '#lib/scheduler/outcomes';
 import { MANAGED_BY_VALUE, MANAGED_TAGS } from '#lib/snapshots/snapshot-gateway';
+import { durableRetryAt, hasTimeLeft, type LifecycleDeps } from './deps';
 
 /**
  * The runs whose snapshots retention removes, oldest first: beyond `maxCount`, or older than `maxAgeDays`
@@ -40,7 +41,7 @@ export function selectPrunable(
  * tags: a person's snapshot, another policy's and automated ones are never touched. `reserve` is passed
  * to selectPrunable.
  */
-export async function applyRetention(deps: SchedulerDeps, policy: Policy, reserve = 0): Promise<number> {
+export async function applyRetention(deps: LifecycleDeps, policy: Policy, reserve = 0): Promise<number> {
   if (!policy.retention) return 0;
   const runs: RunRecord[] = [];
   for await (const run of deps.runs.listByPolicy(policy.policyId, { statuses: ['AVAILABLE'] }))
@@ -57,17 +58,17 @@ export async function applyRetention(deps: SchedulerDeps, policy: Policy, reserv
   return pruned;
 }
 
-async function carriesPolicyMark(deps: SchedulerDeps, run: RunRecord): Promise<boolean> {
+async function carriesPolicyMark(deps: LifecycleDeps, run: RunRecord): Promise<boolean> {
   if (!run.snapshotArn) return false;
   const tags = await deps.snapshots.listTags(run.snapshotArn);
   return tags[MANAGED_TAGS.managedBy] === MANAGED_BY_VALUE && tags[MANAGED_TAGS.policyId] === run.policyId;
 }
 
-async function pruneRun(deps: SchedulerDeps, run: RunRecord): Promise<boolean> {
+async function pruneRun(deps: LifecycleDeps, run: RunRecord): Promise<boolean> {
   const now = deps.clock();
   if (!(await carriesPolicyMark(deps, run))) {
     const reason = {
-      code: 'NotOwned',
+      code: OUTCOME_CODE.NotOwned,
       message: 'the snapshot no longer carries this policy’s managed tags; it is left alone',
     };
     await saveRun(deps, ended(run, 'SKIPPED', now, deps.settings.runRetentionDays, reason), run);
@@ -82,18 +83,15 @@ async function pruneRun(deps: SchedulerDeps, run: RunRecord): Promise<boolean> {
  * Deletes the snapshot of a PRUNING run: PRUNED when it is gone (or already was); on a fault the run stays
  * PRUNING with the error and a later `nextCheckAt`, so a later tick tries again. Never forgotten.
  */
-export async function deleteSnapshotOfRun(deps: SchedulerDeps, run: RunRecord): Promise<boolean> {
+export async function deleteSnapshotOfRun(deps: LifecycleDeps, run: RunRecord): Promise<boolean> {
   try {
     await deps.snapshots.deleteSnapshot(run.snapshotName);
   } catch (error) {
     const fault = error instanceof SnapshotServiceError ? error : undefined;
     if (fault?.faultClass !== 'not-found') {
       const now = deps.clock();
-      const retryAt = addMs(
-        now,
-        Math.max(deps.settings.pollIntervalMs, backoffDelay(2, deps.settings.durableBackoff, deps.random)),
-      );
-      const code = fault?.code ?? 'InternalError';
+      const retryAt = durableRetryAt(deps, 2);
+      const code = fault?.code ?? OUTCOME_CODE.InternalError;
       const message = error instanceof Error ? error.message : String(error);
       recordMetric(METRIC.PruneFailures);
       logger.warn('snapshot deletion failed; retrying on a later tick', {
@@ -112,7 +110,7 @@ export async function deleteSnapshotOfRun(deps: SchedulerDeps, run: RunRecord): 
  * Retries the deletions that earlier ticks could not finish (PRUNING runs that are due), several at a time,
  * none started within the deadline margin (those stay due for the next tick).
  */
-export async function retryPrunes(deps: SchedulerDeps, runs: readonly RunRecord[]): Promise<number> {
+export async function retryPrunes(deps: LifecycleDeps, runs: readonly RunRecord[]): Promise<number> {
   let pruned = 0;
   await runBounded(
     runs,

@@ -23,7 +23,10 @@ export function mustBe(expected: string): { error: (issue: { input?: unknown }) 
   return { error: (issue) => `must be ${expected} (found ${describeType(issue.input)})` };
 }
 
-/** Whether `value` is a plain map of attributes (what DynamoDB maps unmarshal to). */
+/**
+ * Whether `value` is a plain map of attributes (what DynamoDB maps unmarshal to): a `{}`-style object, not
+ * an array, set, buffer or class instance. The one such check: policy validation and the stores use it.
+ */
 export function isPlainRecord(value: unknown): value is Record<string, unknown> {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
   const prototype: unknown = Object.getPrototypeOf(value);

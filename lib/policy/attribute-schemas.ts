@@ -3,7 +3,7 @@ import { MAX_SNAPSHOT_NAME_LENGTH, SNAPSHOT_NAME_PATTERN } from '#lib/naming/sna
 import { isValidTimeZone } from '#lib/schedule/time-zone';
 import { mustBe } from './attribute-checks';
 
-/** DESIGN.md, policy record: `policyId` is the key of the policies table. */
+/** docs/architecture.md, policy record: `policyId` is the key of the policies table. */
 export const POLICY_ID_PATTERN = /^[a-z0-9][a-z0-9-]{0,62}$/;
 
 export const DEFAULT_TIMEZONE = 'UTC';

@@ -8,7 +8,10 @@ import {
 import { nextSlotAfter, parseSchedule } from '#lib/schedule/schedule';
 import { describeType } from './attribute-checks';
 
-/** DESIGN.md: at most one run per hour (a serverless cache allows 24 manual snapshots per 24 h). */
+/**
+ * docs/architecture.md, policy record: at most one run per hour (a serverless cache allows 24 manual
+ * snapshots per 24 h).
+ */
 export const MIN_SCHEDULE_INTERVAL_MS = HOUR_MS;
 
 export interface CheckedSchedule {

@@ -26,9 +26,9 @@ function orderOf(issue: PolicyIssue): number {
 }
 
 /**
- * Checks a policy record against every rule of DESIGN.md ("Policy record") and applies the defaults.
- * Never throws, whatever the item holds: every broken rule is one `{ attribute, message }` issue, in the
- * order of the attribute table, unknown attributes last. Orchestrator attributes are ignored.
+ * Checks a policy record against every rule of docs/architecture.md ("Policy record") and applies the
+ * defaults. Never throws, whatever the item holds: every broken rule is one `{ attribute, message }` issue,
+ * in the order of the attribute table, unknown attributes last. Orchestrator attributes are ignored.
  */
 export function validatePolicy(item: Record<string, unknown>): PolicyValidation {
   if (!isPlainRecord(item)) {

@@ -1,6 +1,6 @@
 /**
  * A policy as the orchestrator uses it: the operator's record after parsing and defaults
- * (DESIGN.md, "Policy record"). Only `parsePolicy` produces one.
+ * (docs/architecture.md, "Policy record"). Only `parsePolicy` produces one.
  */
 export interface Policy {
   readonly policyId: string;

@@ -106,6 +106,21 @@ export function available(run: RunRecord, snapshot: SnapshotInfo, now: Date): Ru
   };
 }
 
+/**
+ * The run once its own snapshot is known to exist (a Create that took effect unseen, or a name already
+ * taken by our snapshot): AVAILABLE when the snapshot is complete, else REQUESTED.
+ */
+export function withOwnSnapshot(
+  run: RunRecord,
+  snapshot: SnapshotInfo,
+  now: Date,
+  pollMs: number,
+): RunRecord {
+  return snapshot.status === 'available'
+    ? available(run, snapshot, now)
+    : requested(run, snapshot, now, pollMs);
+}
+
 /** Retention decided to delete the run's snapshot; the deletion is (re)tried from `nextCheckAt`. */
 export function pruning(run: RunRecord, now: Date, nextCheckAt: Date, error?: RunError): RunRecord {
   const record = { ...withStatus(run, 'PRUNING', now), nextCheckAt: toIso(nextCheckAt) };
@@ -128,7 +143,7 @@ export function ended(
   return reason ? { ...stamped, lastError: reason } : stamped;
 }
 
-/** The run with one more Create attempt counted. */
-export function counted(run: RunRecord): RunRecord {
-  return { ...run, attempts: run.attempts + 1 };
+/** The run with `calls` more Create attempts counted. */
+export function counted(run: RunRecord, calls = 1): RunRecord {
+  return { ...run, attempts: run.attempts + calls };
 }

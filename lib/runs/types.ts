@@ -1,5 +1,5 @@
 /**
- * Run records: one per (policy, scheduled slot). DESIGN.md "Run record".
+ * Run records: one per (policy, scheduled slot). docs/architecture.md, "Run record".
  *
  * Lifecycle:
  *   CLAIMED ─▶ REQUESTED ─▶ AVAILABLE ─▶ PRUNING ─▶ PRUNED

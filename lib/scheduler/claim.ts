@@ -1,21 +1,10 @@
-import { addMs, toIso } from '#lib/clock';
-import { buildSnapshotName } from '#lib/naming/snapshot-name';
+import { toIso } from '#lib/clock';
 import type { Policy } from '#lib/policy/types';
-import { claimedRun, missedRun, type NewRun, reclaimed } from '#lib/runs/transitions';
+import { newRunFor } from '#lib/runs/new-run';
+import { saveNewRun, saveRun } from '#lib/runs/save-run';
+import { claimedRun, missedRun, reclaimed } from '#lib/runs/transitions';
 import type { RunError, RunRecord } from '#lib/runs/types';
 import type { SchedulerDeps } from './deps';
-import { saveNewRun, saveRun } from './outcomes';
-
-/** The run a (policy, slot) gets: its deterministic snapshot name and the end of its start window. */
-export function newRunFor(policy: Policy, slot: Date): NewRun {
-  return {
-    policyId: policy.policyId,
-    slot: toIso(slot),
-    cacheName: policy.cacheName,
-    snapshotName: buildSnapshotName(policy.namePrefix, policy.policyId, slot),
-    windowClosesAt: toIso(addMs(slot, policy.startWindowMinutes * 60_000)),
-  };
-}
 
 /**
  * Claims (policy, slot) for `owner` with a conditional create, so that duplicate and concurrent ticks

@@ -1,181 +1,92 @@
-import { addMs, toIso } from '#lib/clock';
 import { SnapshotServiceError } from '#lib/errors';
-import { logger, METRIC, recordMetric } from '#lib/observability';
-import type { Policy } from '#lib/policy/types';
-import { backoffDelay, retryWithBackoff } from '#lib/retry/retry';
-import { available, counted, ended, requested, retrying } from '#lib/runs/transitions';
-import type { RunError, RunRecord } from '#lib/runs/types';
-import { managedTags, type SnapshotInfo } from '#lib/snapshots/snapshot-gateway';
-import type { SchedulerDeps } from './deps';
-import { runFields, saveRun } from './outcomes';
+import { applyRetention } from '#lib/lifecycle/retention';
+import { logger } from '#lib/observability';
+import { findOwnSnapshot } from '#lib/runs/own-snapshot';
+import { runFields } from '#lib/runs/report-outcome';
+import { saveRun } from '#lib/runs/save-run';
+import { requested, withOwnSnapshot } from '#lib/runs/transitions';
+import type { RunRecord } from '#lib/runs/types';
+import { type CreateSnapshotRequest, managedTags, type SnapshotInfo } from '#lib/snapshots/snapshot-gateway';
+import { asServiceError, type CreateAttempt, callCreate } from './create-call';
+import type { SchedulerDeps, WorkItem } from './deps';
+import { settleFault } from './settle-fault';
 
-/** A claimed run and its policy: what one Create attempt needs. */
-export interface WorkItem {
+/** What one run's Create came to. */
+export interface CreateOutcome {
+  /** The run as written. */
   readonly run: RunRecord;
-  readonly policy: Policy;
+  /** The cache is making a snapshot now (ours was accepted, or the service said busy): no other Create on it. */
+  readonly cacheBusy: boolean;
 }
 
-/** Called on a quota fault: prunes what the policy's retention allows; returns how many it deleted. */
-export type QuotaRelief = (policy: Policy) => Promise<number>;
-
-function asServiceError(error: unknown): SnapshotServiceError {
-  if (error instanceof SnapshotServiceError) return error;
-  const message = error instanceof Error ? error.message : String(error);
-  return new SnapshotServiceError('InternalError', 'transient', message, { cause: error });
-}
-
-function toRunError(error: SnapshotServiceError): RunError {
-  return { code: error.code, message: error.message.slice(0, 1000) };
-}
-
-/**
- * Records a durable retry after `error`, or, when the next retry would come after the start window closes,
- * FAILED with the fault code (see failUnlessCreated).
- */
-export async function deferOrFail(
-  deps: SchedulerDeps,
-  run: RunRecord,
-  read: RunRecord,
-  error: RunError,
-): Promise<RunRecord> {
-  const now = deps.clock();
-  const delay = Math.max(
-    deps.settings.pollIntervalMs,
-    backoffDelay(run.attempts + 1, deps.settings.durableBackoff, deps.random),
-  );
-  const retryAt = addMs(now, delay);
-  const next =
-    toIso(retryAt) > run.windowClosesAt
-      ? await failUnlessCreated(deps, run, error)
-      : retrying(run, error, retryAt, now);
-  return finish(deps, next, read);
-}
-
-async function confirmOwnSnapshot(deps: SchedulerDeps, run: RunRecord): Promise<SnapshotInfo | undefined> {
-  const existing = await deps.snapshots.getSnapshot(run.snapshotName);
-  return existing && existing.cacheName === run.cacheName ? existing : undefined;
-}
-
-/** The run once its own snapshot is known to exist: AVAILABLE when complete, else REQUESTED. */
-function withOwnSnapshot(deps: SchedulerDeps, run: RunRecord, own: SnapshotInfo): RunRecord {
-  const now = deps.clock();
-  return own.status === 'available'
-    ? available(run, own, now)
-    : requested(run, own, now, deps.settings.pollIntervalMs);
-}
-
-/**
- * Ends a run that gets no further attempt: FAILED with `reason`, unless one of its Creates took effect after
- * all (a dropped connection or a 5xx can hide a Create that went through), so a run is never recorded FAILED
- * while its snapshot exists. When that cannot be checked, the run stays a retry due at the end of its start
- * window (or now, if that has passed), where the next tick looks again.
- */
-export async function failUnlessCreated(
-  deps: SchedulerDeps,
-  run: RunRecord,
-  reason: RunError,
-): Promise<RunRecord> {
-  const now = deps.clock();
-  if (run.attempts > 0) {
-    try {
-      const own = await confirmOwnSnapshot(deps, run);
-      if (own) return withOwnSnapshot(deps, run, own);
-    } catch (error) {
-      logger.warn('could not check whether the run’s snapshot was made; looking again before failing it', {
-        ...runFields(run),
-        error,
-      });
-      return retrying(run, reason, new Date(Math.max(now.getTime(), Date.parse(run.windowClosesAt))), now);
-    }
-  }
-  return ended(run, 'FAILED', now, deps.settings.runRetentionDays, reason);
-}
-
-/**
- * Takes one claimed run through CreateServerlessCacheSnapshot, handling each fault class as DESIGN.md says:
- * transient faults are retried here with jittered backoff while time remains (on top of the SDK's own
- * retries), then become durable retries; a busy cache becomes a durable retry; a quota fault prunes by
- * retention and retries once; our own name already existing for our cache is success; everything else
- * ends FAILED with the code. Returns the record as written; never throws for a fault of the service.
- */
-export async function createSnapshotForRun(
-  deps: SchedulerDeps,
-  item: WorkItem,
-  relieveQuota: QuotaRelief,
-): Promise<RunRecord> {
-  const { policy } = item;
-  const claimed = item.run;
-  let run = claimed;
-  const request = {
+function requestFor({ run, policy }: WorkItem): CreateSnapshotRequest {
+  return {
     snapshotName: run.snapshotName,
     cacheName: run.cacheName,
     kmsKeyId: policy.kmsKeyId,
     tags: { ...policy.tags, ...managedTags(run.policyId, run.slot) },
   };
-  const callCreate = () => {
-    run = counted(run);
-    return deps.snapshots.createSnapshot(request);
-  };
-  const retryOptions = {
-    maxAttempts: deps.settings.createAttemptsPerTick,
-    backoff: deps.settings.inTickBackoff,
-    sleep: deps.sleep,
-    random: deps.random,
-    remainingMs: deps.remainingMs,
-    marginMs: deps.settings.deadlineMarginMs,
-    isRetryable: (error: unknown) => asServiceError(error).faultClass === 'transient',
-    onRetry: (error: unknown, retry: number, delayMs: number) => {
-      recordMetric(METRIC.Retries);
-      logger.warn('retrying CreateServerlessCacheSnapshot', {
-        ...runFields(run),
-        retry,
-        delayMs,
-        errorCode: asServiceError(error).code,
-      });
-    },
-  };
-  let fault: SnapshotServiceError;
-  try {
-    const snapshot = await retryWithBackoff(callCreate, retryOptions);
-    return finish(deps, requested(run, snapshot, deps.clock(), deps.settings.pollIntervalMs), claimed);
-  } catch (error) {
-    fault = asServiceError(error);
-  }
-  logger.warn('CreateServerlessCacheSnapshot failed', {
-    ...runFields(run),
-    errorCode: fault.code,
-    faultClass: fault.faultClass,
-    error: fault,
-  });
-  if (fault.faultClass === 'already-exists') {
-    let own: SnapshotInfo | undefined;
-    try {
-      own = await confirmOwnSnapshot(deps, run);
-    } catch (error) {
-      // Not knowing whose snapshot has the name is no reason to fail the slot: look again next time.
-      fault = asServiceError(error);
-    }
-    if (own) return finish(deps, withOwnSnapshot(deps, run, own), claimed);
-  }
-  if (fault.faultClass === 'quota' && (await relieveQuota(policy)) > 0) {
-    try {
-      const snapshot = await callCreate();
-      return finish(deps, requested(run, snapshot, deps.clock(), deps.settings.pollIntervalMs), claimed);
-    } catch (error) {
-      fault = asServiceError(error);
-    }
-  }
-  if (fault.faultClass === 'transient' || fault.faultClass === 'busy' || fault.faultClass === 'quota') {
-    return deferOrFail(deps, run, claimed, toRunError(fault));
-  }
-  return finish(
-    deps,
-    ended(run, 'FAILED', deps.clock(), deps.settings.runRetentionDays, toRunError(fault)),
-    claimed,
-  );
 }
 
-async function finish(deps: SchedulerDeps, next: RunRecord, read: RunRecord): Promise<RunRecord> {
+async function written(deps: SchedulerDeps, next: RunRecord, read: RunRecord): Promise<CreateOutcome> {
   await saveRun(deps, next, read);
-  return next;
+  return { run: next, cacheBusy: next.status === 'REQUESTED' };
+}
+
+function accepted(deps: SchedulerDeps, run: RunRecord, snapshot: SnapshotInfo, read: RunRecord) {
+  return written(deps, requested(run, snapshot, deps.clock(), deps.settings.pollIntervalMs), read);
+}
+
+/** A taken name: our snapshot when it is of our cache; else the fault stands (or the lookup's fault). */
+async function ownSnapshotOr(
+  deps: SchedulerDeps,
+  run: RunRecord,
+  fault: SnapshotServiceError,
+): Promise<SnapshotInfo | SnapshotServiceError> {
+  try {
+    return (await findOwnSnapshot(deps.snapshots, run)) ?? fault;
+  } catch (error) {
+    // Not knowing whose snapshot has the name is no reason to fail the slot: look again next time.
+    return asServiceError(error);
+  }
+}
+
+/**
+ * Takes one claimed run through CreateServerlessCacheSnapshot, handling each fault class as
+ * docs/architecture.md says: transient faults are retried here with jittered backoff while time remains
+ * (callCreate); our own name already existing for our cache is success; a quota fault prunes by retention
+ * (room for this snapshot: with maxCount N the policy then holds N once it is made) and retries once; what
+ * is left goes to nextAfterFault: a durable retry within the start window, or FAILED with the code.
+ * Returns the record as written; never throws for a fault of the service.
+ */
+export async function createSnapshotForRun(deps: SchedulerDeps, item: WorkItem): Promise<CreateOutcome> {
+  const read = item.run;
+  const request = requestFor(item);
+  let attempt: CreateAttempt = await callCreate(deps, read, request, deps.settings.createAttemptsPerTick);
+  if ('snapshot' in attempt) return accepted(deps, attempt.run, attempt.snapshot, read);
+  logger.warn('CreateServerlessCacheSnapshot failed', {
+    ...runFields(read),
+    errorCode: attempt.fault.code,
+    faultClass: attempt.fault.faultClass,
+    error: attempt.fault,
+  });
+  let fault = attempt.fault;
+  if (fault.faultClass === 'already-exists') {
+    const own = await ownSnapshotOr(deps, attempt.run, fault);
+    if (own instanceof SnapshotServiceError) fault = own;
+    else {
+      const now = deps.clock();
+      return written(deps, withOwnSnapshot(attempt.run, own, now, deps.settings.pollIntervalMs), read);
+    }
+  }
+  if (fault.faultClass === 'quota' && (await applyRetention(deps, item.policy, 1)) > 0) {
+    attempt = await callCreate(deps, attempt.run, request, 1);
+    if ('snapshot' in attempt) return accepted(deps, attempt.run, attempt.snapshot, read);
+    fault = attempt.fault;
+  }
+  const next = await settleFault(deps, attempt.run, read, fault);
+  return {
+    run: next,
+    cacheBusy: next.status === 'REQUESTED' || (next.status === 'RETRYING' && fault.faultClass === 'busy'),
+  };
 }

@@ -1,13 +1,18 @@
+import { groupBy } from '#lib/collections';
 import { runBounded } from '#lib/concurrency';
+import { hasTimeLeft } from '#lib/lifecycle/deps';
 import { logger } from '#lib/observability';
+import { OUTCOME_CODE } from '#lib/runs/outcome-codes';
+import { runFields } from '#lib/runs/report-outcome';
+import { saveRun } from '#lib/runs/save-run';
 import { retrying } from '#lib/runs/transitions';
-import { createSnapshotForRun, deferOrFail, type QuotaRelief, type WorkItem } from './create-snapshot';
-import { hasTimeLeft, type SchedulerDeps } from './deps';
-import { runFields, saveRun } from './outcomes';
+import { createSnapshotForRun } from './create-snapshot';
+import type { SchedulerDeps, WorkItem } from './deps';
+import { settleFault } from './settle-fault';
 
-function groupByCache(items: readonly WorkItem[]): WorkItem[][] {
-  const groups = new Map<string, WorkItem[]>();
-  for (const item of items) groups.set(item.run.cacheName, [...(groups.get(item.run.cacheName) ?? []), item]);
+/** Each cache's runs, oldest slot first. */
+function runsPerCache(items: readonly WorkItem[]): WorkItem[][] {
+  const groups = groupBy(items, (item) => item.run.cacheName);
   return [...groups.values()].map((group) => group.sort((a, b) => (a.run.slot < b.run.slot ? -1 : 1)));
 }
 
@@ -22,11 +27,10 @@ export async function dispatch(
   deps: SchedulerDeps,
   items: readonly WorkItem[],
   busyCaches: ReadonlySet<string>,
-  relieveQuota: QuotaRelief,
 ): Promise<void> {
   const timeLeft = () => hasTimeLeft(deps);
   const { notStarted } = await runBounded(
-    groupByCache(items),
+    runsPerCache(items),
     deps.settings.concurrency,
     async (group) => {
       let busy = busyCaches.has(group[0]?.run.cacheName ?? '');
@@ -34,12 +38,7 @@ export async function dispatch(
         try {
           if (!timeLeft()) await handBack(deps, item);
           else if (busy) await deferBusy(deps, item);
-          else {
-            const result = await createSnapshotForRun(deps, item, relieveQuota);
-            busy =
-              result.status === 'REQUESTED' ||
-              (result.status === 'RETRYING' && result.lastError?.code === 'InvalidServerlessCacheStateFault');
-          }
+          else busy = (await createSnapshotForRun(deps, item)).cacheBusy;
         } catch (error) {
           logger.error('run left claimed after an error; its lease will expire and a later tick takes it', {
             ...runFields(item.run),
@@ -60,14 +59,18 @@ export async function dispatch(
 }
 
 function deferBusy(deps: SchedulerDeps, item: WorkItem) {
-  return deferOrFail(deps, item.run, item.run, {
-    code: 'CacheBusy',
+  return settleFault(deps, item.run, item.run, {
+    code: OUTCOME_CODE.CacheBusy,
     message: `another snapshot of cache ${item.run.cacheName} is in progress; one at a time per cache`,
+    faultClass: 'busy',
   });
 }
 
 function handBack(deps: SchedulerDeps, item: WorkItem) {
   const now = deps.clock();
-  const error = { code: 'DeadlineReached', message: 'the tick ran out of time before this run started' };
+  const error = {
+    code: OUTCOME_CODE.DeadlineReached,
+    message: 'the tick ran out of time before this run started',
+  };
   return saveRun(deps, retrying(item.run, error, now, now), item.run);
 }

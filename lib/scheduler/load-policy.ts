@@ -1,3 +1,4 @@
+import { describeIssues } from '#lib/errors';
 import { validatePolicy } from '#lib/policy/parse-policy';
 import type { Policy } from '#lib/policy/types';
 import type { SchedulerDeps } from './deps';
@@ -10,9 +11,7 @@ export async function loadUsablePolicy(deps: SchedulerDeps, policyId: string): P
   const item = await deps.policies.get(policyId);
   if (!item) return 'the policy was deleted';
   const parsed = validatePolicy(item);
-  if (!parsed.ok) {
-    return `the policy is invalid: ${parsed.issues.map((issue) => `${issue.attribute}: ${issue.message}`).join('; ')}`;
-  }
+  if (!parsed.ok) return `the policy is invalid: ${describeIssues(parsed.issues)}`;
   if (!parsed.policy.enabled) return 'the policy is disabled';
   return parsed.policy;
 }

@@ -2,13 +2,16 @@ import { toIso } from '#lib/clock';
 import { runBounded } from '#lib/concurrency';
 import { logger } from '#lib/observability';
 import type { Policy } from '#lib/policy/types';
-import { available, ended, requested } from '#lib/runs/transitions';
+import { OUTCOME_CODE } from '#lib/runs/outcome-codes';
+import { findOwnSnapshot } from '#lib/runs/own-snapshot';
+import { runFields } from '#lib/runs/report-outcome';
+import { saveRun } from '#lib/runs/save-run';
+import { ended, withOwnSnapshot } from '#lib/runs/transitions';
 import type { RunRecord } from '#lib/runs/types';
 import { reclaim } from './claim';
-import { failUnlessCreated, type WorkItem } from './create-snapshot';
-import type { SchedulerDeps } from './deps';
+import type { SchedulerDeps, WorkItem } from './deps';
 import { loadUsablePolicy } from './load-policy';
-import { runFields, saveRun } from './outcomes';
+import { failUnlessCreated } from './settle-fault';
 
 /**
  * Takes up runs that a tick left open and that are due again: durable retries whose `retryAt` has come, and
@@ -51,7 +54,7 @@ async function resumeRun(
   if (typeof policy === 'string') {
     await saveRun(
       deps,
-      ended(run, 'SKIPPED', now, days, { code: 'PolicyUnavailable', message: policy }),
+      ended(run, 'SKIPPED', now, days, { code: OUTCOME_CODE.PolicyUnavailable, message: policy }),
       run,
     );
     return undefined;
@@ -67,20 +70,17 @@ async function resumeRun(
 async function closeLateRun(deps: SchedulerDeps, run: RunRecord, now: Date): Promise<void> {
   const days = deps.settings.runRetentionDays;
   if (run.status === 'RETRYING') {
-    const reason = run.lastError ?? { code: 'StartWindowClosed', message: 'start window closed' };
+    const reason = run.lastError ?? { code: OUTCOME_CODE.StartWindowClosed, message: 'start window closed' };
     await saveRun(deps, await failUnlessCreated(deps, run, reason), run);
     return;
   }
-  const snapshot = await deps.snapshots.getSnapshot(run.snapshotName);
-  if (snapshot && snapshot.cacheName === run.cacheName) {
-    const poll = deps.settings.pollIntervalMs;
-    const next =
-      snapshot.status === 'available' ? available(run, snapshot, now) : requested(run, snapshot, now, poll);
-    await saveRun(deps, next, run);
+  const own = await findOwnSnapshot(deps.snapshots, run);
+  if (own) {
+    await saveRun(deps, withOwnSnapshot(run, own, now, deps.settings.pollIntervalMs), run);
     return;
   }
   const reason = {
-    code: 'ClaimAbandoned',
+    code: OUTCOME_CODE.ClaimAbandoned,
     message: 'the tick that claimed this slot did not finish before the start window closed',
   };
   await saveRun(deps, ended(run, 'MISSED', now, days, reason), run);

@@ -4,13 +4,12 @@ import { ConditionalWriteError } from '#lib/errors';
 import { logger, METRIC, recordMetric } from '#lib/observability';
 import { validatePolicy } from '#lib/policy/parse-policy';
 import type { Policy, PolicyItem } from '#lib/policy/types';
+import { startWindowEnd } from '#lib/runs/new-run';
+import { OUTCOME_CODE } from '#lib/runs/outcome-codes';
 import { latestSlotAtOrBefore, nextSlotAfter, slotsBetween } from '#lib/schedule/policy-slots';
+import { syncPolicyItem } from '#lib/sync/sync-policy';
 import { claimSlot, recordMissed } from './claim';
-import type { WorkItem } from './create-snapshot';
-import type { SchedulerDeps } from './deps';
-
-/** Re-validates an item whose record no longer parses or is disabled (policy sync decides its state). */
-export type Resync = (item: PolicyItem) => Promise<void>;
+import type { SchedulerDeps, WorkItem } from './deps';
 
 /**
  * Finds the policies due at `at` through the due index and takes each one's latest slot: slots skipped by an
@@ -18,18 +17,13 @@ export type Resync = (item: PolicyItem) => Promise<void>;
  * rest are claimed. Then `nextRunAt` moves on. A policy whose step fails is logged and left as it was, so the
  * next tick takes it again: nothing is lost, and no policy stops the others.
  */
-export async function takeDueSlots(
-  deps: SchedulerDeps,
-  at: Date,
-  owner: string,
-  resync: Resync,
-): Promise<WorkItem[]> {
+export async function takeDueSlots(deps: SchedulerDeps, at: Date, owner: string): Promise<WorkItem[]> {
   const due: PolicyItem[] = [];
   for await (const item of deps.policies.listDue(toIso(at))) due.push(item);
   const items: WorkItem[] = [];
   await runBounded(due, deps.settings.concurrency, async (item) => {
     try {
-      const work = await takeDueSlot(deps, item, at, owner, resync);
+      const work = await takeDueSlot(deps, item, at, owner);
       if (work) items.push(work);
     } catch (error) {
       logger.error('could not take the due slot; the next tick will take it', {
@@ -46,12 +40,12 @@ async function takeDueSlot(
   item: PolicyItem,
   at: Date,
   owner: string,
-  resync: Resync,
 ): Promise<WorkItem | undefined> {
   const parsed = validatePolicy(item);
   const from = item.nextRunAt;
   if (!parsed.ok || !parsed.policy.enabled || from === undefined) {
-    await resync(item);
+    // Policy sync decides the state of a record that no longer parses or is disabled (not the tick).
+    await syncPolicyItem(deps, item, true);
     return undefined;
   }
   const policy = parsed.policy;
@@ -60,9 +54,9 @@ async function takeDueSlot(
   if (latest && toIso(latest) >= from) {
     await recordSkippedSlots(deps, policy, new Date(from), latest);
     const now = deps.clock();
-    if (now.getTime() > latest.getTime() + policy.startWindowMinutes * 60_000) {
+    if (now > startWindowEnd(policy, latest)) {
       await recordMissed(deps, policy, latest, {
-        code: 'StartWindowClosed',
+        code: OUTCOME_CODE.StartWindowClosed,
         message: `not started within startWindowMinutes (${policy.startWindowMinutes}) of the slot`,
       });
     } else {
@@ -103,7 +97,7 @@ async function recordSkippedSlots(
   }
   for (const missed of skipped.reverse()) {
     await recordMissed(deps, policy, missed, {
-      code: 'SlotSuperseded',
+      code: OUTCOME_CODE.SlotSuperseded,
       message: `the scheduler did not run between this slot and ${toIso(latest)}; only the latest slot is taken`,
     });
   }

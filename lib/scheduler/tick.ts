@@ -2,16 +2,15 @@ import { randomUUID } from 'node:crypto';
 import { toIso } from '#lib/clock';
 import { runBounded } from '#lib/concurrency';
 import { trackCompletions } from '#lib/lifecycle/completion';
+import { hasTimeLeft } from '#lib/lifecycle/deps';
 import { applyRetention, retryPrunes } from '#lib/lifecycle/retention';
 import { logger } from '#lib/observability';
-import type { Policy } from '#lib/policy/types';
 import type { RunRecord } from '#lib/runs/types';
-import type { WorkItem } from './create-snapshot';
-import { hasTimeLeft, type SchedulerDeps } from './deps';
+import type { SchedulerDeps, WorkItem } from './deps';
 import { dispatch } from './dispatch';
 import { loadUsablePolicy } from './load-policy';
 import { resumeRuns } from './resume-runs';
-import { type Resync, takeDueSlots } from './take-due-slots';
+import { takeDueSlots } from './take-due-slots';
 
 export interface TickInput {
   /** The scheduled time of the tick (the EventBridge event's `time`): due-ness is evaluated at it. */
@@ -76,9 +75,9 @@ async function pruneAfterCompletion(
  * retention for policies with new snapshots. Replayable: the same event twice is the same tick and does
  * nothing twice. No single policy's failure fails the tick.
  */
-export async function runTick(deps: SchedulerDeps, input: TickInput, resync: Resync): Promise<TickSummary> {
+export async function runTick(deps: SchedulerDeps, input: TickInput): Promise<TickSummary> {
   try {
-    return await tickPhases(deps, input, resync);
+    return await tickPhases(deps, input);
   } catch (error) {
     // Only a store failure in the tick's own listings gets here (each policy's failure is handled in
     // place); nothing is lost, the next tick lists the same work again. Logged here, then the invocation fails.
@@ -90,7 +89,7 @@ export async function runTick(deps: SchedulerDeps, input: TickInput, resync: Res
   }
 }
 
-async function tickPhases(deps: SchedulerDeps, input: TickInput, resync: Resync): Promise<TickSummary> {
+async function tickPhases(deps: SchedulerDeps, input: TickInput): Promise<TickSummary> {
   const outcomes: Partial<Record<RunRecord['status'], number>> = {};
   const tick: SchedulerDeps = {
     ...deps,
@@ -103,12 +102,9 @@ async function tickPhases(deps: SchedulerDeps, input: TickInput, resync: Resync)
   const open = await loadOpenRuns(tick, input.at);
   const completion = await trackCompletions(tick, open.requested);
   const resumed = await resumeRuns(tick, open.resumable, owner);
-  const fresh = await takeDueSlots(tick, input.at, owner, resync);
+  const fresh = await takeDueSlots(tick, input.at, owner);
   const items = uniqueByRun([...resumed, ...fresh]);
-  // On a quota fault, retention makes room for the snapshot being taken: with maxCount N the policy then
-  // holds N snapshots again once it is made, instead of failing at the quota.
-  const relieveQuota = (policy: Policy) => applyRetention(tick, policy, 1);
-  await dispatch(tick, items, completion.busyCaches, relieveQuota);
+  await dispatch(tick, items, completion.busyCaches);
   await retryPrunes(tick, open.pruning);
   await pruneAfterCompletion(tick, completion.completed, () => hasTimeLeft(tick));
   const openRuns = open.requested.length + open.pruning.length + open.resumable.length;

@@ -44,7 +44,7 @@ export interface SnapshotGateway {
   getCache(cacheName: string): Promise<CacheInfo | undefined>;
 }
 
-/** Tag keys the orchestrator puts on every snapshot it creates (DESIGN.md, managed tags). */
+/** Tag keys the orchestrator puts on every snapshot it creates (docs/architecture.md, "Snapshot names and managed tags"). */
 export const MANAGED_TAGS = {
   managedBy: 'managed-by',
   policyId: 'snapshot-policy-id',

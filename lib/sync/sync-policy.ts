@@ -1,6 +1,7 @@
 import type { Clock } from '#lib/clock';
 import { toIso } from '#lib/clock';
-import { ConditionalWriteError } from '#lib/errors';
+import { groupBy } from '#lib/collections';
+import { ConditionalWriteError, describeIssues } from '#lib/errors';
 import { logger, METRIC, recordMetric } from '#lib/observability';
 import { computeSpecHash, validatePolicy } from '#lib/policy/parse-policy';
 import type { PolicyStore, SyncResult } from '#lib/policy/policy-store';
@@ -24,14 +25,13 @@ export interface SyncDeps {
 
 /** The ACTIVE, valid policies among `items`, grouped by cache. */
 export function activePoliciesByCache(items: Iterable<PolicyItem>): Map<string, Policy[]> {
-  const byCache = new Map<string, Policy[]>();
+  const active: Policy[] = [];
   for (const item of items) {
     if (item.state !== 'ACTIVE') continue;
     const parsed = validatePolicy(item);
-    if (!parsed.ok) continue;
-    byCache.set(parsed.policy.cacheName, [...(byCache.get(parsed.policy.cacheName) ?? []), parsed.policy]);
+    if (parsed.ok) active.push(parsed.policy);
   }
-  return byCache;
+  return groupBy(active, (policy) => policy.cacheName);
 }
 
 /** A `peersOn` that scans the store: for a single interactive write, not for bulk syncs. */
@@ -81,8 +81,7 @@ async function judge(
 ): Promise<Omit<SyncResult, 'specHash' | 'syncedAt'>> {
   const parsed = validatePolicy(item);
   if (!parsed.ok) {
-    const reason = parsed.issues.map((issue) => `${issue.attribute}: ${issue.message}`).join('; ');
-    return { state: 'INVALID', stateReason: reason, nextRunAt: undefined };
+    return { state: 'INVALID', stateReason: describeIssues(parsed.issues), nextRunAt: undefined };
   }
   const policy = parsed.policy;
   if (!policy.enabled) return { state: 'DISABLED', stateReason: 'enabled is false', nextRunAt: undefined };

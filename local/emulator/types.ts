@@ -3,13 +3,15 @@
  * use, fault scripts and the call log.
  */
 
+import type { CredentialRegistry } from '#local/identity/credential-registry';
+
 /** How the emulator is started; every member has a default that mirrors the real service. */
 export interface EmulatorOptions {
   /** Time source for CreateTime, status transitions and quotas (not for latency or rate limits). */
   clock?: () => Date;
-  /** Region in ARNs; default `us-east-1`. */
+  /** Region of the default partition; default `us-east-1`. */
   region?: string;
-  /** Account in ARNs; default `123456789012`. */
+  /** Account of the default partition (and of every unregistered access key); default `123456789012`. */
   accountId?: string;
   /** How long a new snapshot stays `creating` on the clock; default 5 minutes. */
   snapshotCompletionMs?: number;
@@ -21,6 +23,23 @@ export interface EmulatorOptions {
   seed?: number;
   /** TCP port on 127.0.0.1; default 0 (a free port). */
   port?: number;
+  /** How long a new serverless cache stays `creating` on the clock; default 3 minutes. */
+  cacheCreationMs?: number;
+  /** How long a deleted cache stays `deleting` before it is gone; default 2 minutes. */
+  cacheDeletionMs?: number;
+  /** Serverless caches per account and region CreateServerlessCache allows; default 100. */
+  cacheLimit?: number;
+  /** How long an export stays `exporting` on the clock before its objects are written; default 2 minutes. */
+  exportCompletionMs?: number;
+  /** Size cap of each exported object (the snapshot's BytesUsedForCache otherwise); default 64 KiB. */
+  exportObjectMaxBytes?: number;
+  /** The S3 endpoint exports write to (the local S3); default none: every bucket "does not exist". */
+  s3Endpoint?: string;
+  /**
+   * Maps access keys to accounts (keys issued by the local STS, registered long-term keys). Default: a
+   * registry of its own where every key belongs to `accountId`.
+   */
+  credentials?: CredentialRegistry;
 }
 
 /** A serverless cache to seed; the cache name is the only required member. */
@@ -36,6 +55,12 @@ export interface CacheSeed {
   tags?: Record<string, string>;
   /** BytesUsedForCache of snapshots taken of this cache; default drawn from the seed. */
   bytesUsed?: number;
+  /** Default: the partition's three default subnets (deterministic per account and region). */
+  subnetIds?: string[];
+  /** Default: the partition's default VPC security group. */
+  securityGroupIds?: string[];
+  description?: string;
+  kmsKeyId?: string;
 }
 
 /** A snapshot to seed as if it had been taken earlier (by a person, by AWS, or by a previous run). */
@@ -89,6 +114,12 @@ export interface EmulatorCache {
   readonly port: number;
   readonly tags: Readonly<Record<string, string>>;
   readonly bytesUsed: number;
+  readonly description: string;
+  readonly subnetIds: readonly string[];
+  readonly securityGroupIds: readonly string[];
+  readonly kmsKeyId: string | undefined;
+  /** ARNs in the SnapshotArnsToRestore of the CreateServerlessCache that made it (empty for seeds). */
+  readonly restoredFrom: readonly string[];
 }
 
 /** Kinds a random fault can take: `busy` is InvalidServerlessCacheStateFault, `latency` a 200–500 ms spike. */
@@ -133,21 +164,47 @@ export interface CallRecord {
   readonly outcome: 'ok' | (string & {});
   readonly httpStatus: number | undefined;
   readonly requestId: string;
+  /** The partition the call reached; undefined when it was refused before (no or bad credentials). */
+  readonly accountId?: string;
+  readonly region?: string;
 }
 
-/** A running emulator: its endpoint, its state controls, and its fault and latency knobs. */
-export interface Emulator {
-  /** `http://127.0.0.1:<port>`: pass it as the client's `endpoint` or as `AWS_ENDPOINT_URL_ELASTICACHE`. */
-  readonly endpoint: string;
-  readonly region: string;
+/** An export as the emulator keeps it (`exports()`): where it writes and how it ended. */
+export interface EmulatorExport {
+  readonly snapshotName: string;
   readonly accountId: string;
-  /** Stops listening, closes every connection and ends injected waits at once; calling it again is harmless. */
-  stop(): Promise<void>;
+  readonly region: string;
+  readonly bucket: string;
+  /** `<snapshot-name>-0001.rdb`, … : the objects written when the export completes. */
+  readonly keys: readonly string[];
+  /** `exporting` until the clock passes `completesAt`, then `completed` (objects written) or `failed`. */
+  readonly status: 'exporting' | 'completed' | 'failed';
+  readonly startedAt: Date;
+  readonly completesAt: Date;
+  readonly completedAt: Date | undefined;
+  /** Why a failed export wrote nothing: an injected failure, or the S3 error (e.g. the bucket was deleted). */
+  readonly error: string | undefined;
+}
+
+/**
+ * The state controls of one account in one region. Every partition has its own caches, snapshots and API
+ * rate limit; a request reaches the partition of its credentials' account and its signature's region.
+ */
+export interface EmulatorPartition {
+  readonly accountId: string;
+  readonly region: string;
   /** Adds a cache, or replaces one of the same name. */
   seedCache(cache: CacheSeed): EmulatorCache;
-  /** Changes a seeded cache's status; throws when no such cache was seeded. */
+  /** Sets a cache's status now (a pending `creating`/`deleting` change is dropped); throws when there is no such cache. */
   setCacheStatus(name: string, status: string): void;
+  /** Replaces a cache's tags, as someone editing them outside the orchestrator; throws when there is no such cache. */
+  setCacheTags(name: string, tags: Record<string, string>): void;
+  /** Makes a cache vanish at once, without a Delete call (its snapshots stay); throws when there is no such cache. */
+  removeCache(name: string): void;
+  /** Every cache as of the clock (deleted ones disappear once their deletion time has passed). */
   caches(): EmulatorCache[];
+  /** The next `count` CreateServerlessCache calls of this partition end `create-failed` instead of `available`. */
+  failNextCacheCreations(count?: number): void;
   /** Adds a snapshot as if taken earlier, or replaces one of the same name (compared lowercase). */
   seedSnapshot(snapshot: SnapshotSeed): EmulatorSnapshot;
   /** Pins a snapshot's status; it no longer turns `available` on its own. */
@@ -156,8 +213,46 @@ export interface Emulator {
   removeSnapshot(name: string): void;
   /** Every snapshot in insertion order, statuses as of the clock. */
   snapshots(): EmulatorSnapshot[];
+  /** Answers Throttling past this many requests in any rolling second of wall time; undefined lifts it. */
+  setRateLimit(requestsPerSecond: number | undefined): void;
+}
+
+/**
+ * A running emulator: its endpoint, its fault and latency knobs, and the controls of its default partition
+ * (`accountId` in `region`, where requests with unregistered credentials signed for that region go).
+ */
+export interface Emulator extends EmulatorPartition {
+  /** `http://127.0.0.1:<port>`: pass it as the client's `endpoint` or as `AWS_ENDPOINT_URL_ELASTICACHE`. */
+  readonly endpoint: string;
+  /** Stops listening, closes every connection and ends injected waits at once; calling it again is harmless. */
+  stop(): Promise<void>;
+  /** The controls of `accountId` in `region`, created empty on first use. */
+  partition(accountId: string, region: string): EmulatorPartition;
+  /** Every partition used so far (by a request or a control), default first. */
+  partitions(): EmulatorPartition[];
+  /**
+   * The emulator-wide limit: every partition without a limit of its own answers Throttling past this many
+   * requests in any rolling second (each partition counts its own); undefined lifts it.
+   */
+  setRateLimit(requestsPerSecond: number | undefined): void;
   /** How long snapshots created from now on stay `creating`. */
   setSnapshotCompletionMs(ms: number): void;
+  /** How long caches created from now on stay `creating`, and deleted ones `deleting`. */
+  setCacheTimings(timings: { creationMs?: number; deletionMs?: number }): void;
+  /** Serverless caches an account may have per region before CreateServerlessCache answers the quota fault. */
+  setCacheLimit(limit: number): void;
+  /** Points exports at an S3 endpoint (the local S3); undefined disconnects (every bucket then "does not exist"). */
+  connectS3(endpoint: string | undefined): Promise<void>;
+  /** Every export accepted so far, oldest first. */
+  exports(): EmulatorExport[];
+  /** Completes every export due on the clock (the emulator also does this before answering any request). */
+  settle(): Promise<void>;
+  /** How long exports started from now on stay `exporting`, and how many objects each writes. */
+  setExportTimings(timings: { completionMs?: number; objectCount?: number }): void;
+  /** Refuses exports to `bucket` as when ElastiCache was not granted write access to it (`denied` false lifts it). */
+  denyExportWrites(bucket: string, denied?: boolean): void;
+  /** The next `count` exports are accepted, then fail on completion: no object is written. */
+  failNextExports(count?: number): void;
   /** Queues faults for the next calls of `action`, consumed one per call, in order, before random ones. */
   scriptFaults(action: string, faults: FaultSpec[]): void;
   /** Scripted faults not yet consumed for `action`. */
@@ -168,8 +263,6 @@ export interface Emulator {
   clearFaults(): void;
   /** Wall-clock delay added to every call, drawn uniformly in [minMs, maxMs]; undefined for none. */
   setLatency(latency: { minMs: number; maxMs: number } | undefined): void;
-  /** Answers Throttling past this many requests in any rolling second of wall time; undefined lifts it. */
-  setRateLimit(requestsPerSecond: number | undefined): void;
   /** Every call answered or dropped so far, in the order they finished. */
   readonly calls: readonly CallRecord[];
   resetCalls(): void;

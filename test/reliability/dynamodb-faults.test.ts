@@ -9,6 +9,7 @@ import type { SchedulerDeps } from '#lib/scheduler/deps';
 import { reconcilePolicies } from '#lib/sync/reconcile';
 import { isInSync } from '#lib/sync/sync-policy';
 import { type DynamoFaultProxy, startDynamoFaultProxy } from '#local/dynamo-fault-proxy';
+import { noDelayRetries } from '#local/no-delay-retries';
 import type { Simulation } from '#local/simulation';
 import { auditSlots, formatStatuses, racedCreates, type SlotAudit, scheduledSlots } from './support/audit';
 import { driveTicks } from './support/drive';
@@ -51,7 +52,7 @@ describe(`DynamoDB writes failing and throttled, two ticks at once, ${POLICY_COU
     proxy = await startDynamoFaultProxy(sim.stack.dynamodbEndpoint);
     const direct = process.env.AWS_ENDPOINT_URL_DYNAMODB;
     process.env.AWS_ENDPOINT_URL_DYNAMODB = proxy.endpoint;
-    const faulty = createRuntime(loadConfig());
+    const faulty = createRuntime(loadConfig(), { retryStrategy: noDelayRetries });
     // The SDK reads the endpoint variable at a client's first request, and keeps it.
     await faulty.policies.get('warm-up');
     process.env.AWS_ENDPOINT_URL_DYNAMODB = direct;
@@ -62,8 +63,8 @@ describe(`DynamoDB writes failing and throttled, two ticks at once, ${POLICY_COU
     };
     const syncDeps = { ...sim.syncDeps(), policies: stores.policies ?? faulty.policies };
     const tables = [sim.stack.policiesTable, sim.stack.runsTable];
-    // A third of the faults are throttles, which the SDK backs off from for up to seconds of real time;
-    // the others are 500s, half of them after the write took effect.
+    // A third of the faults are throttles, the others 500s, half of them after the write took effect; the
+    // SDK retries them as in production, without its backoff waits (noDelayRetries).
     const kinds = [
       'throttling',
       'provisionedThroughput',

@@ -1,8 +1,8 @@
 import type { Policy } from '#lib/policy/types';
+import { newRunFor } from '#lib/runs/new-run';
 import type { RunStore } from '#lib/runs/run-store';
 import { available, claimedRun, requested } from '#lib/runs/transitions';
 import type { RunRecord } from '#lib/runs/types';
-import { newRunFor } from '#lib/scheduler/claim';
 import { managedTags } from '#lib/snapshots/snapshot-gateway';
 import type { FakeSnapshotGateway } from './fake-snapshot-gateway';
 

@@ -1,7 +1,6 @@
 import { InMemoryPolicyStore } from '#lib/adapters/memory/policy-store';
 import { InMemoryRunStore } from '#lib/adapters/memory/run-store';
 import { DEFAULTS } from '#lib/config';
-import type { PolicyItem } from '#lib/policy/types';
 import type { RunStore } from '#lib/runs/run-store';
 import type { RunRecord } from '#lib/runs/types';
 import { type SchedulerDeps, type SchedulerSettings, settingsFrom } from '#lib/scheduler/deps';
@@ -36,7 +35,6 @@ export class SchedulerHarness {
   readonly runs: RunStore;
   readonly gateway: FakeSnapshotGateway;
   readonly time: FakeTime;
-  readonly resynced: PolicyItem[] = [];
   readonly deps: SchedulerDeps;
   private deadlineMs = Number.POSITIVE_INFINITY;
 
@@ -60,9 +58,7 @@ export class SchedulerHarness {
   tick(at: string, invocationMs = 60_000, tickId = `event-${at}`): Promise<TickSummary> {
     this.time.set(at);
     this.deadlineMs = this.time.now().getTime() + invocationMs;
-    return runTick(this.deps, { at: new Date(at), tickId }, async (item) => {
-      this.resynced.push(item);
-    });
+    return runTick(this.deps, { at: new Date(at), tickId });
   }
 
   async run(policyId: string, slot: string): Promise<RunRecord | undefined> {

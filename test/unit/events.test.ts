@@ -64,6 +64,15 @@ describe('parseScheduledEvent', () => {
     expect(error.message).toMatch(/\bid\b/);
   });
 
+  it('rejects an event without the EventBridge envelope’s account and region, naming them', () => {
+    const { account: _account, region: _region, ...partial } = scheduledEvent();
+
+    const error = rejectionOf(partial);
+
+    expect(error.message).toContain('account');
+    expect(error.message).toContain('region');
+  });
+
   it('rejects an API Gateway request instead of guessing at it', () => {
     const error = rejectionOf({ httpMethod: 'GET', path: '/tick', headers: {} });
 

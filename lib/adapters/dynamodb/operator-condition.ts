@@ -12,7 +12,8 @@
  * under DynamoDB's 4 KB limit.
  */
 
-import { isPlainObject, stripUndefined } from '#lib/adapters/plain-values';
+import { stripUndefined } from '#lib/adapters/plain-values';
+import { isPlainRecord } from '#lib/policy/attribute-checks';
 import { OPERATOR_ATTRIBUTES, type PolicyItem } from '#lib/policy/types';
 import type { DocumentPath, ExpressionBuilder } from './expression-builder';
 
@@ -22,7 +23,7 @@ const MAX_FLATTENED_DEPTH = 8;
 function countNodes(value: unknown, depth: number): number {
   if (depth > MAX_FLATTENED_DEPTH) return Number.POSITIVE_INFINITY;
   if (Array.isArray(value)) return value.reduce((sum: number, item) => sum + countNodes(item, depth + 1), 1);
-  if (isPlainObject(value)) {
+  if (isPlainRecord(value)) {
     if (Object.keys(value).some((key) => key === '')) return Number.POSITIVE_INFINITY;
     return Object.values(value).reduce((sum: number, item) => sum + countNodes(item, depth + 1), 1);
   }
@@ -33,7 +34,7 @@ function equalsAt(builder: ExpressionBuilder, path: DocumentPath, value: unknown
   const placeholder = builder.path(path);
   const entries: [string | number, unknown][] | undefined = Array.isArray(value)
     ? value.map((item, index) => [index, item])
-    : isPlainObject(value)
+    : isPlainRecord(value)
       ? Object.entries(value)
       : undefined;
   if (entries === undefined) return [`${placeholder} = ${builder.value(value)}`];

@@ -1,6 +1,6 @@
 /**
- * The one table from ElastiCache fault names to fault classes (DESIGN.md, fault classes). Nothing else
- * in the code base knows these names.
+ * The one table from ElastiCache fault names to fault classes (docs/architecture.md, "Fault classes").
+ * Nothing else in the code base knows these names.
  */
 import { type FaultClass, SnapshotServiceError } from '#lib/errors';
 
@@ -19,7 +19,7 @@ const FAULT_CLASSES: Readonly<Record<string, FaultClass>> = {
 
 /**
  * The SDK names two modelled exceptions differently from their wire codes; the code recorded is the wire
- * code, as in the API reference and DESIGN.md.
+ * code, as in the API reference and docs/architecture.md.
  */
 const SDK_NAME_TO_CODE: Readonly<Record<string, string>> = {
   InvalidParameterValueException: 'InvalidParameterValue',

@@ -3,6 +3,7 @@ import { faults } from './service-fault';
 
 const NAME_PATTERN = /^[a-z][a-z0-9]*(-[a-z0-9]+)*$/;
 const MAX_NAME_LENGTH = 255;
+const MAX_CACHE_NAME_LENGTH = 40;
 const MAX_TAGS = 50;
 const MAX_TAG_KEY_LENGTH = 128;
 const MAX_TAG_VALUE_LENGTH = 256;
@@ -26,6 +27,15 @@ export function checkSnapshotName(member: string, name: string): void {
   if (name.length > MAX_NAME_LENGTH || !NAME_PATTERN.test(name)) {
     throw faults.invalidParameterValue(
       `Invalid ${member}: ${name}. It must be 1-255 characters of lowercase letters, digits and single hyphens, start with a letter and not end with a hyphen.`,
+    );
+  }
+}
+
+/** Serverless cache names: as snapshot names, but at most 40 characters (the service stores them lowercase). */
+export function checkCacheName(name: string): void {
+  if (name.length > MAX_CACHE_NAME_LENGTH || !NAME_PATTERN.test(name)) {
+    throw faults.invalidParameterValue(
+      `Invalid ServerlessCacheName: ${name}. It must be 1-40 characters of lowercase letters, digits and single hyphens, start with a letter and not end with a hyphen.`,
     );
   }
 }

@@ -10,14 +10,29 @@ export interface CacheRecord {
   readonly engine: string;
   readonly majorEngineVersion: string;
   readonly fullEngineVersion: string;
+  /** Stored status; `transition` changes it once the clock reaches its instant. */
   status: string;
+  /** A change due on the clock: the status the cache takes at `at`, or `gone` when it disappears then. */
+  transition: CacheTransition | undefined;
   readonly createTime: Date;
   readonly endpointAddress: string;
   readonly port: number;
-  readonly tags: Record<string, string>;
+  tags: Record<string, string>;
   readonly bytesUsed: number;
+  readonly description: string;
+  readonly subnetIds: readonly string[];
+  readonly securityGroupIds: readonly string[];
+  readonly kmsKeyId: string | undefined;
+  /** ARNs of the snapshots the cache was created from. */
+  readonly restoredFrom: readonly string[];
   /** Insertion order: the stable order of DescribeServerlessCaches and its page tokens. */
   readonly seq: number;
+}
+
+/** A cache status change due on the clock (`creating` → `available` or `create-failed`, `deleting` → gone). */
+export interface CacheTransition {
+  readonly at: Date;
+  readonly to: string | 'gone';
 }
 
 export interface SnapshotRecord {
@@ -49,6 +64,18 @@ export const ENGINE_DEFAULTS: Readonly<Record<string, { major: string; full: str
   redis: { major: '7', full: '7.1', port: 6379 },
   memcached: { major: '1.6', full: '1.6.22', port: 11211 },
 };
+
+/** The major versions CreateServerlessCache accepts per engine, with the full version each runs. */
+export const ENGINE_VERSIONS: Readonly<Record<string, Readonly<Record<string, string>>>> = {
+  valkey: { '7': '7.2', '8': '8.0' },
+  redis: { '7': '7.1' },
+  memcached: { '1.6': '1.6.22' },
+};
+
+/** The full engine version of a major version (`<major>.0` for one the emulator does not list). */
+export function fullEngineVersionOf(engine: string, major: string): string {
+  return ENGINE_VERSIONS[engine]?.[major] ?? `${major}.0`;
+}
 
 export function snapshotStatusAt(snapshot: SnapshotRecord, now: Date): string {
   if (snapshot.status === 'creating' && snapshot.availableAt && now >= snapshot.availableAt) {
@@ -87,5 +114,10 @@ export function toCacheView(cache: CacheRecord): EmulatorCache {
     port: cache.port,
     tags: { ...cache.tags },
     bytesUsed: cache.bytesUsed,
+    description: cache.description,
+    subnetIds: [...cache.subnetIds],
+    securityGroupIds: [...cache.securityGroupIds],
+    kmsKeyId: cache.kmsKeyId,
+    restoredFrom: [...cache.restoredFrom],
   };
 }

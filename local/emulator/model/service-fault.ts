@@ -37,6 +37,16 @@ export const faults = {
       400,
       `Serverless cache snapshot with name ${name} already exists.`,
     ),
+  cacheAlreadyExists: (name: string) =>
+    new ServiceFault('ServerlessCacheAlreadyExistsFault', 400, `Serverless cache ${name} already exists.`),
+  cacheQuota: (limit: number) =>
+    new ServiceFault(
+      'ServerlessCacheQuotaForCustomerExceededFault',
+      400,
+      `The account has reached its limit of ${limit} serverless caches in this region.`,
+    ),
+  invalidParameterCombination: (message: string) =>
+    new ServiceFault('InvalidParameterCombination', 400, message),
   cacheState: (message: string) => new ServiceFault('InvalidServerlessCacheStateFault', 400, message),
   snapshotState: (name: string, status: string) =>
     new ServiceFault(
@@ -64,6 +74,10 @@ export const faults = {
     new ServiceFault('InvalidAction', 400, `The action ${action} is not valid for this web service.`),
   missingAuthenticationToken: () =>
     new ServiceFault('MissingAuthenticationToken', 403, 'Request is missing Authentication Token'),
+  expiredToken: () =>
+    new ServiceFault('ExpiredToken', 403, 'The security token included in the request is expired'),
+  invalidClientTokenId: () =>
+    new ServiceFault('InvalidClientTokenId', 403, 'The security token included in the request is invalid.'),
   incompleteSignature: () =>
     new ServiceFault('IncompleteSignature', 400, 'Authorization header requires AWS4-HMAC-SHA256 signature.'),
 } as const;

@@ -1,25 +1,29 @@
 /**
- * The actions the emulator answers, each reading its members from the query request, calling the model
- * and encoding the result members. Any other action is answered `InvalidAction`, as AWS does.
+ * The actions the emulator answers, each reading its members from the query request, calling the model of
+ * the request's partition and encoding the result members. Any other action is answered `InvalidAction`,
+ * as AWS does.
  */
-import type { CacheRegistry } from '#local/emulator/model/cache-registry';
+import type { ExportLedger } from '#local/emulator/exports/export-ledger';
 import { faults } from '#local/emulator/model/service-fault';
-import type { SnapshotOperations } from '#local/emulator/model/snapshot-operations';
-import type { QueryRequest } from './query-request';
-import { encodeCacheList, encodeSnapshotList, encodeSnapshotMembers, encodeTagList } from './shapes';
-import { element, textElement } from './xml';
+import type { PartitionState } from '#local/emulator/partitions';
+import { element, textElement } from '#local/wire/xml';
+import { listMember, type QueryRequest } from './query-request';
+import {
+  encodeCacheList,
+  encodeCacheMembers,
+  encodeSnapshotList,
+  encodeSnapshotMembers,
+  encodeTagList,
+} from './shapes';
 
 /** Answers one request with the encoded members of its `…Result` element, or throws a ServiceFault. */
-export type Operation = (request: QueryRequest) => string;
+export type Operation = (request: QueryRequest, partition: PartitionState) => string | Promise<string>;
 
-export function createOperations(
-  snapshots: SnapshotOperations,
-  caches: CacheRegistry,
-): ReadonlyMap<string, Operation> {
+export function createOperations(exports: ExportLedger): ReadonlyMap<string, Operation> {
   return new Map<string, Operation>([
     [
       'CreateServerlessCacheSnapshot',
-      ({ params, tags }) => {
+      ({ params, tags }, { snapshots }) => {
         const snapshot = snapshots.create({
           snapshotName: params.ServerlessCacheSnapshotName,
           cacheName: params.ServerlessCacheName,
@@ -31,7 +35,7 @@ export function createOperations(
     ],
     [
       'DescribeServerlessCacheSnapshots',
-      ({ params }) => {
+      ({ params }, { snapshots }) => {
         const page = snapshots.describe({
           cacheName: params.ServerlessCacheName,
           snapshotName: params.ServerlessCacheSnapshotName,
@@ -44,14 +48,26 @@ export function createOperations(
     ],
     [
       'DeleteServerlessCacheSnapshot',
-      ({ params }) => {
+      ({ params }, { snapshots }) => {
         const snapshot = snapshots.delete(params.ServerlessCacheSnapshotName);
         return element('ServerlessCacheSnapshot', encodeSnapshotMembers(snapshot));
       },
     ],
     [
+      'ExportServerlessCacheSnapshot',
+      async ({ params }, { partition, store }) => {
+        const snapshot = await exports.start(
+          partition,
+          store,
+          params.ServerlessCacheSnapshotName,
+          params.S3BucketName,
+        );
+        return element('ServerlessCacheSnapshot', encodeSnapshotMembers(snapshot));
+      },
+    ],
+    [
       'DescribeServerlessCaches',
-      ({ params }) => {
+      ({ params }, { caches }) => {
         const page = caches.describe({
           cacheName: params.ServerlessCacheName,
           maxResults: params.MaxResults,
@@ -60,13 +76,44 @@ export function createOperations(
         return textElement('NextToken', page.nextToken) + encodeCacheList(page.items);
       },
     ],
-    ['ListTagsForResource', ({ params }) => encodeTagList(snapshots.listTags(params.ResourceName))],
+    [
+      'CreateServerlessCache',
+      ({ params, tags }, { cacheOperations }) => {
+        const cache = cacheOperations.create({
+          name: params.ServerlessCacheName,
+          engine: params.Engine,
+          majorEngineVersion: params.MajorEngineVersion,
+          description: params.Description,
+          kmsKeyId: params.KmsKeyId,
+          subnetIds: listMember(params, 'SubnetIds', 'SubnetId'),
+          securityGroupIds: listMember(params, 'SecurityGroupIds', 'SecurityGroupId'),
+          snapshotArns: listMember(params, 'SnapshotArnsToRestore', 'SnapshotArn'),
+          tags: tags ?? [],
+        });
+        return element('ServerlessCache', encodeCacheMembers(cache));
+      },
+    ],
+    [
+      'DeleteServerlessCache',
+      ({ params }, { cacheOperations }) => {
+        const cache = cacheOperations.delete(params.ServerlessCacheName, params.FinalSnapshotName);
+        return element('ServerlessCache', encodeCacheMembers(cache));
+      },
+    ],
+    [
+      'ListTagsForResource',
+      ({ params }, { snapshots }) => encodeTagList(snapshots.listTags(params.ResourceName)),
+    ],
   ]);
 }
 
 /** Runs the request's action, or throws InvalidAction when the emulator does not know it. */
-export function runOperation(operations: ReadonlyMap<string, Operation>, request: QueryRequest): string {
+export function runOperation(
+  operations: ReadonlyMap<string, Operation>,
+  request: QueryRequest,
+  partition: PartitionState,
+): string | Promise<string> {
   const operation = operations.get(request.action);
   if (!operation) throw faults.invalidAction(request.action);
-  return operation(request);
+  return operation(request, partition);
 }

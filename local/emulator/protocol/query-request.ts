@@ -47,6 +47,26 @@ export function parseQueryRequest(body: string): QueryRequest {
   };
 }
 
+/**
+ * A list member (`<name>.<member>.N`, N from 1) in N order; `[]` for an empty list (`<name>=`), undefined
+ * when the request does not carry the list at all.
+ */
+export function listMember(
+  params: Readonly<Record<string, string>>,
+  name: string,
+  member: string,
+): string[] | undefined {
+  const prefix = `${name}.${member}.`;
+  const items: [number, string][] = [];
+  for (const [key, value] of Object.entries(params)) {
+    if (!key.startsWith(prefix)) continue;
+    const index = Number(key.slice(prefix.length));
+    if (Number.isInteger(index) && index > 0) items.push([index, value]);
+  }
+  if (items.length === 0) return name in params ? [] : undefined;
+  return items.sort(([a], [b]) => a - b).map(([, value]) => value);
+}
+
 /** The members as the call log keeps them: flat strings, and the tags as one record under `Tags`. */
 export function toCallParams(request: QueryRequest): CallParams {
   if (request.tags === undefined) return request.params;

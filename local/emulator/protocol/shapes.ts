@@ -4,7 +4,7 @@
  * caches `<member>`, tags `<Tag>`.
  */
 import type { EmulatorCache, EmulatorSnapshot } from '#local/emulator/types';
-import { element, textElement } from './xml';
+import { element, textElement } from '#local/wire/xml';
 
 /** The members of a ServerlessCacheSnapshot, without the enclosing element. */
 export function encodeSnapshotMembers(snapshot: EmulatorSnapshot): string {
@@ -38,29 +38,32 @@ function encodeEndpoint(name: string, address: string, port: number): string {
   return element(name, textElement('Address', address), textElement('Port', port));
 }
 
+/** The members of a ServerlessCache in the model's order; no endpoints until the cache is first available. */
+export function encodeCacheMembers(cache: EmulatorCache): string {
+  const reachable = cache.status !== 'creating' && cache.status !== 'create-failed';
+  return [
+    textElement('ServerlessCacheName', cache.name),
+    textElement('Description', cache.description),
+    textElement('CreateTime', cache.createTime),
+    textElement('Status', cache.status),
+    textElement('Engine', cache.engine),
+    textElement('MajorEngineVersion', cache.majorEngineVersion),
+    textElement('FullEngineVersion', cache.fullEngineVersion),
+    textElement('KmsKeyId', cache.kmsKeyId),
+    element('SecurityGroupIds', ...cache.securityGroupIds.map((id) => textElement('SecurityGroupId', id))),
+    reachable ? encodeEndpoint('Endpoint', cache.endpointAddress, cache.port) : '',
+    reachable && cache.engine !== 'memcached'
+      ? encodeEndpoint('ReaderEndpoint', cache.endpointAddress, cache.port + 1)
+      : '',
+    textElement('ARN', cache.arn),
+    element('SubnetIds', ...cache.subnetIds.map((id) => textElement('SubnetId', id))),
+    textElement('SnapshotRetentionLimit', 0),
+  ].join('');
+}
+
 /** A ServerlessCaches list. */
 export function encodeCacheList(caches: readonly EmulatorCache[]): string {
-  return element(
-    'ServerlessCaches',
-    ...caches.map((cache) =>
-      element(
-        'member',
-        textElement('ServerlessCacheName', cache.name),
-        textElement('Description', `Emulated ${cache.engine} serverless cache`),
-        textElement('CreateTime', cache.createTime),
-        textElement('Status', cache.status),
-        textElement('Engine', cache.engine),
-        textElement('MajorEngineVersion', cache.majorEngineVersion),
-        textElement('FullEngineVersion', cache.fullEngineVersion),
-        encodeEndpoint('Endpoint', cache.endpointAddress, cache.port),
-        cache.engine === 'memcached'
-          ? ''
-          : encodeEndpoint('ReaderEndpoint', cache.endpointAddress, cache.port + 1),
-        textElement('ARN', cache.arn),
-        textElement('SnapshotRetentionLimit', 0),
-      ),
-    ),
-  );
+  return element('ServerlessCaches', ...caches.map((cache) => element('member', encodeCacheMembers(cache))));
 }
 
 /** A TagList. */

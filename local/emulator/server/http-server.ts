@@ -3,15 +3,11 @@
  * them to the pipeline and writes the answer the way AWS does, or destroys the socket for a dropped call.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { headerOf } from '#local/wire/http-service';
+import { type LocalEndpoint, listenLocal } from '#local/wire/listen';
 import type { Answer, IncomingCall } from './request-pipeline';
 
-export interface HttpTransport {
-  /** `http://127.0.0.1:<port>` */
-  readonly endpoint: string;
-  /** Stops listening and closes every connection, idle or not. */
-  close(): Promise<void>;
-}
+export type HttpTransport = LocalEndpoint;
 
 function readForm(request: IncomingMessage): Promise<string> {
   return new Promise((resolve, reject) => {
@@ -48,7 +44,13 @@ export async function listenHttp(
 ): Promise<HttpTransport> {
   const server = createServer((request, response) => {
     readForm(request)
-      .then((form) => handle({ authorization: request.headers.authorization, form }))
+      .then((form) =>
+        handle({
+          authorization: request.headers.authorization,
+          securityToken: headerOf(request.headers, 'x-amz-security-token'),
+          form,
+        }),
+      )
       .then((answer) => send(request, response, answer))
       .catch((error: unknown) => {
         console.error('ElastiCache emulator: request failed', error);
@@ -56,17 +58,5 @@ export async function listenHttp(
       });
   });
   server.keepAliveTimeout = 30_000;
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, '127.0.0.1', () => resolve());
-  });
-  const { port: boundPort } = server.address() as AddressInfo;
-  return {
-    endpoint: `http://127.0.0.1:${boundPort}`,
-    close: () =>
-      new Promise<void>((resolve, reject) => {
-        server.close((error) => (error ? reject(error) : resolve()));
-        server.closeAllConnections();
-      }),
-  };
+  return listenLocal(server, port);
 }

@@ -2,6 +2,7 @@
 import { ElastiCacheClient } from '@aws-sdk/client-elasticache';
 import { expect } from 'vitest';
 import { type Emulator, type EmulatorOptions, startEmulator } from '#local/emulator/index';
+import { noDelayRetries } from '#local/no-delay-retries';
 
 export const START = new Date('2025-03-01T00:00:00.000Z');
 export const MINUTE = 60_000;
@@ -23,12 +24,13 @@ export interface Fixture {
   readonly client: ElastiCacheClient;
 }
 
+/** A real SDK client for `endpoint`: `maxAttempts` calls of the standard retry, without its backoff waits. */
 export function clientFor(endpoint: string, maxAttempts = 1): ElastiCacheClient {
   return new ElastiCacheClient({
     endpoint,
     region: 'us-east-1',
     credentials: { accessKeyId: 'x', secretAccessKey: 'y' },
-    maxAttempts,
+    retryStrategy: noDelayRetries(maxAttempts),
   });
 }
 

@@ -1,7 +1,7 @@
 /**
  * fast-check arbitraries of malformed policy records. Each record is a valid record (on an existing cache)
- * with one to three breakages applied; every breakage on its own breaks a rule of DESIGN.md ("Policy
- * record"), and a later breakage only ever replaces a broken value with another broken one, so every
+ * with one to three breakages applied; every breakage on its own breaks a rule of docs/architecture.md
+ * ("Policy record"), and a later breakage only ever replaces a broken value with another broken one, so every
  * generated record is invalid by construction. `broken` names the attributes the breakages touched: the
  * INVALID reason must name at least one of them.
  */

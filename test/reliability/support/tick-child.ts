@@ -14,11 +14,9 @@
 import { randomUUID } from 'node:crypto';
 import { addMs } from '#lib/clock';
 import { loadConfig } from '#lib/config';
-import type { PolicyItem } from '#lib/policy/types';
-import { createRuntime, schedulerDeps, syncDeps } from '#lib/runtime';
+import { createRuntime, schedulerDeps } from '#lib/runtime';
 import { runTick } from '#lib/scheduler/tick';
 import type { CreateSnapshotRequest, SnapshotGateway } from '#lib/snapshots/snapshot-gateway';
-import { syncPolicyItem } from '#lib/sync/sync-policy';
 
 const HOLD_POINTS = ['before-create', 'after-create'] as const;
 type HoldPoint = (typeof HOLD_POINTS)[number];
@@ -70,12 +68,8 @@ async function main(): Promise<void> {
       now = addMs(now, ms);
     },
   };
-  const sync = { ...syncDeps(runtime), clock: () => now };
-  const resync = async (item: PolicyItem) => {
-    await syncPolicyItem(sync, item, true);
-  };
   say('READY');
-  const summary = await runTick(deps, { at, tickId: `child-${randomUUID()}` }, resync);
+  const summary = await runTick(deps, { at, tickId: `child-${randomUUID()}` });
   say(`DONE ${JSON.stringify(summary)}`);
 }
 

@@ -11,4 +11,16 @@ describe('policy slots', () => {
     expect(latestSlotAtOrBefore(policy, at)?.toISOString()).toBe('2026-01-15T01:00:00.000Z');
     expect(slotsBetween(policy, at, new Date('2026-01-18T00:00:00Z'), 5)).toHaveLength(2);
   });
+
+  it('takes the policy’s next slot in its zone in summer time too', () => {
+    expect(nextSlotAfter(policy, new Date('2026-07-14T12:00:00Z'))?.toISOString()).toBe(
+      '2026-07-15T00:00:00.000Z',
+    );
+  });
+
+  it('has no next slot once the schedule’s last year has passed', () => {
+    const once = { schedule: 'cron(0 0 1 1 ? 2030)', timezone: 'UTC' };
+
+    expect(nextSlotAfter(once, new Date('2030-01-01T00:00:00Z'))).toBeUndefined();
+  });
 });

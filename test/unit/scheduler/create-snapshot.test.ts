@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { newRunFor } from '#lib/scheduler/claim';
+import { newRunFor } from '#lib/runs/new-run';
 import { serviceFault } from '#test/support/fake-snapshot-gateway';
 import { policyItem, policyOf, putActivePolicy } from '#test/support/policy-builders';
 import { seedAvailableRun } from '#test/support/run-builders';

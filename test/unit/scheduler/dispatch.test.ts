@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { runTick } from '#lib/scheduler/tick';
+import { serviceFault } from '#test/support/fake-snapshot-gateway';
 import { policyItem, putActivePolicy } from '#test/support/policy-builders';
 import { runsOf } from '#test/support/run-builders';
 import { SchedulerHarness } from '#test/support/scheduler-harness';
@@ -60,6 +61,23 @@ describe('dispatching claimed runs', () => {
     expect(h.gateway.createRequests.map((request) => request.snapshotName)).toHaveLength(1);
   });
 
+  it.each(['InvalidServerlessCacheStateFault', 'InvalidServerlessCacheSnapshotStateFault'])(
+    'defers the cache’s next run without a call once a Create was answered busy (%s)',
+    async (code) => {
+      const h = new SchedulerHarness({ start: SLOT });
+      await putActivePolicy(h.policies, policyItem('orders-hourly'), SLOT);
+      await putActivePolicy(h.policies, policyItem('orders-audit', { namePrefix: 'audit' }), SLOT);
+      h.gateway.failNext('createSnapshot', serviceFault('busy', code));
+
+      await h.tick(SLOT);
+
+      const runs = [...(await runsOf(h.runs, 'orders-hourly')), ...(await runsOf(h.runs, 'orders-audit'))];
+      expect(runs.map((run) => run.lastError?.code).sort()).toEqual(['CacheBusy', code].sort());
+      expect(runs.map((run) => run.status)).toEqual(['RETRYING', 'RETRYING']);
+      expect(h.gateway.createRequests).toHaveLength(1);
+    },
+  );
+
   it('starts nothing within the deadline margin and hands the claimed runs back as retries due at once', async () => {
     const h = new SchedulerHarness({ start: SLOT });
     await putActivePolicy(h.policies, policyItem('orders-hourly'), SLOT);
@@ -99,7 +117,7 @@ describe('dispatching claimed runs', () => {
       remainingMs: () => (h.gateway.createRequests.length === 0 ? 60_000 : 1_000),
     };
 
-    await runTick(deps, { at: new Date(SLOT), tickId: 'event-1' }, async () => undefined);
+    await runTick(deps, { at: new Date(SLOT), tickId: 'event-1' });
 
     const runs = [await h.requireRun('orders-hourly', SLOT), await h.requireRun('sessions-hourly', SLOT)];
     expect(runs.map((run) => [run.status, run.lastError?.code]).sort()).toEqual([

@@ -6,20 +6,42 @@ import { claimedRunOf } from '#test/support/run-builders';
 import { SchedulerHarness } from '#test/support/scheduler-harness';
 
 const SLOT = '2025-03-01T10:00:00.000Z';
+const DAILY = policyItem('orders-daily', { schedule: 'cron(0 10 * * ? *)' });
+
+/** A tick at SLOT that requested the daily snapshot, still creating. */
+async function requestedDaily() {
+  const h = new SchedulerHarness({ start: SLOT });
+  await putActivePolicy(h.policies, DAILY, SLOT);
+  await h.tick(SLOT);
+  return { h, run: await h.requireRun('orders-daily', SLOT) };
+}
 
 describe('faults and limits at the edges', () => {
-  it('ends a REQUESTED run after the completion timeout even when its cache can no longer be listed', async () => {
-    const h = new SchedulerHarness({ start: SLOT });
-    await putActivePolicy(h.policies, policyItem('orders-daily', { schedule: 'cron(0 10 * * ? *)' }), SLOT);
-    await h.tick(SLOT);
-    const run = await h.requireRun('orders-daily', SLOT);
+  it('ends a REQUESTED run FAILED CompletionTimeout once the timeout passes while its cache cannot be listed', async () => {
+    const { h } = await requestedDaily();
+    h.gateway.failNext('listSnapshots', serviceFault('transient'));
+    await h.tick('2025-03-01T15:59:00.000Z');
+    h.gateway.failNext('listSnapshots', serviceFault('transient'));
+
+    await h.tick('2025-03-01T16:01:00.000Z');
+
+    expect(await h.requireRun('orders-daily', SLOT)).toMatchObject({
+      status: 'FAILED',
+      lastError: { code: 'CompletionTimeout' },
+    });
+  });
+
+  it('records a REQUESTED run AVAILABLE, looked up by name, when its cache was deleted after the snapshot completed', async () => {
+    const { h, run } = await requestedDaily();
     h.gateway.complete(run.snapshotName, 100);
     h.gateway.removeCache('orders');
 
     await h.tick('2025-03-01T16:01:00.000Z');
-    await h.tick('2025-03-02T09:00:00.000Z');
 
-    expect(['AVAILABLE', 'FAILED']).toContain((await h.requireRun('orders-daily', SLOT)).status);
+    expect(await h.requireRun('orders-daily', SLOT)).toMatchObject({
+      status: 'AVAILABLE',
+      bytesUsedForCache: 100,
+    });
   });
 
   it('createSnapshotForRun never throws for a fault of the service (already-exists, then the lookup fails)', async () => {
@@ -31,8 +53,11 @@ describe('faults and limits at the edges', () => {
     h.gateway.seedSnapshot({ name: claim.snapshotName, cacheName: 'orders', status: 'available' });
     h.gateway.failNext('getSnapshot', serviceFault('transient'));
 
-    const result = createSnapshotForRun(h.deps, { run: claim, policy: policyOf(item) }, async () => 0);
+    const result = createSnapshotForRun(h.deps, { run: claim, policy: policyOf(item) });
 
-    await expect(result).resolves.toMatchObject({ policyId: 'orders-hourly' });
+    await expect(result).resolves.toMatchObject({
+      run: { status: 'RETRYING', attempts: 1, lastError: { code: 'Throttling' } },
+      cacheBusy: false,
+    });
   });
 });

@@ -81,7 +81,7 @@ describe('taking due slots', () => {
     expect(await h.nextRunAt('broken')).toBe(hour('11'));
   });
 
-  it('hands a due record that no longer validates to policy sync and goes on with the others', async () => {
+  it('has policy sync mark a due record that no longer validates INVALID and goes on with the others', async () => {
     const h = new SchedulerHarness({ start: hour('10') });
     const broken = policyItem('broken', { schedule: 'rate(5 minutes)' });
     await h.policies.put({
@@ -94,19 +94,24 @@ describe('taking due slots', () => {
 
     await h.tick(hour('10'));
 
-    expect(h.resynced.map((item) => item.policyId)).toEqual(['broken']);
+    const synced = await h.policies.get('broken');
+    expect(synced?.state).toBe('INVALID');
+    expect(synced?.stateReason).toContain('schedule');
+    expect(synced?.nextRunAt).toBeUndefined();
     expect(await runsOf(h.runs, 'broken')).toEqual([]);
     expect((await h.requireRun('healthy', hour('10'))).status).toBe('REQUESTED');
   });
 
-  it('hands a due record that was disabled to policy sync without taking its slot', async () => {
+  it('has policy sync mark a due record that was disabled DISABLED without taking its slot', async () => {
     const h = new SchedulerHarness({ start: hour('10') });
     const disabled = policyItem('paused', { enabled: false });
     await h.policies.put({ ...disabled, state: 'ACTIVE', nextRunAt: hour('10'), specHash: 'stale' });
 
     await h.tick(hour('10'));
 
-    expect(h.resynced.map((item) => item.policyId)).toEqual(['paused']);
+    const synced = await h.policies.get('paused');
+    expect(synced?.state).toBe('DISABLED');
+    expect(synced?.nextRunAt).toBeUndefined();
     expect(h.gateway.createRequests).toEqual([]);
   });
 });

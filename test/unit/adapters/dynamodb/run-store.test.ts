@@ -8,7 +8,7 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
-import { beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createItemClient } from '#lib/adapters/dynamodb/item-client';
 import { DynamoRunStore, OPEN_BUCKET, OPEN_INDEX } from '#lib/adapters/dynamodb/run-store';
 import { ConditionalWriteError, StoreError } from '#lib/errors';
@@ -23,6 +23,9 @@ const conditionFailed = () =>
 
 describe('DynamoRunStore', () => {
   let store: DynamoRunStore;
+  afterEach(() => {
+    vi.restoreAllMocks();
+  });
   beforeEach(() => {
     dynamo.reset();
     store = new DynamoRunStore({ client: createItemClient(), tableName: TABLE });
@@ -92,7 +95,6 @@ describe('DynamoRunStore', () => {
       'skipping a malformed run record',
       expect.objectContaining({ policyId: 'p1' }),
     );
-    logged.mockRestore();
   });
 
   it('turns a throttled query into StoreError keeping the cause', async () => {

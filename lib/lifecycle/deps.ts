@@ -1,0 +1,49 @@
+import { addMs } from '#lib/clock';
+import type { Backoff } from '#lib/retry/retry';
+import { backoffDelay } from '#lib/retry/retry';
+import type { RunStore } from '#lib/runs/run-store';
+import type { SaveRunDeps } from '#lib/runs/save-run';
+import type { SnapshotGateway } from '#lib/snapshots/snapshot-gateway';
+
+/** The tunables the snapshot lifecycle (completion, retention, durable retries) reads. */
+export interface LifecycleSettings {
+  readonly concurrency: number;
+  readonly deadlineMarginMs: number;
+  readonly runRetentionDays: number;
+  /** How often a REQUESTED run is checked for completion; also the shortest durable retry delay. */
+  readonly pollIntervalMs: number;
+  /** A snapshot not `available` this long after its request is recorded FAILED. */
+  readonly completionTimeoutMs: number;
+  /** Delay before a durable retry (busy cache, quota, transient faults that outlasted the tick, deletion). */
+  readonly durableBackoff: Backoff;
+}
+
+/**
+ * What completion and retention touch. The scheduler's dependencies (lib/scheduler/deps.ts) extend it, so
+ * a tick passes its own; this folder never imports the scheduler.
+ */
+export interface LifecycleDeps extends SaveRunDeps {
+  readonly runs: RunStore;
+  readonly snapshots: SnapshotGateway;
+  readonly random: () => number;
+  /** Milliseconds left in the invocation (Lambda's getRemainingTimeInMillis). */
+  readonly remainingMs: () => number;
+  readonly settings: LifecycleSettings;
+}
+
+/** Whether new work may still start: more time left in the invocation than the deadline margin. */
+export function hasTimeLeft(deps: Pick<LifecycleDeps, 'remainingMs' | 'settings'>): boolean {
+  return deps.remainingMs() > deps.settings.deadlineMarginMs;
+}
+
+/**
+ * When durable retry number `retry` (1 = the first) is due: jittered backoff from now, never sooner than
+ * one poll interval (a tick runs once a minute; an earlier retryAt would only wait for it anyway).
+ */
+export function durableRetryAt(
+  deps: Pick<LifecycleDeps, 'clock' | 'random' | 'settings'>,
+  retry: number,
+): Date {
+  const { pollIntervalMs, durableBackoff } = deps.settings;
+  return addMs(deps.clock(), Math.max(pollIntervalMs, backoffDelay(retry, durableBackoff, deps.random)));
+}

@@ -1,0 +1,20 @@
+import { addMs, MINUTE_MS, toIso } from '#lib/clock';
+import { buildSnapshotName } from '#lib/naming/snapshot-name';
+import type { Policy } from '#lib/policy/types';
+import type { NewRun } from './transitions';
+
+/** The last instant a slot of `policy` may still start: the slot plus `startWindowMinutes`. */
+export function startWindowEnd(policy: Pick<Policy, 'startWindowMinutes'>, slot: Date): Date {
+  return addMs(slot, policy.startWindowMinutes * MINUTE_MS);
+}
+
+/** The run a (policy, slot) gets: its deterministic snapshot name and the end of its start window. */
+export function newRunFor(policy: Policy, slot: Date): NewRun {
+  return {
+    policyId: policy.policyId,
+    slot: toIso(slot),
+    cacheName: policy.cacheName,
+    snapshotName: buildSnapshotName(policy.namePrefix, policy.policyId, slot),
+    windowClosesAt: toIso(startWindowEnd(policy, slot)),
+  };
+}

@@ -1,0 +1,49 @@
+import { logger, METRIC, recordMetric } from '#lib/observability';
+import type { RunRecord, RunStatus } from './types';
+
+/**
+ * The fields that identify a run on every log line of its work. Passed per call rather than with
+ * `logger.appendKeys`, because a tick works on many policies at once and appended keys are shared.
+ */
+export function runFields(run: RunRecord): Record<string, string> {
+  return { policyId: run.policyId, cacheName: run.cacheName, slot: run.slot, snapshotName: run.snapshotName };
+}
+
+const OUTCOME_METRIC: Partial<Record<RunStatus, keyof typeof METRIC>> = {
+  REQUESTED: 'SnapshotsRequested',
+  RETRYING: 'Retries',
+  FAILED: 'SnapshotsFailed',
+  MISSED: 'Missed',
+  AVAILABLE: 'SnapshotsAvailable',
+  PRUNED: 'SnapshotsPruned',
+};
+
+/**
+ * The one outcome line per run state change, with the stable field `outcome` for Logs Insights, and
+ * its metric. FAILED logs at error, RETRYING, MISSED and SKIPPED at warn, the rest at info.
+ */
+export function reportOutcome(run: RunRecord): void {
+  if (run.status === 'CLAIMED') {
+    logger.debug('run claimed', { ...runFields(run), leaseExpiresAt: run.leaseExpiresAt });
+    return;
+  }
+  const fields = {
+    outcome: run.status,
+    ...runFields(run),
+    attempts: run.attempts,
+    errorCode: run.lastError?.code,
+    errorMessage: run.lastError?.message,
+    snapshotArn: run.snapshotArn,
+    retryAt: run.retryAt,
+    bytesUsedForCache: run.bytesUsedForCache,
+  };
+  if (run.status === 'FAILED') logger.error('run outcome', fields);
+  else if (run.status === 'RETRYING' || run.status === 'MISSED' || run.status === 'SKIPPED') {
+    logger.warn('run outcome', fields);
+  } else logger.info('run outcome', fields);
+  const metric = OUTCOME_METRIC[run.status];
+  if (metric) recordMetric(METRIC[metric]);
+  if (run.status === 'AVAILABLE' && run.bytesUsedForCache !== undefined) {
+    recordMetric(METRIC.SnapshotBytes, run.bytesUsedForCache);
+  }
+}

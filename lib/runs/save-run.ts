@@ -1,0 +1,94 @@
+import type { Clock } from '#lib/clock';
+import { toIso } from '#lib/clock';
+import { ConditionalWriteError } from '#lib/errors';
+import { logger } from '#lib/observability';
+import type { PolicyStore } from '#lib/policy/policy-store';
+import { reportOutcome, runFields } from './report-outcome';
+import type { RunStore } from './run-store';
+import type { RunRecord, RunStatus } from './types';
+
+/** What writing a run record touches: the runs, the policy's summaries, the clock and an observer. */
+export interface SaveRunDeps {
+  readonly runs: Pick<RunStore, 'create' | 'transition'>;
+  readonly policies: Pick<PolicyStore, 'recordLastRun' | 'recordNewestSnapshot'>;
+  readonly clock: Clock;
+  /** Told of every run record written (after the write), e.g. to count a tick's outcomes. */
+  readonly observe?: (run: RunRecord) => void;
+}
+
+/** Statuses worth keeping as the policy's "last run" summary (not the internal CLAIMED/PRUNING steps). */
+const SUMMARY_STATUSES: ReadonlySet<RunStatus> = new Set([
+  'REQUESTED',
+  'RETRYING',
+  'AVAILABLE',
+  'FAILED',
+  'MISSED',
+  'SKIPPED',
+]);
+
+/**
+ * Records `run` as the policy's last run and, when AVAILABLE, as its newest snapshot. A failure is logged
+ * and not thrown: the run record itself is written, only the summaries on the policy item are behind.
+ */
+async function summarize(deps: SaveRunDeps, run: RunRecord): Promise<void> {
+  if (!SUMMARY_STATUSES.has(run.status)) return;
+  const at = toIso(deps.clock());
+  try {
+    await deps.policies.recordLastRun(run.policyId, {
+      slot: run.slot,
+      status: run.status,
+      at,
+      ...(run.lastError ? { errorCode: run.lastError.code } : {}),
+    });
+    if (run.status === 'AVAILABLE') {
+      await deps.policies.recordNewestSnapshot(run.policyId, {
+        slot: run.slot,
+        snapshotName: run.snapshotName,
+        takenAt: run.requestedAt ?? run.slot,
+        availableAt: run.completedAt ?? at,
+      });
+    }
+  } catch (error) {
+    logger.warn('could not record the run summary on the policy', { ...runFields(run), error });
+  }
+}
+
+/** After a write: the outcome line and metric, the observer, the policy's summaries. */
+async function written(deps: SaveRunDeps, run: RunRecord): Promise<void> {
+  reportOutcome(run);
+  deps.observe?.(run);
+  await summarize(deps, run);
+}
+
+/**
+ * Writes `next` over the run if it is still as `read` left it (same status and lease owner), then
+ * reports the outcome. Returns false when another tick changed the run first (nothing written).
+ * The one way a run changes status: every flow (tick phases, retention) writes through it.
+ */
+export async function saveRun(deps: SaveRunDeps, next: RunRecord, read: RunRecord): Promise<boolean> {
+  try {
+    await deps.runs.transition(next, {
+      status: read.status,
+      ...(read.leaseOwner ? { leaseOwner: read.leaseOwner } : {}),
+    });
+  } catch (error) {
+    if (error instanceof ConditionalWriteError) {
+      logger.info('run changed by another tick; leaving it to that tick', {
+        ...runFields(next),
+        to: next.status,
+      });
+      return false;
+    }
+    throw error;
+  }
+  await written(deps, next);
+  return true;
+}
+
+/** Creates a run record that starts terminal (a MISSED slot); false when the slot already has a record. */
+export async function saveNewRun(deps: SaveRunDeps, run: RunRecord): Promise<boolean> {
+  const existing = await deps.runs.create(run);
+  if (existing) return false;
+  await written(deps, run);
+  return true;
+}

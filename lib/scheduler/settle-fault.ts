@@ -1,0 +1,51 @@
+import { logger } from '#lib/observability';
+import { findOwnSnapshot } from '#lib/runs/own-snapshot';
+import { runFields } from '#lib/runs/report-outcome';
+import { saveRun } from '#lib/runs/save-run';
+import { ended, retrying, withOwnSnapshot } from '#lib/runs/transitions';
+import type { RunError, RunRecord } from '#lib/runs/types';
+import { nextAfterFault, type RunFault } from './after-fault';
+import type { SchedulerDeps } from './deps';
+
+/**
+ * Ends a run that gets no further attempt: FAILED with `reason`, unless one of its Creates took effect after
+ * all (a dropped connection or a 5xx can hide a Create that went through), so a run is never recorded FAILED
+ * while its snapshot exists. When that cannot be checked, the run stays a retry due at the end of its start
+ * window (or now, if that has passed), where the next tick looks again. Returns the record; writes nothing.
+ */
+export async function failUnlessCreated(
+  deps: SchedulerDeps,
+  run: RunRecord,
+  reason: RunError,
+): Promise<RunRecord> {
+  const now = deps.clock();
+  if (run.attempts > 0) {
+    try {
+      const own = await findOwnSnapshot(deps.snapshots, run);
+      if (own) return withOwnSnapshot(run, own, now, deps.settings.pollIntervalMs);
+    } catch (error) {
+      logger.warn('could not check whether the run’s snapshot was made; looking again before failing it', {
+        ...runFields(run),
+        error,
+      });
+      return retrying(run, reason, new Date(Math.max(now.getTime(), Date.parse(run.windowClosesAt))), now);
+    }
+  }
+  return ended(run, 'FAILED', now, deps.settings.runRetentionDays, reason);
+}
+
+/**
+ * Writes the run's next record after `fault` (nextAfterFault; when the window closes, failUnlessCreated)
+ * over `read`, the record as this tick read it. Returns the record as decided.
+ */
+export async function settleFault(
+  deps: SchedulerDeps,
+  run: RunRecord,
+  read: RunRecord,
+  fault: RunFault,
+): Promise<RunRecord> {
+  const after = nextAfterFault(run, fault, deps);
+  const next = after.kind === 'window-closed' ? await failUnlessCreated(deps, run, after.reason) : after.next;
+  await saveRun(deps, next, read);
+  return next;
+}
