@@ -71,6 +71,17 @@ function toValues(attributes: Attributes | undefined): Values | undefined {
   return attributes === undefined ? undefined : unmarshall(attributes);
 }
 
+/** A Query or Scan input with its start key and expression values marshalled. */
+function toListingInput<Input extends { ExclusiveStartKey?: Values; ExpressionAttributeValues?: Values }>(
+  input: Input,
+) {
+  return {
+    ...input,
+    ExclusiveStartKey: toAttributes(input.ExclusiveStartKey),
+    ExpressionAttributeValues: toAttributes(input.ExpressionAttributeValues),
+  };
+}
+
 function toPage(output: { Items?: Attributes[]; LastEvaluatedKey?: Attributes }): ItemPage {
   return {
     Items: output.Items?.map((item) => unmarshall(item)),
@@ -116,25 +127,11 @@ export class ItemClient {
   }
 
   async query(input: QueryInput): Promise<ItemPage> {
-    const output = await this.client.send(
-      new QueryCommand({
-        ...input,
-        ExclusiveStartKey: toAttributes(input.ExclusiveStartKey),
-        ExpressionAttributeValues: toAttributes(input.ExpressionAttributeValues),
-      }),
-    );
-    return toPage(output);
+    return toPage(await this.client.send(new QueryCommand(toListingInput(input))));
   }
 
   async scan(input: ScanInput): Promise<ItemPage> {
-    const output = await this.client.send(
-      new ScanCommand({
-        ...input,
-        ExclusiveStartKey: toAttributes(input.ExclusiveStartKey),
-        ExpressionAttributeValues: toAttributes(input.ExpressionAttributeValues),
-      }),
-    );
-    return toPage(output);
+    return toPage(await this.client.send(new ScanCommand(toListingInput(input))));
   }
 
   destroy(): void {
