@@ -5,8 +5,8 @@
 import './support/quiet';
 import { measureColdStart } from './rows/cold-start';
 import { measureDispatch } from './rows/dispatch';
-import { measureMemory } from './rows/memory';
 import { measureSlotLag } from './rows/slot-lag';
+import { measureTick } from './rows/tick';
 import { measureTickReadCost } from './rows/tick-read-cost';
 import { type Row, renderTable } from './support/table';
 
@@ -14,7 +14,7 @@ const ROWS: Readonly<Record<string, () => Promise<Row[]>>> = {
   reads: measureTickReadCost,
   dispatch: measureDispatch,
   'cold-start': measureColdStart,
-  memory: measureMemory,
+  tick: measureTick,
   'slot-lag': measureSlotLag,
 };
 

@@ -1,6 +1,6 @@
 import type { DynamoDBClientConfig } from '@aws-sdk/client-dynamodb';
 import { createAwsPlacementClients } from './adapters/aws-placement-clients';
-import { createDynamoDocumentClient } from './adapters/dynamodb/document-client';
+import { createItemClient } from './adapters/dynamodb/item-client';
 import { DynamoPolicyStore } from './adapters/dynamodb/policy-store';
 import { DynamoRunStore } from './adapters/dynamodb/run-store';
 import { AdaptiveLimit } from './adaptive-limit';
@@ -40,7 +40,7 @@ export interface ClientOverrides {
  */
 export function createRuntime(config: Config, overrides: ClientOverrides = {}): Runtime {
   const clientConfig = () => (overrides.retryStrategy ? { retryStrategy: overrides.retryStrategy() } : {});
-  const documents = createDynamoDocumentClient(clientConfig());
+  const documents = createItemClient(clientConfig());
   const limit = new AdaptiveLimit({ maxInFlight: config.concurrency });
   const own = {
     config,

@@ -10,5 +10,15 @@ export const BUNDLE_BASE = {
   logLevel: 'warning',
 };
 
-/** A Lambda function's bundle, as serverless.yml has serverless-esbuild make it: minified, source maps. */
-export const FUNCTION_BUNDLE = { ...BUNDLE_BASE, minify: true, sourcemap: true, target: 'node22' };
+/**
+ * A Lambda function's bundle, as serverless.yml has serverless-esbuild make it: minified, source maps with
+ * the mappings only (no `sourcesContent`): `--enable-source-maps` parses the map at load, and the sources
+ * inlined made it 3.9 MB instead of 1.4 MB, about 8 MB more RSS and a slower init for nothing a stack trace uses.
+ */
+export const FUNCTION_BUNDLE = {
+  ...BUNDLE_BASE,
+  minify: true,
+  sourcemap: true,
+  sourcesContent: false,
+  target: 'node22',
+};

@@ -1,7 +1,8 @@
 'use strict';
-// A fresh Node process started by bench/rows/memory.ts: loads the deployed scheduler bundle, invokes one
-// tick at the given time (or, with mode `init`, only loads it), and reports its peak RSS and CPU time over
-// the IPC channel. Plain CommonJS so that nothing but the bundle is loaded into the process measured.
+// A fresh Node process started by bench/support/tick-process.ts: loads a bundle (the deployed scheduler, or
+// the bare-calls baseline), invokes its handler once with a scheduled event at the given time (or, with mode
+// `init`, only loads it), and reports its peak RSS and CPU time over the IPC channel. Plain CommonJS so that
+// nothing but the bundle is loaded into the process measured.
 const [bundle, mode, time] = process.argv.slice(2);
 const started = performance.now();
 const timeoutMs = 120_000;
@@ -34,7 +35,8 @@ async function main() {
   const summary = mode === 'tick' ? await handler(event, context) : undefined;
   const usage = process.resourceUsage();
   const cpuMs = (usage.userCPUTime + usage.systemCPUTime) / 1000;
-  process.send({ maxRssKb: usage.maxRSS, cpuMs, wallMs: performance.now() - started, summary });
+  const systemMs = usage.systemCPUTime / 1000;
+  process.send({ maxRssKb: usage.maxRSS, cpuMs, systemMs, wallMs: performance.now() - started, summary });
 }
 
 main()

@@ -3,6 +3,7 @@ import { syncedPolicy, writePolicies } from '#bench/support/policies';
 import { meterReads } from '#bench/support/read-meter';
 import { formatNumber } from '#bench/support/stats';
 import type { Row } from '#bench/support/table';
+import { createItemClient } from '#lib/adapters/dynamodb/item-client';
 import { DynamoPolicyStore } from '#lib/adapters/dynamodb/policy-store';
 import { DynamoRunStore } from '#lib/adapters/dynamodb/run-store';
 import { DAY_MS, MINUTE_MS, toIso } from '#lib/clock';
@@ -38,10 +39,11 @@ export async function measureTickReadCost(): Promise<Row[]> {
     await fixture.seedDue(DUE);
     const later = Array.from({ length: POLICIES - DUE }, (_, i) => notDuePolicy(i, fixture.at));
     await writePolicies(fixture.documents, fixture.runtime.config.policiesTable, later);
-    const meter = meterReads(fixture.documents);
+    const metered = createItemClient();
+    const meter = meterReads(metered);
     const { policiesTable, runsTable } = fixture.runtime.config;
-    const policies = new DynamoPolicyStore({ client: fixture.documents, tableName: policiesTable });
-    const runs = new DynamoRunStore({ client: fixture.documents, tableName: runsTable });
+    const policies = new DynamoPolicyStore({ client: metered, tableName: policiesTable });
+    const runs = new DynamoRunStore({ client: metered, tableName: runsTable });
     const summary = await runTick(fixture.deps({ policies, runs }), { at: fixture.at, tickId: tickId() });
     if (summary.claimed !== DUE) throw new Error(`the tick claimed ${summary.claimed} runs, not ${DUE}`);
     const tick = { ...meter.tally };
@@ -50,6 +52,7 @@ export async function measureTickReadCost(): Promise<Row[]> {
     for await (const _ of policies.listAll()) scanned += 1;
     if (scanned !== POLICIES) throw new Error(`the scan returned ${scanned} policies, not ${POLICIES}`);
     const scan = { ...meter.tally };
+    metered.destroy();
     return [
       {
         name: `1. tick read cost: items read (${formatNumber(POLICIES)} policies, ${DUE} due)`,

@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { createDynamoDocumentClient } from '#lib/adapters/dynamodb/document-client';
+import { createItemClient, type ItemClient } from '#lib/adapters/dynamodb/item-client';
 import { InMemoryPolicyStore } from '#lib/adapters/memory/policy-store';
 import { InMemoryRunStore } from '#lib/adapters/memory/run-store';
 import { HOUR_MS, toIso } from '#lib/clock';
@@ -19,9 +18,12 @@ import { type RemoteStack, startRemoteStack } from './remote-stack';
 export interface Fixture {
   readonly stack: RemoteStack;
   readonly runtime: Runtime;
-  /** A document client of its own, for seeding and for metering. */
-  readonly documents: DynamoDBDocumentClient;
-  /** The tick's time: the start of the current hour, so a slot there is inside its start window. */
+  /** A DynamoDB client of its own, for seeding. */
+  readonly documents: ItemClient;
+  /**
+   * The tick's time: an hour's start at most 50 minutes back (within the last 10 minutes of an hour, the next
+   * one), so its slot is inside the 60-minute start window however long the setup and the tick take.
+   */
   readonly at: Date;
   readonly policies: PolicyStore;
   readonly runs: RunStore;
@@ -45,8 +47,13 @@ export interface FixtureOptions {
 }
 
 const HOURLY = 'cron(0 * * * ? *)';
+/** How long before an hour's end a fixture already ticks at the next hour (see Fixture.at). */
+const SETUP_MARGIN_MS = 10 * 60_000;
+
+/** seedDue's caches are named this followed by 0, 1, 2, … */
+export const DUE_CACHE_PREFIX = 'bench-cache-';
 const dueId = (i: number) => `bench-due-${i}`;
-const cacheOf = (i: number) => `bench-cache-${i}`;
+const cacheOf = (i: number) => `${DUE_CACHE_PREFIX}${i}`;
 
 /** Starts a stack process and builds the runtime on it, as the scheduler function does. */
 export async function startFixture(options: FixtureOptions = {}): Promise<Fixture> {
@@ -54,8 +61,8 @@ export async function startFixture(options: FixtureOptions = {}): Promise<Fixtur
   const stack = await startRemoteStack();
   Object.assign(process.env, stack.env);
   const runtime = createRuntime(loadConfig({ ...process.env, SCHEDULER_CONCURRENCY: String(concurrency) }));
-  const documents = createDynamoDocumentClient();
-  const at = new Date(Math.floor(Date.now() / HOUR_MS) * HOUR_MS);
+  const documents = createItemClient();
+  const at = new Date(Math.floor((Date.now() + SETUP_MARGIN_MS) / HOUR_MS) * HOUR_MS);
   const inMemory = options.stores === 'memory';
   const policies = inMemory ? new InMemoryPolicyStore() : runtime.policies;
   const runs = inMemory ? new InMemoryRunStore() : runtime.runs;

@@ -1,4 +1,6 @@
-import { BatchWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { type AttributeValue, BatchWriteItemCommand } from '@aws-sdk/client-dynamodb';
+import { marshall } from '@aws-sdk/util-dynamodb';
+import type { ItemClient } from '#lib/adapters/dynamodb/item-client';
 import { toStoredPolicyItem } from '#lib/adapters/policy-items';
 import { runBounded } from '#lib/concurrency';
 import { computeSpecHash } from '#lib/policy/parse-policy';
@@ -14,16 +16,19 @@ export function syncedPolicy(operator: PolicyItem, nextRunAt: string, syncedAt: 
  * stored exactly as the stores store them (with the derived `dueBucket`), retrying unprocessed items.
  */
 export async function writePolicies(
-  client: DynamoDBDocumentClient,
+  items: ItemClient,
   tableName: string,
-  items: readonly PolicyItem[],
+  policies: readonly PolicyItem[],
 ): Promise<void> {
-  const batches: Record<string, unknown>[][] = [];
-  for (let i = 0; i < items.length; i += 25) batches.push(items.slice(i, i + 25).map(toStoredPolicyItem));
+  const batches: Record<string, AttributeValue>[][] = [];
+  for (let i = 0; i < policies.length; i += 25) {
+    batches.push(policies.slice(i, i + 25).map((policy) => marshall(toStoredPolicyItem(policy))));
+  }
   await runBounded(batches, 4, async (batch) => {
     let requests = batch.map((Item) => ({ PutRequest: { Item } }));
     while (requests.length > 0) {
-      const output = await client.send(new BatchWriteCommand({ RequestItems: { [tableName]: requests } }));
+      const command = new BatchWriteItemCommand({ RequestItems: { [tableName]: requests } });
+      const output = await items.client.send(command);
       requests = (output.UnprocessedItems?.[tableName] ?? []).flatMap((request) =>
         request.PutRequest?.Item ? [{ PutRequest: { Item: request.PutRequest.Item } }] : [],
       );

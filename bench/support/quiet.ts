@@ -1,6 +1,6 @@
 /**
  * Imported before anything from lib/: the functions' log lines and metrics would drown the table, and the
- * stack process inherits this environment too. The memory row's child sets its own (as deployed).
+ * stack process inherits this environment too. The tick row's children set their own (as deployed).
  */
 Object.assign(process.env, {
   POWERTOOLS_LOG_LEVEL: 'SILENT',

@@ -1,4 +1,4 @@
-import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { ItemClient } from '#lib/adapters/dynamodb/item-client';
 
 /** What a client read: calls, items DynamoDB read to answer them, and read capacity units consumed. */
 export interface ReadTally {
@@ -36,12 +36,13 @@ function capacityOf(output: unknown): number {
 }
 
 /**
- * Counts every read `client` makes from now on, asking DynamoDB for `ReturnConsumedCapacity: TOTAL` on each
- * (dynalite computes it as DynamoDB does: 4 KB units, halved for eventually consistent reads).
+ * Counts every read `items` makes, asking DynamoDB for `ReturnConsumedCapacity: TOTAL` on each (dynalite
+ * computes it as DynamoDB does: 4 KB units, halved for eventually consistent reads). Call it before the
+ * client's first call: its middleware stack is resolved once (cacheMiddleware).
  */
-export function meterReads(client: DynamoDBDocumentClient): { tally: ReadTally; reset(): void } {
+export function meterReads(items: ItemClient): { tally: ReadTally; reset(): void } {
   const tally: ReadTally = { calls: 0, items: 0, capacityUnits: 0 };
-  client.middlewareStack.add(
+  items.client.middlewareStack.add(
     (next, context) => async (args) => {
       if (!READS.has(context.commandName ?? '')) return next(args);
       Object.assign(args.input as object, { ReturnConsumedCapacity: 'TOTAL' });

@@ -2,7 +2,7 @@
  * The stored form of a run record, shared by both run stores: the record plus the store-derived
  * `openBucket`, and the schema a stored item is parsed with on the way back.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { StoreError } from '#lib/errors';
 import { OPEN_STATUSES, RUN_STATUSES, type RunRecord } from '#lib/runs/types';
 import { stripUndefined } from './plain-values';

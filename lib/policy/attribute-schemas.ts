@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { MAX_SNAPSHOT_NAME_LENGTH, SNAPSHOT_NAME_PATTERN } from '#lib/naming/snapshot-name';
 import { isValidTimeZone } from '#lib/schedule/time-zone';
 import { mustBe } from './attribute-checks';

@@ -1,7 +1,6 @@
-import { type DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createDynamoDocumentClient } from '#lib/adapters/dynamodb/document-client';
+import { createItemClient, type ItemClient } from '#lib/adapters/dynamodb/item-client';
 import { addMs, HOUR_MS, MINUTE_MS } from '#lib/clock';
 import type { PolicyItem } from '#lib/policy/types';
 import { reconcilePolicies } from '#lib/sync/reconcile';
@@ -49,7 +48,7 @@ function isJudgedInvalid(judged: Judged): boolean {
 
 describe('malformed policy records', () => {
   let sim: Simulation;
-  let documents: DynamoDBDocumentClient;
+  let documents: ItemClient;
   const judged: Record<'sync' | 'reconcile' | 'tick', Judged[]> = { sync: [], reconcile: [], tick: [] };
   const kinds = new Map<string, number>();
   const corrupted: { policyId: string; record: MalformedRecord }[] = [];
@@ -57,14 +56,11 @@ describe('malformed policy records', () => {
   let tickErrors = 0;
 
   async function readItem(policyId: string): Promise<Record<string, unknown> | undefined> {
-    const output = await documents.send(
-      new GetCommand({ TableName: sim.stack.policiesTable, Key: { policyId }, ConsistentRead: true }),
-    );
-    return output.Item;
+    return documents.get({ TableName: sim.stack.policiesTable, Key: { policyId }, ConsistentRead: true });
   }
 
   async function writeRaw(item: Record<string, unknown>): Promise<void> {
-    await documents.send(new PutCommand({ TableName: sim.stack.policiesTable, Item: item }));
+    await documents.put({ TableName: sim.stack.policiesTable, Item: item });
   }
 
   /** Every stored policy item by id, in one scan. */
@@ -92,7 +88,7 @@ describe('malformed policy records', () => {
 
   beforeAll(async () => {
     sim = await Simulation.start({ start: SETUP_AT, emulator: { snapshotCompletionMs: 30_000 } });
-    documents = createDynamoDocumentClient();
+    documents = createItemClient();
     for (const name of CACHES) sim.stack.emulator.seedCache({ name });
     for (const policy of VALID) await sim.putPolicy(policy);
     // Daily policies, ACTIVE and due at START, then corrupted by hand (before the table fills up: syncing

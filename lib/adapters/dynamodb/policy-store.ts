@@ -1,13 +1,4 @@
 import {
-  DeleteCommand,
-  type DynamoDBDocumentClient,
-  GetCommand,
-  PutCommand,
-  QueryCommand,
-  ScanCommand,
-  UpdateCommand,
-} from '@aws-sdk/lib-dynamodb';
-import {
   advanceChanges,
   DUE_BUCKET,
   fromStoredPolicyItem,
@@ -18,6 +9,7 @@ import { ConditionalWriteError } from '#lib/errors';
 import type { PolicyStore, SyncResult } from '#lib/policy/policy-store';
 import type { LastRunSummary, NewestSnapshotSummary, PolicyItem, SlotSummaries } from '#lib/policy/types';
 import { ExpressionBuilder } from './expression-builder';
+import type { ItemClient } from './item-client';
 import { buildOperatorCondition } from './operator-condition';
 import { callTable, paginateItems } from './table-call';
 
@@ -28,7 +20,7 @@ export const DUE_INDEX = 'due-index';
 
 /** Options of DynamoPolicyStore; `pageSize` (Query/Scan `Limit`) exists for tests of pagination. */
 export interface DynamoPolicyStoreOptions {
-  readonly client: DynamoDBDocumentClient;
+  readonly client: ItemClient;
   readonly tableName: string;
   readonly pageSize?: number;
 }
@@ -38,7 +30,7 @@ export interface DynamoPolicyStoreOptions {
  * Gets are strongly consistent; the due index, like every GSI, is eventually consistent.
  */
 export class DynamoPolicyStore implements PolicyStore {
-  private readonly client: DynamoDBDocumentClient;
+  private readonly client: ItemClient;
   private readonly tableName: string;
   private readonly pageSize: number | undefined;
 
@@ -50,16 +42,14 @@ export class DynamoPolicyStore implements PolicyStore {
 
   async get(policyId: string): Promise<PolicyItem | undefined> {
     const input = { TableName: this.tableName, Key: { policyId }, ConsistentRead: true };
-    const output = await this.call('GetItem', () => this.client.send(new GetCommand(input)));
-    return output.Item === undefined ? undefined : fromStoredPolicyItem(output.Item, this.tableName);
+    const item = await this.call('GetItem', () => this.client.get(input));
+    return item === undefined ? undefined : fromStoredPolicyItem(item, this.tableName);
   }
 
   async *listAll(): AsyncIterable<PolicyItem> {
     const call = { operation: 'Scan', tableName: this.tableName };
     const pages = paginateItems(call, (ExclusiveStartKey) =>
-      this.client.send(
-        new ScanCommand({ TableName: this.tableName, Limit: this.pageSize, ExclusiveStartKey }),
-      ),
+      this.client.scan({ TableName: this.tableName, Limit: this.pageSize, ExclusiveStartKey }),
     );
     for await (const item of pages) yield fromStoredPolicyItem(item, this.tableName);
   }
@@ -74,19 +64,19 @@ export class DynamoPolicyStore implements PolicyStore {
     };
     const call = { operation: 'Query', tableName: this.tableName, detail: DUE_INDEX };
     const pages = paginateItems(call, (ExclusiveStartKey) =>
-      this.client.send(new QueryCommand({ ...input, ExclusiveStartKey })),
+      this.client.query({ ...input, ExclusiveStartKey }),
     );
     for await (const item of pages) yield fromStoredPolicyItem(item, this.tableName);
   }
 
   async put(item: PolicyItem): Promise<void> {
     const input = { TableName: this.tableName, Item: toStoredPolicyItem(item) };
-    await this.call('PutItem', () => this.client.send(new PutCommand(input)));
+    await this.call('PutItem', () => this.client.put(input));
   }
 
   async delete(policyId: string): Promise<void> {
     const input = { TableName: this.tableName, Key: { policyId } };
-    await this.call('DeleteItem', () => this.client.send(new DeleteCommand(input)));
+    await this.call('DeleteItem', () => this.client.delete(input));
   }
 
   async writeSyncResult(basis: PolicyItem, result: SyncResult): Promise<void> {
@@ -143,7 +133,7 @@ export class DynamoPolicyStore implements PolicyStore {
       ...builder.attributes(),
     };
     const call = { operation: 'UpdateItem', tableName: this.tableName, detail: `${purpose} ${policyId}` };
-    await callTable(call, () => this.client.send(new UpdateCommand(input)));
+    await callTable(call, () => this.client.update(input));
   }
 
   private call<T>(operation: string, send: () => Promise<T>): Promise<T> {

@@ -1,16 +1,10 @@
-import {
-  type DynamoDBDocumentClient,
-  GetCommand,
-  PutCommand,
-  QueryCommand,
-  type QueryCommandInput,
-} from '@aws-sdk/lib-dynamodb';
 import { fromRunItem, OPEN_BUCKET, toRunItem } from '#lib/adapters/run-items';
 import { ConditionalWriteError, StoreError } from '#lib/errors';
 import { logger } from '#lib/observability';
 import type { RunQuery, RunStore } from '#lib/runs/run-store';
 import type { RunKey, RunRecord, RunStatus } from '#lib/runs/types';
 import { ExpressionBuilder } from './expression-builder';
+import type { ItemClient, QueryInput } from './item-client';
 import { callTable, paginateItems } from './table-call';
 
 export { OPEN_BUCKET };
@@ -20,7 +14,7 @@ export const OPEN_INDEX = 'open-index';
 
 /** Options of DynamoRunStore; `pageSize` (Query `Limit`) exists for tests of pagination. */
 export interface DynamoRunStoreOptions {
-  readonly client: DynamoDBDocumentClient;
+  readonly client: ItemClient;
   readonly tableName: string;
   readonly pageSize?: number;
 }
@@ -31,7 +25,7 @@ export interface DynamoRunStoreOptions {
  * index, like every GSI, is eventually consistent.
  */
 export class DynamoRunStore implements RunStore {
-  private readonly client: DynamoDBDocumentClient;
+  private readonly client: ItemClient;
   private readonly tableName: string;
   private readonly pageSize: number | undefined;
 
@@ -48,8 +42,8 @@ export class DynamoRunStore implements RunStore {
       ConsistentRead: true,
     };
     const call = { operation: 'GetItem', tableName: this.tableName };
-    const output = await callTable(call, () => this.client.send(new GetCommand(input)));
-    return output.Item === undefined ? undefined : fromRunItem(output.Item, this.tableName);
+    const item = await callTable(call, () => this.client.get(input));
+    return item === undefined ? undefined : fromRunItem(item, this.tableName);
   }
 
   async create(run: RunRecord): Promise<RunRecord | undefined> {
@@ -64,7 +58,7 @@ export class DynamoRunStore implements RunStore {
       detail: `create ${run.policyId}/${run.slot}`,
     };
     try {
-      await callTable(call, () => this.client.send(new PutCommand(input)));
+      await callTable(call, () => this.client.put(input));
       return undefined;
     } catch (err) {
       if (!(err instanceof ConditionalWriteError)) throw err;
@@ -90,7 +84,7 @@ export class DynamoRunStore implements RunStore {
     };
     const detail = `transition ${next.policyId}/${next.slot} ${expected.status} -> ${next.status}`;
     await callTable({ operation: 'PutItem', tableName: this.tableName, detail }, () =>
-      this.client.send(new PutCommand(input)),
+      this.client.put(input),
     );
   }
 
@@ -111,15 +105,10 @@ export class DynamoRunStore implements RunStore {
     return this.query(`runs of ${policyId}`, { ...input, ...builder.attributes() });
   }
 
-  private async *query(
-    detail: string,
-    input: Omit<QueryCommandInput, 'TableName'>,
-  ): AsyncIterable<RunRecord> {
+  private async *query(detail: string, input: Omit<QueryInput, 'TableName'>): AsyncIterable<RunRecord> {
     const call = { operation: 'Query', tableName: this.tableName, detail };
     const pages = paginateItems(call, (ExclusiveStartKey) =>
-      this.client.send(
-        new QueryCommand({ ...input, TableName: this.tableName, Limit: this.pageSize, ExclusiveStartKey }),
-      ),
+      this.client.query({ ...input, TableName: this.tableName, Limit: this.pageSize, ExclusiveStartKey }),
     );
     for await (const item of pages) {
       const run = this.parseListed(item);

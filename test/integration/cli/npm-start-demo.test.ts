@@ -1,17 +1,16 @@
-import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createDynamoDocumentClient } from '#lib/adapters/dynamodb/document-client';
+import { createItemClient } from '#lib/adapters/dynamodb/item-client';
 import type { DemoResult } from '#local/demo/run-demo';
 import { runDemo } from '#local/demo/run-demo';
 
 type Item = Record<string, unknown>;
 
 async function scanTable(tableName: string): Promise<Item[]> {
-  const client = createDynamoDocumentClient();
+  const client = createItemClient();
   const items: Item[] = [];
   let ExclusiveStartKey: Item | undefined;
   do {
-    const page = await client.send(new ScanCommand({ TableName: tableName, ExclusiveStartKey }));
+    const page = await client.scan({ TableName: tableName, ExclusiveStartKey });
     items.push(...(page.Items ?? []));
     ExclusiveStartKey = page.LastEvaluatedKey;
   } while (ExclusiveStartKey);

@@ -6,7 +6,7 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { createDynamoDocumentClient } from '#lib/adapters/dynamodb/document-client';
+import { createItemClient } from '#lib/adapters/dynamodb/item-client';
 import { DynamoPolicyStore } from '#lib/adapters/dynamodb/policy-store';
 import { DynamoRunStore } from '#lib/adapters/dynamodb/run-store';
 import { createElastiCacheClient } from '#lib/adapters/elasticache/client';
@@ -169,7 +169,7 @@ export async function startInvokeFixture(): Promise<InvokeFixture> {
     credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
   };
   const dynamodb = new DynamoDBClient({ ...connection, endpoint: stack.dynamodbEndpoint });
-  const documents = createDynamoDocumentClient({ ...connection, endpoint: stack.dynamodbEndpoint });
+  const documents = createItemClient({ ...connection, endpoint: stack.dynamodbEndpoint });
   const elastiCache = createElastiCacheClient({ ...connection, endpoint: stack.elasticacheEndpoint });
   const tableIds = new Map([
     [stack.policiesTable, 'PoliciesTable'],

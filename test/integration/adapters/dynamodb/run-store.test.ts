@@ -1,4 +1,3 @@
-import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DynamoRunStore, OPEN_BUCKET } from '#lib/adapters/dynamodb/run-store';
 import { type LocalDynamo, startLocalDynamo } from '#test/integration/adapters/support/local-dynamo';
@@ -30,7 +29,7 @@ describe('DynamoRunStore on dynalite', () => {
     await store.create(runRecord('open', at(0), { status: 'REQUESTED', nextCheckAt: at(1) }));
     await store.create(runRecord('unscheduled', at(0), { status: 'REQUESTED', nextCheckAt: undefined }));
     await store.create(runRecord('done', at(0), { status: 'AVAILABLE', nextCheckAt: at(1) }));
-    const { Items = [] } = await dynamo.client.send(new ScanCommand({ TableName: tableName }));
+    const { Items = [] } = await dynamo.client.scan({ TableName: tableName });
     const buckets = Object.fromEntries(Items.map((item) => [item.policyId, item.openBucket]));
     expect(buckets).toEqual({ open: OPEN_BUCKET, unscheduled: undefined, done: undefined });
   });

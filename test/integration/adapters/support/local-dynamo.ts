@@ -1,15 +1,14 @@
 import type { AddressInfo } from 'node:net';
 import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import dynalite from 'dynalite';
 import { vi } from 'vitest';
-import { createDynamoDocumentClient } from '#lib/adapters/dynamodb/document-client';
+import { createItemClient, type ItemClient } from '#lib/adapters/dynamodb/item-client';
 import { readTableDefinitions } from '#local/tables';
 
 /** dynalite on a random port, with fresh tables on demand, defined as serverless.yml defines them. */
 export interface LocalDynamo {
-  /** The document client the stores use, built by the production factory (endpoint from the environment). */
-  readonly client: DynamoDBDocumentClient;
+  /** The client the stores use, built by the production factory (endpoint from the environment). */
+  readonly client: ItemClient;
   /** Creates a new, empty table like `logicalId` in serverless.yml and returns its name. */
   createTable(logicalId: 'PoliciesTable' | 'RunsTable'): Promise<string>;
   stop(): Promise<void>;
@@ -25,7 +24,7 @@ export async function startLocalDynamo(): Promise<LocalDynamo> {
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
   const endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   vi.stubEnv('AWS_ENDPOINT_URL_DYNAMODB', endpoint);
-  const client = createDynamoDocumentClient();
+  const client = createItemClient();
   const admin = new DynamoDBClient({ endpoint });
   const definitions = readTableDefinitions();
   let tableCount = 0;

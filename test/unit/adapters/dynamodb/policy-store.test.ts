@@ -1,19 +1,21 @@
-import { ConditionalCheckFailedException, DynamoDBServiceException } from '@aws-sdk/client-dynamodb';
 import {
-  DynamoDBDocumentClient,
-  GetCommand,
+  ConditionalCheckFailedException,
+  DynamoDBClient,
+  DynamoDBServiceException,
+  GetItemCommand,
   QueryCommand,
   ScanCommand,
-  UpdateCommand,
-} from '@aws-sdk/lib-dynamodb';
+  UpdateItemCommand,
+} from '@aws-sdk/client-dynamodb';
+import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { createDynamoDocumentClient } from '#lib/adapters/dynamodb/document-client';
+import { createItemClient } from '#lib/adapters/dynamodb/item-client';
 import { DUE_BUCKET, DUE_INDEX, DynamoPolicyStore } from '#lib/adapters/dynamodb/policy-store';
 import { ConditionalWriteError, StoreError } from '#lib/errors';
 import { activeResult, at, collect, operatorRecord } from '#test/unit/adapters/contract/fixtures';
 
-const dynamo = mockClient(DynamoDBDocumentClient);
+const dynamo = mockClient(DynamoDBClient);
 const TABLE = 'policies-test';
 const metadata = { httpStatusCode: 400 };
 
@@ -37,17 +39,17 @@ describe('DynamoPolicyStore', () => {
   let store: DynamoPolicyStore;
   beforeEach(() => {
     dynamo.reset();
-    store = new DynamoPolicyStore({ client: createDynamoDocumentClient(), tableName: TABLE });
+    store = new DynamoPolicyStore({ client: createItemClient(), tableName: TABLE });
   });
 
   it('queries the due index for ACTIVE items due by the instant and follows every page', async () => {
     dynamo
       .on(QueryCommand)
       .resolvesOnce({
-        Items: [{ policyId: 'a', dueBucket: DUE_BUCKET }],
-        LastEvaluatedKey: { policyId: 'a' },
+        Items: [marshall({ policyId: 'a', dueBucket: DUE_BUCKET })],
+        LastEvaluatedKey: marshall({ policyId: 'a' }),
       })
-      .resolvesOnce({ Items: [{ policyId: 'b', dueBucket: DUE_BUCKET }] });
+      .resolvesOnce({ Items: [marshall({ policyId: 'b', dueBucket: DUE_BUCKET })] });
     const due = await collect(store.listDue(at(5)));
     expect(due).toEqual([{ policyId: 'a' }, { policyId: 'b' }]);
     const inputs = dynamo.commandCalls(QueryCommand).map((call) => call.args[0].input);
@@ -55,14 +57,17 @@ describe('DynamoPolicyStore', () => {
       TableName: TABLE,
       IndexName: DUE_INDEX,
       KeyConditionExpression: 'dueBucket = :bucket AND nextRunAt <= :at',
-      ExpressionAttributeValues: { ':bucket': 'ACTIVE', ':at': at(5) },
     });
-    expect(inputs[1]?.ExclusiveStartKey).toEqual({ policyId: 'a' });
+    expect(unmarshall(inputs[0]?.ExpressionAttributeValues ?? {})).toEqual({
+      ':bucket': 'ACTIVE',
+      ':at': at(5),
+    });
+    expect(unmarshall(inputs[1]?.ExclusiveStartKey ?? {})).toEqual({ policyId: 'a' });
   });
 
   it('turns a failed condition on the sync result into ConditionalWriteError', async () => {
     const cause = conditionFailed();
-    dynamo.on(UpdateCommand).rejects(cause);
+    dynamo.on(UpdateItemCommand).rejects(cause);
     const error = await store.writeSyncResult(operatorRecord('p1'), activeResult(at(1))).catch((err) => err);
     expect(error).toBeInstanceOf(ConditionalWriteError);
     expect(error.cause).toBe(cause);
@@ -70,7 +75,7 @@ describe('DynamoPolicyStore', () => {
 
   it('turns any other SDK error into StoreError naming the operation and the table', async () => {
     const cause = serviceError('ProvisionedThroughputExceededException');
-    dynamo.on(GetCommand).rejects(cause);
+    dynamo.on(GetItemCommand).rejects(cause);
     const error = await store.get('p1').catch((err) => err);
     expect(error).toBeInstanceOf(StoreError);
     expect(error.message).toContain(`GetItem on table ${TABLE}`);
@@ -81,7 +86,7 @@ describe('DynamoPolicyStore', () => {
   it('turns an error on a later page of a scan into StoreError', async () => {
     dynamo
       .on(ScanCommand)
-      .resolvesOnce({ Items: [{ policyId: 'a' }], LastEvaluatedKey: { policyId: 'a' } })
+      .resolvesOnce({ Items: [marshall({ policyId: 'a' })], LastEvaluatedKey: marshall({ policyId: 'a' }) })
       .rejectsOnce(serviceError('InternalServerError'));
     await expect(collect(store.listAll())).rejects.toThrow(
       /Scan on table policies-test failed: InternalServerError/,
@@ -89,18 +94,21 @@ describe('DynamoPolicyStore', () => {
   });
 
   it('ignores a failed condition when recording the last run but reports other errors', async () => {
-    dynamo.on(UpdateCommand).rejectsOnce(conditionFailed()).rejectsOnce(serviceError('InternalServerError'));
+    dynamo
+      .on(UpdateItemCommand)
+      .rejectsOnce(conditionFailed())
+      .rejectsOnce(serviceError('InternalServerError'));
     const summary = { slot: at(0), status: 'AVAILABLE', at: at(1) };
     await expect(store.recordLastRun('p1', summary)).resolves.toBeUndefined();
     await expect(store.recordLastRun('p1', summary)).rejects.toBeInstanceOf(StoreError);
   });
 
   it('compares tags key by key, and whole when there are too many to list', async () => {
-    dynamo.on(UpdateCommand).resolves({});
+    dynamo.on(UpdateItemCommand).resolves({});
     await store.writeSyncResult(operatorRecord('p1'), activeResult(at(1)));
     const manyTags = Object.fromEntries(Array.from({ length: 80 }, (_, index) => [`k${index}`, 'v']));
     await store.writeSyncResult(operatorRecord('p2', { tags: manyTags }), activeResult(at(1)));
-    const [small, large] = dynamo.commandCalls(UpdateCommand).map((call) => call.args[0].input);
+    const [small, large] = dynamo.commandCalls(UpdateItemCommand).map((call) => call.args[0].input);
     const tagsName = (input: typeof small) =>
       Object.entries(input?.ExpressionAttributeNames ?? {}).find(([, name]) => name === 'tags')?.[0];
     expect(small?.ConditionExpression).toContain(`size(${tagsName(small)}) = `);

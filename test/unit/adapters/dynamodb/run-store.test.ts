@@ -1,14 +1,21 @@
-import { ConditionalCheckFailedException, DynamoDBServiceException } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import {
+  ConditionalCheckFailedException,
+  DynamoDBClient,
+  DynamoDBServiceException,
+  GetItemCommand,
+  PutItemCommand,
+  QueryCommand,
+} from '@aws-sdk/client-dynamodb';
+import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { createDynamoDocumentClient } from '#lib/adapters/dynamodb/document-client';
+import { createItemClient } from '#lib/adapters/dynamodb/item-client';
 import { DynamoRunStore, OPEN_BUCKET, OPEN_INDEX } from '#lib/adapters/dynamodb/run-store';
 import { ConditionalWriteError, StoreError } from '#lib/errors';
 import { logger } from '#lib/observability';
 import { at, collect, runRecord } from '#test/unit/adapters/contract/fixtures';
 
-const dynamo = mockClient(DynamoDBDocumentClient);
+const dynamo = mockClient(DynamoDBClient);
 const TABLE = 'runs-test';
 const metadata = { httpStatusCode: 400 };
 const conditionFailed = () =>
@@ -21,38 +28,38 @@ describe('DynamoRunStore', () => {
   });
   beforeEach(() => {
     dynamo.reset();
-    store = new DynamoRunStore({ client: createDynamoDocumentClient(), tableName: TABLE });
+    store = new DynamoRunStore({ client: createItemClient(), tableName: TABLE });
   });
 
   it('returns the existing run, read consistently, when the create condition fails', async () => {
     const existing = runRecord('p1', at(0), { leaseOwner: 'tick-a' });
-    dynamo.on(PutCommand).rejects(conditionFailed());
-    dynamo.on(GetCommand).resolves({ Item: { ...existing, openBucket: OPEN_BUCKET } });
+    dynamo.on(PutItemCommand).rejects(conditionFailed());
+    dynamo.on(GetItemCommand).resolves({ Item: marshall({ ...existing, openBucket: OPEN_BUCKET }) });
     expect(await store.create(runRecord('p1', at(0), { leaseOwner: 'tick-b' }))).toEqual(existing);
-    expect(dynamo.commandCalls(PutCommand)[0]?.args[0].input.ConditionExpression).toBe(
+    expect(dynamo.commandCalls(PutItemCommand)[0]?.args[0].input.ConditionExpression).toBe(
       'attribute_not_exists(policyId)',
     );
-    expect(dynamo.commandCalls(GetCommand)[0]?.args[0].input).toMatchObject({
-      Key: { policyId: 'p1', slot: at(0) },
+    expect(dynamo.commandCalls(GetItemCommand)[0]?.args[0].input).toMatchObject({
+      Key: marshall({ policyId: 'p1', slot: at(0) }),
       ConsistentRead: true,
     });
   });
 
   it('writes the open bucket with an open run and conditions a transition on status and lease owner', async () => {
-    dynamo.on(PutCommand).resolves({});
+    dynamo.on(PutItemCommand).resolves({});
     await store.transition(runRecord('p1', at(0), { status: 'REQUESTED' }), {
       status: 'CLAIMED',
       leaseOwner: 'me',
     });
-    const input = dynamo.commandCalls(PutCommand)[0]?.args[0].input;
-    expect(input?.Item).toMatchObject({ status: 'REQUESTED', openBucket: OPEN_BUCKET });
+    const input = dynamo.commandCalls(PutItemCommand)[0]?.args[0].input;
+    expect(unmarshall(input?.Item ?? {})).toMatchObject({ status: 'REQUESTED', openBucket: OPEN_BUCKET });
     expect(input?.ConditionExpression).toBe('#n0 = :v0 AND #n1 = :v1');
     expect(input?.ExpressionAttributeNames).toEqual({ '#n0': 'status', '#n1': 'leaseOwner' });
-    expect(input?.ExpressionAttributeValues).toEqual({ ':v0': 'CLAIMED', ':v1': 'me' });
+    expect(unmarshall(input?.ExpressionAttributeValues ?? {})).toEqual({ ':v0': 'CLAIMED', ':v1': 'me' });
   });
 
   it('turns a lost transition into ConditionalWriteError naming the run', async () => {
-    dynamo.on(PutCommand).rejects(conditionFailed());
+    dynamo.on(PutItemCommand).rejects(conditionFailed());
     const transition = store.transition(runRecord('p1', at(0), { status: 'FAILED' }), { status: 'CLAIMED' });
     await expect(transition).rejects.toThrow(ConditionalWriteError);
     await expect(transition).rejects.toThrow(`transition p1/${at(0)} CLAIMED -> FAILED`);
@@ -60,17 +67,15 @@ describe('DynamoRunStore', () => {
 
   it('queries the open index and strips the bucket from the records it returns', async () => {
     const run = runRecord('p1', at(0));
-    dynamo.on(QueryCommand).resolves({ Items: [{ ...run, openBucket: OPEN_BUCKET }] });
+    dynamo.on(QueryCommand).resolves({ Items: [marshall({ ...run, openBucket: OPEN_BUCKET })] });
     expect(await collect(store.listOpen(at(9)))).toEqual([run]);
-    expect(dynamo.commandCalls(QueryCommand)[0]?.args[0].input).toMatchObject({
-      TableName: TABLE,
-      IndexName: OPEN_INDEX,
-      ExpressionAttributeValues: { ':v0': OPEN_BUCKET, ':v1': at(9) },
-    });
+    const input = dynamo.commandCalls(QueryCommand)[0]?.args[0].input;
+    expect(input).toMatchObject({ TableName: TABLE, IndexName: OPEN_INDEX });
+    expect(unmarshall(input?.ExpressionAttributeValues ?? {})).toEqual({ ':v0': OPEN_BUCKET, ':v1': at(9) });
   });
 
   it('reports a stored run that is not a run record as StoreError naming the table', async () => {
-    dynamo.on(GetCommand).resolves({ Item: { policyId: 'p1', slot: at(0), status: 'LOST' } });
+    dynamo.on(GetItemCommand).resolves({ Item: marshall({ policyId: 'p1', slot: at(0), status: 'LOST' }) });
     const error = await store.get({ policyId: 'p1', slot: at(0) }).catch((err) => err);
     expect(error).toBeInstanceOf(StoreError);
     expect(error.message).toContain(`malformed run record p1/${at(0)} in table ${TABLE}`);
@@ -80,8 +85,8 @@ describe('DynamoRunStore', () => {
     const good = runRecord('p2', at(1));
     dynamo.on(QueryCommand).resolves({
       Items: [
-        { policyId: 'p1', slot: at(0), status: 'LOST' },
-        { ...good, openBucket: OPEN_BUCKET },
+        marshall({ policyId: 'p1', slot: at(0), status: 'LOST' }),
+        marshall({ ...good, openBucket: OPEN_BUCKET }),
       ],
     });
     const logged = vi.spyOn(logger, 'error').mockImplementation(() => undefined);
