@@ -1,4 +1,4 @@
-import type { PolicyIssue } from '#lib/errors';
+import { type PolicyIssue, shorten } from '#lib/errors';
 import { operatorAttributes, validatePolicy } from '#lib/policy/parse-policy';
 import { ORCHESTRATOR_ATTRIBUTES, type PolicyItem, type PolicyState } from '#lib/policy/types';
 import { type SyncDeps, syncPolicyItem } from '#lib/sync/sync-policy';
@@ -34,7 +34,7 @@ export function checkPolicies(records: readonly Record<string, unknown>[]): Poli
       issues.push({ attribute: 'policyId', message: 'appears twice in the file' });
     if (id !== undefined) seen.add(id);
     const policyId = issues.length === 0 && result.ok ? result.policy.policyId : undefined;
-    return { label: id ?? `record ${index + 1}`, record, policyId, issues };
+    return { label: id === undefined ? `record ${index + 1}` : shorten(id), record, policyId, issues };
   });
 }
 

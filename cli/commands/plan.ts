@@ -3,7 +3,7 @@ import { contextOf } from '#cli/context';
 import { CliError } from '#cli/errors';
 import { cell, formatInZone, formatUtc } from '#cli/format';
 import { parseCount, parseInstant } from '#cli/option-parsers';
-import { printJson, printLines, printTable } from '#cli/output';
+import { printJson, printLine, printTable } from '#cli/output';
 import { describeIssues } from '#cli/policy-writes';
 import { buildSnapshotName } from '#lib/naming/snapshot-name';
 import { validatePolicy } from '#lib/policy/parse-policy';
@@ -49,8 +49,8 @@ async function planAction(policyId: string, options: PlanOptions, command: Comma
     printJson({ policyId, schedule, timezone, state: item.state, nextRunAt: item.nextRunAt, slots });
     return;
   }
-  printLines(`${policyId}: ${policy.schedule} in ${policy.timezone}, state ${cell(item.state)}`);
-  if (item.state !== 'ACTIVE') printLines(`(not ACTIVE: these slots run only once the policy is ACTIVE)`);
+  printLine(`${policyId}: ${policy.schedule} in ${policy.timezone}, state ${cell(item.state)}`);
+  if (item.state !== 'ACTIVE') printLine(`(not ACTIVE: these slots run only once the policy is ACTIVE)`);
   const rows = slots.map((slot) => [slot.local, formatUtc(slot.slot), slot.snapshotName]);
   printTable([`SLOT (${policy.timezone})`, 'SLOT (UTC)', 'SNAPSHOT NAME'], rows, 'no future slots');
 }

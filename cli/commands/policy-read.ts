@@ -3,14 +3,15 @@ import { stringify } from 'yaml';
 import { contextOf } from '#cli/context';
 import { CliError } from '#cli/errors';
 import { cell, formatUtc } from '#cli/format';
-import { printJson, printLines, printTable } from '#cli/output';
+import { printJson, printLine, printTable } from '#cli/output';
+import { shorten } from '#lib/errors';
 import type { PolicyItem } from '#lib/policy/types';
 import type { Runtime } from '#lib/runtime';
 
 /** The stored item of `policyId`, or a CliError naming the table. */
 export async function getPolicyItem(runtime: Runtime, policyId: string): Promise<PolicyItem> {
   const item = await runtime.policies.get(policyId);
-  if (!item) throw new CliError(`no policy ${policyId} in table ${runtime.config.policiesTable}`);
+  if (!item) throw new CliError(`no policy ${shorten(policyId)} in table ${runtime.config.policiesTable}`);
   return item;
 }
 
@@ -26,7 +27,7 @@ export async function getAction(policyId: string, _options: object, command: Com
   const context = contextOf(command);
   const item = await getPolicyItem(await context.runtime(), policyId);
   if (context.options.json) printJson(item);
-  else printLines(stringify(item).trimEnd());
+  else printLine(stringify(item).trimEnd());
 }
 
 /** `policy list`: one line per policy with its schedule, state and next run. */

@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import { contextOf } from '#cli/context';
 import { formatUtc } from '#cli/format';
 import { parseInstant } from '#cli/option-parsers';
-import { printJson, printLines } from '#cli/output';
+import { printJson, printLine } from '#cli/output';
 import type { PolicyItem } from '#lib/policy/types';
 import { type Runtime, schedulerDeps, syncDeps } from '#lib/runtime';
 import { runTick, type TickSummary } from '#lib/scheduler/tick';
@@ -36,7 +36,7 @@ async function tickAction(options: { at?: Date }, command: Command): Promise<voi
     return;
   }
   const outcomes = Object.entries(summary.outcomes).map(([status, count]) => `${status} ${count}`);
-  printLines(
+  printLine(
     `tick at ${formatUtc(summary.at)}: ${summary.openRuns} open runs looked at, ${summary.claimed} runs worked on; ` +
       `records written: ${outcomes.join(', ') || 'none'}`,
   );

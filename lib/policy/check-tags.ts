@@ -1,6 +1,6 @@
-import type { PolicyIssue } from '#lib/errors';
+import { type PolicyIssue, quote } from '#lib/errors';
 import { MANAGED_TAGS } from '#lib/snapshots/snapshot-gateway';
-import { describeType, isPlainRecord, quote } from './attribute-checks';
+import { describeType, isPlainRecord } from './attribute-checks';
 
 /** Operator tags per snapshot: 50 per resource, less the ones the orchestrator manages and a margin. */
 export const MAX_OPERATOR_TAGS = 45;

@@ -1,0 +1,57 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type CliFixture, startCliFixture } from './support/cli-stack';
+
+const RECORDS = 200_000;
+
+/** `count` valid records on cache `orders`, ids `bulk-0`… */
+function bulkRecords(count: number): Record<string, unknown>[] {
+  return Array.from({ length: count }, (_, index) => ({
+    policyId: `bulk-${index}`,
+    cacheName: 'orders',
+    schedule: 'rate(1 day)',
+  }));
+}
+
+describe('cache-snapshots policy files an operator gets wrong', () => {
+  let fixture: CliFixture;
+  beforeAll(async () => {
+    fixture = await startCliFixture(['orders']);
+  });
+  afterAll(() => fixture?.stop());
+
+  it(`validates a file of ${RECORDS.toLocaleString('en')} policies without overflowing the stack`, async () => {
+    const result = await fixture.cli(['policy', 'validate', '-'], JSON.stringify(bulkRecords(RECORDS)));
+
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    const lines = result.stdout.trimEnd().split('\n');
+    expect(lines).toHaveLength(RECORDS);
+    expect(lines.at(-1)).toBe(`valid    bulk-${RECORDS - 1}`);
+  });
+
+  it(`refuses a file of ${RECORDS.toLocaleString('en')} policies with one bad record, writing nothing`, async () => {
+    const records = [...bulkRecords(RECORDS), { policyId: 'bulk-bad', cacheName: 'orders', schedule: 'x' }];
+
+    const result = await fixture.cli(['policy', 'put', '-'], JSON.stringify(records));
+
+    expect(result.code).toBe(1);
+    expect(result.stderr.trim().split('\n')).toEqual([
+      expect.stringMatching(/^cache-snapshots: error: policy bulk-bad refused, nothing written: schedule: /),
+    ]);
+    expect((await fixture.cli(['policy', 'get', 'bulk-0'])).code).toBe(1);
+  });
+
+  it('quotes at most about 100 characters of a 100 KB policy id, in validate and in put', async () => {
+    const record = JSON.stringify({ policyId: 'x'.repeat(100_000), cacheName: 'orders', schedule: 'x' });
+
+    const validate = await fixture.cli(['policy', 'validate', '-'], record);
+    const put = await fixture.cli(['policy', 'put', '-'], record);
+
+    expect(validate.code).toBe(1);
+    expect(put.code).toBe(1);
+    for (const line of [...validate.stdout.split('\n'), ...put.stderr.split('\n')]) {
+      expect(line.length, line.slice(0, 500)).toBeLessThan(500);
+    }
+    expect(put.stderr).toContain(`policy ${'x'.repeat(64)}… refused`);
+  });
+});
