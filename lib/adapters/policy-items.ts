@@ -4,7 +4,7 @@
  * DynamoDB expresses the same rules as condition and update expressions (lib/adapters/dynamodb).
  */
 import { isDeepStrictEqual } from 'node:util';
-import { StoreError } from '#lib/errors';
+import { StoreError, shorten } from '#lib/errors';
 import type { SyncResult } from '#lib/policy/policy-store';
 import {
   OPERATOR_ATTRIBUTES,
@@ -12,7 +12,7 @@ import {
   type PolicyState,
   type SlotSummaries,
 } from '#lib/policy/types';
-import { isPlainObject, stripUndefined } from './plain-values';
+import { findUnstorableKey, isPlainObject, stripUndefined, UNSTORABLE_KEY } from './plain-values';
 
 /** Partition value of the policies table's sparse `due-index`: only ACTIVE items with a `nextRunAt` carry it. */
 export const DUE_BUCKET = 'ACTIVE';
@@ -28,8 +28,17 @@ export interface ItemChanges {
   readonly remove: readonly string[];
 }
 
-/** The item as stored from an operator record: undefined values dropped, `dueBucket` derived. */
+/**
+ * The item as stored from an operator record: undefined values dropped, `dueBucket` derived. A map key
+ * `__proto__` anywhere is refused with a StoreError naming its path: the SDK would drop it silently.
+ */
 export function toStoredPolicyItem(item: PolicyItem): Record<string, unknown> {
+  const unstorable = findUnstorableKey(item);
+  if (unstorable !== undefined) {
+    throw new StoreError(
+      `policy ${shorten(String(item.policyId))}: ${shorten(unstorable)} cannot be stored: the AWS SDK for JavaScript drops a map key "${UNSTORABLE_KEY}"`,
+    );
+  }
   const { dueBucket: _ignored, ...rest } = stripUndefined(item);
   const dueBucket = deriveDueBucket(rest.state, rest.nextRunAt);
   return dueBucket === undefined ? rest : { ...rest, dueBucket };

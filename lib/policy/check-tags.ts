@@ -22,6 +22,11 @@ const TAG_RULES: readonly TagRule[] = [
   },
   { message: 'keys must not start with "aws:"', breaks: (key) => key.toLowerCase().startsWith('aws:') },
   { message: 'keys must not be one the orchestrator sets itself', breaks: (key) => MANAGED_KEYS.has(key) },
+  {
+    // The AWS SDK for JavaScript drops this map key when it writes the item; the stores refuse it too.
+    message: "keys must not be __proto__: DynamoDB's JavaScript SDK would drop it",
+    breaks: (key) => key === '__proto__',
+  },
   { message: 'values must be strings', breaks: (_key, value) => typeof value !== 'string' },
   {
     message: `values must be at most ${MAX_TAG_VALUE_LENGTH} characters`,

@@ -17,6 +17,7 @@ import {
 import { ConditionalWriteError } from '#lib/errors';
 import type { PolicyStore, SyncResult } from '#lib/policy/policy-store';
 import type { LastRunSummary, NewestSnapshotSummary, PolicyItem, SlotSummaries } from '#lib/policy/types';
+import { toMarshallableItem } from './document-values';
 import { ExpressionBuilder } from './expression-builder';
 import { buildOperatorCondition } from './operator-condition';
 import { callTable, paginateItems } from './table-call';
@@ -80,7 +81,7 @@ export class DynamoPolicyStore implements PolicyStore {
   }
 
   async put(item: PolicyItem): Promise<void> {
-    const input = { TableName: this.tableName, Item: toStoredPolicyItem(item) };
+    const input = { TableName: this.tableName, Item: toMarshallableItem(toStoredPolicyItem(item)) };
     await this.call('PutItem', () => this.client.send(new PutCommand(input)));
   }
 

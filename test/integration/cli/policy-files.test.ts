@@ -41,6 +41,37 @@ describe('cache-snapshots policy files an operator gets wrong', () => {
     expect((await fixture.cli(['policy', 'get', 'bulk-0'])).code).toBe(1);
   });
 
+  it('refuses a tag key __proto__ in validate and in put, naming tags, and writes nothing', async () => {
+    const yaml = 'policyId: proto-tags\ncacheName: orders\nschedule: rate(1 day)\ntags:\n  __proto__: x\n';
+
+    const validate = await fixture.cli(['policy', 'validate', '-'], yaml);
+    const put = await fixture.cli(['policy', 'put', '-'], yaml);
+
+    expect(validate.code).toBe(1);
+    expect(validate.stdout).toContain('  tags: keys must not be __proto__');
+    expect(put.code).toBe(1);
+    expect(put.stderr).toMatch(
+      /policy proto-tags refused, nothing written: tags: keys must not be __proto__/,
+    );
+    expect((await fixture.cli(['policy', 'get', 'proto-tags'])).code).toBe(1);
+  });
+
+  it('stores tag keys constructor, toString and hasOwnProperty exactly; the same file again is unchanged', async () => {
+    const tags = { constructor: 'c', toString: 't', hasOwnProperty: 'h', valueOf: 'v' };
+    const yaml = `policyId: odd-tags\ncacheName: orders\nschedule: rate(1 day)\ntags:\n${Object.entries(tags)
+      .map(([key, value]) => `  ${key}: ${value}\n`)
+      .join('')}`;
+
+    const first = await fixture.cli(['--json', 'policy', 'put', '-'], yaml);
+    const stored = await fixture.cliJson<{ tags: Record<string, string> }>(['policy', 'get', 'odd-tags']);
+    const second = await fixture.cli(['--json', 'policy', 'put', '-'], yaml);
+
+    expect(first.stderr).toBe('');
+    expect(JSON.parse(first.stdout).written[0]).toMatchObject({ action: 'written', state: 'ACTIVE' });
+    expect(Object.entries(stored.tags)).toEqual(Object.entries(tags));
+    expect(JSON.parse(second.stdout).written[0]).toMatchObject({ action: 'unchanged', state: 'ACTIVE' });
+  });
+
   it('quotes at most about 100 characters of a 100 KB policy id, in validate and in put', async () => {
     const record = JSON.stringify({ policyId: 'x'.repeat(100_000), cacheName: 'orders', schedule: 'x' });
 

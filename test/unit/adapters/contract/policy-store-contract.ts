@@ -55,6 +55,28 @@ export function describePolicyStoreContract(createStore: () => Promise<PolicySto
       expect(listed.sort()).toEqual(ids);
     });
 
+    it('stores map keys named like Object.prototype members exactly, and syncs such a record', async () => {
+      const tags = { constructor: 'c', toString: 't', hasOwnProperty: 'h', valueOf: 'v', isPrototypeOf: 'i' };
+      const record = operatorRecord('p1', { tags });
+
+      await store.put(record);
+      await store.writeSyncResult(record, activeResult(at(5)));
+
+      const item = await store.get('p1');
+      expect(Object.entries(item?.tags as object)).toEqual(Object.entries(tags));
+      expect(Object.getPrototypeOf(item?.tags)).toBe(Object.prototype);
+      expect(item?.state).toBe('ACTIVE');
+    });
+
+    it('refuses a map key __proto__ (the SDK would drop it), naming its path, and stores nothing', async () => {
+      const tags = JSON.parse('{"team": "payments", "__proto__": "x"}') as Record<string, string>;
+
+      await expect(store.put(operatorRecord('p1', { tags }))).rejects.toThrow(
+        /policy p1: tags\.__proto__ cannot be stored/,
+      );
+      expect(await store.get('p1')).toBeUndefined();
+    });
+
     it('keeps stored state apart from the objects callers hold', async () => {
       const record = operatorRecord('p1');
       await store.put(record);
