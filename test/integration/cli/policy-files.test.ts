@@ -56,7 +56,7 @@ describe('cache-snapshots policy files an operator gets wrong', () => {
     expect((await fixture.cli(['policy', 'get', 'proto-tags'])).code).toBe(1);
   });
 
-  it('stores tag keys constructor, toString and hasOwnProperty exactly; the same file again is unchanged', async () => {
+  it('stores tag keys constructor, toString and hasOwnProperty exactly, the same file again is unchanged, and the snapshot carries them', async () => {
     const tags = { constructor: 'c', toString: 't', hasOwnProperty: 'h', valueOf: 'v' };
     const yaml = `policyId: odd-tags\ncacheName: orders\nschedule: rate(1 day)\ntags:\n${Object.entries(tags)
       .map(([key, value]) => `  ${key}: ${value}\n`)
@@ -70,6 +70,12 @@ describe('cache-snapshots policy files an operator gets wrong', () => {
     expect(JSON.parse(first.stdout).written[0]).toMatchObject({ action: 'written', state: 'ACTIVE' });
     expect(Object.entries(stored.tags)).toEqual(Object.entries(tags));
     expect(JSON.parse(second.stdout).written[0]).toMatchObject({ action: 'unchanged', state: 'ACTIVE' });
+    const slot = String((stored as { nextRunAt?: string }).nextRunAt);
+    fixture.setEmulatorTime(new Date(slot));
+    const tick = await fixture.cli(['tick', '--at', slot, '--allow-future']);
+    expect([tick.code, tick.stderr]).toEqual([0, '']);
+    const snapshot = fixture.stack.emulator.snapshots().find((taken) => taken.cacheName === 'orders');
+    expect(snapshot?.tags).toMatchObject(tags);
   });
 
   it('quotes at most about 100 characters of a 100 KB policy id, in validate and in put', async () => {
