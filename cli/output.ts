@@ -1,12 +1,18 @@
 /**
  * What commands print on stdout: JSON for machines (`--json`), aligned tables and plain lines for people.
- * Errors never come through here (main.ts writes them to stderr). Nothing here spreads a list into a call
+ * Errors never come through here (main.ts writes them to stderr); warnings do, on stderr. Nothing here spreads a list into a call
  * or Math.max, so output of any length (a file of 200,000 policies) prints without overflowing the stack.
  */
+import { jsonText } from './format';
 
-/** Prints `value` as indented JSON. */
+/** Prints `value` as indented JSON (bigints as text, sets as lists: items may hold them). */
 export function printJson(value: unknown): void {
-  process.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
+  process.stdout.write(`${jsonText(value, 2)}\n`);
+}
+
+/** Writes `cache-snapshots: warning: <line>` on stderr: something the command worked around, not an error. */
+export function printWarning(line: string): void {
+  process.stderr.write(`cache-snapshots: warning: ${line}\n`);
 }
 
 /** Prints one line as it is. */

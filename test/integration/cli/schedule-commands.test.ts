@@ -13,7 +13,7 @@ const HOURLY = {
 };
 
 interface PlanOutput {
-  readonly slots: { slot: string; local: string; snapshotName: string }[];
+  readonly slots: { slot: string; local: string; snapshotName: string; runStatus: string | null }[];
 }
 
 describe('cache-snapshots plan, tick, runs and status', () => {
@@ -60,11 +60,13 @@ describe('cache-snapshots plan, tick, runs and status', () => {
         slot: '2026-03-28T01:30:00.000Z',
         local: '2026-03-28T02:30+01:00',
         snapshotName: buildSnapshotName('orders', 'orders-berlin', new Date('2026-03-28T01:30:00Z')),
+        runStatus: null,
       },
       {
         slot: '2026-03-29T01:00:00.000Z',
         local: '2026-03-29T03:00+02:00',
         snapshotName: buildSnapshotName('orders', 'orders-berlin', new Date('2026-03-29T01:00:00Z')),
+        runStatus: null,
       },
     ]);
     expect(table.stdout).toMatch(/2026-03-29T03:00\+02:00\s+2026-03-29T01:00:00Z\s+orders-20260329-0100-/);
