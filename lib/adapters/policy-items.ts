@@ -53,7 +53,10 @@ export function fromStoredPolicyItem(stored: Record<string, unknown>, tableName:
   return item as PolicyItem;
 }
 
-/** What `writeSyncResult` writes: nextRunAt and dueBucket only for an ACTIVE result with a next run. */
+/**
+ * What `writeSyncResult` writes: nextRunAt and dueBucket only for an ACTIVE result with a next run, and
+ * activatedAt only for an ACTIVE result (removed otherwise, so a later activation records its own time).
+ */
 export function syncResultChanges(result: SyncResult): ItemChanges {
   const set: Record<string, unknown> = {
     state: result.state satisfies PolicyState,
@@ -66,6 +69,8 @@ export function syncResultChanges(result: SyncResult): ItemChanges {
   const dueBucket = deriveDueBucket(result.state, result.nextRunAt);
   if (dueBucket === undefined) remove.push('nextRunAt', 'dueBucket');
   else Object.assign(set, { nextRunAt: result.nextRunAt, dueBucket });
+  if (result.activatedAt === undefined) remove.push('activatedAt');
+  else set.activatedAt = result.activatedAt;
   return { set, remove };
 }
 

@@ -125,7 +125,7 @@ export function describePolicyStoreContract(createStore: () => Promise<PolicySto
   });
 
   describe('writeSyncResult', () => {
-    it('writes state, reason, next run, spec hash and sync time', async () => {
+    it('writes state, reason, next run, activation time, spec hash and sync time', async () => {
       const record = operatorRecord('p1');
       await store.put(record);
       await store.writeSyncResult(record, activeResult(at(3), { stateReason: 'note' }));
@@ -134,9 +134,23 @@ export function describePolicyStoreContract(createStore: () => Promise<PolicySto
         state: 'ACTIVE',
         stateReason: 'note',
         nextRunAt: at(3),
+        activatedAt: '2025-03-01T09:00:00.000Z',
         specHash: 'hash-1',
         syncedAt: '2025-03-01T09:00:00.000Z',
       });
+    });
+
+    it('removes the activation time when the result is not ACTIVE', async () => {
+      const record = operatorRecord('p1');
+      await store.put(record);
+      await store.writeSyncResult(record, activeResult(at(3)));
+      await store.writeSyncResult(record, {
+        ...activeResult(at(3)),
+        state: 'INVALID',
+        nextRunAt: undefined,
+        activatedAt: undefined,
+      });
+      expect(await store.get('p1')).not.toHaveProperty('activatedAt');
     });
 
     it('removes the next run and the reason when the result has none', async () => {
