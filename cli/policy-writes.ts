@@ -1,7 +1,8 @@
 import { type PolicyIssue, shorten } from '#lib/errors';
 import { operatorAttributes, validatePolicy } from '#lib/policy/parse-policy';
 import { ORCHESTRATOR_ATTRIBUTES, type PolicyItem, type PolicyState } from '#lib/policy/types';
-import { type SyncDeps, syncPolicyItem } from '#lib/sync/sync-policy';
+import { replacePeer } from '#lib/sync/reconcile';
+import { activePoliciesByCache, type SyncDeps, syncPolicyItem } from '#lib/sync/sync-policy';
 import { CliError } from './errors';
 
 /** Issues as one line, `attribute: rule; attribute: rule`, the way policy sync writes stateReason. */
@@ -79,4 +80,39 @@ export async function writePolicy(
     stateReason: synced.stateReason,
     nextRunAt: synced.nextRunAt,
   };
+}
+
+/** `written before it: a, b, c` (the last ten of many), for the message of a write that failed. */
+function writtenBefore(writes: readonly PolicyWrite[]): string {
+  const ids = writes.slice(-10).map((write) => write.policyId);
+  const more = writes.length > ids.length ? `${writes.length - ids.length} more and ` : '';
+  return `written before it: ${ids.length === 0 ? 'none' : `${more}${ids.join(', ')}`}`;
+}
+
+/**
+ * Writes and syncs every valid checked policy in order (writePolicy). The 24-in-24 h fit of each is judged
+ * against the table's ACTIVE policies on its cache, from one Scan before the first write, kept current as
+ * each policy is synced (as reconcile does): a file of N policies costs one Scan, not N. Stops at the first
+ * failure with a CliError that says what was written before it.
+ */
+export async function writePolicies(deps: SyncDeps, checks: readonly PolicyCheck[]): Promise<PolicyWrite[]> {
+  const items: PolicyItem[] = [];
+  for await (const item of deps.policies.listAll()) items.push(item);
+  const peers = activePoliciesByCache(items);
+  const withPeers: SyncDeps = { ...deps, peersOn: async (cacheName) => peers.get(cacheName) ?? [] };
+  const writes: PolicyWrite[] = [];
+  for (const check of checks) {
+    if (check.policyId === undefined) continue;
+    try {
+      const write = await writePolicy(withPeers, check.record, check.policyId);
+      replacePeer(peers, { ...check.record, policyId: check.policyId, state: write.state });
+      writes.push(write);
+    } catch (error) {
+      throw new CliError(
+        `writing policy ${check.policyId} failed (${writtenBefore(writes)}): ${String(error)}`,
+        { cause: error },
+      );
+    }
+  }
+  return writes;
 }

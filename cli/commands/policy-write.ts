@@ -4,16 +4,9 @@ import { CliError } from '#cli/errors';
 import { formatUtc } from '#cli/format';
 import { printJson, printLine, printLines, printTable } from '#cli/output';
 import { readPolicySource } from '#cli/policy-documents';
-import {
-  checkPolicies,
-  describeIssues,
-  type PolicyCheck,
-  type PolicyWrite,
-  writePolicy,
-} from '#cli/policy-writes';
+import { checkPolicies, describeIssues, type PolicyCheck, writePolicies } from '#cli/policy-writes';
 import { shorten } from '#lib/errors';
 import { syncDeps } from '#lib/runtime';
-import { scanPeersOn } from '#lib/sync/sync-policy';
 
 function verdicts(checks: readonly PolicyCheck[]) {
   return checks.map((check) => ({
@@ -58,22 +51,7 @@ export async function putAction(file: string, _options: object, command: Command
         .join('\n'),
     );
   }
-  const runtime = await context.runtime();
-  // One interactive write may read the table to warn about the cache's 24-in-24 h quota.
-  const deps = { ...syncDeps(runtime), peersOn: scanPeersOn(runtime.policies) };
-  const writes: PolicyWrite[] = [];
-  for (const check of checks) {
-    if (check.policyId === undefined) continue;
-    try {
-      writes.push(await writePolicy(deps, check.record, check.policyId));
-    } catch (error) {
-      const done = writes.map((write) => write.policyId).join(', ') || 'none';
-      throw new CliError(
-        `writing policy ${check.policyId} failed (written before it: ${done}): ${String(error)}`,
-        { cause: error },
-      );
-    }
-  }
+  const writes = await writePolicies(syncDeps(await context.runtime()), checks);
   if (context.options.json) printJson({ written: writes, refused: [] });
   else {
     const rows = writes.map((write) => [

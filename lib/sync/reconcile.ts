@@ -26,7 +26,7 @@ function warningChanged(item: PolicyItem, peers: ReadonlyMap<string, Policy[]>, 
 }
 
 /** Puts `item` in the peer index as it now is: out of every cache's list, back in if ACTIVE. */
-function replacePeer(peers: Map<string, Policy[]>, item: PolicyItem): void {
+export function replacePeer(peers: Map<string, Policy[]>, item: PolicyItem): void {
   for (const [cacheName, list] of peers) {
     peers.set(
       cacheName,
