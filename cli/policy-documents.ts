@@ -1,6 +1,5 @@
 import { readFile } from 'node:fs/promises';
 import { parseAllDocuments } from 'yaml';
-import { shorten } from '#lib/errors';
 import { isPlainRecord } from '#lib/policy/attribute-checks';
 import { CliError } from './errors';
 
@@ -55,7 +54,8 @@ function documentValues(text: string, label: string): unknown[] {
   return parseAllDocuments(text).map((document) => {
     const [problem] = document.errors;
     if (problem) {
-      const reason = shorten(problem.message.split('\n')[0] ?? '');
+      // The first line: what is wrong and where. YAML's messages do not quote the document's values.
+      const reason = problem.message.split('\n')[0];
       throw new CliError(`${label}: not valid JSON or YAML: ${reason}`);
     }
     return document.toJS();

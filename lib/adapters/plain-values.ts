@@ -29,7 +29,7 @@ export function stripUndefined<T>(value: T): T {
 /**
  * The one map key the AWS SDK for JavaScript cannot store: its marshaller and its wire serializer build
  * maps by assignment, where `__proto__` sets a prototype instead of adding the key, so the key would be
- * dropped without a word. The stores refuse it (storePolicyItem); policy validation refuses it in `tags`.
+ * dropped without a word. The stores refuse it (toStoredPolicyItem); policy validation refuses it in `tags`.
  */
 export const UNSTORABLE_KEY = '__proto__';
 
