@@ -1,5 +1,5 @@
 import { Command } from 'commander';
-import { shorten } from '#lib/errors';
+import { MAX_QUOTED_LENGTH, shorten } from '#lib/errors';
 import { registerPlanCommand } from './commands/plan';
 import { registerPolicyCommands } from './commands/policy';
 import { registerRunsCommand } from './commands/runs';
@@ -11,6 +11,9 @@ Tables: --policies-table/--runs-table, else POLICIES_TABLE/RUNS_TABLE, else the 
 stack (--stack, default cache-snapshot-orchestrator-<stage>). AWS access: the default credential chain and
 region (AWS_PROFILE, AWS_REGION, ...); AWS_ENDPOINT_URL_DYNAMODB/ELASTICACHE point it at the local stack.`;
 
+/** A single-quoted argument in commander's error text longer than a message may quote. */
+const LONG_QUOTED = new RegExp(`'([^'\\n]{${MAX_QUOTED_LENGTH + 1},})'`, 'g');
+
 /**
  * Commander's own error text (`error: unknown option '--x'`, `error: missing required argument 'id'`) in the
  * CLI's error form: every line prefixed `cache-snapshots: error:` like main.ts's, and an argument it quotes
@@ -18,7 +21,7 @@ region (AWS_PROFILE, AWS_REGION, ...); AWS_ENDPOINT_URL_DYNAMODB/ELASTICACHE poi
  */
 export function formatCommanderError(text: string): string {
   return text
-    .replace(/'([^'\n]{65,})'/g, (_quoted, value: string) => `'${shorten(value)}'`)
+    .replace(LONG_QUOTED, (_quoted, value: string) => `'${shorten(value)}'`)
     .split('\n')
     .map((line) => (line === '' ? line : `cache-snapshots: error: ${line.replace(/^error: /, '')}`))
     .join('\n');
