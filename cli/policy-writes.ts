@@ -1,8 +1,8 @@
 import { type PolicyIssue, shorten } from '#lib/errors';
 import { operatorAttributes, validatePolicy } from '#lib/policy/parse-policy';
 import { ORCHESTRATOR_ATTRIBUTES, type PolicyItem, type PolicyState } from '#lib/policy/types';
-import { replacePeer } from '#lib/sync/reconcile';
-import { activePoliciesByCache, type SyncDeps, syncPolicyItem } from '#lib/sync/sync-policy';
+import { readPeerIndex, replacePeer } from '#lib/sync/reconcile';
+import { type SyncDeps, syncPolicyItem } from '#lib/sync/sync-policy';
 import { CliError } from './errors';
 
 /** Issues as one line, `attribute: rule; attribute: rule`, the way policy sync writes stateReason. */
@@ -96,10 +96,7 @@ function writtenBefore(writes: readonly PolicyWrite[]): string {
  * failure with a CliError that says what was written before it.
  */
 export async function writePolicies(deps: SyncDeps, checks: readonly PolicyCheck[]): Promise<PolicyWrite[]> {
-  const items: PolicyItem[] = [];
-  for await (const item of deps.policies.listAll()) items.push(item);
-  const peers = activePoliciesByCache(items);
-  const withPeers: SyncDeps = { ...deps, peersOn: async (cacheName) => peers.get(cacheName) ?? [] };
+  const { peers, withPeers } = await readPeerIndex(deps);
   const writes: PolicyWrite[] = [];
   for (const check of checks) {
     if (check.policyId === undefined) continue;
