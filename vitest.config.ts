@@ -18,7 +18,13 @@ export default defineConfig({
       { extends: true, test: { name: 'unit', include: ['test/unit/**/*.test.ts'] } },
       {
         extends: true,
-        test: { name: 'integration', include: ['test/integration/**/*.test.ts'], testTimeout: 60_000 },
+        test: {
+          name: 'integration',
+          include: ['test/integration/**/*.test.ts'],
+          testTimeout: 60_000,
+          // Fixtures bundle the CLI (as it ships: minified, with its source map) and boot a local stack.
+          hookTimeout: 60_000,
+        },
       },
       {
         extends: true,

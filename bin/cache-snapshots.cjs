@@ -7,4 +7,7 @@ try {
   process.stderr.write('cache-snapshots: error: dist/cli.cjs is missing; run `npm run build` first\n');
   process.exit(1);
 }
+// Before the bundle loads: its stack traces (printed with --verbose) then name cli/ and lib/ source files
+// through dist/cli.cjs.map, which the build writes beside it.
+process.setSourceMapsEnabled(true);
 require('../dist/cli.cjs');

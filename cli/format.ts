@@ -1,15 +1,31 @@
 import { offsetMsAt } from '#lib/schedule/time-zone';
 
+/** JSON.stringify's replacer for what DynamoDB items may hold beyond JSON: bigints as text, sets as lists. */
+function beyondJson(_key: string, value: unknown): unknown {
+  if (typeof value === 'bigint') return value.toString();
+  return value instanceof Set ? [...value] : value;
+}
+
+/** `value` as JSON text, whatever an item holds (JSON.stringify alone throws on a bigint). */
+export function jsonText(value: unknown, indent?: number): string {
+  return JSON.stringify(value, beyondJson, indent) ?? String(value);
+}
+
 /** How a table cell shows an attribute of any type (items may hold anything an operator wrote). */
 export function cell(value: unknown): string {
   if (value === undefined || value === null || value === '') return '-';
-  return typeof value === 'string' ? value : JSON.stringify(value);
+  return typeof value === 'string' ? value : jsonText(value);
 }
 
 /** An instant in UTC, to the second: `2026-03-23T06:00:00Z`. */
 export function formatUtc(instant: Date | string): string {
   const date = typeof instant === 'string' ? new Date(instant) : instant;
   return Number.isNaN(date.getTime()) ? cell(instant) : `${date.toISOString().slice(0, 19)}Z`;
+}
+
+/** Whether `timeZone` is UTC under any of its names (`UTC`, `Etc/UTC`, `GMT`, `Zulu`, …). */
+export function isUtcZone(timeZone: string): boolean {
+  return new Intl.DateTimeFormat('en', { timeZone }).resolvedOptions().timeZone === 'UTC';
 }
 
 /** An instant as wall time in `timeZone`, with its offset: `2026-03-23T07:00+01:00`. */

@@ -4,7 +4,8 @@ import { buildProgram } from './program';
 /** Writes an error as one `error:` line per line of its message; the stack only with --verbose. */
 function reportError(error: unknown, verbose: boolean): void {
   const message = error instanceof Error ? error.message : String(error);
-  for (const line of message.split('\n')) process.stderr.write(`cache-snapshots: error: ${line}\n`);
+  const lines = message.split('\n').map((line) => `cache-snapshots: error: ${line}\n`);
+  process.stderr.write(lines.join(''));
   if (verbose && error instanceof Error) process.stderr.write(`${error.stack ?? ''}\n`);
 }
 

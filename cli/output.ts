@@ -1,22 +1,34 @@
 /**
  * What commands print on stdout: JSON for machines (`--json`), aligned tables and plain lines for people.
- * Errors never come through here (main.ts writes them to stderr).
+ * Errors never come through here (main.ts writes them to stderr); warnings do, on stderr. Nothing here spreads a list into a call
+ * or Math.max, so output of any length (a file of 200,000 policies) prints without overflowing the stack.
  */
+import { jsonText } from './format';
 
-/** Prints `value` as indented JSON. */
+/** Prints `value` as indented JSON (bigints as text, sets as lists: items may hold them). */
 export function printJson(value: unknown): void {
-  process.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
+  process.stdout.write(`${jsonText(value, 2)}\n`);
 }
 
-/** Prints each line as it is. */
-export function printLines(...lines: readonly string[]): void {
+/** Writes `cache-snapshots: warning: <line>` on stderr: something the command worked around, not an error. */
+export function printWarning(line: string): void {
+  process.stderr.write(`cache-snapshots: warning: ${line}\n`);
+}
+
+/** Prints one line as it is. */
+export function printLine(line: string): void {
+  process.stdout.write(`${line}\n`);
+}
+
+/** Prints each line as it is, in one write. */
+export function printLines(lines: readonly string[]): void {
   if (lines.length > 0) process.stdout.write(`${lines.join('\n')}\n`);
 }
 
 /** The lines of a table: a header row, then the rows, columns padded to their widest cell. */
 export function formatTable(headers: readonly string[], rows: readonly (readonly string[])[]): string[] {
   const widths = headers.map((header, column) =>
-    Math.max(header.length, ...rows.map((row) => (row[column] ?? '').length)),
+    rows.reduce((widest, row) => Math.max(widest, (row[column] ?? '').length), header.length),
   );
   const render = (cells: readonly string[]) =>
     cells
@@ -32,6 +44,5 @@ export function printTable(
   rows: readonly (readonly string[])[],
   empty: string,
 ): void {
-  if (rows.length === 0) printLines(empty);
-  else printLines(...formatTable(headers, rows));
+  printLines(rows.length === 0 ? [empty] : formatTable(headers, rows));
 }

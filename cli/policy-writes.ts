@@ -1,6 +1,7 @@
-import type { PolicyIssue } from '#lib/errors';
+import { type PolicyIssue, shorten } from '#lib/errors';
 import { operatorAttributes, validatePolicy } from '#lib/policy/parse-policy';
 import { ORCHESTRATOR_ATTRIBUTES, type PolicyItem, type PolicyState } from '#lib/policy/types';
+import { readPeerIndex, replacePeer } from '#lib/sync/reconcile';
 import { type SyncDeps, syncPolicyItem } from '#lib/sync/sync-policy';
 import { CliError } from './errors';
 
@@ -31,7 +32,7 @@ export function checkPolicies(records: readonly Record<string, unknown>[]): Poli
       issues.push({ attribute: 'policyId', message: 'appears twice in the file' });
     if (id !== undefined) seen.add(id);
     const policyId = issues.length === 0 && result.ok ? result.policy.policyId : undefined;
-    return { label: id ?? `record ${index + 1}`, record, policyId, issues };
+    return { label: id === undefined ? `record ${index + 1}` : shorten(id), record, policyId, issues };
   });
 }
 
@@ -76,4 +77,36 @@ export async function writePolicy(
     stateReason: synced.stateReason,
     nextRunAt: synced.nextRunAt,
   };
+}
+
+/** `written before it: a, b, c` (the last ten of many), for the message of a write that failed. */
+function writtenBefore(writes: readonly PolicyWrite[]): string {
+  const ids = writes.slice(-10).map((write) => write.policyId);
+  const more = writes.length > ids.length ? `${writes.length - ids.length} more and ` : '';
+  return `written before it: ${ids.length === 0 ? 'none' : `${more}${ids.join(', ')}`}`;
+}
+
+/**
+ * Writes and syncs every valid checked policy in order (writePolicy). The 24-in-24 h fit of each is judged
+ * against the table's ACTIVE policies on its cache, from one Scan before the first write, kept current as
+ * each policy is synced (as reconcile does): a file of N policies costs one Scan, not N. Stops at the first
+ * failure with a CliError that says what was written before it.
+ */
+export async function writePolicies(deps: SyncDeps, checks: readonly PolicyCheck[]): Promise<PolicyWrite[]> {
+  const { peers, withPeers } = await readPeerIndex(deps);
+  const writes: PolicyWrite[] = [];
+  for (const check of checks) {
+    if (check.policyId === undefined) continue;
+    try {
+      const write = await writePolicy(withPeers, check.record, check.policyId);
+      replacePeer(peers, { ...check.record, policyId: check.policyId, state: write.state });
+      writes.push(write);
+    } catch (error) {
+      throw new CliError(
+        `writing policy ${check.policyId} failed (${writtenBefore(writes)}): ${String(error)}`,
+        { cause: error },
+      );
+    }
+  }
+  return writes;
 }

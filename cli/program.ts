@@ -1,4 +1,5 @@
 import { Command } from 'commander';
+import { MAX_QUOTED_LENGTH, shorten } from '#lib/errors';
 import { registerPlanCommand } from './commands/plan';
 import { registerPolicyCommands } from './commands/policy';
 import { registerRunsCommand } from './commands/runs';
@@ -9,6 +10,22 @@ const TABLES_HELP = `
 Tables: --policies-table/--runs-table, else POLICIES_TABLE/RUNS_TABLE, else the outputs of the deployed
 stack (--stack, default cache-snapshot-orchestrator-<stage>). AWS access: the default credential chain and
 region (AWS_PROFILE, AWS_REGION, ...); AWS_ENDPOINT_URL_DYNAMODB/ELASTICACHE point it at the local stack.`;
+
+/** A single-quoted argument in commander's error text longer than a message may quote. */
+const LONG_QUOTED = new RegExp(`'([^'\\n]{${MAX_QUOTED_LENGTH + 1},})'`, 'g');
+
+/**
+ * Commander's own error text (`error: unknown option '--x'`, `error: missing required argument 'id'`) in the
+ * CLI's error form: every line prefixed `cache-snapshots: error:` like main.ts's, and an argument it quotes
+ * back cut to MAX_QUOTED_LENGTH characters.
+ */
+export function formatCommanderError(text: string): string {
+  return text
+    .replace(LONG_QUOTED, (_quoted, value: string) => `'${shorten(value)}'`)
+    .split('\n')
+    .map((line) => (line === '' ? line : `cache-snapshots: error: ${line.replace(/^error: /, '')}`))
+    .join('\n');
+}
 
 /** The `cache-snapshots` program: global options, then one command group per module in commands/. */
 export function buildProgram(): Command {
@@ -21,7 +38,8 @@ export function buildProgram(): Command {
     .option('--stage <stage>', 'stage of the deployed stack to read table names from', 'dev')
     .option('--stack <name>', 'CloudFormation stack to read table names from')
     .addHelpText('after', TABLES_HELP)
-    .configureHelp({ showGlobalOptions: true });
+    .configureHelp({ showGlobalOptions: true })
+    .configureOutput({ outputError: (text, write) => write(formatCommanderError(text)) });
   registerPolicyCommands(program);
   registerPlanCommand(program);
   registerRunsCommand(program);

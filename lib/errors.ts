@@ -15,6 +15,19 @@ export class ConfigError extends OrchestratorError {}
 /** A Lambda was invoked with an event of the wrong shape (e.g. the scheduler with a non-scheduled event). */
 export class InvalidEventError extends OrchestratorError {}
 
+/** Longest piece of an operator's value quoted back in a message, so a huge input cannot make a huge message. */
+export const MAX_QUOTED_LENGTH = 64;
+
+/** `text` cut to MAX_QUOTED_LENGTH characters, ending in `…` when cut: how any message shows an operator's value. */
+export function shorten(text: string): string {
+  return text.length > MAX_QUOTED_LENGTH ? `${text.slice(0, MAX_QUOTED_LENGTH)}…` : text;
+}
+
+/** `text` shortened and JSON-quoted, so quotes, newlines and control characters in it stay visible. */
+export function quote(text: string): string {
+  return JSON.stringify(shorten(text));
+}
+
 /** One broken rule of a policy record: the attribute it concerns and the rule, in words. */
 export interface PolicyIssue {
   attribute: string;

@@ -12,7 +12,7 @@ const log = (line: string) => process.stdout.write(`${line}\n`);
 if (!process.argv.includes('--verbose')) logger.setLogLevel('SILENT');
 
 if (process.argv.includes('--serve')) {
-  await serve(log);
+  await serve({ log });
 } else {
   const started = Date.now();
   const { simulation, report } = await runDemo({ log });

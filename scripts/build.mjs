@@ -2,7 +2,7 @@
 // settings serverless.yml gives serverless-esbuild: one minified CommonJS bundle per entry, source maps.
 import { readdirSync, rmSync } from 'node:fs';
 import { build } from 'esbuild';
-import { FUNCTION_BUNDLE } from './bundle-options.mjs';
+import { CLI_BUNDLE, FUNCTION_BUNDLE } from './bundle-options.mjs';
 
 const common = { ...FUNCTION_BUNDLE, outExtension: { '.js': '.cjs' }, metafile: true };
 
@@ -15,6 +15,6 @@ await build({
 });
 const cli = readdirSync('cli', { withFileTypes: true }).some((entry) => entry.name === 'main.ts');
 if (cli) {
-  await build({ ...common, target: 'node20', entryPoints: ['cli/main.ts'], outfile: 'dist/cli.cjs' });
+  await build({ ...CLI_BUNDLE, metafile: true, entryPoints: ['cli/main.ts'], outfile: 'dist/cli.cjs' });
 }
 console.log(`built ${functions.length} functions${cli ? ' and the CLI' : ''} into dist/`);

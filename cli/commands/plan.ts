@@ -1,15 +1,18 @@
 import type { Command } from 'commander';
 import { contextOf } from '#cli/context';
 import { CliError } from '#cli/errors';
-import { cell, formatInZone, formatUtc } from '#cli/format';
+import { cell, formatInZone, formatUtc, isUtcZone } from '#cli/format';
 import { parseCount, parseInstant } from '#cli/option-parsers';
-import { printJson, printLines, printTable } from '#cli/output';
+import { printJson, printLine, printTable } from '#cli/output';
 import { describeIssues } from '#cli/policy-writes';
+import { shorten } from '#lib/errors';
 import { buildSnapshotName } from '#lib/naming/snapshot-name';
 import { validatePolicy } from '#lib/policy/parse-policy';
 import type { Policy } from '#lib/policy/types';
+import type { RunStore } from '#lib/runs/run-store';
+import type { RunStatus } from '#lib/runs/types';
 import { nextSlotAfter } from '#lib/schedule/policy-slots';
-import { getPolicyItem } from './policy-read';
+import { getPolicyItem, viewOf } from './policy-read';
 
 interface PlanOptions {
   readonly count: number;
@@ -35,32 +38,65 @@ export function planSlots(policy: Policy, from: Date, count: number) {
   return slots;
 }
 
-async function planAction(policyId: string, options: PlanOptions, command: Command): Promise<void> {
-  const context = contextOf(command);
-  const item = await getPolicyItem(await context.runtime(), policyId);
-  const parsed = validatePolicy(item);
-  if (!parsed.ok) {
-    throw new CliError(`policy ${policyId} is invalid, it has no plan: ${describeIssues(parsed.issues)}`);
+/** The status of the run record of each of `slots` that has one (one query, from the first slot to the last). */
+async function runStatuses(
+  runs: RunStore,
+  policyId: string,
+  slots: readonly { slot: string }[],
+): Promise<Map<string, RunStatus>> {
+  const statuses = new Map<string, RunStatus>();
+  const [first, last] = [slots[0]?.slot, slots.at(-1)?.slot];
+  if (first === undefined || last === undefined) return statuses;
+  const wanted = new Set(slots.map((slot) => slot.slot));
+  for await (const run of runs.listByPolicy(policyId, { since: first })) {
+    if (run.slot > last) break;
+    if (wanted.has(run.slot)) statuses.set(run.slot, run.status);
   }
-  const { policy } = parsed;
-  const slots = planSlots(policy, options.from ?? new Date(), options.count);
-  if (context.options.json) {
-    const { schedule, timezone } = policy;
-    printJson({ policyId, schedule, timezone, state: item.state, nextRunAt: item.nextRunAt, slots });
-    return;
-  }
-  printLines(`${policyId}: ${policy.schedule} in ${policy.timezone}, state ${cell(item.state)}`);
-  if (item.state !== 'ACTIVE') printLines(`(not ACTIVE: these slots run only once the policy is ACTIVE)`);
-  const rows = slots.map((slot) => [slot.local, formatUtc(slot.slot), slot.snapshotName]);
-  printTable([`SLOT (${policy.timezone})`, 'SLOT (UTC)', 'SNAPSHOT NAME'], rows, 'no future slots');
+  return statuses;
 }
 
-/** `plan <id> [--count N] [--from time]`: what the policy will do next. */
+async function planAction(policyId: string, options: PlanOptions, command: Command): Promise<void> {
+  const context = contextOf(command);
+  const runtime = await context.runtime();
+  const item = await getPolicyItem(runtime, policyId);
+  const parsed = validatePolicy(item);
+  if (!parsed.ok) {
+    throw new CliError(
+      `policy ${shorten(policyId)} is invalid, it has no plan: ${describeIssues(parsed.issues)}`,
+    );
+  }
+  const { policy } = parsed;
+  const { view } = viewOf(item);
+  const planned = planSlots(policy, options.from ?? new Date(), options.count);
+  const statuses = await runStatuses(runtime.runs, policyId, planned);
+  const slots = planned.map((slot) => ({ ...slot, runStatus: statuses.get(slot.slot) ?? null }));
+  if (context.options.json) {
+    const { schedule, timezone } = policy;
+    printJson({ policyId, schedule, timezone, state: view.state, nextRunAt: view.nextRunAt, slots });
+    return;
+  }
+  printLine(`${policyId}: ${policy.schedule} in ${policy.timezone}, state ${cell(view.state)}`);
+  if (view.state !== 'ACTIVE') printLine('(not ACTIVE: these slots run only once the policy is ACTIVE)');
+  const utc = isUtcZone(policy.timezone);
+  const rows = slots.map((slot) => [
+    ...(utc ? [] : [slot.local]),
+    formatUtc(slot.slot),
+    slot.snapshotName,
+    slot.runStatus ?? '',
+  ]);
+  const headers = [...(utc ? [] : [`SLOT (${policy.timezone})`]), 'SLOT (UTC)', 'SNAPSHOT NAME', 'RUN'];
+  printTable(headers, rows, 'no future slots');
+}
+
+/** `plan <id> [--count N] [--from time]`: what the policy will do next, and which of those slots already ran. */
 export function registerPlanCommand(program: Command): void {
   program
     .command('plan')
     .argument('<id>', 'policy id')
-    .description("show the policy's next slots, in its time zone and UTC, and the snapshot name each gets")
+    .description(
+      "show the policy's next slots, in its time zone and UTC (one column for a UTC policy), the snapshot " +
+        'name each gets, and the status of a slot that already has a run record',
+    )
     .option('-n, --count <n>', 'how many slots (1-1000)', parseCount(1000), 5)
     .option('--from <time>', 'list slots at or after this ISO-8601 time instead of now', parseInstant)
     .action(planAction);

@@ -3,14 +3,17 @@ import { stringify } from 'yaml';
 import { contextOf } from '#cli/context';
 import { CliError } from '#cli/errors';
 import { cell, formatUtc } from '#cli/format';
-import { printJson, printLines, printTable } from '#cli/output';
+import { printJson, printLine, printTable, printWarning } from '#cli/output';
+import { describeIssues } from '#cli/policy-writes';
+import { shorten } from '#lib/errors';
+import { type OrchestratorView, readOrchestratorAttributes } from '#lib/policy/orchestrator-attributes';
 import type { PolicyItem } from '#lib/policy/types';
 import type { Runtime } from '#lib/runtime';
 
 /** The stored item of `policyId`, or a CliError naming the table. */
 export async function getPolicyItem(runtime: Runtime, policyId: string): Promise<PolicyItem> {
   const item = await runtime.policies.get(policyId);
-  if (!item) throw new CliError(`no policy ${policyId} in table ${runtime.config.policiesTable}`);
+  if (!item) throw new CliError(`no policy ${shorten(policyId)} in table ${runtime.config.policiesTable}`);
   return item;
 }
 
@@ -21,12 +24,27 @@ export async function listPolicyItems(runtime: Runtime): Promise<PolicyItem[]> {
   return items.sort((a, b) => a.policyId.localeCompare(b.policyId));
 }
 
+/**
+ * The orchestrator's attributes of `item`, read defensively (readOrchestratorAttributes): a broken one is
+ * left out, so the item is still shown, and named in one warning line on stderr. Returns the problems too,
+ * for JSON output.
+ */
+export function viewOf(item: PolicyItem): { view: OrchestratorView; problems: string[] } {
+  const { view, problems } = readOrchestratorAttributes(item);
+  if (problems.length > 0) {
+    printWarning(
+      `policy ${shorten(item.policyId)} has malformed orchestrator attributes, shown without them: ${describeIssues(problems)}`,
+    );
+  }
+  return { view, problems: problems.map((problem) => describeIssues([problem])) };
+}
+
 /** `policy get <id>`: the item as stored, operator and orchestrator attributes, as YAML (or JSON). */
 export async function getAction(policyId: string, _options: object, command: Command): Promise<void> {
   const context = contextOf(command);
   const item = await getPolicyItem(await context.runtime(), policyId);
   if (context.options.json) printJson(item);
-  else printLines(stringify(item).trimEnd());
+  else printLine(stringify(item).trimEnd());
 }
 
 /** `policy list`: one line per policy with its schedule, state and next run. */
@@ -34,17 +52,21 @@ export async function listAction(_options: object, command: Command): Promise<vo
   const context = contextOf(command);
   const items = await listPolicyItems(await context.runtime());
   if (context.options.json) {
+    for (const item of items) viewOf(item);
     printJson(items);
     return;
   }
-  const rows = items.map((item) => [
-    item.policyId,
-    cell(item.cacheName),
-    cell(item.schedule),
-    cell(item.timezone ?? 'UTC'),
-    cell(item.state),
-    item.nextRunAt ? formatUtc(item.nextRunAt) : '-',
-    item.stateReason ?? '',
-  ]);
+  const rows = items.map((item) => {
+    const { view } = viewOf(item);
+    return [
+      item.policyId,
+      cell(item.cacheName),
+      cell(item.schedule),
+      cell(item.timezone ?? 'UTC'),
+      cell(view.state),
+      view.nextRunAt ? formatUtc(view.nextRunAt) : '-',
+      view.stateReason ?? '',
+    ];
+  });
   printTable(['POLICY', 'CACHE', 'SCHEDULE', 'TIMEZONE', 'STATE', 'NEXT RUN', 'REASON'], rows, 'no policies');
 }

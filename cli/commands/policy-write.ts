@@ -2,17 +2,11 @@ import type { Command } from 'commander';
 import { contextOf } from '#cli/context';
 import { CliError } from '#cli/errors';
 import { formatUtc } from '#cli/format';
-import { printJson, printLines, printTable } from '#cli/output';
+import { printJson, printLine, printLines, printTable } from '#cli/output';
 import { readPolicySource } from '#cli/policy-documents';
-import {
-  checkPolicies,
-  describeIssues,
-  type PolicyCheck,
-  type PolicyWrite,
-  writePolicy,
-} from '#cli/policy-writes';
+import { checkPolicies, describeIssues, type PolicyCheck, writePolicies } from '#cli/policy-writes';
+import { shorten } from '#lib/errors';
 import { syncDeps } from '#lib/runtime';
-import { scanPeersOn } from '#lib/sync/sync-policy';
 
 function verdicts(checks: readonly PolicyCheck[]) {
   return checks.map((check) => ({
@@ -29,10 +23,12 @@ export async function validateAction(file: string, _options: object, command: Co
   const invalid = checks.filter((check) => check.issues.length > 0);
   if (options.json) printJson(verdicts(checks));
   else {
+    const lines: string[] = [];
     for (const check of checks) {
-      printLines(`${check.issues.length === 0 ? 'valid  ' : 'invalid'}  ${check.label}`);
-      printLines(...check.issues.map((issue) => `  ${describeIssues([issue])}`));
+      lines.push(`${check.issues.length === 0 ? 'valid  ' : 'invalid'}  ${check.label}`);
+      for (const issue of check.issues) lines.push(`  ${describeIssues([issue])}`);
     }
+    printLines(lines);
   }
   if (invalid.length > 0)
     throw new CliError(`${invalid.length} of ${checks.length} policies in ${file} are invalid`);
@@ -55,22 +51,7 @@ export async function putAction(file: string, _options: object, command: Command
         .join('\n'),
     );
   }
-  const runtime = await context.runtime();
-  // One interactive write may read the table to warn about the cache's 24-in-24 h quota.
-  const deps = { ...syncDeps(runtime), peersOn: scanPeersOn(runtime.policies) };
-  const writes: PolicyWrite[] = [];
-  for (const check of checks) {
-    if (check.policyId === undefined) continue;
-    try {
-      writes.push(await writePolicy(deps, check.record, check.policyId));
-    } catch (error) {
-      const done = writes.map((write) => write.policyId).join(', ') || 'none';
-      throw new CliError(
-        `writing policy ${check.policyId} failed (written before it: ${done}): ${String(error)}`,
-        { cause: error },
-      );
-    }
-  }
+  const writes = await writePolicies(syncDeps(await context.runtime()), checks);
   if (context.options.json) printJson({ written: writes, refused: [] });
   else {
     const rows = writes.map((write) => [
@@ -96,9 +77,9 @@ export async function deleteAction(policyId: string, _options: object, command: 
   const context = contextOf(command);
   const runtime = await context.runtime();
   if (!(await runtime.policies.get(policyId))) {
-    throw new CliError(`no policy ${policyId} in table ${runtime.config.policiesTable}`);
+    throw new CliError(`no policy ${shorten(policyId)} in table ${runtime.config.policiesTable}`);
   }
   await runtime.policies.delete(policyId);
   if (context.options.json) printJson({ policyId, deleted: true });
-  else printLines(`deleted policy ${policyId} (its run records and snapshots are kept)`);
+  else printLine(`deleted policy ${policyId} (its run records and snapshots are kept)`);
 }

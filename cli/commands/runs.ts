@@ -1,9 +1,12 @@
 import type { Command } from 'commander';
 import { contextOf } from '#cli/context';
+import { CliError } from '#cli/errors';
 import { formatUtc } from '#cli/format';
 import { parseSince, parseStatuses } from '#cli/option-parsers';
-import { printJson, printTable } from '#cli/output';
+import { printJson, printTable, printWarning } from '#cli/output';
+import { shorten } from '#lib/errors';
 import type { RunRecord, RunStatus } from '#lib/runs/types';
+import type { Runtime } from '#lib/runtime';
 
 interface RunsOptions {
   readonly since?: Date;
@@ -17,12 +20,35 @@ function errorCell(run: RunRecord): string {
   return `${run.lastError.code}: ${message}`;
 }
 
+/** Whether the policy has at least one run record, whatever its slot and status. */
+async function hasAnyRun(runtime: Runtime, policyId: string): Promise<boolean> {
+  for await (const _run of runtime.runs.listByPolicy(policyId)) return true;
+  return false;
+}
+
+/**
+ * Fails for a policy id the tables do not know at all (no policy item, no run record), so a typo is not
+ * mistaken for a policy that never ran. A deleted policy's records are shown, with a warning.
+ */
+async function checkPolicyKnown(runtime: Runtime, policyId: string, found: number): Promise<void> {
+  if (await runtime.policies.get(policyId)) return;
+  if (found > 0 || (await hasAnyRun(runtime, policyId))) {
+    printWarning(`policy ${shorten(policyId)} no longer exists; its run records are kept`);
+    return;
+  }
+  const { policiesTable, runsTable } = runtime.config;
+  throw new CliError(
+    `no policy ${shorten(policyId)} in table ${policiesTable}, and no run records of it in table ${runsTable}`,
+  );
+}
+
 async function runsAction(policyId: string, options: RunsOptions, command: Command): Promise<void> {
   const context = contextOf(command);
   const runtime = await context.runtime();
   const query = { since: options.since?.toISOString(), statuses: options.status };
   const runs: RunRecord[] = [];
   for await (const run of runtime.runs.listByPolicy(policyId, query)) runs.push(run);
+  await checkPolicyKnown(runtime, policyId, runs.length);
   if (context.options.json) {
     printJson(runs);
     return;

@@ -3,21 +3,27 @@ import { contextOf } from '#cli/context';
 import { cell, formatDuration, formatUtc } from '#cli/format';
 import { printJson, printTable } from '#cli/output';
 import type { PolicyItem } from '#lib/policy/types';
-import { listPolicyItems } from './policy-read';
+import { listPolicyItems, viewOf } from './policy-read';
 
+/**
+ * One policy's status line. The orchestrator's attributes are read defensively (viewOf): a malformed one is
+ * left out and listed in `problems` (and warned about), and the line is still shown.
+ */
 function statusOf(item: PolicyItem, now: Date) {
-  const newest = item.newestSnapshot;
+  const { view, problems } = viewOf(item);
+  const newest = view.newestSnapshot;
   return {
     policyId: item.policyId,
     cacheName: item.cacheName,
-    state: item.state,
-    stateReason: item.stateReason,
-    nextRunAt: item.nextRunAt,
-    lastRun: item.lastRun,
+    state: view.state,
+    stateReason: view.stateReason,
+    nextRunAt: view.nextRunAt,
+    lastRun: view.lastRun,
     newestSnapshot: newest && {
       ...newest,
       ageSeconds: Math.round((now.getTime() - Date.parse(newest.takenAt)) / 1000),
     },
+    ...(problems.length > 0 ? { problems } : {}),
   };
 }
 
@@ -25,21 +31,30 @@ async function statusAction(_options: object, command: Command): Promise<void> {
   const context = contextOf(command);
   const runtime = await context.runtime();
   const now = new Date();
-  const lines = (await listPolicyItems(runtime)).map((item) => statusOf(item, now));
+  const items = await listPolicyItems(runtime);
+  const lines = items.map((item) => statusOf(item, now));
   if (context.options.json) {
     printJson(lines);
     return;
   }
-  const rows = lines.map((line) => [
-    line.policyId,
-    cell(line.cacheName),
-    cell(line.state),
-    line.lastRun ? formatUtc(line.lastRun.slot) : '-',
-    line.lastRun ? [line.lastRun.status, line.lastRun.errorCode].filter(Boolean).join(' ') : '-',
-    line.newestSnapshot ? `${formatDuration(line.newestSnapshot.ageSeconds * 1000)} ago` : 'none',
-    line.nextRunAt ? formatUtc(line.nextRunAt) : '-',
-    line.stateReason ?? '',
-  ]);
+  const rows = lines.map((line, index) => {
+    // `?`: the item holds the attribute, but in a shape that cannot be read (the warning says which).
+    const absent = (name: string, none = '-') => (items[index]?.[name] === undefined ? none : '?');
+    return [
+      line.policyId,
+      cell(line.cacheName),
+      line.state ?? absent('state'),
+      line.lastRun ? formatUtc(line.lastRun.slot) : absent('lastRun'),
+      line.lastRun
+        ? [line.lastRun.status, line.lastRun.errorCode].filter(Boolean).join(' ')
+        : absent('lastRun'),
+      line.newestSnapshot
+        ? `${formatDuration(line.newestSnapshot.ageSeconds * 1000)} ago`
+        : absent('newestSnapshot', 'none'),
+      line.nextRunAt ? formatUtc(line.nextRunAt) : absent('nextRunAt'),
+      line.stateReason ?? '',
+    ];
+  });
   const headers = [
     'POLICY',
     'CACHE',

@@ -4,7 +4,7 @@
  * DynamoDB expresses the same rules as condition and update expressions (lib/adapters/dynamodb).
  */
 import { isDeepStrictEqual } from 'node:util';
-import { StoreError } from '#lib/errors';
+import { StoreError, shorten } from '#lib/errors';
 import { isPlainRecord } from '#lib/policy/attribute-checks';
 import type { SyncResult } from '#lib/policy/policy-store';
 import {
@@ -13,7 +13,7 @@ import {
   type PolicyState,
   type SlotSummaries,
 } from '#lib/policy/types';
-import { stripUndefined } from './plain-values';
+import { findUnstorableKey, stripUndefined, UNSTORABLE_KEY } from './plain-values';
 
 /** Partition value of the policies table's sparse `due-index`: only ACTIVE items with a `nextRunAt` carry it. */
 export const DUE_BUCKET = 'ACTIVE';
@@ -29,8 +29,17 @@ export interface ItemChanges {
   readonly remove: readonly string[];
 }
 
-/** The item as stored from an operator record: undefined values dropped, `dueBucket` derived. */
+/**
+ * The item as stored from an operator record: undefined values dropped, `dueBucket` derived. A map key
+ * `__proto__` anywhere is refused with a StoreError naming its path: the SDK would drop it silently.
+ */
 export function toStoredPolicyItem(item: PolicyItem): Record<string, unknown> {
+  const unstorable = findUnstorableKey(item);
+  if (unstorable !== undefined) {
+    throw new StoreError(
+      `policy ${shorten(String(item.policyId))}: ${shorten(unstorable)} cannot be stored: the AWS SDK for JavaScript drops a map key "${UNSTORABLE_KEY}"`,
+    );
+  }
   const { dueBucket: _ignored, ...rest } = stripUndefined(item);
   const dueBucket = deriveDueBucket(rest.state, rest.nextRunAt);
   return dueBucket === undefined ? rest : { ...rest, dueBucket };
@@ -45,7 +54,10 @@ export function fromStoredPolicyItem(stored: Record<string, unknown>, tableName:
   return item as PolicyItem;
 }
 
-/** What `writeSyncResult` writes: nextRunAt and dueBucket only for an ACTIVE result with a next run. */
+/**
+ * What `writeSyncResult` writes: nextRunAt and dueBucket only for an ACTIVE result with a next run, and
+ * activatedAt only for an ACTIVE result (removed otherwise, so a later activation records its own time).
+ */
 export function syncResultChanges(result: SyncResult): ItemChanges {
   const set: Record<string, unknown> = {
     state: result.state satisfies PolicyState,
@@ -58,6 +70,8 @@ export function syncResultChanges(result: SyncResult): ItemChanges {
   const dueBucket = deriveDueBucket(result.state, result.nextRunAt);
   if (dueBucket === undefined) remove.push('nextRunAt', 'dueBucket');
   else Object.assign(set, { nextRunAt: result.nextRunAt, dueBucket });
+  if (result.activatedAt === undefined) remove.push('activatedAt');
+  else set.activatedAt = result.activatedAt;
   return { set, remove };
 }
 

@@ -1,13 +1,5 @@
 import type { z } from 'zod';
-import type { PolicyIssue } from '#lib/errors';
-
-/** Longest attribute name or value quoted back in an issue, so a huge input cannot make a huge message. */
-const MAX_QUOTED_LENGTH = 64;
-
-/** A short, safe rendering of an operator's text inside an issue message. */
-export function quote(text: string): string {
-  return JSON.stringify(text.length > MAX_QUOTED_LENGTH ? `${text.slice(0, MAX_QUOTED_LENGTH)}…` : text);
-}
+import { type PolicyIssue, shorten } from '#lib/errors';
 
 /** What kind of value this is, in words for an issue message ("null", "a list", "number"). */
 export function describeType(value: unknown): string {
@@ -51,7 +43,7 @@ export function checkWithSchema<T>(
     if (issue.code === 'unrecognized_keys') {
       for (const key of issue.keys)
         issues.push({
-          attribute: `${path}.${key.slice(0, MAX_QUOTED_LENGTH)}`,
+          attribute: `${path}.${shorten(key)}`,
           message: 'unknown attribute',
         });
     } else {

@@ -1,6 +1,6 @@
-import type { PolicyIssue } from '#lib/errors';
+import { type PolicyIssue, quote } from '#lib/errors';
 import { MANAGED_TAGS } from '#lib/snapshots/snapshot-gateway';
-import { describeType, isPlainRecord, quote } from './attribute-checks';
+import { describeType, isPlainRecord } from './attribute-checks';
 
 /** Operator tags per snapshot: 50 per resource, less the ones the orchestrator manages and a margin. */
 export const MAX_OPERATOR_TAGS = 45;
@@ -22,6 +22,11 @@ const TAG_RULES: readonly TagRule[] = [
   },
   { message: 'keys must not start with "aws:"', breaks: (key) => key.toLowerCase().startsWith('aws:') },
   { message: 'keys must not be one the orchestrator sets itself', breaks: (key) => MANAGED_KEYS.has(key) },
+  {
+    // The AWS SDK for JavaScript drops this map key when it writes the item; the stores refuse it too.
+    message: "keys must not be __proto__: DynamoDB's JavaScript SDK would drop it",
+    breaks: (key) => key === '__proto__',
+  },
   { message: 'values must be strings', breaks: (_key, value) => typeof value !== 'string' },
   {
     message: `values must be at most ${MAX_TAG_VALUE_LENGTH} characters`,

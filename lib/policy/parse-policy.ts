@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import { type PolicyIssue, PolicyValidationError } from '#lib/errors';
+import { type PolicyIssue, PolicyValidationError, shorten } from '#lib/errors';
 import { checkWithSchema, describeType, isPlainRecord } from './attribute-checks';
 import { attributeSchemas, DEFAULT_START_WINDOW_MINUTES, DEFAULT_TIMEZONE } from './attribute-schemas';
 import { checkNamePrefix } from './check-name-prefix';
@@ -68,7 +68,7 @@ export function validatePolicy(item: Record<string, unknown>): PolicyValidation 
   for (const name of Object.keys(item)) {
     if (KNOWN_ATTRIBUTES.has(name)) continue;
     issues.push({
-      attribute: name === '' ? '(empty name)' : name.slice(0, 64),
+      attribute: name === '' ? '(empty name)' : shorten(name),
       message: 'unknown attribute',
     });
   }

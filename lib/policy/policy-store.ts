@@ -6,6 +6,8 @@ export interface SyncResult {
   readonly stateReason: string | undefined;
   /** The next slot to take (UTC ISO); absent unless ACTIVE. Only ACTIVE items are in the due index. */
   readonly nextRunAt: string | undefined;
+  /** When the policy became ACTIVE (kept from the item while it stays ACTIVE); absent unless ACTIVE. */
+  readonly activatedAt: string | undefined;
   /** Hash of the operator attributes this result was computed from (loop guard for the stream). */
   readonly specHash: string;
   readonly syncedAt: string;

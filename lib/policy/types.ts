@@ -48,6 +48,7 @@ export const ORCHESTRATOR_ATTRIBUTES = [
   'dueBucket',
   'specHash',
   'syncedAt',
+  'activatedAt',
   'lastRun',
   'newestSnapshot',
 ] as const;
@@ -79,6 +80,8 @@ export type PolicyItem = Record<string, unknown> & {
   stateReason?: string;
   nextRunAt?: string;
   specHash?: string;
+  /** When policy sync last moved the policy into ACTIVE (kept while it stays ACTIVE): its recovery point before its first snapshot. */
+  activatedAt?: string;
   lastRun?: LastRunSummary;
   newestSnapshot?: NewestSnapshotSummary;
 };

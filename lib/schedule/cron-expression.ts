@@ -1,3 +1,4 @@
+import { shorten } from '#lib/errors';
 import { CRON_FIELDS, expandCronField, parseCronValue } from './cron-fields';
 import { failSchedule } from './fail-schedule';
 import type { CronSchedule } from './types';
@@ -17,7 +18,7 @@ function translateDayOfMonth(text: string): string {
   const nearest = /^(\d{1,2})W$/.exec(upper);
   if (nearest?.[1] !== undefined) return `${parseCronValue(nearest[1], CRON_FIELDS.dayOfMonth)}W`;
   if (/[LW]/.test(upper)) {
-    failSchedule(`cron day-of-month: '${text}' is not valid; L, LW and nW must stand alone`);
+    failSchedule(`cron day-of-month: '${shorten(text)}' is not valid; L, LW and nW must stand alone`);
   }
   return expandList(text, CRON_FIELDS.dayOfMonth);
 }
@@ -31,11 +32,12 @@ function translateDayOfWeek(text: string): string {
   const nth = /^([A-Z0-9]+)#(\d+)$/.exec(upper);
   if (nth?.[1] !== undefined && nth[2] !== undefined) {
     const occurrence = Number(nth[2]);
-    if (occurrence < 1 || occurrence > 5) failSchedule(`cron day-of-week: '${text}' needs an occurrence 1-5`);
+    if (occurrence < 1 || occurrence > 5)
+      failSchedule(`cron day-of-week: '${shorten(text)}' needs an occurrence 1-5`);
     return `${parseCronValue(nth[1], CRON_FIELDS.dayOfWeek)}#${occurrence}`;
   }
   if (/[L#]/.test(upper)) {
-    failSchedule(`cron day-of-week: '${text}' is not valid; L, nL and n#k must stand alone`);
+    failSchedule(`cron day-of-week: '${shorten(text)}' is not valid; L, nL and n#k must stand alone`);
   }
   return expandList(text, CRON_FIELDS.dayOfWeek);
 }

@@ -1,3 +1,4 @@
+import { shorten } from '#lib/errors';
 import { failSchedule } from './fail-schedule';
 
 /** One field of an EventBridge cron expression: its name in messages, its range and its names. */
@@ -24,7 +25,7 @@ export const CRON_FIELDS = {
 export function parseCronValue(text: string, spec: CronFieldSpec): number {
   const nameIndex = spec.names?.indexOf(text.toUpperCase()) ?? -1;
   const value = nameIndex >= 0 ? spec.min + nameIndex : /^\d{1,4}$/.test(text) ? Number(text) : Number.NaN;
-  if (Number.isNaN(value)) failSchedule(`cron ${spec.label}: '${text}' is not a value`);
+  if (Number.isNaN(value)) failSchedule(`cron ${spec.label}: '${shorten(text)}' is not a value`);
   if (value < spec.min || value > spec.max) {
     failSchedule(`cron ${spec.label}: ${value} is outside ${spec.min}-${spec.max}`);
   }
@@ -33,11 +34,12 @@ export function parseCronValue(text: string, spec: CronFieldSpec): number {
 
 function expandItem(item: string, spec: CronFieldSpec): number[] {
   const [range = '', step, extra] = item.split('/');
-  if (extra !== undefined || range === '') failSchedule(`cron ${spec.label}: '${item}' is not valid`);
+  if (extra !== undefined || range === '')
+    failSchedule(`cron ${spec.label}: '${shorten(item)}' is not valid`);
   let stepBy = 1;
   if (step !== undefined) {
     if (!/^\d{1,4}$/.test(step) || Number(step) < 1) {
-      failSchedule(`cron ${spec.label}: step '${step}' must be a positive number`);
+      failSchedule(`cron ${spec.label}: step '${shorten(step)}' must be a positive number`);
     }
     stepBy = Number(step);
   }
@@ -45,10 +47,10 @@ function expandItem(item: string, spec: CronFieldSpec): number[] {
   let high = spec.max;
   if (range !== '*') {
     const [from = '', to, rest] = range.split('-');
-    if (rest !== undefined) failSchedule(`cron ${spec.label}: '${item}' is not a range`);
+    if (rest !== undefined) failSchedule(`cron ${spec.label}: '${shorten(item)}' is not a range`);
     low = parseCronValue(from, spec);
     high = to === undefined ? (step === undefined ? low : spec.max) : parseCronValue(to, spec);
-    if (high < low) failSchedule(`cron ${spec.label}: range '${range}' runs backwards`);
+    if (high < low) failSchedule(`cron ${spec.label}: range '${shorten(range)}' runs backwards`);
   }
   const values: number[] = [];
   for (let value = low; value <= high; value += stepBy) values.push(value);

@@ -1,4 +1,4 @@
-import { PolicyValidationError } from '#lib/errors';
+import { PolicyValidationError, shorten } from '#lib/errors';
 
 /**
  * Throws the error of a bad schedule: a PolicyValidationError whose one issue names the `schedule`
@@ -11,6 +11,6 @@ export function failSchedule(message: string): never {
 /** Throws the error of an unknown time zone, naming the `timezone` attribute. */
 export function failTimeZone(timeZone: string): never {
   throw new PolicyValidationError([
-    { attribute: 'timezone', message: `'${timeZone.slice(0, 64)}' is not an IANA time zone` },
+    { attribute: 'timezone', message: `'${shorten(timeZone)}' is not an IANA time zone` },
   ]);
 }

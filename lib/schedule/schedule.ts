@@ -26,7 +26,7 @@ export function parseSchedule(expression: string): Schedule {
     assertCronerAccepts(schedule.pattern);
   } catch (error) {
     failSchedule(
-      `cron is not understood (${error instanceof Error ? error.message.slice(0, 200) : 'error'})`,
+      `cron is not understood (${error instanceof Error ? error.message.slice(0, 100) : 'error'})`,
     );
   }
   return schedule;

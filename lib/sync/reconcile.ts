@@ -26,7 +26,7 @@ function warningChanged(item: PolicyItem, peers: ReadonlyMap<string, Policy[]>, 
 }
 
 /** Puts `item` in the peer index as it now is: out of every cache's list, back in if ACTIVE. */
-function replacePeer(peers: Map<string, Policy[]>, item: PolicyItem): void {
+export function replacePeer(peers: Map<string, Policy[]>, item: PolicyItem): void {
   for (const [cacheName, list] of peers) {
     peers.set(
       cacheName,
@@ -36,6 +36,20 @@ function replacePeer(peers: Map<string, Policy[]>, item: PolicyItem): void {
   for (const [cacheName, list] of activePoliciesByCache([item])) {
     peers.set(cacheName, [...(peers.get(cacheName) ?? []), ...list]);
   }
+}
+
+/**
+ * Every policy item (one Scan), the ACTIVE policies among them by cache, and `deps` whose `peersOn` answers
+ * from that index: a pass over many policies judges each one's 24-in-24 h fit without reading the table
+ * again. Keep the index current with replacePeer as the pass syncs policies.
+ */
+export async function readPeerIndex(
+  deps: SyncDeps,
+): Promise<{ items: PolicyItem[]; peers: Map<string, Policy[]>; withPeers: SyncDeps }> {
+  const items: PolicyItem[] = [];
+  for await (const item of deps.policies.listAll()) items.push(item);
+  const peers = activePoliciesByCache(items);
+  return { items, peers, withPeers: { ...deps, peersOn: async (cacheName) => peers.get(cacheName) ?? [] } };
 }
 
 /**
@@ -50,11 +64,8 @@ export async function reconcilePolicies(deps: SyncDeps): Promise<ReconcileSummar
   let scanned = 0;
   let synced = 0;
   let failed = 0;
-  const items: PolicyItem[] = [];
-  for await (const item of deps.policies.listAll()) items.push(item);
   // Whom each policy shares its cache with, kept current as this pass activates or deactivates policies.
-  const peers = activePoliciesByCache(items);
-  const withPeers: SyncDeps = { ...deps, peersOn: async (cacheName) => peers.get(cacheName) ?? [] };
+  const { items, peers, withPeers } = await readPeerIndex(deps);
   const seen: PolicyItem[] = [];
   for (const item of items) {
     scanned += 1;

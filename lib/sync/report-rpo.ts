@@ -1,14 +1,17 @@
 import { emitDimensionedMetric, logger, METRIC, recordMetric } from '#lib/observability';
+import { readOrchestratorAttributes } from '#lib/policy/orchestrator-attributes';
 import type { PolicyItem } from '#lib/policy/types';
 
 /**
  * Age in seconds of the data in the policy's newest available snapshot (since it was taken); for an active
- * policy that has none yet, since it was last activated. Undefined for policies that are not ACTIVE.
+ * policy that has none yet, since it became ACTIVE (`activatedAt`, which re-syncs keep; an item activated
+ * before that attribute existed: since its last sync). Undefined for policies that are not ACTIVE. The
+ * orchestrator's attributes are read defensively: a malformed summary counts as none, never as NaN.
  */
 export function newestSnapshotAgeSeconds(item: PolicyItem, now: Date): number | undefined {
-  if (item.state !== 'ACTIVE') return undefined;
-  const since =
-    item.newestSnapshot?.takenAt ?? (typeof item.syncedAt === 'string' ? item.syncedAt : undefined);
+  const { view } = readOrchestratorAttributes(item);
+  if (view.state !== 'ACTIVE') return undefined;
+  const since = view.newestSnapshot?.takenAt ?? view.activatedAt ?? view.syncedAt;
   if (!since) return undefined;
   return Math.max(0, Math.round((now.getTime() - Date.parse(since)) / 1000));
 }

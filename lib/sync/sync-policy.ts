@@ -9,6 +9,7 @@ import { quotaFitWarning } from '#lib/policy/quota-fit';
 import type { Policy, PolicyItem } from '#lib/policy/types';
 import { nextSlotAfter } from '#lib/schedule/policy-slots';
 import type { SnapshotGateway } from '#lib/snapshots/snapshot-gateway';
+import { activatedAtFor } from './activated-at';
 
 export interface SyncDeps {
   readonly policies: PolicyStore;
@@ -78,7 +79,7 @@ async function judge(
   deps: SyncDeps,
   item: PolicyItem,
   now: Date,
-): Promise<Omit<SyncResult, 'specHash' | 'syncedAt'>> {
+): Promise<Omit<SyncResult, 'specHash' | 'syncedAt' | 'activatedAt'>> {
   const parsed = validatePolicy(item);
   if (!parsed.ok) {
     return { state: 'INVALID', stateReason: describeIssues(parsed.issues), nextRunAt: undefined };
@@ -126,7 +127,13 @@ export async function syncPolicyItem(deps: SyncDeps, item: PolicyItem, force = f
   if (!force && isInSync(item)) return { policyId: item.policyId, action: 'unchanged' };
   const now = deps.clock();
   const verdict = await judge(deps, item, now);
-  const result: SyncResult = { ...verdict, specHash: computeSpecHash(item), syncedAt: toIso(now) };
+  const activatedAt = activatedAtFor(item, verdict.state, now);
+  const result: SyncResult = {
+    ...verdict,
+    activatedAt,
+    specHash: computeSpecHash(item),
+    syncedAt: toIso(now),
+  };
   try {
     await deps.policies.writeSyncResult(item, result);
   } catch (error) {

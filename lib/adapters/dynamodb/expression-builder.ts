@@ -1,4 +1,5 @@
 import type { ItemChanges } from '#lib/adapters/policy-items';
+import { toMarshallable } from './document-values';
 
 /** A document path: attribute names and map keys as strings, list indexes as numbers. */
 export type DocumentPath = readonly (string | number)[];
@@ -35,7 +36,7 @@ export class ExpressionBuilder {
   /** The placeholder of a new value. */
   value(value: unknown): string {
     const placeholder = `:v${this.valueCount++}`;
-    this.values[placeholder] = value;
+    this.values[placeholder] = toMarshallable(value);
     return placeholder;
   }
 

@@ -15,13 +15,33 @@ import {
   UpdateItemCommand,
   type UpdateItemCommandInput,
 } from '@aws-sdk/client-dynamodb';
-import { convertToAttr, unmarshall } from '@aws-sdk/util-dynamodb';
+import { convertToAttr, NumberValueImpl, unmarshall } from '@aws-sdk/util-dynamodb';
 import type { ItemPage } from './table-call';
 
 type Values = Record<string, unknown>;
 type Attributes = Record<string, AttributeValue>;
 
 const MARSHALL_OPTIONS = { removeUndefinedValues: true };
+
+/**
+ * How a DynamoDB number is read: a JavaScript number when it fits one, a bigint for a larger whole number
+ * (both as the SDK's default), and a NumberValue keeping the exact text for a larger number with a fraction
+ * (`12345678901234567890.5`: DynamoDB keeps 38 digits). The SDK's default throws on that one, which fails the
+ * whole page of a Scan or Query: one such attribute, written by hand, would hide every policy. As a
+ * NumberValue it reaches policy validation ("must be a number (found object)") and is written back exactly.
+ */
+export function readNumber(text: string): number | bigint | NumberValueImpl {
+  const value = Number(text);
+  const fits = value >= Number.MIN_SAFE_INTEGER && value <= Number.MAX_SAFE_INTEGER;
+  if (fits || !Number.isFinite(value)) return value;
+  try {
+    return BigInt(text);
+  } catch {
+    return NumberValueImpl.from(text);
+  }
+}
+
+const UNMARSHALL_OPTIONS = { wrapNumbers: readNumber };
 
 /** An SDK input with expressions only (no legacy parameters) and plain values where it takes attribute values. */
 type Plain<Input, Legacy extends keyof Input, Keys extends keyof Input> = Omit<
@@ -68,7 +88,7 @@ function toAttributes(values: Values | undefined): Attributes | undefined {
 }
 
 function toValues(attributes: Attributes | undefined): Values | undefined {
-  return attributes === undefined ? undefined : unmarshall(attributes);
+  return attributes === undefined ? undefined : unmarshall(attributes, UNMARSHALL_OPTIONS);
 }
 
 /** A Query or Scan input with its start key and expression values marshalled. */
@@ -84,14 +104,14 @@ function toListingInput<Input extends { ExclusiveStartKey?: Values; ExpressionAt
 
 function toPage(output: { Items?: Attributes[]; LastEvaluatedKey?: Attributes }): ItemPage {
   return {
-    Items: output.Items?.map((item) => unmarshall(item)),
+    Items: output.Items?.map((item) => unmarshall(item, UNMARSHALL_OPTIONS)),
     LastEvaluatedKey: toValues(output.LastEvaluatedKey),
   };
 }
 
 /**
  * The DynamoDB calls the stores make, on items as plain values: what `@aws-sdk/lib-dynamodb`'s document
- * client does (same input shapes, same marshalling with `removeUndefinedValues`), on the plain client with
+ * client does (same input shapes, same marshalling with `removeUndefinedValues`; numbers read with readNumber), on the plain client with
  * the SDK's `cacheMiddleware` on. The document client cannot use that option (it refuses it) and so rebuilds
  * and sorts the middleware stack of every call, plus its own marshalling middleware: about a tenth of a
  * 1,000-due tick's CPU (BENCHMARKS.md, row 4). Errors are the SDK's, as they were (table-call.ts translates).

@@ -8,6 +8,7 @@ import {
 import { ConditionalWriteError } from '#lib/errors';
 import type { PolicyStore, SyncResult } from '#lib/policy/policy-store';
 import type { LastRunSummary, NewestSnapshotSummary, PolicyItem, SlotSummaries } from '#lib/policy/types';
+import { toMarshallableItem } from './document-values';
 import { ExpressionBuilder } from './expression-builder';
 import type { ItemClient } from './item-client';
 import { buildOperatorCondition } from './operator-condition';
@@ -70,7 +71,7 @@ export class DynamoPolicyStore implements PolicyStore {
   }
 
   async put(item: PolicyItem): Promise<void> {
-    const input = { TableName: this.tableName, Item: toStoredPolicyItem(item) };
+    const input = { TableName: this.tableName, Item: toMarshallableItem(toStoredPolicyItem(item)) };
     await this.call('PutItem', () => this.client.put(input));
   }
 

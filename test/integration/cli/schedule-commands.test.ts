@@ -13,7 +13,7 @@ const HOURLY = {
 };
 
 interface PlanOutput {
-  readonly slots: { slot: string; local: string; snapshotName: string }[];
+  readonly slots: { slot: string; local: string; snapshotName: string; runStatus: string | null }[];
 }
 
 describe('cache-snapshots plan, tick, runs and status', () => {
@@ -21,10 +21,11 @@ describe('cache-snapshots plan, tick, runs and status', () => {
   let firstSlot: Date;
   const at = (offsetMs: number) => new Date(firstSlot.getTime() + offsetMs);
 
-  /** One `tick --at`, with the emulator's clock at the same time. */
+  /** One `tick --at` (ahead of the clock: a simulation), with the emulator's clock at the same time. */
   async function tickAt(time: Date) {
     fixture.setEmulatorTime(time);
-    return fixture.cliJson<{ outcomes: Record<string, number> }>(['tick', '--at', time.toISOString()]);
+    const args = ['tick', '--at', time.toISOString(), '--allow-future'];
+    return fixture.cliJson<{ outcomes: Record<string, number> }>(args);
   }
 
   beforeAll(async () => {
@@ -59,11 +60,13 @@ describe('cache-snapshots plan, tick, runs and status', () => {
         slot: '2026-03-28T01:30:00.000Z',
         local: '2026-03-28T02:30+01:00',
         snapshotName: buildSnapshotName('orders', 'orders-berlin', new Date('2026-03-28T01:30:00Z')),
+        runStatus: null,
       },
       {
         slot: '2026-03-29T01:00:00.000Z',
         local: '2026-03-29T03:00+02:00',
         snapshotName: buildSnapshotName('orders', 'orders-berlin', new Date('2026-03-29T01:00:00Z')),
+        runStatus: null,
       },
     ]);
     expect(table.stdout).toMatch(/2026-03-29T03:00\+02:00\s+2026-03-29T01:00:00Z\s+orders-20260329-0100-/);
@@ -157,6 +160,32 @@ describe('cache-snapshots plan, tick, runs and status', () => {
         call.action === 'CreateServerlessCacheSnapshot' && call.params.ServerlessCacheName === 'catalog',
     );
     expect(creates).toEqual([]);
+  });
+
+  it('refuses tick --at tomorrow without --allow-future, and changes nothing', async () => {
+    const hourly = { policyId: 'catalog-hourly', cacheName: 'catalog', schedule: 'cron(0 * * * ? *)' };
+    await fixture.cli(['policy', 'put', '-'], JSON.stringify(hourly));
+    const before = await fixture.cliJson<PolicyItem>(['policy', 'get', hourly.policyId]);
+    const tomorrow = new Date(Date.now() + 24 * 60 * MINUTE);
+
+    const result = await fixture.cli(['tick', '--at', tomorrow.toISOString()]);
+
+    expect(result.code).toBe(1);
+    expect(result.stderr.trim().split('\n')).toEqual([
+      expect.stringMatching(
+        /^cache-snapshots: error: --at \S+Z is (1d 0h|23h 59m) ahead of the clock .*--allow-future/,
+      ),
+    ]);
+    expect(await fixture.cliJson<RunRecord[]>(['runs', hourly.policyId])).toEqual([]);
+    expect(await fixture.cliJson<PolicyItem>(['policy', 'get', hourly.policyId])).toEqual(before);
+  });
+
+  it('takes an --at up to a minute ahead of the clock, or in the past, without --allow-future', async () => {
+    const soon = await fixture.cli(['tick', '--at', new Date(Date.now() + 30_000).toISOString()]);
+    const past = await fixture.cli(['tick', '--at', new Date(Date.now() - 60 * MINUTE).toISOString()]);
+
+    expect([soon.code, soon.stderr]).toEqual([0, '']);
+    expect([past.code, past.stderr]).toEqual([0, '']);
   });
 
   it('refuses an --at time without a zone, in one line', async () => {

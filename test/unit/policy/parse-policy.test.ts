@@ -52,6 +52,14 @@ describe('parsePolicy', () => {
     });
   });
 
+  it('keeps tag keys named like Object.prototype members as the tags they are', () => {
+    const tags = { constructor: 'c', toString: 't', hasOwnProperty: 'h', valueOf: 'v' };
+
+    const policy = parsePolicy({ ...VALID, tags });
+
+    expect(Object.entries(policy.tags)).toEqual(Object.entries(tags));
+  });
+
   it('defaults minCount to 1 and accepts retention by age alone', () => {
     expect(parsePolicy({ ...VALID, retention: { maxAgeDays: 7 } }).retention).toEqual({
       maxCount: undefined,
@@ -190,6 +198,12 @@ describe('validatePolicy rules', () => {
     ['tag key empty', { tags: { '': 'x' } }, 'tags', 'keys must be 1-128 characters ("")'],
     ['tag key too long', { tags: { ['k'.repeat(129)]: 'x' } }, 'tags', 'keys must be 1-128 characters'],
     ['tag value a number', { tags: { team: 7 } }, 'tags', 'values must be strings ("team")'],
+    [
+      'tag key __proto__ (the SDK cannot store it)',
+      { tags: JSON.parse('{"__proto__": "x"}') },
+      'tags',
+      'keys must not be __proto__: DynamoDB\'s JavaScript SDK would drop it ("__proto__")',
+    ],
     [
       'tag value too long',
       { tags: { team: 'v'.repeat(257) } },

@@ -1,8 +1,10 @@
+import { NumberValueImpl as NumberValue } from '@aws-sdk/util-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DynamoPolicyStore } from '#lib/adapters/dynamodb/policy-store';
 import { ConditionalWriteError } from '#lib/errors';
+import type { PolicyItem } from '#lib/policy/types';
 import { type LocalDynamo, startLocalDynamo } from '#test/integration/adapters/support/local-dynamo';
-import { activeResult, at, operatorRecord } from '#test/unit/adapters/contract/fixtures';
+import { activeResult, at, collect, operatorRecord } from '#test/unit/adapters/contract/fixtures';
 import { describePolicyStoreContract } from '#test/unit/adapters/contract/policy-store-contract';
 
 /** A small page size makes every listing in the contract span several pages. */
@@ -53,5 +55,22 @@ describe('DynamoPolicyStore on dynalite', () => {
     await expect(store.writeSyncResult(record, activeResult(at(1)))).rejects.toBeInstanceOf(
       ConditionalWriteError,
     );
+  });
+
+  it('lists every item when one holds a number no JavaScript number or bigint can take, and writes it back exactly', async () => {
+    const store = await createStore();
+    await store.put(operatorRecord('p1'));
+    const odd = { ...operatorRecord('p2'), startWindowMinutes: NumberValue.from('12345678901234567890.5') };
+    await store.put(odd);
+    await store.put(operatorRecord('p3', { startWindowMinutes: 2n ** 70n }));
+
+    const listed = await collect(store.listAll());
+    const stored = await store.get('p2');
+    await store.writeSyncResult(stored as PolicyItem, activeResult(at(1)));
+
+    expect(listed.map((item) => item.policyId).sort()).toEqual(['p1', 'p2', 'p3']);
+    expect(String(stored?.startWindowMinutes)).toBe('12345678901234567890.5');
+    expect(listed.find((item) => item.policyId === 'p3')?.startWindowMinutes).toBe(2n ** 70n);
+    expect(String((await store.get('p2'))?.startWindowMinutes)).toBe('12345678901234567890.5');
   });
 });

@@ -1,9 +1,9 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { build } from 'esbuild';
-import { BUNDLE_BASE } from '#scripts/bundle-options.mjs';
+import { CLI_BUNDLE } from '#scripts/bundle-options.mjs';
 
 /** What a CLI process did. */
 export interface CliResult {
@@ -24,23 +24,21 @@ export interface CliBundle {
 }
 
 /**
- * Bundles cli/main.ts with esbuild as scripts/build.mjs does for dist/cli.cjs (CommonJS, node20), into a
- * temporary folder rather than dist/, which other work may be using. The child runs asynchronously: the
- * local stack it talks to lives in the test process and must keep answering.
+ * Bundles cli/main.ts with esbuild as scripts/build.mjs does for dist/cli.cjs (CLI_BUNDLE: minified, with
+ * its source map), into `dist/` of a temporary folder rather than the repository's dist/, which other work
+ * may be using, beside a copy of bin/cache-snapshots.cjs that runs it: the command as the package ships it.
+ * The child runs asynchronously: the local stack it talks to lives in the test process and must keep answering.
  */
 export async function bundleCli(): Promise<CliBundle> {
   const dir = mkdtempSync(join(tmpdir(), 'cache-snapshots-cli-'));
-  const outfile = join(dir, 'cli.cjs');
-  await build({
-    ...BUNDLE_BASE,
-    target: 'node20',
-    entryPoints: ['cli/main.ts'],
-    outfile,
-  });
+  const bin = join(dir, 'bin', 'cache-snapshots.cjs');
+  await build({ ...CLI_BUNDLE, entryPoints: ['cli/main.ts'], outfile: join(dir, 'dist', 'cli.cjs') });
+  mkdirSync(join(dir, 'bin'));
+  copyFileSync('bin/cache-snapshots.cjs', bin);
   return {
     run: (args, env, input) =>
       new Promise((resolve, reject) => {
-        const child = spawn(process.execPath, [outfile, ...args], { env: { ...env }, stdio: 'pipe' });
+        const child = spawn(process.execPath, [bin, ...args], { env: { ...env }, stdio: 'pipe' });
         let stdout = '';
         let stderr = '';
         child.stdout.on('data', (chunk: Buffer) => {

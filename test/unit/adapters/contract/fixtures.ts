@@ -21,6 +21,7 @@ export function activeResult(nextRunAt: string, overrides: Partial<SyncResult> =
     state: 'ACTIVE',
     stateReason: undefined,
     nextRunAt,
+    activatedAt: '2025-03-01T09:00:00.000Z',
     specHash: 'hash-1',
     syncedAt: '2025-03-01T09:00:00.000Z',
     ...overrides,

@@ -55,6 +55,28 @@ export function describePolicyStoreContract(createStore: () => Promise<PolicySto
       expect(listed.sort()).toEqual(ids);
     });
 
+    it('stores map keys named like Object.prototype members exactly, and syncs such a record', async () => {
+      const tags = { constructor: 'c', toString: 't', hasOwnProperty: 'h', valueOf: 'v', isPrototypeOf: 'i' };
+      const record = operatorRecord('p1', { tags });
+
+      await store.put(record);
+      await store.writeSyncResult(record, activeResult(at(5)));
+
+      const item = await store.get('p1');
+      expect(Object.entries(item?.tags as object)).toEqual(Object.entries(tags));
+      expect(Object.getPrototypeOf(item?.tags)).toBe(Object.prototype);
+      expect(item?.state).toBe('ACTIVE');
+    });
+
+    it('refuses a map key __proto__ (the SDK would drop it), naming its path, and stores nothing', async () => {
+      const tags = JSON.parse('{"team": "payments", "__proto__": "x"}') as Record<string, string>;
+
+      await expect(store.put(operatorRecord('p1', { tags }))).rejects.toThrow(
+        /policy p1: tags\.__proto__ cannot be stored/,
+      );
+      expect(await store.get('p1')).toBeUndefined();
+    });
+
     it('keeps stored state apart from the objects callers hold', async () => {
       const record = operatorRecord('p1');
       await store.put(record);
@@ -103,7 +125,7 @@ export function describePolicyStoreContract(createStore: () => Promise<PolicySto
   });
 
   describe('writeSyncResult', () => {
-    it('writes state, reason, next run, spec hash and sync time', async () => {
+    it('writes state, reason, next run, activation time, spec hash and sync time', async () => {
       const record = operatorRecord('p1');
       await store.put(record);
       await store.writeSyncResult(record, activeResult(at(3), { stateReason: 'note' }));
@@ -112,9 +134,23 @@ export function describePolicyStoreContract(createStore: () => Promise<PolicySto
         state: 'ACTIVE',
         stateReason: 'note',
         nextRunAt: at(3),
+        activatedAt: '2025-03-01T09:00:00.000Z',
         specHash: 'hash-1',
         syncedAt: '2025-03-01T09:00:00.000Z',
       });
+    });
+
+    it('removes the activation time when the result is not ACTIVE', async () => {
+      const record = operatorRecord('p1');
+      await store.put(record);
+      await store.writeSyncResult(record, activeResult(at(3)));
+      await store.writeSyncResult(record, {
+        ...activeResult(at(3)),
+        state: 'INVALID',
+        nextRunAt: undefined,
+        activatedAt: undefined,
+      });
+      expect(await store.get('p1')).not.toHaveProperty('activatedAt');
     });
 
     it('removes the next run and the reason when the result has none', async () => {
