@@ -7,7 +7,7 @@ import { printJson, printLines, printTable } from '#cli/output';
 import { describeIssues } from '#cli/policy-writes';
 import { buildSnapshotName } from '#lib/naming/snapshot-name';
 import { validatePolicy } from '#lib/policy/parse-policy';
-import type { Policy } from '#lib/policy/types';
+import type { CachePolicy } from '#lib/policy/types';
 import { nextSlotAfter } from '#lib/schedule/policy-slots';
 import { getPolicyItem } from './policy-read';
 
@@ -17,7 +17,7 @@ interface PlanOptions {
 }
 
 /** The policy's next `count` slots at or after `from`, each with the snapshot name it will get. */
-export function planSlots(policy: Policy, from: Date, count: number) {
+export function planSlots(policy: CachePolicy, from: Date, count: number) {
   const slots: { slot: string; local: string; snapshotName: string }[] = [];
   let after = new Date(from.getTime() - 1);
   for (
@@ -43,6 +43,11 @@ async function planAction(policyId: string, options: PlanOptions, command: Comma
     throw new CliError(`policy ${policyId} is invalid, it has no plan: ${describeIssues(parsed.issues)}`);
   }
   const { policy } = parsed;
+  if (policy.cacheName === undefined) {
+    throw new CliError(
+      `policy ${policyId} chooses its caches by targets: plan shows cacheName policies only`,
+    );
+  }
   const slots = planSlots(policy, options.from ?? new Date(), options.count);
   if (context.options.json) {
     const { schedule, timezone } = policy;

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { PolicyValidationError } from '#lib/errors';
 import { parsePolicy, validatePolicy } from '#lib/policy/parse-policy';
+import { policyOf } from '#test/support/policy-builders';
 
 const VALID = { policyId: 'orders-hourly', cacheName: 'orders', schedule: 'cron(0 * * * ? *)' };
 
@@ -63,7 +64,7 @@ describe('parsePolicy', () => {
   it('shortens a long cache name into the default name prefix', () => {
     const cacheName = `c${'-a1'.repeat(84)}`;
 
-    const policy = parsePolicy({ ...VALID, cacheName });
+    const policy = policyOf({ ...VALID, cacheName });
 
     expect(policy.namePrefix.length).toBeLessThanOrEqual(232);
     expect(policy.namePrefix.endsWith('-')).toBe(false);
