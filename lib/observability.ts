@@ -28,6 +28,8 @@ export const METRIC = {
   NewestSnapshotAgeSeconds: 'NewestSnapshotAgeSeconds',
   /** Service-wide: the worst NewestSnapshotAgeSeconds of all active policies (what the RPO alarm watches). */
   MaxNewestSnapshotAgeSeconds: 'MaxNewestSnapshotAgeSeconds',
+  /** Reconcile: the caches of the account and region that no ACTIVE policy protects (coverage UNPROTECTED). */
+  UnprotectedCaches: 'UnprotectedCaches',
 } as const;
 
 export type MetricName = (typeof METRIC)[keyof typeof METRIC];
@@ -44,6 +46,7 @@ const UNITS: Record<MetricName, (typeof MetricUnit)[keyof typeof MetricUnit]> = 
   InvalidPolicies: MetricUnit.Count,
   NewestSnapshotAgeSeconds: MetricUnit.Seconds,
   MaxNewestSnapshotAgeSeconds: MetricUnit.Seconds,
+  UnprotectedCaches: MetricUnit.Count,
 };
 
 /** Records `value` on a service-level metric (flushed with the invocation's other metrics). */
