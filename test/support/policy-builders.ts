@@ -1,5 +1,5 @@
 import type { InMemoryPolicyStore } from '#lib/adapters/memory/policy-store';
-import { computeSpecHash, parsePolicy } from '#lib/policy/parse-policy';
+import { computeSpecHash, parsePolicy, validatePolicy } from '#lib/policy/parse-policy';
 import { isCachePolicy } from '#lib/policy/policy-for-target';
 import type { CachePolicy, PolicyItem } from '#lib/policy/types';
 
@@ -19,6 +19,13 @@ export function policyOf(item: PolicyItem): CachePolicy {
   const policy = parsePolicy(item);
   if (!isCachePolicy(policy)) throw new Error(`policy ${item.policyId} has targets, not a cacheName`);
   return policy;
+}
+
+/** The issues of a record validation refuses (throws if it is accepted: the test expected a refusal). */
+export function issuesOf(item: Record<string, unknown>) {
+  const result = validatePolicy(item);
+  if (result.ok) throw new Error('expected the record to be refused');
+  return result.issues;
 }
 
 /** Stores `item` as policy sync leaves a valid one: ACTIVE, in sync, due at `nextRunAt`. */

@@ -1,15 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { globProblem } from '#lib/policy/check-targets';
 import { parsePolicy, validatePolicy } from '#lib/policy/parse-policy';
+import { issuesOf } from '#test/support/policy-builders';
 
 const BASE = { policyId: 'gold-tier', schedule: 'cron(0 3 * * ? *)' };
 const GOLD = { ...BASE, targets: { tags: { tier: 'gold' } } };
-
-function issuesOf(item: Record<string, unknown>) {
-  const result = validatePolicy(item);
-  if (result.ok) throw new Error('expected the record to be refused');
-  return result.issues;
-}
 
 const selector = (targets: unknown) => ({ ...BASE, targets });
 

@@ -1,15 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { PolicyValidationError } from '#lib/errors';
 import { parsePolicy, validatePolicy } from '#lib/policy/parse-policy';
-import { policyOf } from '#test/support/policy-builders';
+import { issuesOf, policyOf } from '#test/support/policy-builders';
 
 const VALID = { policyId: 'orders-hourly', cacheName: 'orders', schedule: 'cron(0 * * * ? *)' };
-
-function issuesOf(item: Record<string, unknown>) {
-  const result = validatePolicy(item);
-  if (result.ok) throw new Error('expected the record to be refused');
-  return result.issues;
-}
 
 describe('parsePolicy', () => {
   it('applies the defaults of every optional attribute', () => {
