@@ -69,7 +69,7 @@ function explain(cache: FleetCache, active: readonly Judged[], inactive: readonl
   const reasons = (list: readonly Judged[]) =>
     list.map((judged) => {
       const verdict = verdictOf(judged);
-      return `${judged.entry.policy.policyId}: ${verdict && 'reason' in verdict ? verdict.reason : ''}`;
+      return `${judged.entry.policy.policyId}: ${verdict === undefined || verdict.verdict === 'selected' ? '' : verdict.reason}`;
     });
   const excluded = reasons(having(active, 'excluded'));
   if (excluded.length === 0 && cache.tags !== undefined && isOptedOut(cache.tags)) {
