@@ -30,6 +30,8 @@ export const METRIC = {
   MaxNewestSnapshotAgeSeconds: 'MaxNewestSnapshotAgeSeconds',
   /** A member account's role could not be assumed (each failed AssumeRole; the AssumeRoleFailed alarm). */
   AssumeRoleFailures: 'AssumeRoleFailures',
+  /** Reconcile: the caches of the account and region that no ACTIVE policy protects (coverage UNPROTECTED). */
+  UnprotectedCaches: 'UnprotectedCaches',
 } as const;
 
 export type MetricName = (typeof METRIC)[keyof typeof METRIC];
@@ -47,6 +49,7 @@ const UNITS: Record<MetricName, (typeof MetricUnit)[keyof typeof MetricUnit]> = 
   NewestSnapshotAgeSeconds: MetricUnit.Seconds,
   MaxNewestSnapshotAgeSeconds: MetricUnit.Seconds,
   AssumeRoleFailures: MetricUnit.Count,
+  UnprotectedCaches: MetricUnit.Count,
 };
 
 /** Records `value` on a service-level metric (flushed with the invocation's other metrics). */

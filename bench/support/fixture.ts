@@ -6,6 +6,7 @@ import { HOUR_MS, toIso } from '#lib/clock';
 import { runBounded } from '#lib/concurrency';
 import { DEFAULTS, loadConfig } from '#lib/config';
 import { parsePolicy } from '#lib/policy/parse-policy';
+import { policyForTarget } from '#lib/policy/policy-for-target';
 import type { PolicyStore } from '#lib/policy/policy-store';
 import type { RunStore } from '#lib/runs/run-store';
 import { createRuntime, type Runtime, schedulerDeps } from '#lib/runtime';
@@ -90,7 +91,10 @@ export async function startFixture(options: FixtureOptions = {}): Promise<Fixtur
       else for (const item of items) await policies.put(item);
     },
     async claimDue(count) {
-      const template = parsePolicy({ policyId: 'bench', cacheName: 'bench', schedule: HOURLY });
+      const template = policyForTarget(
+        parsePolicy({ policyId: 'bench', cacheName: 'bench', schedule: HOURLY }),
+        'bench',
+      );
       const owner = `${tickId()}/bench`;
       const items: WorkItem[] = [];
       await runBounded(

@@ -8,7 +8,7 @@ import { describeIssues } from '#cli/policy-writes';
 import { shorten } from '#lib/errors';
 import { buildSnapshotName } from '#lib/naming/snapshot-name';
 import { validatePolicy } from '#lib/policy/parse-policy';
-import type { Policy } from '#lib/policy/types';
+import type { CachePolicy } from '#lib/policy/types';
 import type { RunStore } from '#lib/runs/run-store';
 import type { RunStatus } from '#lib/runs/types';
 import { nextSlotAfter } from '#lib/schedule/policy-slots';
@@ -20,7 +20,7 @@ interface PlanOptions {
 }
 
 /** The policy's next `count` slots at or after `from`, each with the snapshot name it will get. */
-export function planSlots(policy: Policy, from: Date, count: number) {
+export function planSlots(policy: CachePolicy, from: Date, count: number) {
   const slots: { slot: string; local: string; snapshotName: string }[] = [];
   let after = new Date(from.getTime() - 1);
   for (
@@ -66,6 +66,11 @@ async function planAction(policyId: string, options: PlanOptions, command: Comma
     );
   }
   const { policy } = parsed;
+  if (policy.cacheName === undefined) {
+    throw new CliError(
+      `policy ${shorten(policyId)} chooses its caches by targets: plan shows cacheName policies only`,
+    );
+  }
   const { view } = viewOf(item);
   const planned = planSlots(policy, options.from ?? new Date(), options.count);
   const statuses = await runStatuses(runtime.runs, policyId, planned);

@@ -1,5 +1,10 @@
 import type { z } from 'zod';
-import { type PolicyIssue, shorten } from '#lib/errors';
+import { MAX_QUOTED_LENGTH, type PolicyIssue, shorten } from '#lib/errors';
+
+/** `text` as a message quotes an operator's value: shortened (lib/errors), in double quotes. */
+export function quote(text: string): string {
+  return JSON.stringify(shorten(text));
+}
 
 /** What kind of value this is, in words for an issue message ("null", "a list", "number"). */
 export function describeType(value: unknown): string {
@@ -25,10 +30,25 @@ export function isPlainRecord(value: unknown): value is Record<string, unknown> 
   return prototype === Object.prototype || prototype === null;
 }
 
+/** A map key as it appears in an issue's attribute path: shortened, and never empty. */
+function keyName(key: string): string {
+  return key === '' ? '(empty name)' : key.slice(0, MAX_QUOTED_LENGTH);
+}
+
+/** `retention.maxCount`, `targets.names[1]`, `targets.tags.team`: where in the record an issue is. */
+function pathOf(attribute: string, path: readonly PropertyKey[]): string {
+  return path.reduce<string>(
+    (text, segment) =>
+      typeof segment === 'number' ? `${text}[${segment}]` : `${text}.${keyName(String(segment))}`,
+    attribute,
+  );
+}
+
 /**
  * Parses `value` with `schema`; on failure adds one issue per zod issue to `issues`, naming `attribute`
- * (and the nested path, e.g. `retention.maxCount`); unknown keys of a strict object become
- * `<attribute>.<key>: unknown attribute`. Returns the parsed value, or undefined when it broke a rule.
+ * and the nested path (`retention.maxCount`, `targets.names[1]`, `targets.tags.team`); unknown keys of a
+ * strict object become `<attribute>.<key>: unknown attribute`, and a map key that breaks the key schema
+ * gets that schema's messages. Returns the parsed value, or undefined when it broke a rule.
  */
 export function checkWithSchema<T>(
   issues: PolicyIssue[],
@@ -39,13 +59,12 @@ export function checkWithSchema<T>(
   const result = schema.safeParse(value);
   if (result.success) return result.data;
   for (const issue of result.error.issues) {
-    const path = [attribute, ...issue.path.map(String)].join('.');
+    const path = pathOf(attribute, issue.path);
     if (issue.code === 'unrecognized_keys') {
       for (const key of issue.keys)
-        issues.push({
-          attribute: `${path}.${shorten(key)}`,
-          message: 'unknown attribute',
-        });
+        issues.push({ attribute: pathOf(path, [key]), message: 'unknown attribute' });
+    } else if (issue.code === 'invalid_key') {
+      for (const keyIssue of issue.issues) issues.push({ attribute: path, message: keyIssue.message });
     } else {
       issues.push({ attribute: path, message: issue.message });
     }

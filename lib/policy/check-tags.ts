@@ -10,12 +10,13 @@ export const MAX_TAG_VALUE_LENGTH = 256;
 const MANAGED_KEYS: ReadonlySet<string> = new Set(Object.values(MANAGED_TAGS));
 const MAX_KEYS_QUOTED = 5;
 
-interface TagRule {
+export interface TagRule {
   readonly message: string;
   readonly breaks: (key: string, value: unknown) => boolean;
 }
 
-const TAG_RULES: readonly TagRule[] = [
+/** The rules of a tag key, shared with the tag maps of a `targets` selector (check-targets.ts). */
+export const TAG_KEY_RULES: readonly TagRule[] = [
   {
     message: `keys must be 1-${MAX_TAG_KEY_LENGTH} characters`,
     breaks: (key) => key.length === 0 || key.length > MAX_TAG_KEY_LENGTH,
@@ -27,6 +28,10 @@ const TAG_RULES: readonly TagRule[] = [
     message: "keys must not be __proto__: DynamoDB's JavaScript SDK would drop it",
     breaks: (key) => key === '__proto__',
   },
+];
+
+const TAG_RULES: readonly TagRule[] = [
+  ...TAG_KEY_RULES,
   { message: 'values must be strings', breaks: (_key, value) => typeof value !== 'string' },
   {
     message: `values must be at most ${MAX_TAG_VALUE_LENGTH} characters`,

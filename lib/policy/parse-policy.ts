@@ -6,6 +6,7 @@ import { checkNamePrefix } from './check-name-prefix';
 import { checkRetention } from './check-retention';
 import { checkSchedule, checkStartWindow } from './check-schedule';
 import { checkTags } from './check-tags';
+import { checkOneOfCacheNameAndTargets, checkTargets } from './check-targets';
 import { OPERATOR_ATTRIBUTES, ORCHESTRATOR_ATTRIBUTES, type Policy } from './types';
 
 /** Re-exported: policy sync takes the loop-guard hash from the same module as validatePolicy. */
@@ -49,7 +50,9 @@ export function validatePolicy(item: Record<string, unknown>): PolicyValidation 
   };
 
   const policyId = required('policyId', attributeSchemas.policyId);
-  const cacheName = required('cacheName', attributeSchemas.cacheName);
+  const cacheName = optional('cacheName', attributeSchemas.cacheName, undefined);
+  const targets = checkTargets(read('targets'), issues);
+  checkOneOfCacheNameAndTargets(read('cacheName'), read('targets'), issues);
   const timezone = optional('timezone', attributeSchemas.timezone, DEFAULT_TIMEZONE);
   const schedule = checkSchedule(read('schedule'), timezone ?? DEFAULT_TIMEZONE, issues);
   const enabled = optional('enabled', attributeSchemas.enabled, true);
@@ -73,32 +76,36 @@ export function validatePolicy(item: Record<string, unknown>): PolicyValidation 
     });
   }
 
+  const refused = (): PolicyValidation => ({
+    ok: false,
+    issues: issues.sort((a, b) => orderOf(a) - orderOf(b)),
+  });
   if (
     issues.length > 0 ||
     policyId === undefined ||
-    cacheName === undefined ||
     schedule === undefined ||
     timezone === undefined ||
     enabled === undefined ||
-    namePrefix === undefined ||
     tags === undefined ||
     startWindowMinutes === undefined
   ) {
-    return { ok: false, issues: issues.sort((a, b) => orderOf(a) - orderOf(b)) };
+    return refused();
   }
-  const policy: Policy = {
+  const settings = {
     policyId,
-    cacheName,
     schedule: schedule.schedule,
     timezone,
     enabled,
-    namePrefix,
     kmsKeyId,
     tags,
     retention,
     startWindowMinutes,
   };
-  return { ok: true, policy: Object.freeze(policy) };
+  if (cacheName !== undefined && namePrefix !== undefined) {
+    return { ok: true, policy: Object.freeze({ ...settings, cacheName, namePrefix }) };
+  }
+  if (targets !== undefined) return { ok: true, policy: Object.freeze({ ...settings, targets, namePrefix }) };
+  return refused();
 }
 
 /** Like validatePolicy, but returns the Policy or throws a PolicyValidationError listing every issue. */

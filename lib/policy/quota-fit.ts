@@ -1,6 +1,6 @@
 import { DAY_MS } from '#lib/clock';
 import { slotsBetween } from '#lib/schedule/policy-slots';
-import type { Policy } from './types';
+import type { CachePolicy, Policy } from './types';
 
 /** ElastiCache allows this many manual snapshots of one serverless cache in any rolling 24 hours. */
 export const SNAPSHOTS_PER_CACHE_PER_DAY = 24;
@@ -29,7 +29,11 @@ export function peakSlotsPerDay(policies: readonly Policy[], from: Date): number
  * snapshots in some 24 hours than the service allows: some of them would then fail with the quota fault.
  * The policy stays usable; the warning names the attribute to change.
  */
-export function quotaFitWarning(policy: Policy, peers: readonly Policy[], from: Date): string | undefined {
+export function quotaFitWarning(
+  policy: CachePolicy,
+  peers: readonly Policy[],
+  from: Date,
+): string | undefined {
   const others = peers.filter(
     (peer) => peer.cacheName === policy.cacheName && peer.policyId !== policy.policyId,
   );

@@ -1,21 +1,59 @@
 /**
  * A policy as the orchestrator uses it: the operator's record after parsing and defaults
- * (docs/architecture.md, "Policy record"). Only `parsePolicy` produces one.
+ * (docs/architecture.md, "Policy record"). Only `parsePolicy` produces one. A policy names exactly one of
+ * `cacheName` (one cache) and `targets` (a selector of caches): check `cacheName !== undefined` to tell.
  */
-export interface Policy {
+export type Policy = CachePolicy | TargetsPolicy;
+
+/** What every policy has, whatever caches it covers. */
+interface PolicySettings {
   readonly policyId: string;
-  readonly cacheName: string;
   /** EventBridge syntax as written: `cron(...)` or `rate(N hours|days)`. */
   readonly schedule: string;
   /** IANA zone the schedule is evaluated in. */
   readonly timezone: string;
   readonly enabled: boolean;
-  /** Lowercase, valid and short enough to leave room for the timestamp and hash in a snapshot name. */
-  readonly namePrefix: string;
   readonly kmsKeyId: string | undefined;
   readonly tags: Readonly<Record<string, string>>;
   readonly retention: RetentionRule | undefined;
   readonly startWindowMinutes: number;
+}
+
+/** A policy of one cache: a `cacheName` policy, or a `targets` policy as it applies to one target. */
+export interface CachePolicy extends PolicySettings {
+  readonly cacheName: string;
+  readonly targets?: undefined;
+  /** Lowercase, valid and short enough to leave room for the timestamp and hash in a snapshot name. */
+  readonly namePrefix: string;
+}
+
+/** A policy of every cache its selector chooses (docs/architecture.md, "Targets"). */
+export interface TargetsPolicy extends PolicySettings {
+  readonly cacheName?: undefined;
+  readonly targets: TargetSelector;
+  /** As for CachePolicy when the operator set one; undefined: each target's cache name (`policyForTarget`). */
+  readonly namePrefix: string | undefined;
+}
+
+/** The engines a serverless cache runs, as DescribeServerlessCaches names them. */
+export const CACHE_ENGINES = ['valkey', 'redis', 'memcached'] as const;
+export type CacheEngine = (typeof CACHE_ENGINES)[number];
+
+/**
+ * Which caches a `targets` policy covers (docs/architecture.md, "Targets"). Absent lists are `undefined`
+ * (`names`: every name; `engines`: every engine); absent maps are empty. At least one of `tags` and `names`
+ * is set. Matching is lib/fleet's `matchSelector`.
+ */
+export interface TargetSelector {
+  /** Every listed tag with that value; the value `*` matches any value. */
+  readonly tags: Readonly<Record<string, string>>;
+  /** Globs (`*`, `?`) on the cache name: one must match. */
+  readonly names: readonly string[] | undefined;
+  readonly engines: readonly CacheEngine[] | undefined;
+  /** A cache carrying any listed tag (value `*`: any value) is excluded. */
+  readonly excludeTags: Readonly<Record<string, string>>;
+  /** A cache whose name matches any of these globs is excluded. */
+  readonly excludeNames: readonly string[];
 }
 
 export interface RetentionRule {
@@ -30,6 +68,7 @@ export type PolicyState = 'ACTIVE' | 'INVALID' | 'DISABLED';
 export const OPERATOR_ATTRIBUTES = [
   'policyId',
   'cacheName',
+  'targets',
   'schedule',
   'timezone',
   'enabled',

@@ -1,6 +1,6 @@
 import { addMs, MINUTE_MS, toIso } from '#lib/clock';
 import { buildSnapshotName } from '#lib/naming/snapshot-name';
-import type { Policy } from '#lib/policy/types';
+import type { CachePolicy, Policy } from '#lib/policy/types';
 import type { NewRun } from './transitions';
 
 /** The last instant a slot of `policy` may still start: the slot plus `startWindowMinutes`. */
@@ -9,7 +9,7 @@ export function startWindowEnd(policy: Pick<Policy, 'startWindowMinutes'>, slot:
 }
 
 /** The run a (policy, slot) gets: its deterministic snapshot name and the end of its start window. */
-export function newRunFor(policy: Policy, slot: Date): NewRun {
+export function newRunFor(policy: CachePolicy, slot: Date): NewRun {
   return {
     policyId: policy.policyId,
     slot: toIso(slot),

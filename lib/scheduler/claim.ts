@@ -1,5 +1,5 @@
 import { toIso } from '#lib/clock';
-import type { Policy } from '#lib/policy/types';
+import type { CachePolicy } from '#lib/policy/types';
 import { newRunFor } from '#lib/runs/new-run';
 import { saveNewRun, saveRun } from '#lib/runs/save-run';
 import { claimedRun, missedRun, reclaimed } from '#lib/runs/transitions';
@@ -13,7 +13,7 @@ import type { SchedulerDeps } from './deps';
  */
 export async function claimSlot(
   deps: SchedulerDeps,
-  policy: Policy,
+  policy: CachePolicy,
   slot: Date,
   owner: string,
 ): Promise<RunRecord | undefined> {
@@ -46,7 +46,7 @@ export async function reclaim(
 }
 
 /** Records a slot that will never run as MISSED with its reason (once: an existing record wins). */
-export async function recordMissed(deps: SchedulerDeps, policy: Policy, slot: Date, reason: RunError) {
+export async function recordMissed(deps: SchedulerDeps, policy: CachePolicy, slot: Date, reason: RunError) {
   const run = missedRun(newRunFor(policy, slot), reason, deps.clock(), deps.settings.runRetentionDays);
   return saveNewRun(deps, run);
 }

@@ -3,7 +3,8 @@ import { runBounded } from '#lib/concurrency';
 import { ConditionalWriteError } from '#lib/errors';
 import { logger, METRIC, recordMetric } from '#lib/observability';
 import { validatePolicy } from '#lib/policy/parse-policy';
-import type { Policy, PolicyItem } from '#lib/policy/types';
+import { isCachePolicy } from '#lib/policy/policy-for-target';
+import type { CachePolicy, PolicyItem } from '#lib/policy/types';
 import { startWindowEnd } from '#lib/runs/new-run';
 import { OUTCOME_CODE } from '#lib/runs/outcome-codes';
 import { latestSlotAtOrBefore, nextSlotAfter, slotsBetween } from '#lib/schedule/policy-slots';
@@ -43,8 +44,9 @@ async function takeDueSlot(
 ): Promise<WorkItem | undefined> {
   const parsed = validatePolicy(item);
   const from = item.nextRunAt;
-  if (!parsed.ok || !parsed.policy.enabled || from === undefined) {
-    // Policy sync decides the state of a record that no longer parses or is disabled (not the tick).
+  if (!parsed.ok || !parsed.policy.enabled || from === undefined || !isCachePolicy(parsed.policy)) {
+    // Policy sync decides the state of a record that no longer parses or is disabled (not the tick), and
+    // clears the nextRunAt of a targets policy (its targets keep their own).
     await syncPolicyItem(deps, item, true);
     return undefined;
   }
@@ -75,7 +77,7 @@ async function takeDueSlot(
  */
 async function recordSkippedSlots(
   deps: SchedulerDeps,
-  policy: Policy,
+  policy: CachePolicy,
   from: Date,
   latest: Date,
 ): Promise<void> {
@@ -104,7 +106,7 @@ async function recordSkippedSlots(
 }
 
 async function advance(
-  policy: Policy,
+  policy: CachePolicy,
   from: string,
   to: Date | undefined,
   deps: SchedulerDeps,

@@ -25,11 +25,16 @@ export interface CreateSnapshotRequest {
   readonly tags: Readonly<Record<string, string>>;
 }
 
+/** A serverless cache as DescribeServerlessCaches tells it (status lowercase: `available`, `creating`, …). */
 export interface CacheInfo {
   readonly name: string;
   readonly status: string;
   readonly engine: string | undefined;
+  readonly majorEngineVersion: string | undefined;
   readonly arn: string | undefined;
+  /** Where the cache lives: what a cache restored from its snapshots needs too. */
+  readonly subnetIds: readonly string[];
+  readonly securityGroupIds: readonly string[];
 }
 
 export interface SnapshotGateway {
@@ -42,6 +47,8 @@ export interface SnapshotGateway {
   listTags(arn: string): Promise<Record<string, string>>;
   /** One cache, or undefined when it does not exist. */
   getCache(cacheName: string): Promise<CacheInfo | undefined>;
+  /** Every serverless cache of the account and region (all pages). */
+  listCaches(): Promise<CacheInfo[]>;
 }
 
 /** Tag keys the orchestrator puts on every snapshot it creates (docs/architecture.md, "Snapshot names and managed tags"). */

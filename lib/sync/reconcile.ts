@@ -1,5 +1,6 @@
 import { logger } from '#lib/observability';
 import { validatePolicy } from '#lib/policy/parse-policy';
+import { isCachePolicy } from '#lib/policy/policy-for-target';
 import type { Policy, PolicyItem } from '#lib/policy/types';
 import { reportRecoveryPoints } from './report-rpo';
 import { activePoliciesByCache, activeReason, isInSync, type SyncDeps, syncPolicyItem } from './sync-policy';
@@ -21,7 +22,7 @@ function awaitsCache(item: PolicyItem): boolean {
 function warningChanged(item: PolicyItem, peers: ReadonlyMap<string, Policy[]>, now: Date): boolean {
   if (item.state !== 'ACTIVE') return false;
   const parsed = validatePolicy(item);
-  if (!parsed.ok) return false;
+  if (!parsed.ok || !isCachePolicy(parsed.policy)) return false;
   return activeReason(parsed.policy, peers.get(parsed.policy.cacheName) ?? [], now) !== item.stateReason;
 }
 

@@ -4,9 +4,10 @@ import { groupBy } from '#lib/collections';
 import { ConditionalWriteError, describeIssues } from '#lib/errors';
 import { logger, METRIC, recordMetric } from '#lib/observability';
 import { computeSpecHash, validatePolicy } from '#lib/policy/parse-policy';
+import { isCachePolicy } from '#lib/policy/policy-for-target';
 import type { PolicyStore, SyncResult } from '#lib/policy/policy-store';
 import { quotaFitWarning } from '#lib/policy/quota-fit';
-import type { Policy, PolicyItem } from '#lib/policy/types';
+import type { CachePolicy, Policy, PolicyItem } from '#lib/policy/types';
 import { nextSlotAfter } from '#lib/schedule/policy-slots';
 import type { SnapshotGateway } from '#lib/snapshots/snapshot-gateway';
 import { activatedAtFor } from './activated-at';
@@ -24,13 +25,13 @@ export interface SyncDeps {
   readonly peersOn?: (cacheName: string) => Promise<Policy[]>;
 }
 
-/** The ACTIVE, valid policies among `items`, grouped by cache. */
-export function activePoliciesByCache(items: Iterable<PolicyItem>): Map<string, Policy[]> {
-  const active: Policy[] = [];
+/** The ACTIVE, valid `cacheName` policies among `items`, grouped by cache. */
+export function activePoliciesByCache(items: Iterable<PolicyItem>): Map<string, CachePolicy[]> {
+  const active: CachePolicy[] = [];
   for (const item of items) {
     if (item.state !== 'ACTIVE') continue;
     const parsed = validatePolicy(item);
-    if (parsed.ok) active.push(parsed.policy);
+    if (parsed.ok && isCachePolicy(parsed.policy)) active.push(parsed.policy);
   }
   return groupBy(active, (policy) => policy.cacheName);
 }
@@ -47,7 +48,7 @@ export function scanPeersOn(
 }
 
 /** The `stateReason` of an ACTIVE policy: its fit warning among `peers`, if any. */
-export function activeReason(policy: Policy, peers: readonly Policy[], now: Date): string | undefined {
+export function activeReason(policy: CachePolicy, peers: readonly Policy[], now: Date): string | undefined {
   const warning = quotaFitWarning(policy, peers, now);
   return warning ? `warning: ${warning}` : undefined;
 }
@@ -57,10 +58,13 @@ export type SyncOutcome =
   | { readonly policyId: string; readonly action: 'written'; readonly result: SyncResult }
   | { readonly policyId: string; readonly action: 'stale' };
 
-/** Whether the orchestrator's attributes already reflect the operator's record as it is. */
+/**
+ * Whether the orchestrator's attributes already reflect the operator's record as it is. An ACTIVE
+ * `targets` policy has no `nextRunAt` of its own: its targets keep their schedule state.
+ */
 export function isInSync(item: PolicyItem): boolean {
   if (!item.state || item.specHash !== computeSpecHash(item)) return false;
-  return item.state !== 'ACTIVE' || item.nextRunAt !== undefined;
+  return item.state !== 'ACTIVE' || item.nextRunAt !== undefined || item.targets !== undefined;
 }
 
 /**
@@ -87,7 +91,7 @@ async function judge(
   const policy = parsed.policy;
   if (!policy.enabled) return { state: 'DISABLED', stateReason: 'enabled is false', nextRunAt: undefined };
   try {
-    if (!(await deps.snapshots.getCache(policy.cacheName))) {
+    if (isCachePolicy(policy) && !(await deps.snapshots.getCache(policy.cacheName))) {
       const reason = `cacheName: no serverless cache named "${policy.cacheName}" in this account and region`;
       return { state: 'INVALID', stateReason: reason, nextRunAt: undefined };
     }
@@ -105,6 +109,8 @@ async function judge(
       stateReason: 'schedule: no future slot (the year field has passed)',
       nextRunAt,
     };
+  // A targets policy keeps no nextRunAt of its own (its targets do) and its fit is judged per cache.
+  if (!isCachePolicy(policy)) return { state: 'ACTIVE', stateReason: undefined, nextRunAt: undefined };
   const stateReason = deps.peersOn
     ? activeReason(policy, await deps.peersOn(policy.cacheName), now)
     : undefined;

@@ -40,6 +40,13 @@ interface ScriptedFault {
   readonly on: string | undefined;
 }
 
+/** What a cache of the fake is made of besides its name (defaults: valkey 8, available, no tags). */
+export interface SeedCache {
+  readonly engine?: string;
+  readonly status?: string;
+  readonly tags?: Record<string, string>;
+}
+
 export interface SeedSnapshot {
   readonly name: string;
   readonly cacheName: string;
@@ -64,6 +71,7 @@ export class FakeSnapshotGateway implements SnapshotGateway {
   /** Every CreateServerlessCacheSnapshot request, faulted or not. */
   readonly createRequests: CreateSnapshotRequest[] = [];
   private readonly caches = new Map<string, CacheInfo>();
+  private readonly cacheTags = new Map<string, Record<string, string>>();
   private readonly snapshots = new Map<string, StoredSnapshot>();
   private readonly scripted = new Map<GatewayOperation, ScriptedFault[]>();
 
@@ -71,13 +79,30 @@ export class FakeSnapshotGateway implements SnapshotGateway {
     for (const name of cacheNames) this.addCache(name);
   }
 
-  addCache(name: string): void {
-    this.caches.set(name, { name, status: 'available', engine: 'valkey', arn: `arn:cache:${name}` });
+  /** Adds a cache (or replaces the one of that name), listed by listCaches in the order added. */
+  addCache(name: string, seed: SeedCache = {}): void {
+    this.caches.set(name, {
+      name,
+      status: seed.status ?? 'available',
+      engine: seed.engine ?? 'valkey',
+      majorEngineVersion: '8',
+      arn: `arn:cache:${name}`,
+      subnetIds: ['subnet-a', 'subnet-b'],
+      securityGroupIds: ['sg-default'],
+    });
+    this.cacheTags.set(name, { ...seed.tags });
+  }
+
+  /** Replaces a cache's tags, as someone editing them outside the orchestrator. */
+  setCacheTags(name: string, tags: Record<string, string>): void {
+    if (!this.caches.has(name)) throw new Error(`no cache ${name} in the fake gateway`);
+    this.cacheTags.set(name, { ...tags });
   }
 
   /** Deletes a cache; its snapshots stay, as on the service. */
   removeCache(name: string): void {
     this.caches.delete(name);
+    this.cacheTags.delete(name);
   }
 
   /** Puts a snapshot in place as if it had been made earlier (by us or by anyone). */
@@ -181,6 +206,8 @@ export class FakeSnapshotGateway implements SnapshotGateway {
 
   async listTags(arn: string): Promise<Record<string, string>> {
     this.enter('listTags', arn);
+    const cache = [...this.caches.values()].find((candidate) => candidate.arn === arn);
+    if (cache) return { ...this.cacheTags.get(cache.name) };
     const stored = [...this.snapshots.values()].find((candidate) => candidate.info.arn === arn);
     if (!stored) throw serviceFault('not-found', 'ServerlessCacheSnapshotNotFoundFault');
     return { ...stored.tags };
@@ -189,6 +216,11 @@ export class FakeSnapshotGateway implements SnapshotGateway {
   async getCache(cacheName: string): Promise<CacheInfo | undefined> {
     this.enter('getCache', cacheName);
     return this.caches.get(cacheName);
+  }
+
+  async listCaches(): Promise<CacheInfo[]> {
+    this.enter('listCaches', '');
+    return [...this.caches.values()];
   }
 
   /** Logs the call, then throws the first scripted fault for it, if any. */

@@ -1,4 +1,4 @@
-import type { Policy } from '#lib/policy/types';
+import type { CachePolicy } from '#lib/policy/types';
 import { newRunFor } from '#lib/runs/new-run';
 import type { RunStore } from '#lib/runs/run-store';
 import { available, claimedRun, requested } from '#lib/runs/transitions';
@@ -9,7 +9,7 @@ import type { FakeSnapshotGateway } from './fake-snapshot-gateway';
 const LEASE_MS = 5 * 60_000;
 
 /** The claim `owner` took of (policy, slot) at `at`, lease 5 minutes. */
-export function claimedRunOf(policy: Policy, slot: string, owner: string, at: string): RunRecord {
+export function claimedRunOf(policy: CachePolicy, slot: string, owner: string, at: string): RunRecord {
   return claimedRun(newRunFor(policy, new Date(slot)), owner, new Date(at), LEASE_MS);
 }
 
@@ -20,7 +20,7 @@ export function claimedRunOf(policy: Policy, slot: string, owner: string, at: st
 export async function seedAvailableRun(
   runs: RunStore,
   gateway: FakeSnapshotGateway,
-  policy: Policy,
+  policy: CachePolicy,
   slot: string,
 ): Promise<RunRecord> {
   const claimed = claimedRunOf(policy, slot, 'earlier-tick', slot);

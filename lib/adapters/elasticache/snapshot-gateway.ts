@@ -18,8 +18,8 @@ import { toCacheInfo, toSnapshotInfo } from './snapshot-mapping';
 export { classifyElastiCacheError } from './classify-error';
 export { createElastiCacheClient } from './client';
 
-/** DescribeServerlessCacheSnapshots' largest page. */
-const SNAPSHOT_PAGE_SIZE = 50;
+/** The largest page of DescribeServerlessCacheSnapshots and DescribeServerlessCaches (and their default). */
+const PAGE_SIZE = 50;
 
 async function send<T>(request: () => Promise<T>): Promise<T> {
   try {
@@ -37,6 +37,20 @@ async function unlessNotFound<T>(request: () => Promise<T>): Promise<T | undefin
     if (classifyElastiCacheError(err).faultClass === 'not-found') return undefined;
     throw err;
   }
+}
+
+/** Every item of a paginated Describe call: pages fetched one after the other until there is no NextToken. */
+async function everyPage<T>(
+  page: (NextToken: string | undefined) => Promise<{ items: T[]; NextToken?: string | undefined }>,
+): Promise<T[]> {
+  const items: T[] = [];
+  let NextToken: string | undefined;
+  do {
+    const output = await page(NextToken);
+    items.push(...output.items);
+    NextToken = output.NextToken;
+  } while (NextToken !== undefined && NextToken !== '');
+  return items;
 }
 
 /**
@@ -60,21 +74,18 @@ export class ElastiCacheSnapshotGateway implements SnapshotGateway {
   }
 
   async listSnapshots(cacheName: string): Promise<SnapshotInfo[]> {
-    const snapshots: SnapshotInfo[] = [];
-    let NextToken: string | undefined;
-    do {
+    return everyPage(async (NextToken) => {
       const command = new DescribeServerlessCacheSnapshotsCommand({
         ServerlessCacheName: cacheName,
-        MaxResults: SNAPSHOT_PAGE_SIZE,
+        MaxResults: PAGE_SIZE,
         NextToken,
       });
       const output = await send(() => this.client.send(command));
-      for (const snapshot of output.ServerlessCacheSnapshots ?? []) {
-        snapshots.push(toSnapshotInfo(snapshot, cacheName));
-      }
-      NextToken = output.NextToken;
-    } while (NextToken !== undefined && NextToken !== '');
-    return snapshots;
+      const items = (output.ServerlessCacheSnapshots ?? []).map((snapshot) =>
+        toSnapshotInfo(snapshot, cacheName),
+      );
+      return { items, NextToken: output.NextToken };
+    });
   }
 
   async getSnapshot(snapshotName: string): Promise<SnapshotInfo | undefined> {
@@ -105,5 +116,13 @@ export class ElastiCacheSnapshotGateway implements SnapshotGateway {
     const output = await unlessNotFound(() => this.client.send(command));
     const cache = output?.ServerlessCaches?.[0];
     return cache === undefined ? undefined : toCacheInfo(cache);
+  }
+
+  async listCaches(): Promise<CacheInfo[]> {
+    return everyPage(async (NextToken) => {
+      const command = new DescribeServerlessCachesCommand({ MaxResults: PAGE_SIZE, NextToken });
+      const output = await send(() => this.client.send(command));
+      return { items: (output.ServerlessCaches ?? []).map(toCacheInfo), NextToken: output.NextToken };
+    });
   }
 }

@@ -48,6 +48,9 @@ export function toCacheInfo(cache: ServerlessCache): CacheInfo {
     name: cache.ServerlessCacheName,
     status: cache.Status ?? 'unknown',
     engine: cache.Engine,
+    majorEngineVersion: cache.MajorEngineVersion,
     arn: cache.ARN,
+    subnetIds: cache.SubnetIds ?? [],
+    securityGroupIds: cache.SecurityGroupIds ?? [],
   };
 }

@@ -30,6 +30,8 @@ export interface MalformedRecord {
 const KNOWN: ReadonlySet<string> = new Set([...OPERATOR_ATTRIBUTES, ...ORCHESTRATOR_ATTRIBUTES]);
 const LOWER = 'abcdefghijklmnopqrstuvwxyz';
 const NO_NULL_PROTOTYPE = { noNullPrototype: true } as const;
+const isPlainObject = (value: unknown): value is object =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
 
 const lowerWord = (min: number, max: number) =>
   fc.string({ unit: fc.constantFrom(...LOWER.split('')), minLength: min, maxLength: max });
@@ -112,9 +114,13 @@ const wrongType = breakage(
   ),
 );
 
+/** Missing `cacheName` means neither it nor `targets`: a policy needs exactly one of them. */
 const missing = breakage(
   'missing',
-  fc.constantFrom('cacheName', 'schedule').map((attribute) => ({ broken: attribute, remove: [attribute] })),
+  fc.oneof(
+    fc.constant({ broken: 'cacheName', remove: ['cacheName', 'targets'] }),
+    fc.constant({ broken: 'schedule', remove: ['schedule'] }),
+  ),
 );
 
 const extraName = fc.oneof(
@@ -344,6 +350,96 @@ const badPolicyId = breakage(
     .map((policyId) => ({ broken: 'policyId', policyId })),
 );
 
+/**
+ * A broken `targets` selector in place of `cacheName`. Lists and maps stay under 64 members and map keys
+ * non-empty: sync's conditional write compares bigger ones whole, which dynalite (unlike DynamoDB) always
+ * refuses (lib/adapters/dynamodb/operator-condition.ts); the unit tests cover the huge ones.
+ */
+const selecting = (targets: unknown) => ({ broken: 'targets', remove: ['cacheName'], set: { targets } });
+const badGlob = fc.oneof(
+  fc
+    .tuple(
+      lowerWord(1, 8),
+      fc.constantFrom('_', '.', ' ', '/', 'A', '[', '{', '!', '\\', 'é'),
+      lowerWord(0, 8),
+    )
+    .map(([a, bad, b]) => `${a}${bad}${b}`),
+  fc.tuple(fc.integer({ min: 0, max: 9 }), lowerWord(0, 6)).map(([digit, rest]) => `${digit}${rest}*`),
+  lowerWord(1, 8).map((word) => `-${word}`),
+  lowerWord(1, 8).map((word) => `${word}-`),
+  lowerWord(1, 8).map((word) => `${word}--*`),
+  fc.integer({ min: 256, max: 5_000 }).map((length) => 'g'.repeat(length)),
+  fc.constant(''),
+  notAString,
+);
+const badTagMap = fc.oneof(
+  fc.constant({}),
+  fc.dictionary(
+    lowerWord(1, 8),
+    fc.oneof(fc.integer(), fc.boolean(), fc.constant(null), fc.constant(['x'])),
+    {
+      minKeys: 1,
+      maxKeys: 3,
+      ...NO_NULL_PROTOTYPE,
+    },
+  ),
+  fc
+    .tuple(fc.constantFrom('aws:', 'AWS:'), lowerWord(0, 10))
+    .map(([prefix, rest]) => ({ [`${prefix}${rest}`]: '*' })),
+  fc.constantFrom('managed-by', 'snapshot-policy-id').map((key) => ({ [key]: 'x' })),
+  fc.integer({ min: 11, max: 60 }).map(tags),
+  fc.integer({ min: 257, max: 5_000 }).map((length) => ({ team: 'v'.repeat(length) })),
+  fc.oneof(
+    fc.string({ maxLength: 10 }),
+    fc.integer(),
+    fc.array(fc.string({ maxLength: 5 }), { maxLength: 3 }),
+  ),
+);
+const badSelector = breakage(
+  'bad selector',
+  fc
+    .oneof(
+      fc.array(badGlob, { minLength: 1, maxLength: 3 }).map((names) => ({ names })),
+      fc
+        .array(badGlob, { minLength: 1, maxLength: 3 })
+        .map((excludeNames) => ({ names: ['a*'], excludeNames })),
+      badTagMap.map((tagMap) => ({ tags: tagMap })),
+      badTagMap
+        .filter((tagMap) => !(isPlainObject(tagMap) && Object.keys(tagMap).length === 0))
+        .map((excludeTags) => ({ names: ['a*'], excludeTags })),
+      fc
+        .oneof(fc.constant([]), fc.constant(['mysql']), fc.constant(['Redis']), fc.constant('valkey'))
+        .map((engines) => ({ names: ['a*'], engines })),
+      fc.constantFrom(
+        { engines: ['valkey'] },
+        { excludeNames: ['a*'] },
+        { excludeTags: { env: 'dev' } },
+        {},
+        { names: [] },
+        { names: ['a*'], exclude: ['b*'] },
+        { tags: { tier: 'gold' }, Names: ['a*'] },
+      ),
+      fc.integer({ min: 11, max: 60 }).map((count) => ({ names: Array.from({ length: count }, () => 'a*') })),
+      fc.oneof(
+        fc.string({ maxLength: 10 }),
+        fc.integer(),
+        fc.constant(null),
+        fc.constant(['a*']),
+        fc.constant(new Set(['a*'])),
+      ),
+    )
+    .map(selecting),
+);
+
+/** Both `cacheName` and a valid `targets`: never valid together, whatever was broken before. */
+const bothCacheNameAndTargets = breakage(
+  'cacheName and targets',
+  fc.constant({
+    broken: ['cacheName', 'targets'],
+    set: { cacheName: 'orders-both', targets: { tags: { tier: 'gold' } } },
+  }),
+);
+
 const anyBreakage = fc.oneof(
   wrongType,
   missing,
@@ -358,6 +454,8 @@ const anyBreakage = fc.oneof(
   overlappingWindow,
   badRetention,
   badPolicyId,
+  badSelector,
+  bothCacheNameAndTargets,
 );
 
 /** A valid record on one of `cacheNames`: daily at a random time, in one of a few zones, maybe with extras. */

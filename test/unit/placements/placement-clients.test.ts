@@ -30,12 +30,22 @@ function gatewayAt(label: string, credentials?: () => Promise<TemporaryCredentia
   return {
     createSnapshot: unused,
     listSnapshots: unused,
+    listCaches: unused,
     getSnapshot: unused,
     deleteSnapshot: unused,
     listTags: unused,
     getCache: async (name) => {
       const issued = await credentials?.();
-      return { name, status: 'available', engine: 'valkey', arn: `${label}:${issued?.accessKeyId ?? 'own'}` };
+      const arn = `${label}:${issued?.accessKeyId ?? 'own'}`;
+      return {
+        name,
+        status: 'available',
+        engine: 'valkey',
+        majorEngineVersion: '8',
+        arn,
+        subnetIds: [],
+        securityGroupIds: [],
+      };
     },
   };
 }

@@ -1,14 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { PolicyValidationError } from '#lib/errors';
 import { parsePolicy, validatePolicy } from '#lib/policy/parse-policy';
+import { issuesOf, policyOf } from '#test/support/policy-builders';
 
 const VALID = { policyId: 'orders-hourly', cacheName: 'orders', schedule: 'cron(0 * * * ? *)' };
-
-function issuesOf(item: Record<string, unknown>) {
-  const result = validatePolicy(item);
-  if (result.ok) throw new Error('expected the record to be refused');
-  return result.issues;
-}
 
 describe('parsePolicy', () => {
   it('applies the defaults of every optional attribute', () => {
@@ -71,7 +66,7 @@ describe('parsePolicy', () => {
   it('shortens a long cache name into the default name prefix', () => {
     const cacheName = `c${'-a1'.repeat(84)}`;
 
-    const policy = parsePolicy({ ...VALID, cacheName });
+    const policy = policyOf({ ...VALID, cacheName });
 
     expect(policy.namePrefix.length).toBeLessThanOrEqual(232);
     expect(policy.namePrefix.endsWith('-')).toBe(false);

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { parsePolicy } from '#lib/policy/parse-policy';
 import { peakSlotsPerDay, quotaFitWarning } from '#lib/policy/quota-fit';
+import { policyOf } from '#test/support/policy-builders';
 
 const FROM = new Date('2026-03-01T00:00:00Z');
 const policy = (policyId: string, schedule: string, cacheName = 'orders') =>
-  parsePolicy({ policyId, cacheName, schedule });
+  policyOf({ policyId, cacheName, schedule });
 
 describe('fitting the 24-snapshots-per-cache-per-24-hours quota', () => {
   it('counts an hourly policy at exactly 24 a day, which fits', () => {

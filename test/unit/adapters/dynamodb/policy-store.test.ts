@@ -13,6 +13,9 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { createItemClient } from '#lib/adapters/dynamodb/item-client';
 import { DUE_BUCKET, DUE_INDEX, DynamoPolicyStore } from '#lib/adapters/dynamodb/policy-store';
 import { ConditionalWriteError, StoreError } from '#lib/errors';
+import { MAX_OPERATOR_TAGS } from '#lib/policy/check-tags';
+import { MAX_SELECTOR_GLOBS, MAX_SELECTOR_TAGS } from '#lib/policy/check-targets';
+import { validatePolicy } from '#lib/policy/parse-policy';
 import { activeResult, at, collect, operatorRecord } from '#test/unit/adapters/contract/fixtures';
 
 const dynamo = mockClient(DynamoDBClient);
@@ -115,5 +118,35 @@ describe('DynamoPolicyStore', () => {
     expect(small?.ConditionExpression).not.toMatch(new RegExp(`${tagsName(small)} = `));
     expect(large?.ConditionExpression).toMatch(new RegExp(`${tagsName(large)} = :v\\d+`));
     expect(large?.ConditionExpression?.length).toBeLessThan(4096);
+  });
+
+  it('compares the largest valid targets selector member by member, within the 4 KB expression limit', async () => {
+    dynamo.on(UpdateItemCommand).resolves({});
+    const many = (prefix: string, count: number) =>
+      Array.from({ length: count }, (_, i) => `${prefix}-${i}-*`);
+    const tagMap = (prefix: string) =>
+      Object.fromEntries(Array.from({ length: MAX_SELECTOR_TAGS }, (_, i) => [`${prefix}-key-${i}`, 'v']));
+    const targets = {
+      tags: tagMap('t'),
+      names: many('n', MAX_SELECTOR_GLOBS),
+      engines: ['valkey', 'redis', 'memcached'],
+      excludeTags: tagMap('x'),
+      excludeNames: many('x', MAX_SELECTOR_GLOBS),
+    };
+    const tags = Object.fromEntries(
+      Array.from({ length: MAX_OPERATOR_TAGS }, (_, i) => [`tag-key-${i}`, 'v']),
+    );
+    const record = { ...operatorRecord('p1', { tags, targets }), cacheName: undefined };
+    expect(validatePolicy(record).ok).toBe(true);
+
+    await store.writeSyncResult(record, activeResult(at(1)));
+
+    const input = dynamo.commandCalls(UpdateItemCommand)[0]?.args[0].input;
+    const targetsName = Object.entries(input?.ExpressionAttributeNames ?? {}).find(
+      ([, name]) => name === 'targets',
+    )?.[0];
+    expect(input?.ConditionExpression).toContain(`size(${targetsName}) = `);
+    expect(input?.ConditionExpression).not.toMatch(new RegExp(`${targetsName} = `));
+    expect(input?.ConditionExpression?.length).toBeLessThan(4096);
   });
 });

@@ -179,8 +179,60 @@ describe('ElastiCacheSnapshotGateway', () => {
       name: 'orders-cache',
       status: 'available',
       engine: 'valkey',
+      majorEngineVersion: undefined,
       arn: 'arn:cache',
+      subnetIds: [],
+      securityGroupIds: [],
     });
     expect(await gateway.getCache('gone')).toBeUndefined();
+  });
+
+  it('lists every cache of the account, 50 per page, with engine, version, status, ARN and network', async () => {
+    const sdkCache = (name: string) => ({
+      ServerlessCacheName: name,
+      Status: 'available',
+      Engine: 'redis',
+      MajorEngineVersion: '7',
+      ARN: `arn:cache:${name}`,
+      SubnetIds: ['subnet-1', 'subnet-2'],
+      SecurityGroupIds: ['sg-1'],
+    });
+    elasticache
+      .on(DescribeServerlessCachesCommand)
+      .resolvesOnce({ ServerlessCaches: [sdkCache('a'), sdkCache('b')], NextToken: 'page-2' })
+      .resolvesOnce({ ServerlessCaches: [{ ...sdkCache('c'), Status: 'creating' }], NextToken: '' });
+
+    const caches = await gateway.listCaches();
+
+    expect(caches.map((cache) => [cache.name, cache.status])).toEqual([
+      ['a', 'available'],
+      ['b', 'available'],
+      ['c', 'creating'],
+    ]);
+    expect(caches[0]).toEqual({
+      name: 'a',
+      status: 'available',
+      engine: 'redis',
+      majorEngineVersion: '7',
+      arn: 'arn:cache:a',
+      subnetIds: ['subnet-1', 'subnet-2'],
+      securityGroupIds: ['sg-1'],
+    });
+    expect(
+      elasticache.commandCalls(DescribeServerlessCachesCommand).map((call) => call.args[0].input),
+    ).toEqual([
+      { MaxResults: 50, NextToken: undefined },
+      { MaxResults: 50, NextToken: 'page-2' },
+    ]);
+  });
+
+  it('reports a failed cache listing with its fault class, and a cache without a name as InvalidResponse', async () => {
+    elasticache
+      .on(DescribeServerlessCachesCommand)
+      .rejectsOnce(Object.assign(new Error('Rate exceeded'), { name: 'Throttling', $metadata: {} }))
+      .resolvesOnce({ ServerlessCaches: [{ Status: 'available' }] });
+
+    await expect(gateway.listCaches()).rejects.toMatchObject({ code: 'Throttling', faultClass: 'transient' });
+    await expect(gateway.listCaches()).rejects.toMatchObject({ code: 'InvalidResponse' });
   });
 });
