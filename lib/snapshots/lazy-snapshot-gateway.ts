@@ -22,5 +22,6 @@ export function lazySnapshotGateway(load: () => Promise<SnapshotGateway>): Snaps
     deleteSnapshot: async (snapshotName) => (await gateway()).deleteSnapshot(snapshotName),
     listTags: async (arn) => (await gateway()).listTags(arn),
     getCache: async (cacheName) => (await gateway()).getCache(cacheName),
+    exportSnapshot: async (snapshotName, bucket) => (await gateway()).exportSnapshot(snapshotName, bucket),
   };
 }

@@ -62,6 +62,7 @@ describe(`ticks given little time, ${ROUNDS} rounds of ${POLICY_COUNT} due polic
       deleteSnapshot: (name) => gateway.deleteSnapshot(name),
       listTags: (arn) => gateway.listTags(arn),
       getCache: (name) => gateway.getCache(name),
+      exportSnapshot: (name, bucket) => gateway.exportSnapshot(name, bucket),
       createSnapshot: (request) => {
         remainingAtCreates.push(remainingMs());
         return gateway.createSnapshot(request);

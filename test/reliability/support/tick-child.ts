@@ -36,6 +36,7 @@ function holding(gateway: SnapshotGateway, point: HoldPoint, nth: number): Snaps
     deleteSnapshot: (name) => gateway.deleteSnapshot(name),
     listTags: (arn) => gateway.listTags(arn),
     getCache: (name) => gateway.getCache(name),
+    exportSnapshot: (name, bucket) => gateway.exportSnapshot(name, bucket),
     async createSnapshot(request: CreateSnapshotRequest) {
       if (point === 'before-create') {
         creates += 1;
