@@ -97,10 +97,8 @@ describe('exports through the ElastiCache gateway and the S3 adapter, on the emu
       const fault = await faultOf(gateway.exportSnapshot(SNAPSHOT, target));
 
       expect(fault, target).toMatchObject({ code: 'InvalidParameterValue', faultClass: 'terminal' });
-      expect(fault.message, target).toContain(
-        `Export to S3 bucket "${target}" refused: The S3 bucket`.slice(0, 30),
-      );
-      expect(fault.message, target).toContain(target);
+      expect(fault.message.startsWith(`Export to S3 bucket "${target}" refused: `), fault.message).toBe(true);
+      expect(fault.message.split('refused: ')[1], target).toContain(target);
     }
   });
 
