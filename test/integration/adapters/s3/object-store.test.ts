@@ -2,6 +2,7 @@ import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createS3Client } from '#lib/adapters/s3/client';
 import { S3ObjectStore } from '#lib/adapters/s3/object-store';
+import { checkExportBuckets } from '#lib/exports/check-export-buckets';
 import { type LocalS3, startLocalS3 } from '#local/s3/index';
 import {
   CONTRACT_COPY_LIMITS,
@@ -106,5 +107,30 @@ describe('S3ObjectStore on the local S3, through the real SDK', () => {
       if (saved === undefined) delete process.env.AWS_ENDPOINT_URL_S3;
       else process.env.AWS_ENDPOINT_URL_S3 = saved;
     }
+  });
+
+  it('checks export buckets with GetBucketLocation: a missing bucket and one in another region are refused', async () => {
+    await s3.createBucket('check-main', 'eu-west-1');
+    await s3.createBucket('check-copy', 'us-west-2');
+    const store = new S3ObjectStore({ clientFor });
+    const policy = (bucket: string) => ({
+      export: {
+        bucket,
+        every: 1,
+        retention: undefined,
+        replicateTo: { bucket: 'check-copy', region: 'eu-central-1' },
+      },
+    });
+
+    expect(await checkExportBuckets({ objects: store }, policy('check-main'), 'eu-west-1')).toEqual([
+      {
+        attribute: 'export.replicateTo.region',
+        message: 'bucket "check-copy" is in us-west-2, not in eu-central-1',
+      },
+    ]);
+    expect((await checkExportBuckets({ objects: store }, policy('check-gone'), 'eu-west-1'))[0]).toEqual({
+      attribute: 'export.bucket',
+      message: 'bucket "check-gone" does not exist',
+    });
   });
 });
