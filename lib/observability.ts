@@ -28,7 +28,15 @@ export const METRIC = {
   NewestSnapshotAgeSeconds: 'NewestSnapshotAgeSeconds',
   /** Service-wide: the worst NewestSnapshotAgeSeconds of all active policies (what the RPO alarm watches). */
   MaxNewestSnapshotAgeSeconds: 'MaxNewestSnapshotAgeSeconds',
+  /**
+   * Per destination bucket (dimension EXPORT_DESTINATION_DIMENSION = the bucket name): hours since the
+   * recovery point of the newest snapshot exported or copied there. The export alarm watches the worst one.
+   */
+  ExportRecoveryPointAgeHours: 'ExportRecoveryPointAgeHours',
 } as const;
+
+/** The dimension of ExportRecoveryPointAgeHours: the export or replica bucket the value is about. */
+export const EXPORT_DESTINATION_DIMENSION = 'destination';
 
 export type MetricName = (typeof METRIC)[keyof typeof METRIC];
 
@@ -44,6 +52,7 @@ const UNITS: Record<MetricName, (typeof MetricUnit)[keyof typeof MetricUnit]> = 
   InvalidPolicies: MetricUnit.Count,
   NewestSnapshotAgeSeconds: MetricUnit.Seconds,
   MaxNewestSnapshotAgeSeconds: MetricUnit.Seconds,
+  ExportRecoveryPointAgeHours: MetricUnit.NoUnit,
 };
 
 /** Records `value` on a service-level metric (flushed with the invocation's other metrics). */
