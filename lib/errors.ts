@@ -107,6 +107,31 @@ export class AssumeRoleError extends SnapshotServiceError {
   }
 }
 
+/**
+ * A fault answered by S3 (or the network on the way), classified like ElastiCache's (FaultClass):
+ * `transient` (throttling, 5xx, network), `not-found` (no such bucket, key or multipart upload) and
+ * `terminal` (access denied, anything unknown). `bucket` is the bucket of the call; the message names it.
+ */
+export class ObjectStoreError extends OrchestratorError {
+  readonly code: string;
+  readonly faultClass: FaultClass;
+  readonly bucket: string;
+  readonly httpStatus: number | undefined;
+  constructor(
+    code: string,
+    faultClass: FaultClass,
+    bucket: string,
+    message: string,
+    options?: { cause?: unknown; httpStatus?: number },
+  ) {
+    super(message, options);
+    this.code = code;
+    this.faultClass = faultClass;
+    this.bucket = bucket;
+    this.httpStatus = options?.httpStatus;
+  }
+}
+
 /** A conditional write lost: someone else changed the item first (the caller decides what that means). */
 export class ConditionalWriteError extends OrchestratorError {}
 

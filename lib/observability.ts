@@ -32,7 +32,15 @@ export const METRIC = {
   AssumeRoleFailures: 'AssumeRoleFailures',
   /** Reconcile: the caches of the account and region that no ACTIVE policy protects (coverage UNPROTECTED). */
   UnprotectedCaches: 'UnprotectedCaches',
+  /**
+   * Per destination bucket (dimension EXPORT_DESTINATION_DIMENSION = the bucket name): hours since the
+   * recovery point of the newest snapshot exported or copied there. The export alarm watches the worst one.
+   */
+  ExportRecoveryPointAgeHours: 'ExportRecoveryPointAgeHours',
 } as const;
+
+/** The dimension of ExportRecoveryPointAgeHours: the export or replica bucket the value is about. */
+export const EXPORT_DESTINATION_DIMENSION = 'destination';
 
 export type MetricName = (typeof METRIC)[keyof typeof METRIC];
 
@@ -50,6 +58,7 @@ const UNITS: Record<MetricName, (typeof MetricUnit)[keyof typeof MetricUnit]> = 
   MaxNewestSnapshotAgeSeconds: MetricUnit.Seconds,
   AssumeRoleFailures: MetricUnit.Count,
   UnprotectedCaches: MetricUnit.Count,
+  ExportRecoveryPointAgeHours: MetricUnit.NoUnit,
 };
 
 /** Records `value` on a service-level metric (flushed with the invocation's other metrics). */

@@ -38,6 +38,8 @@ declare module 's3rver/lib/stores/filesystem.js' {
     deleteObject(bucket: string, key: string): Promise<void>;
     putBucket(bucket: string): Promise<unknown>;
     deleteBucket(bucket: string): Promise<void>;
+    /** The path of `resource` of a key (or, with no key, of the bucket: `uploads` is its multipart uploads). */
+    getResourcePath(bucket: string, key: string | undefined, resource: string): string;
   }
   export = FilesystemStore;
 }

@@ -36,13 +36,13 @@ const NETWORK = new Set([
 ]);
 
 /** A string property of an error object, or undefined. */
-function readErrorString(source: object, key: string): string | undefined {
+export function readErrorString(source: object, key: string): string | undefined {
   const value: unknown = Reflect.get(source, key);
   return typeof value === 'string' ? value : undefined;
 }
 
 /** The HTTP status the SDK recorded on an error (`$metadata.httpStatusCode`), or undefined. */
-function readHttpStatus(source: object): number | undefined {
+export function readHttpStatus(source: object): number | undefined {
   const metadata: unknown = Reflect.get(source, '$metadata');
   if (typeof metadata !== 'object' || metadata === null) return undefined;
   const status: unknown = Reflect.get(metadata, 'httpStatusCode');

@@ -26,20 +26,25 @@ const retentionSchema = z.strictObject(
 /**
  * Checks the optional `retention` map: `maxCount` 1..1000, `maxAgeDays` 1..3650, `minCount` 1..1000
  * (default 1, never more than `maxCount`), at least one of `maxCount` and `maxAgeDays`, nothing else.
- * Returns undefined both when absent and when broken (the issues tell them apart).
+ * Returns undefined both when absent and when broken (the issues tell them apart). `attribute` names the
+ * map in the issues: `retention`, or `export.retention` for the same rule on exported objects.
  */
-export function checkRetention(value: unknown, issues: PolicyIssue[]): RetentionRule | undefined {
+export function checkRetention(
+  value: unknown,
+  issues: PolicyIssue[],
+  attribute = 'retention',
+): RetentionRule | undefined {
   if (value === undefined) return undefined;
-  const parsed = checkWithSchema(issues, 'retention', retentionSchema, value);
+  const parsed = checkWithSchema(issues, attribute, retentionSchema, value);
   if (parsed === undefined) return undefined;
   const before = issues.length;
   if (parsed.maxCount === undefined && parsed.maxAgeDays === undefined) {
-    issues.push({ attribute: 'retention', message: 'needs maxCount or maxAgeDays (or both)' });
+    issues.push({ attribute, message: 'needs maxCount or maxAgeDays (or both)' });
   }
   const minCount = parsed.minCount ?? DEFAULT_MIN_COUNT;
   if (parsed.maxCount !== undefined && minCount > parsed.maxCount) {
     issues.push({
-      attribute: 'retention.minCount',
+      attribute: `${attribute}.minCount`,
       message: `must not be more than maxCount (${minCount} > ${parsed.maxCount})`,
     });
   }

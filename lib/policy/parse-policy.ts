@@ -2,6 +2,7 @@ import type { z } from 'zod';
 import { type PolicyIssue, PolicyValidationError, shorten } from '#lib/errors';
 import { checkWithSchema, describeType, isPlainRecord } from './attribute-checks';
 import { attributeSchemas, DEFAULT_START_WINDOW_MINUTES, DEFAULT_TIMEZONE } from './attribute-schemas';
+import { checkExport } from './check-export';
 import { checkNamePrefix } from './check-name-prefix';
 import { checkRetention } from './check-retention';
 import { checkSchedule, checkStartWindow } from './check-schedule';
@@ -68,6 +69,7 @@ export function validatePolicy(item: Record<string, unknown>): PolicyValidation 
   if (startWindowMinutes !== undefined && schedule !== undefined) {
     checkStartWindow(startWindowMinutes, schedule, issues);
   }
+  const exportRule = checkExport(read('export'), issues);
   for (const name of Object.keys(item)) {
     if (KNOWN_ATTRIBUTES.has(name)) continue;
     issues.push({
@@ -100,6 +102,7 @@ export function validatePolicy(item: Record<string, unknown>): PolicyValidation 
     tags,
     retention,
     startWindowMinutes,
+    export: exportRule,
   };
   if (cacheName !== undefined && namePrefix !== undefined) {
     return { ok: true, policy: Object.freeze({ ...settings, cacheName, namePrefix }) };

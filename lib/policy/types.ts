@@ -17,6 +17,8 @@ interface PolicySettings {
   readonly tags: Readonly<Record<string, string>>;
   readonly retention: RetentionRule | undefined;
   readonly startWindowMinutes: number;
+  /** Exports of the policy's snapshots to S3; undefined: none. */
+  readonly export: ExportRule | undefined;
 }
 
 /** A policy of one cache: a `cacheName` policy, or a `targets` policy as it applies to one target. */
@@ -62,6 +64,24 @@ export interface RetentionRule {
   readonly minCount: number;
 }
 
+/**
+ * The policy's `export` map (docs/architecture.md, "Exports"): every `every`th snapshot of a target is
+ * exported to `bucket` (in the cache's region) and copied to `replicateTo`; `retention` applies to the
+ * exported objects in both buckets, and only to those this deployment exported.
+ */
+export interface ExportRule {
+  readonly bucket: string;
+  readonly every: number;
+  readonly retention: RetentionRule | undefined;
+  readonly replicateTo: ReplicaDestination | undefined;
+}
+
+/** Where each exported object is copied: a bucket in `region` (another region, or another account's). */
+export interface ReplicaDestination {
+  readonly bucket: string;
+  readonly region: string;
+}
+
 export type PolicyState = 'ACTIVE' | 'INVALID' | 'DISABLED';
 
 /** The attributes an operator writes; everything else on the item belongs to the orchestrator. */
@@ -77,6 +97,7 @@ export const OPERATOR_ATTRIBUTES = [
   'tags',
   'retention',
   'startWindowMinutes',
+  'export',
 ] as const;
 
 /** The attributes the orchestrator writes on a policy item. */

@@ -23,5 +23,6 @@ export function lazySnapshotGateway(load: () => Promise<SnapshotGateway>): Snaps
     listTags: async (arn) => (await gateway()).listTags(arn),
     getCache: async (cacheName) => (await gateway()).getCache(cacheName),
     listCaches: async () => (await gateway()).listCaches(),
+    exportSnapshot: async (snapshotName, bucket) => (await gateway()).exportSnapshot(snapshotName, bucket),
   };
 }

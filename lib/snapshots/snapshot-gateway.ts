@@ -5,7 +5,14 @@
  */
 
 /** Snapshot status as the service reports it; unknown values are kept and treated as in progress. */
-export type SnapshotStatus = 'creating' | 'available' | 'copying' | 'deleting' | 'restoring' | (string & {});
+export type SnapshotStatus =
+  | 'creating'
+  | 'available'
+  | 'copying'
+  | 'exporting'
+  | 'deleting'
+  | 'restoring'
+  | (string & {});
 
 export interface SnapshotInfo {
   readonly name: string;
@@ -49,6 +56,16 @@ export interface SnapshotGateway {
   getCache(cacheName: string): Promise<CacheInfo | undefined>;
   /** Every serverless cache of the account and region (all pages). */
   listCaches(): Promise<CacheInfo[]>;
+  /**
+   * Starts ExportServerlessCacheSnapshot of an `available` snapshot to `bucket` (in the snapshot's region):
+   * the snapshot is `exporting` until ElastiCache has written `<snapshotName>-0001.rdb` (and more parts)
+   * there. Faults: `busy` (the snapshot is not `available`, e.g. still creating or exporting), `not-found`
+   * (no such snapshot), `already-exists` (the bucket already holds an object of that name: an earlier export
+   * of it went through), `terminal` (a missing bucket, one in another region, write access not granted,
+   * a Memcached snapshot, a missing service-linked role), each with the service's code and a message
+   * naming the bucket.
+   */
+  exportSnapshot(snapshotName: string, bucket: string): Promise<SnapshotInfo>;
 }
 
 /** Tag keys the orchestrator puts on every snapshot it creates (docs/architecture.md, "Snapshot names and managed tags"). */

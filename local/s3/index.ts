@@ -3,7 +3,7 @@
  * behind a front that adds bucket regions and multipart copy (see s3-front.ts). Reach it through
  * `AWS_ENDPOINT_URL_S3` with path-style addressing: the SDK has no environment variable for that, so clients
  * pass `forcePathStyle: true` (with an IP endpoint like this one the SDK picks path style on its own too).
- * Not modelled: ACLs, bucket policies, versioning, Object Lock, presigned URLs.
+ * Not modelled: ACLs, bucket policies, versioning, Object Lock, lifecycle rules, presigned URLs.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import S3rver from 's3rver';
 import { CredentialRegistry } from '#local/identity/credential-registry';
 import { createClockedStore } from './clocked-store';
+import { ObjectExtras } from './object-extras';
 import { BucketRegions, listenS3Front } from './s3-front';
 
 export interface LocalS3Options {
@@ -48,10 +49,12 @@ export async function startLocalS3(options: LocalS3Options = {}): Promise<LocalS
   server.context.store = store;
   const address = await server.run();
   const regions = new BucketRegions();
+  const extras = new ObjectExtras((bucket) => store.getResourcePath(bucket, undefined, 'uploads'));
   const front = await listenS3Front({
     upstream: `http://127.0.0.1:${address.port}`,
     credentials: options.credentials ?? new CredentialRegistry('123456789012'),
     regions,
+    extras,
     port: options.port,
   });
   let stopped: Promise<void> | undefined;
@@ -64,6 +67,7 @@ export async function startLocalS3(options: LocalS3Options = {}): Promise<LocalS
     async removeBucket(bucket) {
       await store.deleteBucket(bucket);
       regions.delete(bucket);
+      extras.forgetBucket(bucket);
     },
     setBucketRegion: (bucket, region) => regions.set(bucket, region),
     bucketRegion: (bucket) => regions.get(bucket),

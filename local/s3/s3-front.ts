@@ -7,7 +7,9 @@
  *   (with its byte range) and uploaded as an ordinary part;
  * - credentials: any SigV4 key the shared registry accepts (expired or tokenless temporary keys are refused
  *   as S3 does), handed on to s3rver as its own key;
- * - streamed uploads: `aws-chunked` bodies (the SDK's default for streams, with a trailing checksum) decoded.
+ * - streamed uploads: `aws-chunked` bodies (the SDK's default for streams, with a trailing checksum) decoded;
+ * - object tags, ListParts and AbortMultipartUpload (object-extras.ts), and ListObjectsV2 pages
+ *   (list-objects-v2.ts).
  */
 import { createServer, request as httpRequest, type IncomingHttpHeaders } from 'node:http';
 import { authenticate } from '#local/identity/authenticate';
@@ -15,15 +17,8 @@ import type { CredentialRegistry } from '#local/identity/credential-registry';
 import { headerOf } from '#local/wire/http-service';
 import { type LocalEndpoint, listenLocal } from '#local/wire/listen';
 import { escapeXml } from '#local/wire/xml';
-
-interface Exchange {
-  readonly status: number;
-  readonly headers: IncomingHttpHeaders;
-  readonly body: Buffer;
-}
-
-const S3_NAMESPACE = 'http://s3.amazonaws.com/doc/2006-03-01/';
-const XML_HEAD = '<?xml version="1.0" encoding="UTF-8"?>\n';
+import { listObjectsV2 } from './list-objects-v2';
+import { type Exchange, type ObjectExtras, S3_NAMESPACE, s3Error, xmlAnswer } from './object-extras';
 
 /** The region of each bucket; a bucket nobody placed is in us-east-1, as with CreateBucket without a constraint. */
 export class BucketRegions {
@@ -37,18 +32,6 @@ export class BucketRegions {
   delete(bucket: string): void {
     this.regions.delete(bucket);
   }
-}
-
-function xmlAnswer(status: number, xml: string, extra: IncomingHttpHeaders = {}): Exchange {
-  return {
-    status,
-    headers: { ...extra, 'content-type': 'application/xml' },
-    body: Buffer.from(XML_HEAD + xml),
-  };
-}
-
-function s3Error(status: number, code: string, message: string): Exchange {
-  return xmlAnswer(status, `<Error><Code>${code}</Code><Message>${escapeXml(message)}</Message></Error>`);
 }
 
 const AUTH_ERRORS = {
@@ -100,6 +83,8 @@ export interface S3FrontOptions {
   readonly upstream: string;
   readonly credentials: CredentialRegistry;
   readonly regions: BucketRegions;
+  /** Object tags and the multipart calls s3rver lacks (object-extras.ts). */
+  readonly extras: ObjectExtras;
   readonly port?: number;
 }
 
@@ -190,12 +175,23 @@ export async function listenS3Front(options: S3FrontOptions): Promise<LocalEndpo
     const bucket = decodeURIComponent(segments[0] ?? '');
     const onBucket = segments.length === 1;
     const query = url.searchParams;
-    if (!onBucket && method === 'PUT' && query.has('uploadId') && headerOf(headers, 'x-amz-copy-source')) {
-      return uploadPartCopy(path, headers);
-    }
     const plain = unchunked(headers, body);
+    if (!onBucket) {
+      const key = segments.slice(1).map(decodeURIComponent).join('/');
+      const call = { method, bucket, key, query, headers, body: plain.body };
+      const early = await options.extras.answerFirst(call);
+      if (early) return early;
+      const answer =
+        method === 'PUT' && query.has('uploadId') && headerOf(headers, 'x-amz-copy-source')
+          ? await uploadPartCopy(path, headers)
+          : await forward(method, path, plain.headers, plain.body);
+      return options.extras.afterForward(call, answer);
+    }
+    if (method === 'GET' && query.get('list-type') === '2')
+      return listObjectsV2(bucket, query, headers, forward);
     const answer = await forward(method, path, plain.headers, plain.body);
-    if (!onBucket || answer.status >= 300) return answer;
+    if (answer.status >= 300) return answer;
+    if (method === 'POST' && query.has('delete')) options.extras.afterDeleteObjects(bucket, plain.body);
     if (method === 'GET' && query.has('location')) {
       const region = options.regions.get(bucket);
       const constraint = region === 'us-east-1' ? '' : escapeXml(region);
@@ -205,7 +201,10 @@ export async function listenS3Front(options: S3FrontOptions): Promise<LocalEndpo
       const constraint = /<LocationConstraint>([^<]*)<\/LocationConstraint>/.exec(body.toString('utf8'))?.[1];
       options.regions.set(bucket, constraint || 'us-east-1');
     }
-    if (method === 'DELETE' && [...query.keys()].length === 0) options.regions.delete(bucket);
+    if (method === 'DELETE' && [...query.keys()].length === 0) {
+      options.regions.delete(bucket);
+      options.extras.forgetBucket(bucket);
+    }
     if (method === 'HEAD')
       return {
         ...answer,

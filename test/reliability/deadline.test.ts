@@ -63,6 +63,7 @@ describe(`ticks given little time, ${ROUNDS} rounds of ${POLICY_COUNT} due polic
       listTags: (arn) => gateway.listTags(arn),
       getCache: (name) => gateway.getCache(name),
       listCaches: () => gateway.listCaches(),
+      exportSnapshot: (name, bucket) => gateway.exportSnapshot(name, bucket),
       createSnapshot: (request) => {
         remainingAtCreates.push(remainingMs());
         return gateway.createSnapshot(request);

@@ -70,6 +70,8 @@ export class FakeSnapshotGateway implements SnapshotGateway {
   readonly calls: GatewayCall[] = [];
   /** Every CreateServerlessCacheSnapshot request, faulted or not. */
   readonly createRequests: CreateSnapshotRequest[] = [];
+  /** Every export started, oldest first. */
+  readonly exportRequests: { readonly snapshotName: string; readonly bucket: string }[] = [];
   private readonly caches = new Map<string, CacheInfo>();
   private readonly cacheTags = new Map<string, Record<string, string>>();
   private readonly snapshots = new Map<string, StoredSnapshot>();
@@ -221,6 +223,28 @@ export class FakeSnapshotGateway implements SnapshotGateway {
   async listCaches(): Promise<CacheInfo[]> {
     this.enter('listCaches', '');
     return [...this.caches.values()];
+  }
+
+  /**
+   * Starts an export as the service does: a missing snapshot is `not-found`, one not `available` is `busy`;
+   * the snapshot is `exporting` until a test calls `completeExport`. Bucket refusals are scripted faults.
+   */
+  async exportSnapshot(snapshotName: string, bucket: string): Promise<SnapshotInfo> {
+    this.enter('exportSnapshot', snapshotName, bucket);
+    const stored = this.snapshots.get(snapshotName);
+    if (!stored) throw serviceFault('not-found', 'ServerlessCacheSnapshotNotFoundFault');
+    if (stored.info.status !== 'available') {
+      throw serviceFault('busy', 'InvalidServerlessCacheSnapshotStateFault');
+    }
+    this.exportRequests.push({ snapshotName, bucket });
+    stored.info = { ...stored.info, status: 'exporting' };
+    return stored.info;
+  }
+
+  /** The export finished: the snapshot is `available` again. */
+  completeExport(name: string): void {
+    const stored = this.require(name);
+    stored.info = { ...stored.info, status: 'available' };
   }
 
   /** Logs the call, then throws the first scripted fault for it, if any. */

@@ -4,6 +4,7 @@ import {
   DescribeServerlessCacheSnapshotsCommand,
   DescribeServerlessCachesCommand,
   type ElastiCacheClient,
+  ExportServerlessCacheSnapshotCommand,
   ListTagsForResourceCommand,
 } from '@aws-sdk/client-elasticache';
 import type {
@@ -13,6 +14,7 @@ import type {
   SnapshotInfo,
 } from '#lib/snapshots/snapshot-gateway';
 import { classifyElastiCacheError } from './classify-error';
+import { classifyExportError } from './classify-export-error';
 import { toCacheInfo, toSnapshotInfo } from './snapshot-mapping';
 
 export { classifyElastiCacheError } from './classify-error';
@@ -109,6 +111,19 @@ export class ElastiCacheSnapshotGateway implements SnapshotGateway {
       if (tag.Key !== undefined) tags[tag.Key] = tag.Value ?? '';
     }
     return tags;
+  }
+
+  async exportSnapshot(snapshotName: string, bucket: string): Promise<SnapshotInfo> {
+    const command = new ExportServerlessCacheSnapshotCommand({
+      ServerlessCacheSnapshotName: snapshotName,
+      S3BucketName: bucket,
+    });
+    try {
+      const output = await this.client.send(command);
+      return toSnapshotInfo(output.ServerlessCacheSnapshot);
+    } catch (error) {
+      throw classifyExportError(error, bucket);
+    }
   }
 
   async getCache(cacheName: string): Promise<CacheInfo | undefined> {

@@ -153,6 +153,13 @@ describe('alarms', () => {
     expect(alarmOf(prod, 'RecoveryPointAlarm').Threshold).toBe(25);
   });
 
+  it('fire when some export destination has nothing exported for 49 hours, by default', () => {
+    expect(alarmOf(template, 'ExportRecoveryPointAlarm')).toMatchObject({
+      Threshold: 49,
+      Metrics: [{ Expression: expect.stringContaining(`MAX(${METRIC.ExportRecoveryPointAgeHours})`) }],
+    });
+  });
+
   it('notify nobody without a topic parameter', () => {
     for (const [id, alarm] of resourcesOfType(template, 'AWS::CloudWatch::Alarm')) {
       expect(alarm.Properties?.AlarmActions, id).toEqual([]);

@@ -189,6 +189,7 @@ describe('IAM in the packaged template', () => {
         'elasticache:CreateServerlessCacheSnapshot',
         'elasticache:DeleteServerlessCacheSnapshot',
         'elasticache:DescribeServerlessCacheSnapshots',
+        'elasticache:ExportServerlessCacheSnapshot',
         'elasticache:ListTagsForResource',
       ],
     });
@@ -223,6 +224,14 @@ describe('IAM in the packaged template', () => {
     }
   });
 
+  it('grants no S3 action at all without the exportBuckets parameter', () => {
+    const s3Actions = allStatements(template).flatMap(({ statement }) =>
+      statement.Action.filter((action) => action.startsWith('s3:')),
+    );
+
+    expect(s3Actions).toEqual([]);
+  });
+
   it('lets each function send only to its own dead-letter queue', () => {
     const queues = Object.fromEntries(
       FUNCTIONS.map((fn) => [fn.name, actionsByResource(roleStatements(template, fn.roleId), 'sqs')]),
@@ -249,7 +258,7 @@ describe('IAM in the packaged template', () => {
 });
 
 describe('IAM with the cacheNamePrefix and cacheTagValue parameters', () => {
-  it('narrows snapshot creation, tagging and deletion to names with the prefix', () => {
+  it('narrows snapshot creation, tagging, deletion and export to names with the prefix', () => {
     const scheduler = actionsByResource(roleStatements(restricted, 'SchedulerRole'), 'elasticache');
 
     expect(scheduler[`${ACCOUNT_ARN}:serverlesscache:orders-*`]).toEqual([
@@ -259,6 +268,7 @@ describe('IAM with the cacheNamePrefix and cacheTagValue parameters', () => {
       'elasticache:AddTagsToResource',
       'elasticache:CreateServerlessCacheSnapshot',
       'elasticache:DeleteServerlessCacheSnapshot',
+      'elasticache:ExportServerlessCacheSnapshot',
     ]);
     const writesOnAll = [
       ...(scheduler[`${ACCOUNT_ARN}:serverlesscache:*`] ?? []),

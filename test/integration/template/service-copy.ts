@@ -2,7 +2,7 @@
  * Runs the Serverless Framework (osls) on a private copy of the service, so that `package` and
  * `invoke local` never share `.esbuild/` or `.serverless/` with another test file or a person working in
  * the checkout. The copy holds what a fresh clone needs to build (serverless.yml, package.json,
- * tsconfig.json, functions/, lib/, events/) and links node_modules.
+ * tsconfig.json, functions/, lib/, events/, scripts/) and links node_modules.
  */
 import { execFile } from 'node:child_process';
 import { cp, mkdtemp, readdir, readFile, rm, symlink } from 'node:fs/promises';
@@ -14,7 +14,7 @@ import { listZipEntries } from './zip-entries';
 
 export const REPO_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 const SERVERLESS_BIN = join(REPO_ROOT, 'node_modules', '.bin', 'serverless');
-const COPIED = ['serverless.yml', 'package.json', 'tsconfig.json', 'functions', 'lib', 'events'];
+const COPIED = ['serverless.yml', 'package.json', 'tsconfig.json', 'functions', 'lib', 'events', 'scripts'];
 
 /** What CI sets for every Serverless Framework run (.ci/run). */
 export const QUIET_ENV = {

@@ -37,6 +37,7 @@ function holding(gateway: SnapshotGateway, point: HoldPoint, nth: number): Snaps
     listTags: (arn) => gateway.listTags(arn),
     getCache: (name) => gateway.getCache(name),
     listCaches: () => gateway.listCaches(),
+    exportSnapshot: (name, bucket) => gateway.exportSnapshot(name, bucket),
     async createSnapshot(request: CreateSnapshotRequest) {
       if (point === 'before-create') {
         creates += 1;

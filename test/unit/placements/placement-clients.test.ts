@@ -31,6 +31,7 @@ function gatewayAt(label: string, credentials?: () => Promise<TemporaryCredentia
     createSnapshot: unused,
     listSnapshots: unused,
     listCaches: unused,
+    exportSnapshot: unused,
     getSnapshot: unused,
     deleteSnapshot: unused,
     listTags: unused,

@@ -20,6 +20,7 @@ describe('parsePolicy', () => {
       tags: {},
       retention: undefined,
       startWindowMinutes: 60,
+      export: undefined,
     });
   });
 
