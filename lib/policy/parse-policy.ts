@@ -3,6 +3,7 @@ import { type PolicyIssue, PolicyValidationError } from '#lib/errors';
 import { checkWithSchema, describeType, isPlainRecord } from './attribute-checks';
 import { attributeSchemas, DEFAULT_START_WINDOW_MINUTES, DEFAULT_TIMEZONE } from './attribute-schemas';
 import { checkNamePrefix } from './check-name-prefix';
+import { checkRestoreTest } from './check-restore-test';
 import { checkRetention } from './check-retention';
 import { checkSchedule, checkStartWindow } from './check-schedule';
 import { checkTags } from './check-tags';
@@ -65,6 +66,7 @@ export function validatePolicy(item: Record<string, unknown>): PolicyValidation 
   if (startWindowMinutes !== undefined && schedule !== undefined) {
     checkStartWindow(startWindowMinutes, schedule, issues);
   }
+  const restoreTest = checkRestoreTest(read('restoreTest'), timezone ?? DEFAULT_TIMEZONE, issues);
   for (const name of Object.keys(item)) {
     if (KNOWN_ATTRIBUTES.has(name)) continue;
     issues.push({
@@ -97,6 +99,7 @@ export function validatePolicy(item: Record<string, unknown>): PolicyValidation 
     tags,
     retention,
     startWindowMinutes,
+    restoreTest,
   };
   return { ok: true, policy: Object.freeze(policy) };
 }

@@ -16,12 +16,24 @@ export interface Policy {
   readonly tags: Readonly<Record<string, string>>;
   readonly retention: RetentionRule | undefined;
   readonly startWindowMinutes: number;
+  /** Scheduled proof that the policy's snapshots restore (docs/architecture.md, "Restore tests"). */
+  readonly restoreTest: RestoreTestRule | undefined;
 }
 
 export interface RetentionRule {
   readonly maxCount: number | undefined;
   readonly maxAgeDays: number | undefined;
   readonly minCount: number;
+}
+
+/** The policy's `restoreTest` map after checks and defaults. */
+export interface RestoreTestRule {
+  /** EventBridge syntax as written, in the policy's `timezone`; fires at most once a day. */
+  readonly schedule: string;
+  /** A restored cache not `available` within this many minutes fails the test. */
+  readonly maxMinutes: number;
+  /** The overdue alarm counts a target as overdue once its last VERIFIED test is this many days old. */
+  readonly alarmAfterDays: number;
 }
 
 export type PolicyState = 'ACTIVE' | 'INVALID' | 'DISABLED';
@@ -38,6 +50,7 @@ export const OPERATOR_ATTRIBUTES = [
   'tags',
   'retention',
   'startWindowMinutes',
+  'restoreTest',
 ] as const;
 
 /** The attributes the orchestrator writes on a policy item. */

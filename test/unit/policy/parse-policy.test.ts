@@ -25,6 +25,7 @@ describe('parsePolicy', () => {
       tags: {},
       retention: undefined,
       startWindowMinutes: 60,
+      restoreTest: undefined,
     });
   });
 
