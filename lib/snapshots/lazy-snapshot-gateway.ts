@@ -22,5 +22,7 @@ export function lazySnapshotGateway(load: () => Promise<SnapshotGateway>): Snaps
     deleteSnapshot: async (snapshotName) => (await gateway()).deleteSnapshot(snapshotName),
     listTags: async (arn) => (await gateway()).listTags(arn),
     getCache: async (cacheName) => (await gateway()).getCache(cacheName),
+    createCache: async (request) => (await gateway()).createCache(request),
+    deleteCache: async (cacheName) => (await gateway()).deleteCache(cacheName),
   };
 }

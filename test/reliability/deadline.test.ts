@@ -62,6 +62,8 @@ describe(`ticks given little time, ${ROUNDS} rounds of ${POLICY_COUNT} due polic
       deleteSnapshot: (name) => gateway.deleteSnapshot(name),
       listTags: (arn) => gateway.listTags(arn),
       getCache: (name) => gateway.getCache(name),
+      createCache: (request) => gateway.createCache(request),
+      deleteCache: (name) => gateway.deleteCache(name),
       createSnapshot: (request) => {
         remainingAtCreates.push(remainingMs());
         return gateway.createSnapshot(request);

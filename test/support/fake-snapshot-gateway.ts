@@ -1,6 +1,9 @@
 import { type FaultClass, SnapshotServiceError } from '#lib/errors';
 import type {
+  CacheDeletion,
   CacheInfo,
+  CacheStatus,
+  CreateCacheRequest,
   CreateSnapshotRequest,
   SnapshotGateway,
   SnapshotInfo,
@@ -63,7 +66,10 @@ export class FakeSnapshotGateway implements SnapshotGateway {
   readonly calls: GatewayCall[] = [];
   /** Every CreateServerlessCacheSnapshot request, faulted or not. */
   readonly createRequests: CreateSnapshotRequest[] = [];
+  /** Every CreateServerlessCache request, faulted or not. */
+  readonly createCacheRequests: CreateCacheRequest[] = [];
   private readonly caches = new Map<string, CacheInfo>();
+  private readonly cacheTags = new Map<string, Record<string, string>>();
   private readonly snapshots = new Map<string, StoredSnapshot>();
   private readonly scripted = new Map<GatewayOperation, ScriptedFault[]>();
 
@@ -71,8 +77,31 @@ export class FakeSnapshotGateway implements SnapshotGateway {
     for (const name of cacheNames) this.addCache(name);
   }
 
-  addCache(name: string): void {
-    this.caches.set(name, { name, status: 'available', engine: 'valkey', arn: `arn:cache:${name}` });
+  addCache(name: string, cache: Partial<Omit<CacheInfo, 'name'>> = {}): void {
+    this.caches.set(name, {
+      name,
+      status: 'available',
+      engine: 'valkey',
+      arn: `arn:cache:${name}`,
+      majorEngineVersion: '8',
+      subnetIds: [],
+      securityGroupIds: [],
+      createTime: undefined,
+      ...cache,
+    });
+  }
+
+  /** Moves a cache to `status` (a scratch cache becoming `available` or `create-failed`). */
+  setCacheStatus(name: string, status: CacheStatus): void {
+    const cache = this.caches.get(name);
+    if (!cache) throw new Error(`no cache ${name} in the fake gateway`);
+    this.caches.set(name, { ...cache, status });
+  }
+
+  /** The tags a cache was created with (createCache), if it was. */
+  cacheTagsOf(name: string): Record<string, string> | undefined {
+    const tags = this.cacheTags.get(name);
+    return tags ? { ...tags } : undefined;
   }
 
   /** Deletes a cache; its snapshots stay, as on the service. */
@@ -189,6 +218,40 @@ export class FakeSnapshotGateway implements SnapshotGateway {
   async getCache(cacheName: string): Promise<CacheInfo | undefined> {
     this.enter('getCache', cacheName);
     return this.caches.get(cacheName);
+  }
+
+  /** A new cache `creating` (a test moves it on with setCacheStatus); restores only `available` snapshots. */
+  async createCache(request: CreateCacheRequest): Promise<CacheInfo> {
+    this.createCacheRequests.push(request);
+    this.enter('createCache', request.name);
+    if (this.caches.has(request.name))
+      throw serviceFault('already-exists', 'ServerlessCacheAlreadyExistsFault');
+    for (const arn of request.snapshotArns) {
+      const stored = [...this.snapshots.values()].find((candidate) => candidate.info.arn === arn);
+      if (!stored) throw serviceFault('not-found', 'ServerlessCacheSnapshotNotFoundFault');
+      if (stored.info.status !== 'available') {
+        throw serviceFault('busy', 'InvalidServerlessCacheSnapshotStateFault');
+      }
+    }
+    this.addCache(request.name, {
+      status: 'creating',
+      engine: request.engine,
+      majorEngineVersion: request.majorEngineVersion,
+      subnetIds: request.subnetIds ?? [],
+      securityGroupIds: request.securityGroupIds ?? [],
+    });
+    this.cacheTags.set(request.name, { ...request.tags });
+    return this.caches.get(request.name) as CacheInfo;
+  }
+
+  /** `deleting` (a test removes it with removeCache); a cache still `creating` is `busy`. */
+  async deleteCache(cacheName: string): Promise<CacheDeletion> {
+    this.enter('deleteCache', cacheName);
+    const cache = this.caches.get(cacheName);
+    if (!cache) return 'already-gone';
+    if (cache.status !== 'available' && cache.status !== 'create-failed') throw serviceFault('busy');
+    this.setCacheStatus(cacheName, 'deleting');
+    return 'deleting';
   }
 
   /** Logs the call, then throws the first scripted fault for it, if any. */

@@ -38,16 +38,22 @@ export function toSnapshotInfo(
     createTime: snapshot.CreateTime,
     bytesUsedForCache: parseBytes(snapshot.BytesUsedForCache),
     kmsKeyId: snapshot.KmsKeyId,
+    engine: snapshot.ServerlessCacheConfiguration?.Engine,
+    majorEngineVersion: snapshot.ServerlessCacheConfiguration?.MajorEngineVersion,
   };
 }
 
 /** The CacheInfo of one SDK serverless cache. */
-export function toCacheInfo(cache: ServerlessCache): CacheInfo {
-  if (cache.ServerlessCacheName === undefined) throw invalidResponse('a cache name');
+export function toCacheInfo(cache: ServerlessCache | undefined): CacheInfo {
+  if (cache?.ServerlessCacheName === undefined) throw invalidResponse('a cache name');
   return {
     name: cache.ServerlessCacheName,
     status: cache.Status ?? 'unknown',
     engine: cache.Engine,
     arn: cache.ARN,
+    majorEngineVersion: cache.MajorEngineVersion,
+    subnetIds: cache.SubnetIds ?? [],
+    securityGroupIds: cache.SecurityGroupIds ?? [],
+    createTime: cache.CreateTime,
   };
 }

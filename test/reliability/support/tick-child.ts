@@ -36,6 +36,8 @@ function holding(gateway: SnapshotGateway, point: HoldPoint, nth: number): Snaps
     deleteSnapshot: (name) => gateway.deleteSnapshot(name),
     listTags: (arn) => gateway.listTags(arn),
     getCache: (name) => gateway.getCache(name),
+    createCache: (request) => gateway.createCache(request),
+    deleteCache: (name) => gateway.deleteCache(name),
     async createSnapshot(request: CreateSnapshotRequest) {
       if (point === 'before-create') {
         creates += 1;
