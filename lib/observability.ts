@@ -28,6 +28,17 @@ export const METRIC = {
   NewestSnapshotAgeSeconds: 'NewestSnapshotAgeSeconds',
   /** Service-wide: the worst NewestSnapshotAgeSeconds of all active policies (what the RPO alarm watches). */
   MaxNewestSnapshotAgeSeconds: 'MaxNewestSnapshotAgeSeconds',
+  /**
+   * Per policy with a `restoreTest` (dimension `policyId`): days since its least recently proven target's
+   * newest VERIFIED restore test (since `restoreTest` was set, while there is none).
+   */
+  RestoreTestAgeDays: 'RestoreTestAgeDays',
+  /**
+   * Service-wide: the largest (RestoreTestAgeDays - restoreTest.alarmAfterDays) of all targets, what the
+   * RestoreTestOverdue alarm watches (above 0). One alarm cannot hold a threshold per policy (policies are
+   * data, the template is not), so each policy's allowance is taken off before the metric is emitted.
+   */
+  MaxRestoreTestOverdueDays: 'MaxRestoreTestOverdueDays',
 } as const;
 
 export type MetricName = (typeof METRIC)[keyof typeof METRIC];
@@ -44,6 +55,8 @@ const UNITS: Record<MetricName, (typeof MetricUnit)[keyof typeof MetricUnit]> = 
   InvalidPolicies: MetricUnit.Count,
   NewestSnapshotAgeSeconds: MetricUnit.Seconds,
   MaxNewestSnapshotAgeSeconds: MetricUnit.Seconds,
+  RestoreTestAgeDays: MetricUnit.NoUnit,
+  MaxRestoreTestOverdueDays: MetricUnit.NoUnit,
 };
 
 /** Records `value` on a service-level metric (flushed with the invocation's other metrics). */
