@@ -1,6 +1,7 @@
 import { Command } from 'commander';
 import { registerPlanCommand } from './commands/plan';
 import { registerPolicyCommands } from './commands/policy';
+import { registerRestoreCommand } from './commands/restore';
 import { registerRunsCommand } from './commands/runs';
 import { registerStatusCommand } from './commands/status';
 import { registerTickCommand } from './commands/tick';
@@ -27,5 +28,6 @@ export function buildProgram(): Command {
   registerRunsCommand(program);
   registerStatusCommand(program);
   registerTickCommand(program);
+  registerRestoreCommand(program);
   return program;
 }
