@@ -143,7 +143,7 @@ async function restoreAction(snapshotName: string, options: RestoreOptions, comm
     securityGroupIds: options.securityGroupIds,
     tags: { [RESTORED_FROM_TAG]: snapshot.name },
   });
-  if (!plan.ok) throw new CliError(`cannot restore: ${plan.reason} (--subnet-ids, --security-group-ids)`);
+  if (!plan.ok) throw new CliError(`cannot restore: ${plan.reason}`);
   const created = await runtime.snapshots.createCache(plan.request).catch((error: unknown) => {
     const reason = error instanceof SnapshotServiceError ? `${error.code}: ${error.message}` : String(error);
     throw new CliError(`ElastiCache refused to create cache ${options.as}: ${reason}`, { cause: error });
@@ -152,7 +152,7 @@ async function restoreAction(snapshotName: string, options: RestoreOptions, comm
   const request = plan.request;
   if (!json) {
     printLines(
-      `restoring ${snapshot.name} into ${created.name} (${request.engine} ${request.majorEngineVersion ?? ''}, ` +
+      `restoring ${snapshot.name} into ${created.name} (${[request.engine, request.majorEngineVersion].filter(Boolean).join(' ')}, ` +
         `subnets ${request.subnetIds?.join(',') || 'default'}, security groups ${request.securityGroupIds?.join(',') || 'default'}): ${created.status}`,
     );
   }

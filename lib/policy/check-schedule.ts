@@ -70,7 +70,7 @@ function breaksRule(shortest: ShortestInterval, rule: ScheduleRule): boolean {
   return shortest.intervalMs < rule.minIntervalMs - tolerance;
 }
 
-/** Verdicts already reached, by time zone and expression: a tick re-validates every due policy. */
+/** Verdicts already reached, by attribute, time zone and expression: a tick re-validates every due policy. */
 const verdicts = new Map<
   string,
   { readonly issues: readonly PolicyIssue[]; readonly checked: CheckedSchedule | undefined }
@@ -80,7 +80,7 @@ const MAX_VERDICTS = 2_000;
 /**
  * Checks a schedule attribute (`schedule` unless `rule` says another): EventBridge syntax, fires at least
  * once after SCHEDULE_CHECK_START, and never twice within `rule.minIntervalMs` of real time in `timeZone`
- * (DST included; a hour for `schedule`). `timeZone` must already be valid. The verdict depends on the
+ * (DST included; an hour for `schedule`). `timeZone` must already be valid. The verdict depends on the
  * strings and the rule only (the check starts at a fixed instant), so it is remembered for the life of the
  * process: the year-long DST scan runs once per schedule, not once per tick.
  */

@@ -41,7 +41,7 @@ export function planRestore(input: RestoreInput): RestorePlan {
   if (subnetIds === undefined) {
     return {
       ok: false,
-      reason: `cache ${snapshot.cacheName} of snapshot ${snapshot.name} no longer exists: give the subnets (and security groups) of the new cache`,
+      reason: `cache ${snapshot.cacheName} of snapshot ${snapshot.name} no longer exists: give the new cache's subnets (--subnet-ids) and security groups`,
     };
   }
   return {

@@ -92,7 +92,7 @@ describe('planRestore', () => {
     [
       'a snapshot of a deleted cache without subnets',
       { snapshot: SNAPSHOT, source: undefined },
-      'cache orders of snapshot orders-20260322-0400-1a2b3c4d no longer exists: give the subnets (and security groups) of the new cache',
+      "cache orders of snapshot orders-20260322-0400-1a2b3c4d no longer exists: give the new cache's subnets (--subnet-ids) and security groups",
     ],
     [
       'an engine nobody tells',
