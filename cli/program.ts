@@ -2,6 +2,7 @@ import { Command } from 'commander';
 import { MAX_QUOTED_LENGTH, shorten } from '#lib/errors';
 import { registerPlanCommand } from './commands/plan';
 import { registerPolicyCommands } from './commands/policy';
+import { registerRestoreCommand } from './commands/restore';
 import { registerRunsCommand } from './commands/runs';
 import { registerStatusCommand } from './commands/status';
 import { registerTickCommand } from './commands/tick';
@@ -45,5 +46,6 @@ export function buildProgram(): Command {
   registerRunsCommand(program);
   registerStatusCommand(program);
   registerTickCommand(program);
+  registerRestoreCommand(program);
   return program;
 }

@@ -37,6 +37,17 @@ export const METRIC = {
    * recovery point of the newest snapshot exported or copied there. The export alarm watches the worst one.
    */
   ExportRecoveryPointAgeHours: 'ExportRecoveryPointAgeHours',
+  /**
+   * Per policy with a `restoreTest` (dimension `policyId`): days since its least recently proven target's
+   * newest VERIFIED restore test (since `restoreTest` was set, while there is none).
+   */
+  RestoreTestAgeDays: 'RestoreTestAgeDays',
+  /**
+   * Service-wide: the largest (RestoreTestAgeDays - restoreTest.alarmAfterDays) of all targets, what the
+   * RestoreTestOverdue alarm watches (above 0). One alarm cannot hold a threshold per policy (policies are
+   * data, the template is not), so each policy's allowance is taken off before the metric is emitted.
+   */
+  MaxRestoreTestOverdueDays: 'MaxRestoreTestOverdueDays',
 } as const;
 
 /** The dimension of ExportRecoveryPointAgeHours: the export or replica bucket the value is about. */
@@ -59,6 +70,8 @@ const UNITS: Record<MetricName, (typeof MetricUnit)[keyof typeof MetricUnit]> = 
   AssumeRoleFailures: MetricUnit.Count,
   UnprotectedCaches: MetricUnit.Count,
   ExportRecoveryPointAgeHours: MetricUnit.NoUnit,
+  RestoreTestAgeDays: MetricUnit.NoUnit,
+  MaxRestoreTestOverdueDays: MetricUnit.NoUnit,
 };
 
 /** Records `value` on a service-level metric (flushed with the invocation's other metrics). */

@@ -1,4 +1,4 @@
-import { HOUR_MS, MINUTE_MS } from '#lib/clock';
+import { DAY_MS, HOUR_MS, MINUTE_MS } from '#lib/clock';
 import { type PolicyIssue, PolicyValidationError } from '#lib/errors';
 import {
   findShortestInterval,
@@ -14,6 +14,39 @@ import { describeType } from './attribute-checks';
  */
 export const MIN_SCHEDULE_INTERVAL_MS = HOUR_MS;
 
+/** How often a schedule attribute may fire, and the attribute its issues name. */
+export interface ScheduleRule {
+  readonly attribute: string;
+  readonly minIntervalMs: number;
+  /**
+   * How much shorter than `minIntervalMs` one gap may be when it shows only around a change of the zone's
+   * UTC offset: a daily local time is 23 hours apart once a year in a zone with DST (2 hours covers every
+   * zone's change, Antarctica/Troll's included).
+   */
+  readonly offsetChangeToleranceMs: number;
+  /** The limit in words: "at most once per hour". */
+  readonly limit: string;
+}
+
+/** The snapshot `schedule`: at most hourly, DST included. */
+export const SNAPSHOT_SCHEDULE_RULE: ScheduleRule = {
+  attribute: 'schedule',
+  minIntervalMs: MIN_SCHEDULE_INTERVAL_MS,
+  offsetChangeToleranceMs: 0,
+  limit: 'at most once per hour',
+};
+
+/**
+ * `restoreTest.schedule` (docs/architecture.md, "Restore tests"): at most daily. Each test restores into a
+ * scratch cache billed while it exists, and one a day is already more proof than a weekly snapshot needs.
+ */
+export const RESTORE_TEST_SCHEDULE_RULE: ScheduleRule = {
+  attribute: 'restoreTest.schedule',
+  minIntervalMs: DAY_MS,
+  offsetChangeToleranceMs: 2 * HOUR_MS,
+  limit: 'at most once per day',
+};
+
 export interface CheckedSchedule {
   readonly schedule: string;
   /** Undefined when the schedule fires only once. */
@@ -25,14 +58,19 @@ function minutes(ms: number): string {
   return `${count} minute${count === 1 ? '' : 's'}`;
 }
 
-function tooFrequent(shortest: ShortestInterval, timeZone: string): string {
+function tooFrequent(shortest: ShortestInterval, timeZone: string, rule: ScheduleRule): string {
   const where = shortest.aroundOffsetChange
     ? `${minutes(shortest.intervalMs)} apart at ${shortest.at.toISOString()} (a UTC offset change in ${timeZone})`
     : `every ${minutes(shortest.intervalMs)}`;
-  return `fires ${where}; at most once per hour is allowed`;
+  return `fires ${where}; ${rule.limit} is allowed`;
 }
 
-/** Verdicts already reached, by time zone and expression: a tick re-validates every due policy. */
+function breaksRule(shortest: ShortestInterval, rule: ScheduleRule): boolean {
+  const tolerance = shortest.aroundOffsetChange ? rule.offsetChangeToleranceMs : 0;
+  return shortest.intervalMs < rule.minIntervalMs - tolerance;
+}
+
+/** Verdicts already reached, by attribute, time zone and expression: a tick re-validates every due policy. */
 const verdicts = new Map<
   string,
   { readonly issues: readonly PolicyIssue[]; readonly checked: CheckedSchedule | undefined }
@@ -40,22 +78,24 @@ const verdicts = new Map<
 const MAX_VERDICTS = 2_000;
 
 /**
- * Checks `schedule`: EventBridge syntax, fires at least once after SCHEDULE_CHECK_START, and never twice
- * within an hour of real time in `timeZone` (DST included). `timeZone` must already be valid.
- * The verdict depends on the two strings only (the check starts at a fixed instant), so it is remembered
- * for the life of the process: the year-long DST scan runs once per schedule, not once per tick.
+ * Checks a schedule attribute (`schedule` unless `rule` says another): EventBridge syntax, fires at least
+ * once after SCHEDULE_CHECK_START, and never twice within `rule.minIntervalMs` of real time in `timeZone`
+ * (DST included; an hour for `schedule`). `timeZone` must already be valid. The verdict depends on the
+ * strings and the rule only (the check starts at a fixed instant), so it is remembered for the life of the
+ * process: the year-long DST scan runs once per schedule, not once per tick.
  */
 export function checkSchedule(
   value: unknown,
   timeZone: string,
   issues: PolicyIssue[],
+  rule: ScheduleRule = SNAPSHOT_SCHEDULE_RULE,
 ): CheckedSchedule | undefined {
-  if (typeof value !== 'string') return judgeSchedule(value, timeZone, issues);
-  const key = `${timeZone}\u0000${value}`;
+  if (typeof value !== 'string') return judgeSchedule(value, timeZone, issues, rule);
+  const key = `${rule.attribute}\u0000${timeZone}\u0000${value}`;
   let verdict = verdicts.get(key);
   if (!verdict) {
     const found: PolicyIssue[] = [];
-    verdict = { checked: judgeSchedule(value, timeZone, found), issues: found };
+    verdict = { checked: judgeSchedule(value, timeZone, found, rule), issues: found };
     if (verdicts.size >= MAX_VERDICTS) verdicts.delete(verdicts.keys().next().value as string);
     verdicts.set(key, verdict);
   }
@@ -63,9 +103,14 @@ export function checkSchedule(
   return verdict.checked;
 }
 
-function judgeSchedule(value: unknown, timeZone: string, issues: PolicyIssue[]): CheckedSchedule | undefined {
+function judgeSchedule(
+  value: unknown,
+  timeZone: string,
+  issues: PolicyIssue[],
+  rule: ScheduleRule,
+): CheckedSchedule | undefined {
   const reject = (message: string): undefined => {
-    issues.push({ attribute: 'schedule', message });
+    issues.push({ attribute: rule.attribute, message });
     return undefined;
   };
   if (value === undefined) return reject('is required');
@@ -76,30 +121,35 @@ function judgeSchedule(value: unknown, timeZone: string, issues: PolicyIssue[]):
       return reject(`never fires after ${SCHEDULE_CHECK_START.toISOString()}`);
     }
     const shortest = findShortestInterval(schedule, timeZone);
-    if (shortest !== undefined && shortest.intervalMs < MIN_SCHEDULE_INTERVAL_MS) {
-      return reject(tooFrequent(shortest, timeZone));
+    if (shortest !== undefined && breaksRule(shortest, rule)) {
+      return reject(tooFrequent(shortest, timeZone, rule));
     }
     return { schedule: value, shortest };
   } catch (error) {
     if (!(error instanceof PolicyValidationError)) return reject('could not be evaluated');
-    issues.push(...error.issues);
+    // parseSchedule names `schedule`; the issue belongs to the attribute checked.
+    for (const issue of error.issues) {
+      issues.push({ ...issue, attribute: issue.attribute.replace(/^schedule/, rule.attribute) });
+    }
     return undefined;
   }
 }
 
 /**
  * Checks that a slot's start window ends no later than the next slot can begin (window ≤ the shortest real
- * interval, DST included), so two slots of one policy never compete for the same cache.
+ * interval, DST included), so two slots of one policy never compete for the same cache. `attribute` names
+ * another such window (`restoreTest.maxMinutes`: a restore test ends before the next one may start).
  */
 export function checkStartWindow(
-  startWindowMinutes: number,
+  windowMinutes: number,
   checked: CheckedSchedule,
   issues: PolicyIssue[],
+  attribute = 'startWindowMinutes',
 ): void {
   const shortest = checked.shortest;
-  if (shortest === undefined || startWindowMinutes * MINUTE_MS <= shortest.intervalMs) return;
+  if (shortest === undefined || windowMinutes * MINUTE_MS <= shortest.intervalMs) return;
   issues.push({
-    attribute: 'startWindowMinutes',
-    message: `${startWindowMinutes} is longer than the shortest time between runs (${minutes(shortest.intervalMs)}); windows of consecutive slots would overlap`,
+    attribute,
+    message: `${windowMinutes} is longer than the shortest time between runs (${minutes(shortest.intervalMs)}); windows of consecutive slots would overlap`,
   });
 }

@@ -4,6 +4,7 @@ import { checkWithSchema, describeType, isPlainRecord } from './attribute-checks
 import { attributeSchemas, DEFAULT_START_WINDOW_MINUTES, DEFAULT_TIMEZONE } from './attribute-schemas';
 import { checkExport } from './check-export';
 import { checkNamePrefix } from './check-name-prefix';
+import { checkRestoreTest } from './check-restore-test';
 import { checkRetention } from './check-retention';
 import { checkSchedule, checkStartWindow } from './check-schedule';
 import { checkTags } from './check-tags';
@@ -70,6 +71,7 @@ export function validatePolicy(item: Record<string, unknown>): PolicyValidation 
     checkStartWindow(startWindowMinutes, schedule, issues);
   }
   const exportRule = checkExport(read('export'), issues);
+  const restoreTest = checkRestoreTest(read('restoreTest'), timezone ?? DEFAULT_TIMEZONE, issues);
   for (const name of Object.keys(item)) {
     if (KNOWN_ATTRIBUTES.has(name)) continue;
     issues.push({
@@ -103,6 +105,7 @@ export function validatePolicy(item: Record<string, unknown>): PolicyValidation 
     retention,
     startWindowMinutes,
     export: exportRule,
+    restoreTest,
   };
   if (cacheName !== undefined && namePrefix !== undefined) {
     return { ok: true, policy: Object.freeze({ ...settings, cacheName, namePrefix }) };

@@ -19,6 +19,8 @@ interface PolicySettings {
   readonly startWindowMinutes: number;
   /** Exports of the policy's snapshots to S3; undefined: none. */
   readonly export: ExportRule | undefined;
+  /** Scheduled proof that the policy's snapshots restore (docs/architecture.md, "Restore tests"). */
+  readonly restoreTest: RestoreTestRule | undefined;
 }
 
 /** A policy of one cache: a `cacheName` policy, or a `targets` policy as it applies to one target. */
@@ -82,6 +84,16 @@ export interface ReplicaDestination {
   readonly region: string;
 }
 
+/** The policy's `restoreTest` map after checks and defaults. */
+export interface RestoreTestRule {
+  /** EventBridge syntax as written, in the policy's `timezone`; fires at most once a day. */
+  readonly schedule: string;
+  /** A restored cache not `available` within this many minutes fails the test. */
+  readonly maxMinutes: number;
+  /** The overdue alarm counts a target as overdue once its last VERIFIED test is this many days old. */
+  readonly alarmAfterDays: number;
+}
+
 export type PolicyState = 'ACTIVE' | 'INVALID' | 'DISABLED';
 
 /** The attributes an operator writes; everything else on the item belongs to the orchestrator. */
@@ -98,6 +110,7 @@ export const OPERATOR_ATTRIBUTES = [
   'retention',
   'startWindowMinutes',
   'export',
+  'restoreTest',
 ] as const;
 
 /** The attributes the orchestrator writes on a policy item. */

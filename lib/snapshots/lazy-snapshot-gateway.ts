@@ -24,5 +24,7 @@ export function lazySnapshotGateway(load: () => Promise<SnapshotGateway>): Snaps
     getCache: async (cacheName) => (await gateway()).getCache(cacheName),
     listCaches: async () => (await gateway()).listCaches(),
     exportSnapshot: async (snapshotName, bucket) => (await gateway()).exportSnapshot(snapshotName, bucket),
+    createCache: async (request) => (await gateway()).createCache(request),
+    deleteCache: async (cacheName) => (await gateway()).deleteCache(cacheName),
   };
 }

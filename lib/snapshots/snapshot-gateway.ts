@@ -23,6 +23,12 @@ export interface SnapshotInfo {
   readonly createTime: Date | undefined;
   readonly bytesUsedForCache: number | undefined;
   readonly kmsKeyId: string | undefined;
+  /**
+   * Engine and major version of the cache the snapshot was taken of (ServerlessCacheConfiguration): what a
+   * restore must create. Absent when the answer leaves them out.
+   */
+  readonly engine?: string;
+  readonly majorEngineVersion?: string;
 }
 
 export interface CreateSnapshotRequest {
@@ -32,17 +38,43 @@ export interface CreateSnapshotRequest {
   readonly tags: Readonly<Record<string, string>>;
 }
 
-/** A serverless cache as DescribeServerlessCaches tells it (status lowercase: `available`, `creating`, …). */
+/** Serverless cache status as the service reports it (`creating`, `available`, `deleting`, `create-failed`, …). */
+export type CacheStatus =
+  | 'creating'
+  | 'available'
+  | 'modifying'
+  | 'deleting'
+  | 'create-failed'
+  | (string & {});
+
+/** One serverless cache: what a restore copies from it (engine, network) and how it is doing. */
 export interface CacheInfo {
   readonly name: string;
-  readonly status: string;
+  readonly status: CacheStatus;
   readonly engine: string | undefined;
   readonly majorEngineVersion: string | undefined;
   readonly arn: string | undefined;
   /** Where the cache lives: what a cache restored from its snapshots needs too. */
   readonly subnetIds: readonly string[];
   readonly securityGroupIds: readonly string[];
+  readonly createTime: Date | undefined;
 }
+
+/** CreateServerlessCache restoring snapshots into a new cache (a scratch cache, or the CLI's restore). */
+export interface CreateCacheRequest {
+  readonly name: string;
+  readonly engine: string;
+  /** Undefined: the service's choice (the snapshot's version when restoring a snapshot of that engine). */
+  readonly majorEngineVersion: string | undefined;
+  readonly snapshotArns: readonly string[];
+  /** Undefined or empty: the service's default (the default VPC's subnets and security group). */
+  readonly subnetIds: readonly string[] | undefined;
+  readonly securityGroupIds: readonly string[] | undefined;
+  readonly tags: Readonly<Record<string, string>>;
+}
+
+/** What DeleteServerlessCache did: the cache is now `deleting`, or there was no such cache (nothing to do). */
+export type CacheDeletion = 'deleting' | 'already-gone';
 
 export interface SnapshotGateway {
   createSnapshot(request: CreateSnapshotRequest): Promise<SnapshotInfo>;
@@ -52,7 +84,7 @@ export interface SnapshotGateway {
   getSnapshot(snapshotName: string): Promise<SnapshotInfo | undefined>;
   deleteSnapshot(snapshotName: string): Promise<void>;
   listTags(arn: string): Promise<Record<string, string>>;
-  /** One cache, or undefined when it does not exist. */
+  /** One cache (DescribeServerlessCaches by name), or undefined when it does not exist. */
   getCache(cacheName: string): Promise<CacheInfo | undefined>;
   /** Every serverless cache of the account and region (all pages). */
   listCaches(): Promise<CacheInfo[]>;
@@ -66,6 +98,15 @@ export interface SnapshotGateway {
    * naming the bucket.
    */
   exportSnapshot(snapshotName: string, bucket: string): Promise<SnapshotInfo>;
+  /**
+   * Creates a serverless cache (restoring `snapshotArns`), `creating` at first. Faults: `already-exists`
+   * (the name is taken), `quota` (the account's serverless cache limit), `not-found` (no such snapshot),
+   * `busy` (the snapshot is not available), `terminal` (parameters: engine or version mismatch, subnets,
+   * security groups, tags).
+   */
+  createCache(request: CreateCacheRequest): Promise<CacheInfo>;
+  /** Deletes a serverless cache; `busy` while it is not `available` or `create-failed` (e.g. `creating`). */
+  deleteCache(cacheName: string): Promise<CacheDeletion>;
 }
 
 /** Tag keys the orchestrator puts on every snapshot it creates (docs/architecture.md, "Snapshot names and managed tags"). */

@@ -64,6 +64,8 @@ describe(`ticks given little time, ${ROUNDS} rounds of ${POLICY_COUNT} due polic
       getCache: (name) => gateway.getCache(name),
       listCaches: () => gateway.listCaches(),
       exportSnapshot: (name, bucket) => gateway.exportSnapshot(name, bucket),
+      createCache: (request) => gateway.createCache(request),
+      deleteCache: (name) => gateway.deleteCache(name),
       createSnapshot: (request) => {
         remainingAtCreates.push(remainingMs());
         return gateway.createSnapshot(request);

@@ -1,6 +1,9 @@
 import { type FaultClass, SnapshotServiceError } from '#lib/errors';
 import type {
+  CacheDeletion,
   CacheInfo,
+  CacheStatus,
+  CreateCacheRequest,
   CreateSnapshotRequest,
   SnapshotGateway,
   SnapshotInfo,
@@ -41,11 +44,8 @@ interface ScriptedFault {
 }
 
 /** What a cache of the fake is made of besides its name (defaults: valkey 8, available, no tags). */
-export interface SeedCache {
-  readonly engine?: string;
-  readonly status?: string;
-  readonly tags?: Record<string, string>;
-}
+/** A cache added by a test: any of CacheInfo's fields (defaults: an available Valkey 8 cache), and its tags. */
+export type SeedCache = Partial<Omit<CacheInfo, 'name'>> & { readonly tags?: Record<string, string> };
 
 export interface SeedSnapshot {
   readonly name: string;
@@ -72,6 +72,8 @@ export class FakeSnapshotGateway implements SnapshotGateway {
   readonly createRequests: CreateSnapshotRequest[] = [];
   /** Every export started, oldest first. */
   readonly exportRequests: { readonly snapshotName: string; readonly bucket: string }[] = [];
+  /** Every CreateServerlessCache request, faulted or not. */
+  readonly createCacheRequests: CreateCacheRequest[] = [];
   private readonly caches = new Map<string, CacheInfo>();
   private readonly cacheTags = new Map<string, Record<string, string>>();
   private readonly snapshots = new Map<string, StoredSnapshot>();
@@ -83,22 +85,38 @@ export class FakeSnapshotGateway implements SnapshotGateway {
 
   /** Adds a cache (or replaces the one of that name), listed by listCaches in the order added. */
   addCache(name: string, seed: SeedCache = {}): void {
+    const { tags, ...cache } = seed;
     this.caches.set(name, {
       name,
-      status: seed.status ?? 'available',
-      engine: seed.engine ?? 'valkey',
+      status: 'available',
+      engine: 'valkey',
       majorEngineVersion: '8',
       arn: `arn:cache:${name}`,
-      subnetIds: ['subnet-a', 'subnet-b'],
-      securityGroupIds: ['sg-default'],
+      subnetIds: [],
+      securityGroupIds: [],
+      createTime: undefined,
+      ...cache,
     });
-    this.cacheTags.set(name, { ...seed.tags });
+    this.cacheTags.set(name, { ...tags });
   }
 
   /** Replaces a cache's tags, as someone editing them outside the orchestrator. */
   setCacheTags(name: string, tags: Record<string, string>): void {
     if (!this.caches.has(name)) throw new Error(`no cache ${name} in the fake gateway`);
     this.cacheTags.set(name, { ...tags });
+  }
+
+  /** Moves a cache to `status` (a scratch cache becoming `available` or `create-failed`). */
+  setCacheStatus(name: string, status: CacheStatus): void {
+    const cache = this.caches.get(name);
+    if (!cache) throw new Error(`no cache ${name} in the fake gateway`);
+    this.caches.set(name, { ...cache, status });
+  }
+
+  /** The tags a cache was created with (createCache), if it was. */
+  cacheTagsOf(name: string): Record<string, string> | undefined {
+    const tags = this.cacheTags.get(name);
+    return tags ? { ...tags } : undefined;
   }
 
   /** Deletes a cache; its snapshots stay, as on the service. */
@@ -245,6 +263,40 @@ export class FakeSnapshotGateway implements SnapshotGateway {
   completeExport(name: string): void {
     const stored = this.require(name);
     stored.info = { ...stored.info, status: 'available' };
+  }
+
+  /** A new cache `creating` (a test moves it on with setCacheStatus); restores only `available` snapshots. */
+  async createCache(request: CreateCacheRequest): Promise<CacheInfo> {
+    this.createCacheRequests.push(request);
+    this.enter('createCache', request.name);
+    if (this.caches.has(request.name))
+      throw serviceFault('already-exists', 'ServerlessCacheAlreadyExistsFault');
+    for (const arn of request.snapshotArns) {
+      const stored = [...this.snapshots.values()].find((candidate) => candidate.info.arn === arn);
+      if (!stored) throw serviceFault('not-found', 'ServerlessCacheSnapshotNotFoundFault');
+      if (stored.info.status !== 'available') {
+        throw serviceFault('busy', 'InvalidServerlessCacheSnapshotStateFault');
+      }
+    }
+    this.addCache(request.name, {
+      status: 'creating',
+      engine: request.engine,
+      majorEngineVersion: request.majorEngineVersion,
+      subnetIds: request.subnetIds ?? [],
+      securityGroupIds: request.securityGroupIds ?? [],
+    });
+    this.cacheTags.set(request.name, { ...request.tags });
+    return this.caches.get(request.name) as CacheInfo;
+  }
+
+  /** `deleting` (a test removes it with removeCache); a cache still `creating` is `busy`. */
+  async deleteCache(cacheName: string): Promise<CacheDeletion> {
+    this.enter('deleteCache', cacheName);
+    const cache = this.caches.get(cacheName);
+    if (!cache) return 'already-gone';
+    if (cache.status !== 'available' && cache.status !== 'create-failed') throw serviceFault('busy');
+    this.setCacheStatus(cacheName, 'deleting');
+    return 'deleting';
   }
 
   /** Logs the call, then throws the first scripted fault for it, if any. */

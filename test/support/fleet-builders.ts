@@ -15,6 +15,7 @@ export function fleetCache(
     arn: `arn:cache:${name}`,
     subnetIds: ['subnet-a'],
     securityGroupIds: ['sg-a'],
+    createTime: undefined,
   };
   return options.tagsError
     ? { ...info, tags: undefined, tagsError: options.tagsError }

@@ -10,6 +10,9 @@ const FAULT_CLASSES: Readonly<Record<string, FaultClass>> = {
   InvalidServerlessCacheSnapshotStateFault: 'busy',
   ServerlessCacheSnapshotQuotaExceededFault: 'quota',
   ServerlessCacheSnapshotAlreadyExistsFault: 'already-exists',
+  // CreateServerlessCache (restores): the cache name is taken; the account's serverless cache limit.
+  ServerlessCacheAlreadyExistsFault: 'already-exists',
+  ServerlessCacheQuotaForCustomerExceededFault: 'quota',
   ServerlessCacheNotFoundFault: 'not-found',
   ServerlessCacheSnapshotNotFoundFault: 'not-found',
   InvalidParameterValue: 'terminal',
@@ -32,8 +35,8 @@ export { isThrottlingError } from '#lib/adapters/transport-faults';
 
 /**
  * Classifies any error from the ElastiCache client (or the network under it) into a SnapshotServiceError:
- * throttling, 5xx and network errors are `transient`; the state faults `busy`; the snapshot quota `quota`;
- * a taken name `already-exists`; a missing cache or snapshot `not-found`; parameter, tag quota,
+ * throttling, 5xx and network errors are `transient`; the state faults `busy`; the snapshot and cache
+ * quotas `quota`; a taken name `already-exists`; a missing cache or snapshot `not-found`; parameter, tag quota,
  * service-linked role and every unknown fault `terminal`. The code is the fault's wire code (or the Node
  * error code for network errors); message, HTTP status and the original error are kept.
  */

@@ -1,5 +1,7 @@
 import {
+  CreateServerlessCacheCommand,
   CreateServerlessCacheSnapshotCommand,
+  DeleteServerlessCacheCommand,
   DeleteServerlessCacheSnapshotCommand,
   DescribeServerlessCacheSnapshotsCommand,
   DescribeServerlessCachesCommand,
@@ -8,7 +10,9 @@ import {
   ListTagsForResourceCommand,
 } from '@aws-sdk/client-elasticache';
 import type {
+  CacheDeletion,
   CacheInfo,
+  CreateCacheRequest,
   CreateSnapshotRequest,
   SnapshotGateway,
   SnapshotInfo,
@@ -22,6 +26,16 @@ export { createElastiCacheClient } from './client';
 
 /** The largest page of DescribeServerlessCacheSnapshots and DescribeServerlessCaches (and their default). */
 const PAGE_SIZE = 50;
+
+function toTagList(tags: Readonly<Record<string, string>>) {
+  const list = Object.entries(tags).map(([Key, Value]) => ({ Key, Value }));
+  return list.length > 0 ? list : undefined;
+}
+
+/** An empty list as "not given": the service's default instead of an empty member list on the wire. */
+function nonEmpty(ids: readonly string[] | undefined): string[] | undefined {
+  return ids !== undefined && ids.length > 0 ? [...ids] : undefined;
+}
 
 async function send<T>(request: () => Promise<T>): Promise<T> {
   try {
@@ -64,12 +78,11 @@ export class ElastiCacheSnapshotGateway implements SnapshotGateway {
   constructor(private readonly client: ElastiCacheClient) {}
 
   async createSnapshot(request: CreateSnapshotRequest): Promise<SnapshotInfo> {
-    const tags = Object.entries(request.tags).map(([Key, Value]) => ({ Key, Value }));
     const command = new CreateServerlessCacheSnapshotCommand({
       ServerlessCacheSnapshotName: request.snapshotName,
       ServerlessCacheName: request.cacheName,
       KmsKeyId: request.kmsKeyId,
-      Tags: tags.length > 0 ? tags : undefined,
+      Tags: toTagList(request.tags),
     });
     const output = await send(() => this.client.send(command));
     return toSnapshotInfo(output.ServerlessCacheSnapshot, request.cacheName);
@@ -139,5 +152,25 @@ export class ElastiCacheSnapshotGateway implements SnapshotGateway {
       const output = await send(() => this.client.send(command));
       return { items: (output.ServerlessCaches ?? []).map(toCacheInfo), NextToken: output.NextToken };
     });
+  }
+
+  async createCache(request: CreateCacheRequest): Promise<CacheInfo> {
+    const command = new CreateServerlessCacheCommand({
+      ServerlessCacheName: request.name,
+      Engine: request.engine,
+      MajorEngineVersion: request.majorEngineVersion,
+      SnapshotArnsToRestore: nonEmpty(request.snapshotArns),
+      SubnetIds: nonEmpty(request.subnetIds),
+      SecurityGroupIds: nonEmpty(request.securityGroupIds),
+      Tags: toTagList(request.tags),
+    });
+    const output = await send(() => this.client.send(command));
+    return toCacheInfo(output.ServerlessCache);
+  }
+
+  async deleteCache(cacheName: string): Promise<CacheDeletion> {
+    const command = new DeleteServerlessCacheCommand({ ServerlessCacheName: cacheName });
+    const output = await unlessNotFound(() => this.client.send(command));
+    return output === undefined ? 'already-gone' : 'deleting';
   }
 }

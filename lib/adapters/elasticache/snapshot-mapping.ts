@@ -38,12 +38,14 @@ export function toSnapshotInfo(
     createTime: snapshot.CreateTime,
     bytesUsedForCache: parseBytes(snapshot.BytesUsedForCache),
     kmsKeyId: snapshot.KmsKeyId,
+    engine: snapshot.ServerlessCacheConfiguration?.Engine,
+    majorEngineVersion: snapshot.ServerlessCacheConfiguration?.MajorEngineVersion,
   };
 }
 
 /** The CacheInfo of one SDK serverless cache. */
-export function toCacheInfo(cache: ServerlessCache): CacheInfo {
-  if (cache.ServerlessCacheName === undefined) throw invalidResponse('a cache name');
+export function toCacheInfo(cache: ServerlessCache | undefined): CacheInfo {
+  if (cache?.ServerlessCacheName === undefined) throw invalidResponse('a cache name');
   return {
     name: cache.ServerlessCacheName,
     status: cache.Status ?? 'unknown',
@@ -52,5 +54,6 @@ export function toCacheInfo(cache: ServerlessCache): CacheInfo {
     arn: cache.ARN,
     subnetIds: cache.SubnetIds ?? [],
     securityGroupIds: cache.SecurityGroupIds ?? [],
+    createTime: cache.CreateTime,
   };
 }

@@ -31,7 +31,12 @@ export function checkSnapshotName(member: string, name: string): void {
   }
 }
 
-/** Serverless cache names: as snapshot names, but at most 40 characters (the service stores them lowercase). */
+/**
+ * Serverless cache names: as snapshot names, but at most 40 characters (the service stores them lowercase).
+ * The API reference (CreateServerlessCache) states no length for ServerlessCacheName; 40 is the limit that
+ * libraries validating ahead of the service use (CDK's ServerlessCache construct: "must be between 1 and
+ * 40 characters"), kept here so a longer name fails locally as it would on AWS.
+ */
 export function checkCacheName(name: string): void {
   if (name.length > MAX_CACHE_NAME_LENGTH || !NAME_PATTERN.test(name)) {
     throw faults.invalidParameterValue(

@@ -160,6 +160,18 @@ describe('alarms', () => {
     });
   });
 
+  it("fire when some cache is past its policy's restoreTest.alarmAfterDays without a VERIFIED restore test", () => {
+    expect(alarmOf(template, 'RestoreTestOverdueAlarm')).toMatchObject({
+      Namespace: METRICS_NAMESPACE,
+      MetricName: METRIC.MaxRestoreTestOverdueDays,
+      Statistic: 'Maximum',
+      Period: 3600,
+      Threshold: 0,
+      ComparisonOperator: 'GreaterThanThreshold',
+      TreatMissingData: 'notBreaching',
+    });
+  });
+
   it('notify nobody without a topic parameter', () => {
     for (const [id, alarm] of resourcesOfType(template, 'AWS::CloudWatch::Alarm')) {
       expect(alarm.Properties?.AlarmActions, id).toEqual([]);

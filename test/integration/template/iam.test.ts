@@ -21,6 +21,19 @@ const KMS_KEYS_ARN = 'arn:${AWS::Partition}:kms:${AWS::Region}:${AWS::AccountId}
 const ELASTICACHE_ENDPOINT = 'elasticache.${AWS::Region}.amazonaws.com';
 // biome-ignore-end lint/suspicious/noTemplateCurlyInString: CloudFormation Fn::Sub placeholders, not JavaScript
 const READ_VERBS = /^(Describe|List|Get|BatchGet|Query|Scan)/;
+/** The deployment's identity: the stack name of the packaged (dev) stage. */
+const STACK = 'cache-snapshot-orchestrator-dev';
+/**
+ * Actions that support no resource-level permission, so '*' is their only resource (Service Authorization
+ * Reference, Amazon EC2): what restore tests' CreateServerlessCache needs to look at the cache's network.
+ */
+const RESOURCE_LESS_ACTIONS = new Set([
+  'ec2:DescribeSecurityGroups',
+  'ec2:DescribeSubnets',
+  'ec2:DescribeTags',
+  'ec2:DescribeVpcEndpoints',
+  'ec2:DescribeVpcs',
+]);
 
 /** Read-only by its verb; anything with a wildcard counts as a write. */
 function isWriteAction(action: string): boolean {
@@ -98,19 +111,25 @@ describe('IAM in the packaged template', () => {
   it.each([
     ['default', () => template],
     ['restricted', () => restricted],
-  ])('allows nothing on "*", no wildcard actions and no Not* elements (%s parameters)', (_, read) => {
-    const statements = allStatements(read());
+  ])(
+    'allows nothing on "*" but EC2 reads without resource-level permissions, no wildcard actions and no Not* elements (%s parameters)',
+    (_, read) => {
+      const statements = allStatements(read());
 
-    expect(statements.length).toBeGreaterThan(0);
-    for (const { owner, statement } of statements) {
-      const where = `${owner} ${statement.Sid ?? ''}`;
-      expect(statement.Effect, where).toBe('Allow');
-      expect(statement.Resource, where).not.toContain('*');
-      expect(statement.NotAction, where).toBeUndefined();
-      expect(statement.NotResource, where).toBeUndefined();
-      for (const action of statement.Action) expect(action, where).toMatch(/^[a-z0-9-]+:[A-Za-z]+$/);
-    }
-  });
+      expect(statements.length).toBeGreaterThan(0);
+      for (const { owner, statement } of statements) {
+        const where = `${owner} ${statement.Sid ?? ''}`;
+        expect(statement.Effect, where).toBe('Allow');
+        if (statement.Resource.includes('*')) {
+          expect(statement.Resource, where).toEqual(['*']);
+          for (const action of statement.Action) expect(RESOURCE_LESS_ACTIONS, where).toContain(action);
+        }
+        expect(statement.NotAction, where).toBeUndefined();
+        expect(statement.NotResource, where).toBeUndefined();
+        for (const action of statement.Action) expect(action, where).toMatch(/^[a-z0-9-]+:[A-Za-z]+$/);
+      }
+    },
+  );
 
   it('scopes every write action to this stack or to this account and region', () => {
     for (const { owner, statement } of allStatements(template)) {
@@ -120,7 +139,7 @@ describe('IAM in the packaged template', () => {
         const where = `${owner} ${statement.Sid ?? ''}: ${reference}`;
         if (reference.startsWith('arn:')) {
           expect(reference, where).toMatch(
-            /^arn:\$\{AWS::Partition\}:[a-z]+:\$\{AWS::Region\}:\$\{AWS::AccountId\}:/,
+            /^arn:\$\{AWS::Partition\}:[a-z0-9]+:\$\{AWS::Region\}:\$\{AWS::AccountId\}:/,
           );
         } else {
           expect(template.Resources[reference.split('/')[0] ?? ''], where).toBeDefined();
@@ -184,8 +203,14 @@ describe('IAM in the packaged template', () => {
         'elasticache:DescribeServerlessCacheSnapshots',
         'elasticache:DescribeServerlessCaches',
       ],
+      [`${ACCOUNT_ARN}:serverlesscache:rt-*`]: [
+        'elasticache:AddTagsToResource',
+        'elasticache:CreateServerlessCache',
+        'elasticache:DeleteServerlessCache',
+      ],
       [`${ACCOUNT_ARN}:serverlesscachesnapshot:*`]: [
         'elasticache:AddTagsToResource',
+        'elasticache:CreateServerlessCache',
         'elasticache:CreateServerlessCacheSnapshot',
         'elasticache:DeleteServerlessCacheSnapshot',
         'elasticache:DescribeServerlessCacheSnapshots',
@@ -266,6 +291,7 @@ describe('IAM with the cacheNamePrefix and cacheTagValue parameters', () => {
     ]);
     expect(scheduler[`${ACCOUNT_ARN}:serverlesscachesnapshot:orders-*`]).toEqual([
       'elasticache:AddTagsToResource',
+      'elasticache:CreateServerlessCache',
       'elasticache:CreateServerlessCacheSnapshot',
       'elasticache:DeleteServerlessCacheSnapshot',
       'elasticache:ExportServerlessCacheSnapshot',
@@ -289,5 +315,103 @@ describe('IAM with the cacheNamePrefix and cacheTagValue parameters', () => {
     expect(onCache?.Condition).toEqual({
       StringEquals: { 'aws:ResourceTag/snapshot-orchestrator': 'enabled' },
     });
+  });
+});
+
+describe('IAM for restore tests: no cache but its own scratch caches is ever created or deleted', () => {
+  /** Every Allow statement of any role or policy granting `action`. */
+  const granting = (action: string) =>
+    allStatements(template).filter(({ statement }) => statement.Action.includes(action));
+  const resourcesOf = (statement: PolicyStatement) => statement.Resource.map(referenceOf);
+
+  it('lets only the scheduler create or delete serverless caches', () => {
+    const owners = [
+      ...granting('elasticache:CreateServerlessCache'),
+      ...granting('elasticache:DeleteServerlessCache'),
+    ].map(({ owner }) => owner);
+
+    expect(owners.length).toBeGreaterThan(0);
+    expect(new Set(owners)).toEqual(new Set(['SchedulerRole']));
+  });
+
+  it("creates a cache only with this stack's restore-test tag in the request, and only named rt-*", () => {
+    const statements = granting('elasticache:CreateServerlessCache');
+
+    expect(statements.length).toBeGreaterThan(0);
+    for (const { statement } of statements) {
+      expect(statement.Condition?.StringEquals?.['aws:RequestTag/snapshot-orchestrator-restore-test']).toBe(
+        STACK,
+      );
+      for (const resource of resourcesOf(statement)) {
+        expect(resource).toMatch(/:serverlesscache:rt-\*$|:serverlesscachesnapshot:/);
+      }
+    }
+  });
+
+  it('tags caches on creation only under the same condition', () => {
+    const onCaches = granting('elasticache:AddTagsToResource').filter(({ statement }) =>
+      resourcesOf(statement).some((resource) => resource.includes(':serverlesscache:')),
+    );
+
+    expect(onCaches.length).toBeGreaterThan(0);
+    for (const { statement } of onCaches) {
+      expect(resourcesOf(statement)).toEqual([`${ACCOUNT_ARN}:serverlesscache:rt-*`]);
+      expect(statement.Condition).toEqual({
+        StringEquals: { 'aws:RequestTag/snapshot-orchestrator-restore-test': STACK },
+      });
+    }
+  });
+
+  it("restores only snapshots tagged as this deployment's", () => {
+    const fromSnapshots = granting('elasticache:CreateServerlessCache').filter(({ statement }) =>
+      resourcesOf(statement).some((resource) => resource.includes(':serverlesscachesnapshot:')),
+    );
+
+    expect(fromSnapshots).toHaveLength(1);
+    expect(fromSnapshots[0]?.statement.Condition).toEqual({
+      StringEquals: {
+        'aws:RequestTag/snapshot-orchestrator-restore-test': STACK,
+        'aws:ResourceTag/snapshot-orchestrator-deployment': STACK,
+      },
+    });
+  });
+
+  it("deletes only caches named rt-* that carry managed-by and this stack's restore-test tag", () => {
+    const deletions = granting('elasticache:DeleteServerlessCache');
+
+    expect(deletions).toHaveLength(1);
+    const [{ statement } = { statement: undefined }] = deletions;
+    expect(statement?.Action).toEqual(['elasticache:DeleteServerlessCache']);
+    expect(statement && resourcesOf(statement)).toEqual([`${ACCOUNT_ARN}:serverlesscache:rt-*`]);
+    expect(statement?.Condition).toEqual({
+      StringEquals: {
+        'aws:ResourceTag/snapshot-orchestrator-restore-test': STACK,
+        [`aws:ResourceTag/${MANAGED_TAGS.managedBy}`]: MANAGED_BY_VALUE,
+      },
+    });
+  });
+
+  it("creates only ElastiCache Serverless VPC endpoints, tagged as ElastiCache's on creation, and deletes none", () => {
+    const endpoints = granting('ec2:CreateVpcEndpoint').filter(({ statement }) =>
+      resourcesOf(statement).some((resource) => resource.endsWith(':vpc-endpoint/*')),
+    );
+    const tagging = granting('ec2:CreateTags');
+
+    expect(endpoints).toHaveLength(1);
+    expect(endpoints[0]?.statement.Condition).toEqual({
+      StringLike: { 'ec2:VpceServiceName': 'com.amazonaws.elasticache.serverless.*' },
+    });
+    expect(tagging).toHaveLength(1);
+    expect(tagging[0]?.statement.Condition).toEqual({
+      StringEquals: {
+        'ec2:CreateAction': 'CreateVpcEndpoint',
+        'aws:RequestTag/AmazonElastiCacheManaged': 'true',
+      },
+    });
+    expect(granting('ec2:DeleteVpcEndpoints')).toEqual([]);
+    const ec2Writes = allStatements(template)
+      .flatMap(({ statement }) => statement.Action)
+      .filter((action) => action.startsWith('ec2:') && isWriteAction(action));
+    expect(new Set(ec2Writes)).toEqual(new Set(['ec2:CreateVpcEndpoint', 'ec2:CreateTags']));
   });
 });

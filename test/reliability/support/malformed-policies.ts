@@ -111,6 +111,23 @@ const wrongType = breakage(
         fc.integer({ min: 1, max: 1000 }).map((minutes) => minutes + 0.5),
       )
       .map(setting('startWindowMinutes')),
+    fc
+      .oneof(
+        fc.string({ maxLength: 10 }),
+        fc.integer(),
+        fc.constant(null),
+        fc.record({ maxMinutes: fc.integer({ min: 10, max: 60 }) }),
+        fc.record({ schedule: fc.constantFrom('rate(1 hour)', 'rate(12 hours)', 'cron(0 */6 * * ? *)') }),
+        fc.record({
+          schedule: fc.constant('rate(7 days)'),
+          maxMinutes: fc.oneof(fc.integer({ max: 9 }), fc.integer({ min: 1441 }), fc.constant('60')),
+        }),
+        fc.record({
+          schedule: fc.constant('rate(7 days)'),
+          alarmAfterDays: fc.oneof(fc.integer({ max: 0 }), fc.integer({ min: 401 }), fc.boolean()),
+        }),
+      )
+      .map(setting('restoreTest')),
   ),
 );
 

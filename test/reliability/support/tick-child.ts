@@ -38,6 +38,8 @@ function holding(gateway: SnapshotGateway, point: HoldPoint, nth: number): Snaps
     getCache: (name) => gateway.getCache(name),
     listCaches: () => gateway.listCaches(),
     exportSnapshot: (name, bucket) => gateway.exportSnapshot(name, bucket),
+    createCache: (request) => gateway.createCache(request),
+    deleteCache: (name) => gateway.deleteCache(name),
     async createSnapshot(request: CreateSnapshotRequest) {
       if (point === 'before-create') {
         creates += 1;

@@ -76,6 +76,7 @@ describe('discoverCaches', () => {
       arn: `arn:cache:cache-${i}`,
       subnetIds: [],
       securityGroupIds: [],
+      createTime: undefined,
     }));
     let inFlight = 0;
     let most = 0;
@@ -105,6 +106,7 @@ describe('discoverCaches', () => {
       arn: 'arn:cache:orders',
       subnetIds: [],
       securityGroupIds: [],
+      createTime: undefined,
     };
     const listTags = vi.fn(async () => ({ tier: 'gold' }));
     vi.spyOn(logger, 'warn').mockImplementation(() => {});

@@ -32,6 +32,8 @@ function gatewayAt(label: string, credentials?: () => Promise<TemporaryCredentia
     listSnapshots: unused,
     listCaches: unused,
     exportSnapshot: unused,
+    createCache: unused,
+    deleteCache: unused,
     getSnapshot: unused,
     deleteSnapshot: unused,
     listTags: unused,
@@ -46,6 +48,7 @@ function gatewayAt(label: string, credentials?: () => Promise<TemporaryCredentia
         arn,
         subnetIds: [],
         securityGroupIds: [],
+        createTime: undefined,
       };
     },
   };

@@ -21,6 +21,7 @@ describe('parsePolicy', () => {
       retention: undefined,
       startWindowMinutes: 60,
       export: undefined,
+      restoreTest: undefined,
     });
   });
 

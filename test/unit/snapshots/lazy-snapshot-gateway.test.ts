@@ -42,6 +42,27 @@ describe('lazySnapshotGateway', () => {
     expect(missing).toBeUndefined();
   });
 
+  it('forwards cache creation and deletion', async () => {
+    const fake = new FakeSnapshotGateway(['orders']);
+    const gateway = lazySnapshotGateway(countingLoader(fake).load);
+    const request = {
+      name: 'rt-1',
+      engine: 'valkey',
+      majorEngineVersion: '8',
+      snapshotArns: [],
+      subnetIds: undefined,
+      securityGroupIds: undefined,
+      tags: { 'managed-by': 'cache-snapshot-orchestrator' },
+    };
+
+    const created = await gateway.createCache(request);
+    const deletions = [await gateway.deleteCache('orders'), await gateway.deleteCache('nope')];
+
+    expect(created).toMatchObject({ name: 'rt-1', status: 'creating' });
+    expect(fake.createCacheRequests).toEqual([request]);
+    expect(deletions).toEqual(['deleting', 'already-gone']);
+  });
+
   it('tries the load again on the next call after a failed one', async () => {
     const fake = new FakeSnapshotGateway(['orders']);
     const loader = countingLoader(fake, 1);

@@ -1,11 +1,17 @@
 import {
+  CreateServerlessCacheCommand,
   CreateServerlessCacheSnapshotCommand,
+  DeleteServerlessCacheCommand,
   DeleteServerlessCacheSnapshotCommand,
   DescribeServerlessCacheSnapshotsCommand,
   DescribeServerlessCachesCommand,
   ElastiCacheClient,
+  InvalidServerlessCacheStateFault,
   ListTagsForResourceCommand,
+  type ServerlessCache,
+  ServerlessCacheAlreadyExistsFault,
   ServerlessCacheNotFoundFault,
+  ServerlessCacheQuotaForCustomerExceededFault,
   type ServerlessCacheSnapshot,
   ServerlessCacheSnapshotNotFoundFault,
   ServerlessCacheSnapshotQuotaExceededFault,
@@ -20,7 +26,25 @@ import { SnapshotServiceError } from '#lib/errors';
 
 const elasticache = mockClient(ElastiCacheClient);
 const ARN_PREFIX = 'arn:aws:elasticache:us-east-1:123456789012:serverlesscachesnapshot:';
+const CACHE_ARN_PREFIX = 'arn:aws:elasticache:us-east-1:123456789012:serverlesscache:';
 const notFound = { $metadata: { httpStatusCode: 404 }, message: 'not found' };
+const at400 = { $metadata: { httpStatusCode: 400 }, message: 'refused' };
+const SUBNETS = ['subnet-0a1b2c3d4e5f60718', 'subnet-0a1b2c3d4e5f60719'];
+const GROUPS = ['sg-0123456789abcdef0'];
+
+function sdkCache(name: string, overrides: Partial<ServerlessCache> = {}): ServerlessCache {
+  return {
+    ServerlessCacheName: name,
+    ARN: `${CACHE_ARN_PREFIX}${name}`,
+    Status: 'available',
+    Engine: 'valkey',
+    MajorEngineVersion: '8',
+    SubnetIds: SUBNETS,
+    SecurityGroupIds: GROUPS,
+    CreateTime: new Date('2025-03-01T09:00:00.000Z'),
+    ...overrides,
+  };
+}
 
 function sdkSnapshot(
   name: string,
@@ -80,6 +104,8 @@ describe('ElastiCacheSnapshotGateway', () => {
       createTime: new Date('2025-03-01T10:00:05.000Z'),
       bytesUsedForCache: 1048576,
       kmsKeyId: 'key-1',
+      engine: 'valkey',
+      majorEngineVersion: '8',
     });
   });
 
@@ -165,24 +191,21 @@ describe('ElastiCacheSnapshotGateway', () => {
     });
   });
 
-  it('gets a cache by name, and undefined when it does not exist', async () => {
+  it('gets a cache by name with its engine, version, network and creation time; undefined when it does not exist', async () => {
     elasticache
       .on(DescribeServerlessCachesCommand, { ServerlessCacheName: 'orders-cache' })
-      .resolves({
-        ServerlessCaches: [
-          { ServerlessCacheName: 'orders-cache', Status: 'available', Engine: 'valkey', ARN: 'arn:cache' },
-        ],
-      })
+      .resolves({ ServerlessCaches: [sdkCache('orders-cache')] })
       .on(DescribeServerlessCachesCommand, { ServerlessCacheName: 'gone' })
       .rejects(new ServerlessCacheNotFoundFault(notFound));
     expect(await gateway.getCache('orders-cache')).toEqual({
       name: 'orders-cache',
       status: 'available',
       engine: 'valkey',
-      majorEngineVersion: undefined,
-      arn: 'arn:cache',
-      subnetIds: [],
-      securityGroupIds: [],
+      arn: `${CACHE_ARN_PREFIX}orders-cache`,
+      majorEngineVersion: '8',
+      subnetIds: SUBNETS,
+      securityGroupIds: GROUPS,
+      createTime: new Date('2025-03-01T09:00:00.000Z'),
     });
     expect(await gateway.getCache('gone')).toBeUndefined();
   });
@@ -234,5 +257,132 @@ describe('ElastiCacheSnapshotGateway', () => {
 
     await expect(gateway.listCaches()).rejects.toMatchObject({ code: 'Throttling', faultClass: 'transient' });
     await expect(gateway.listCaches()).rejects.toMatchObject({ code: 'InvalidResponse' });
+  });
+
+  it('reads a cache without network lists as empty lists', async () => {
+    elasticache.on(DescribeServerlessCachesCommand).resolves({
+      ServerlessCaches: [sdkCache('bare', { SubnetIds: undefined, SecurityGroupIds: undefined })],
+    });
+    expect(await gateway.getCache('bare')).toMatchObject({ subnetIds: [], securityGroupIds: [] });
+  });
+});
+
+describe('ElastiCacheSnapshotGateway serverless caches', () => {
+  let gateway: ElastiCacheSnapshotGateway;
+  beforeEach(() => {
+    elasticache.reset();
+    gateway = new ElastiCacheSnapshotGateway(createElastiCacheClient());
+  });
+  const restore = {
+    name: 'rt-0123456789abcdef',
+    engine: 'valkey',
+    majorEngineVersion: '8',
+    snapshotArns: [`${ARN_PREFIX}orders-20250301-1000-abc`],
+    subnetIds: SUBNETS,
+    securityGroupIds: GROUPS,
+    tags: { 'managed-by': 'cache-snapshot-orchestrator', 'snapshot-orchestrator-restore-test': 'stack' },
+  };
+
+  it('creates a cache restoring the snapshots, in the given subnets and groups, tagged on create', async () => {
+    elasticache
+      .on(CreateServerlessCacheCommand)
+      .resolves({ ServerlessCache: sdkCache(restore.name, { Status: 'creating' }) });
+
+    const created = await gateway.createCache(restore);
+
+    expect(elasticache.commandCalls(CreateServerlessCacheCommand)[0]?.args[0].input).toEqual({
+      ServerlessCacheName: 'rt-0123456789abcdef',
+      Engine: 'valkey',
+      MajorEngineVersion: '8',
+      SnapshotArnsToRestore: [`${ARN_PREFIX}orders-20250301-1000-abc`],
+      SubnetIds: SUBNETS,
+      SecurityGroupIds: GROUPS,
+      Tags: [
+        { Key: 'managed-by', Value: 'cache-snapshot-orchestrator' },
+        { Key: 'snapshot-orchestrator-restore-test', Value: 'stack' },
+      ],
+    });
+    expect(created).toMatchObject({ name: restore.name, status: 'creating', engine: 'valkey' });
+  });
+
+  it("leaves out empty network lists and an unset version, so the service's defaults apply", async () => {
+    elasticache.on(CreateServerlessCacheCommand).resolves({ ServerlessCache: sdkCache('plain') });
+
+    await gateway.createCache({
+      ...restore,
+      name: 'plain',
+      majorEngineVersion: undefined,
+      subnetIds: [],
+      securityGroupIds: undefined,
+      tags: {},
+    });
+
+    const input = elasticache.commandCalls(CreateServerlessCacheCommand)[0]?.args[0].input;
+    expect(input).toEqual({
+      ServerlessCacheName: 'plain',
+      Engine: 'valkey',
+      MajorEngineVersion: undefined,
+      SnapshotArnsToRestore: restore.snapshotArns,
+      SubnetIds: undefined,
+      SecurityGroupIds: undefined,
+      Tags: undefined,
+    });
+  });
+
+  it.each([
+    [
+      'a taken name',
+      new ServerlessCacheAlreadyExistsFault(at400),
+      'ServerlessCacheAlreadyExistsFault',
+      'already-exists',
+    ],
+    [
+      'the cache quota',
+      new ServerlessCacheQuotaForCustomerExceededFault(at400),
+      'ServerlessCacheQuotaForCustomerExceededFault',
+      'quota',
+    ],
+    [
+      'a missing snapshot',
+      new ServerlessCacheSnapshotNotFoundFault(notFound),
+      'ServerlessCacheSnapshotNotFoundFault',
+      'not-found',
+    ],
+  ])('reports %s on create with its code and fault class', async (_, fault, code, faultClass) => {
+    elasticache.on(CreateServerlessCacheCommand).rejects(fault);
+
+    await expect(gateway.createCache(restore)).rejects.toMatchObject({ code, faultClass });
+  });
+
+  it('reports an answer without a cache as a terminal InvalidResponse', async () => {
+    elasticache.on(CreateServerlessCacheCommand).resolves({});
+
+    await expect(gateway.createCache(restore)).rejects.toMatchObject({
+      code: 'InvalidResponse',
+      faultClass: 'terminal',
+    });
+  });
+
+  it('deletes a cache by name: deleting, or already gone when there is no such cache', async () => {
+    elasticache
+      .on(DeleteServerlessCacheCommand, { ServerlessCacheName: 'rt-here' })
+      .resolves({ ServerlessCache: sdkCache('rt-here', { Status: 'deleting' }) })
+      .on(DeleteServerlessCacheCommand, { ServerlessCacheName: 'rt-gone' })
+      .rejects(new ServerlessCacheNotFoundFault(notFound));
+
+    expect(await gateway.deleteCache('rt-here')).toBe('deleting');
+    expect(await gateway.deleteCache('rt-gone')).toBe('already-gone');
+    expect(elasticache.commandCalls(DeleteServerlessCacheCommand)[0]?.args[0].input).toEqual({
+      ServerlessCacheName: 'rt-here',
+    });
+  });
+
+  it('reports a delete of a cache still creating as busy', async () => {
+    elasticache.on(DeleteServerlessCacheCommand).rejects(new InvalidServerlessCacheStateFault(at400));
+
+    await expect(gateway.deleteCache('rt-creating')).rejects.toMatchObject({
+      code: 'InvalidServerlessCacheStateFault',
+      faultClass: 'busy',
+    });
   });
 });
