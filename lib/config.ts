@@ -12,6 +12,14 @@ export interface Config {
   readonly deadlineMarginMs: number;
   /** Days a terminal run record is kept before TTL removes it. */
   readonly runRetentionDays: number;
+  /** The event bus state-change events go to (deploy parameter `eventBusName`; `default`: the account's). */
+  readonly eventBusName: string;
+  /**
+   * The orchestrator's own account and region when the environment says (AWS_ACCOUNT_ID, AWS_REGION): what
+   * events name for runs that carry none, unless the invocation says (the scheduler's scheduled event does).
+   */
+  readonly account?: string | undefined;
+  readonly region?: string | undefined;
 }
 
 export const DEFAULTS = {
@@ -19,6 +27,7 @@ export const DEFAULTS = {
   leaseMs: 5 * 60_000,
   deadlineMarginMs: 5_000,
   runRetentionDays: 90,
+  eventBusName: 'default',
 } as const;
 
 type Env = Record<string, string | undefined>;
@@ -29,6 +38,11 @@ function requireVar(env: Env, name: string): string {
     throw new ConfigError(`environment variable ${name} is required`);
   }
   return value.trim();
+}
+
+function readOptional(env: Env, name: string): string | undefined {
+  const value = env[name]?.trim();
+  return value === undefined || value === '' ? undefined : value;
 }
 
 function readPositiveInt(env: Env, name: string, fallback: number): number {
@@ -50,5 +64,8 @@ export function loadConfig(env: Env = process.env): Config {
     leaseMs: readPositiveInt(env, 'CLAIM_LEASE_MS', DEFAULTS.leaseMs),
     deadlineMarginMs: readPositiveInt(env, 'DEADLINE_MARGIN_MS', DEFAULTS.deadlineMarginMs),
     runRetentionDays: readPositiveInt(env, 'RUN_RETENTION_DAYS', DEFAULTS.runRetentionDays),
+    eventBusName: readOptional(env, 'EVENT_BUS_NAME') ?? DEFAULTS.eventBusName,
+    account: readOptional(env, 'AWS_ACCOUNT_ID'),
+    region: readOptional(env, 'AWS_REGION'),
   });
 }
