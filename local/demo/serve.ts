@@ -3,6 +3,7 @@ import { MINUTE_MS } from '#lib/clock';
 import { loadConfig } from '#lib/config';
 import { createRuntime, syncDeps } from '#lib/runtime';
 import { startLocalStack } from '#local/stack';
+import { eventLine } from './event-lines';
 import { DEMO_CACHES } from './scenario';
 import { EXAMPLES_DIR, seedExamples } from './seed';
 
@@ -18,6 +19,7 @@ export async function serve(log: (line: string) => void): Promise<void> {
   const stack = await startLocalStack({ emulator: { snapshotCompletionMs: SERVE_COMPLETION_MS } });
   Object.assign(process.env, stack.env);
   const runtime = createRuntime(loadConfig());
+  stack.eventBridge.subscribe((event) => log(eventLine(event)));
   for (const cache of DEMO_CACHES) stack.emulator.seedCache(cache);
   log('seeding the policies in examples/');
   await seedExamples(syncDeps(runtime), EXAMPLES_DIR, log);
