@@ -14,7 +14,8 @@ const runtime = createRuntime(loadConfig());
 export async function tick(event: unknown, context: Context): Promise<TickSummary> {
   const scheduled = parseScheduledEvent(event);
   logger.setCorrelationId(scheduled.id);
-  const deps = schedulerDeps(runtime, () => context.getRemainingTimeInMillis());
+  const origin = { account: scheduled.account, region: scheduled.region };
+  const deps = schedulerDeps(runtime, () => context.getRemainingTimeInMillis(), origin);
   return runTick(deps, { at: scheduled.time, tickId: scheduled.id });
 }
 

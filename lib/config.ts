@@ -16,6 +16,14 @@ export interface Config {
   readonly memberRoleName: string;
   /** External ID sent with every AssumeRole (deploy parameter `memberExternalId`); unset: no member accounts. */
   readonly memberExternalId?: string | undefined;
+  /** The event bus state-change events go to (deploy parameter `eventBusName`; `default`: the account's). */
+  readonly eventBusName: string;
+  /**
+   * The orchestrator's own account and region when the environment says (AWS_ACCOUNT_ID, AWS_REGION): what
+   * events name for runs that carry none, unless the invocation says (the scheduler's scheduled event does).
+   */
+  readonly account?: string | undefined;
+  readonly region?: string | undefined;
 }
 
 export const DEFAULTS = {
@@ -24,6 +32,7 @@ export const DEFAULTS = {
   deadlineMarginMs: 5_000,
   runRetentionDays: 90,
   memberRoleName: 'cache-snapshot-orchestrator-member',
+  eventBusName: 'default',
 } as const;
 
 type Env = Record<string, string | undefined>;
@@ -34,6 +43,11 @@ function requireVar(env: Env, name: string): string {
     throw new ConfigError(`environment variable ${name} is required`);
   }
   return value.trim();
+}
+
+function readOptional(env: Env, name: string): string | undefined {
+  const value = env[name]?.trim();
+  return value === undefined || value === '' ? undefined : value;
 }
 
 function readPositiveInt(env: Env, name: string, fallback: number): number {
@@ -74,5 +88,8 @@ export function loadConfig(env: Env = process.env): Config {
     runRetentionDays: readPositiveInt(env, 'RUN_RETENTION_DAYS', DEFAULTS.runRetentionDays),
     memberRoleName: readMatching(env, 'MEMBER_ROLE_NAME', ROLE_NAME) ?? DEFAULTS.memberRoleName,
     memberExternalId: readMatching(env, 'MEMBER_EXTERNAL_ID', EXTERNAL_ID),
+    eventBusName: readOptional(env, 'EVENT_BUS_NAME') ?? DEFAULTS.eventBusName,
+    account: readOptional(env, 'AWS_ACCOUNT_ID'),
+    region: readOptional(env, 'AWS_REGION'),
   });
 }

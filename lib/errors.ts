@@ -137,3 +137,23 @@ export class ConditionalWriteError extends OrchestratorError {}
 
 /** A DynamoDB call failed for another reason (throttled after retries, service error, network). */
 export class StoreError extends OrchestratorError {}
+
+/**
+ * A call to the event bus failed as a whole (docs/architecture.md, "Events"): `transient` when it may go
+ * through if made again (throttled, a server error, the network), `terminal` when the bus refused it
+ * (access denied, a malformed request). `code` is the service's error code.
+ */
+export class EventBusError extends OrchestratorError {
+  readonly code: string;
+  readonly faultClass: 'transient' | 'terminal';
+  constructor(
+    code: string,
+    faultClass: 'transient' | 'terminal',
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+    this.code = code;
+    this.faultClass = faultClass;
+  }
+}

@@ -7,6 +7,9 @@ export interface ScheduledTick {
   readonly id: string;
   /** The scheduled time of the event: the tick's clock. */
   readonly time: Date;
+  /** The account and region of the rule that sent it: the orchestrator's own. */
+  readonly account: string;
+  readonly region: string;
 }
 
 /**
@@ -36,5 +39,6 @@ export function invalidEvent(what: string, error: z.ZodError, whole = 'event'): 
 export function parseScheduledEvent(event: unknown): ScheduledTick {
   const parsed = scheduledEventSchema.safeParse(event);
   if (!parsed.success) throw invalidEvent('an EventBridge scheduled event', parsed.error);
-  return { id: parsed.data.id, time: new Date(parsed.data.time) };
+  const { id, time, account, region } = parsed.data;
+  return { id, time: new Date(time), account, region };
 }

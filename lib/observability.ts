@@ -24,6 +24,8 @@ export const METRIC = {
   Retries: 'Retries',
   Missed: 'Missed',
   InvalidPolicies: 'InvalidPolicies',
+  /** State-change events the bus never took (after retries, or when a flush stopped waiting). */
+  EventsNotPublished: 'EventsNotPublished',
   /** Per policy (dimension `policyId`): seconds since its newest available snapshot. */
   NewestSnapshotAgeSeconds: 'NewestSnapshotAgeSeconds',
   /** Service-wide: the worst NewestSnapshotAgeSeconds of all active policies (what the RPO alarm watches). */
@@ -65,6 +67,7 @@ const UNITS: Record<MetricName, (typeof MetricUnit)[keyof typeof MetricUnit]> = 
   Retries: MetricUnit.Count,
   Missed: MetricUnit.Count,
   InvalidPolicies: MetricUnit.Count,
+  EventsNotPublished: MetricUnit.Count,
   NewestSnapshotAgeSeconds: MetricUnit.Seconds,
   MaxNewestSnapshotAgeSeconds: MetricUnit.Seconds,
   AssumeRoleFailures: MetricUnit.Count,

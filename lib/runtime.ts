@@ -4,14 +4,17 @@ import { createItemClient } from './adapters/dynamodb/item-client';
 import { DynamoPolicyStore } from './adapters/dynamodb/policy-store';
 import { DynamoRunStore } from './adapters/dynamodb/run-store';
 import { AdaptiveLimit } from './adaptive-limit';
-import { realSleep, systemClock } from './clock';
+import { realSleep, type Sleep, systemClock } from './clock';
 import type { Config } from './config';
 import type { PlacementClients } from './placements/placement-clients';
 import type { PolicyStore } from './policy/policy-store';
+import { type EventOrigin, type RunEventSink, runEventSink } from './runs/run-events';
 import type { RunStore } from './runs/run-store';
 import { type SchedulerDeps, settingsFrom } from './scheduler/deps';
 import { lazySnapshotGateway } from './snapshots/lazy-snapshot-gateway';
 import type { SnapshotGateway } from './snapshots/snapshot-gateway';
+import { type EventBus, lazyEventBus } from './state-events/event-bus';
+import { EventPublisher, realTimeout } from './state-events/publisher';
 import type { SyncDeps } from './sync/sync-policy';
 
 /** The adapters a function works with, built once per process (module scope of a handler). */
@@ -22,6 +25,8 @@ export interface Runtime {
   readonly snapshots: SnapshotGateway;
   /** The gateways of every (account, region), `snapshots` being the own one's (lib/placements). */
   readonly placements: PlacementClients;
+  /** The event bus of `config.eventBusName`, its client loaded and built on the first put. */
+  readonly eventBus: EventBus;
 }
 
 /** SDK client settings the functions leave at the SDK's defaults: for the local simulation and tests only. */
@@ -51,12 +56,50 @@ export function createRuntime(config: Config, overrides: ClientOverrides = {}): 
       const client = elastiCache.createElastiCacheClient(clientConfig(), limit);
       return new elastiCache.ElastiCacheSnapshotGateway(client);
     }),
+    eventBus: lazyEventBus(async () => {
+      const eventBridge = await import('./adapters/eventbridge/event-bus');
+      const client = eventBridge.createEventBridgeClient(clientConfig());
+      return new eventBridge.EventBridgeEventBus(client, config.eventBusName);
+    }),
   };
   return { ...own, placements: createAwsPlacementClients(config, own.snapshots, clientConfig) };
 }
 
-/** Scheduler dependencies for one invocation: real time, and the invocation's remaining time. */
-export function schedulerDeps(runtime: Runtime, remainingMs: () => number): SchedulerDeps {
+/** What may differ between the run events of invocations; the defaults are the deployed ones. */
+export interface RunEventOptions {
+  /** The account and region of runs that carry none (default: the config's). */
+  readonly origin?: EventOrigin | undefined;
+  /** Waits between retries of refused entries (default: real time). */
+  readonly sleep?: Sleep;
+  /** The longest the end-of-tick flush waits (default PUBLISHER_DEFAULTS.maxWaitMs). */
+  readonly maxWaitMs?: number;
+}
+
+/** The run events of one invocation, published to the runtime's bus in batches (lib/state-events). */
+export function runEventsOf(runtime: Runtime, options: RunEventOptions = {}): RunEventSink {
+  const { config } = runtime;
+  const publisher = new EventPublisher({
+    bus: runtime.eventBus,
+    sleep: options.sleep ?? realSleep,
+    random: Math.random,
+    timeout: realTimeout,
+    ...(options.maxWaitMs === undefined ? {} : { maxWaitMs: options.maxWaitMs }),
+  });
+  return runEventSink(
+    publisher,
+    options.origin ?? { account: config.account ?? null, region: config.region ?? null },
+  );
+}
+
+/**
+ * Scheduler dependencies for one invocation: real time, the invocation's remaining time, and its run
+ * events (naming `origin` as the account and region of runs that carry none; default: the config's).
+ */
+export function schedulerDeps(
+  runtime: Runtime,
+  remainingMs: () => number,
+  origin?: EventOrigin,
+): SchedulerDeps {
   return {
     policies: runtime.policies,
     runs: runtime.runs,
@@ -66,6 +109,7 @@ export function schedulerDeps(runtime: Runtime, remainingMs: () => number): Sche
     random: Math.random,
     remainingMs,
     settings: settingsFrom(runtime.config),
+    events: runEventsOf(runtime, { origin }),
   };
 }
 

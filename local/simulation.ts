@@ -3,7 +3,7 @@ import { addMs } from '#lib/clock';
 import { loadConfig } from '#lib/config';
 import type { PolicyItem } from '#lib/policy/types';
 import type { RunRecord } from '#lib/runs/types';
-import { createRuntime, type Runtime } from '#lib/runtime';
+import { createRuntime, type Runtime, runEventsOf } from '#lib/runtime';
 import { type SchedulerDeps, type SchedulerSettings, settingsFrom } from '#lib/scheduler/deps';
 import { runTick, type TickSummary } from '#lib/scheduler/tick';
 import { type SyncDeps, type SyncOutcome, syncPolicyItem } from '#lib/sync/sync-policy';
@@ -73,7 +73,10 @@ export class Simulation {
     this.current = at;
   }
 
-  /** Scheduler dependencies on the fake clock (tests may override any of them). */
+  /**
+   * Scheduler dependencies on the fake clock (tests may override any of them). Run events go to the
+   * stack's EventBridge, refused entries put again without waiting (as the SDK clients retry here).
+   */
   schedulerDeps(overrides: Partial<SchedulerDeps> = {}): SchedulerDeps {
     return {
       policies: this.runtime.policies,
@@ -86,6 +89,7 @@ export class Simulation {
       random: this.random,
       remainingMs: this.options.remainingMs ?? (() => 60_000),
       settings: { ...settingsFrom(this.runtime.config), ...this.options.settings },
+      events: runEventsOf(this.runtime, { sleep: async () => {} }),
       ...overrides,
     };
   }

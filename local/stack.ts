@@ -29,7 +29,7 @@ export interface LocalStack {
   /**
    * The environment that points the unmodified code at this stack: the SDK's standard endpoint variables
    * (`AWS_ENDPOINT_URL_S3` only with `s3`; S3 clients must set `forcePathStyle`, the SDK reads no variable
-   * for it), the table names, `DEPLOYMENT_NAME`, a region and dummy credentials.
+   * for it), the table names, `DEPLOYMENT_NAME`, a region, the account and dummy credentials.
    */
   readonly env: Readonly<Record<string, string>>;
   /** Stops every server of the stack. */
@@ -122,6 +122,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
         AWS_ENDPOINT_URL_EVENTBRIDGE: eventBridge.endpoint,
         ...(s3 ? { AWS_ENDPOINT_URL_S3: s3.endpoint } : {}),
         AWS_REGION: REGION,
+        AWS_ACCOUNT_ID: credentials.defaultAccountId,
         AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,
         AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
         POLICIES_TABLE: names.policies ?? '',

@@ -4,16 +4,19 @@ import { ConditionalWriteError } from '#lib/errors';
 import { logger } from '#lib/observability';
 import type { PolicyStore } from '#lib/policy/policy-store';
 import { reportOutcome, runFields } from './report-outcome';
+import type { RunEventSink } from './run-events';
 import type { RunStore } from './run-store';
 import type { RunRecord, RunStatus } from './types';
 
-/** What writing a run record touches: the runs, the policy's summaries, the clock and an observer. */
+/** What writing a run record touches: the runs, the policy's summaries, the clock, an observer and the events. */
 export interface SaveRunDeps {
   readonly runs: Pick<RunStore, 'create' | 'transition'>;
   readonly policies: Pick<PolicyStore, 'recordLastRun' | 'recordNewestSnapshot'>;
   readonly clock: Clock;
   /** Told of every run record written (after the write), e.g. to count a tick's outcomes. */
   readonly observe?: (run: RunRecord) => void;
+  /** Told of every run record written, to publish its status change (none: nothing is published). */
+  readonly events?: RunEventSink;
 }
 
 /** Statuses worth keeping as the policy's "last run" summary (not the internal CLAIMED/PRUNING steps). */
@@ -53,9 +56,10 @@ async function summarize(deps: SaveRunDeps, run: RunRecord): Promise<void> {
   }
 }
 
-/** After a write: the outcome line and metric, the observer, the policy's summaries. */
-async function written(deps: SaveRunDeps, run: RunRecord): Promise<void> {
+/** After a write of `run` over `read`: the outcome line and metric, the event, the observer, the summaries. */
+async function written(deps: SaveRunDeps, run: RunRecord, read: RunRecord | undefined): Promise<void> {
   reportOutcome(run);
+  deps.events?.changed(run, read);
   deps.observe?.(run);
   await summarize(deps, run);
 }
@@ -81,7 +85,7 @@ export async function saveRun(deps: SaveRunDeps, next: RunRecord, read: RunRecor
     }
     throw error;
   }
-  await written(deps, next);
+  await written(deps, next, read);
   return true;
 }
 
@@ -89,6 +93,6 @@ export async function saveRun(deps: SaveRunDeps, next: RunRecord, read: RunRecor
 export async function saveNewRun(deps: SaveRunDeps, run: RunRecord): Promise<boolean> {
   const existing = await deps.runs.create(run);
   if (existing) return false;
-  await written(deps, run);
+  await written(deps, run, undefined);
   return true;
 }

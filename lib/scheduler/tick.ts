@@ -86,7 +86,20 @@ export async function runTick(deps: SchedulerDeps, input: TickInput): Promise<Ti
       error,
     });
     throw error;
+  } finally {
+    await publishEvents(deps);
   }
+}
+
+/**
+ * The tick's state-change events out (docs/architecture.md, "Events"), also after a failed tick (its
+ * records are written): a bounded wait that never fails the tick; what did not go out is logged and
+ * counted by the publisher.
+ */
+async function publishEvents(deps: SchedulerDeps): Promise<void> {
+  if (!deps.events) return;
+  const report = await deps.events.flush(deps.remainingMs());
+  if (report.published + report.notPublished > 0) logger.info('events published', { ...report });
 }
 
 async function tickPhases(deps: SchedulerDeps, input: TickInput): Promise<TickSummary> {

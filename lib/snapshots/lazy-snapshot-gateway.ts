@@ -1,3 +1,4 @@
+import { loadOnce } from '#lib/load-once';
 import type { SnapshotGateway } from './snapshot-gateway';
 
 /**
@@ -7,14 +8,7 @@ import type { SnapshotGateway } from './snapshot-gateway';
  * tries again.
  */
 export function lazySnapshotGateway(load: () => Promise<SnapshotGateway>): SnapshotGateway {
-  let loading: Promise<SnapshotGateway> | undefined;
-  const gateway = () => {
-    loading ??= load().catch((error: unknown) => {
-      loading = undefined;
-      throw error;
-    });
-    return loading;
-  };
+  const gateway = loadOnce(load);
   return {
     createSnapshot: async (request) => (await gateway()).createSnapshot(request),
     listSnapshots: async (cacheName) => (await gateway()).listSnapshots(cacheName),

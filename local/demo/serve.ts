@@ -11,6 +11,7 @@ import { isInSync, syncPolicyItem } from '#lib/sync/sync-policy';
 import { startLocalStack } from '#local/stack';
 import { SERVERLESS_YML } from '#local/tables';
 import { CACHE_COMMANDS_HELP, runCacheCommand } from './cache-commands';
+import { eventLine } from './event-lines';
 import { DEMO_CACHES } from './scenario';
 import { EXAMPLES_DIR, seedExamples } from './seed';
 
@@ -107,6 +108,7 @@ export async function serve(options: ServeOptions): Promise<void> {
   const stack = await startLocalStack({ emulator: { snapshotCompletionMs: SERVE_COMPLETION_MS } });
   Object.assign(process.env, stack.env);
   const runtime = createRuntime(loadConfig());
+  stack.eventBridge.subscribe((event) => log(eventLine(event)));
   for (const cache of DEMO_CACHES) stack.emulator.seedCache(cache);
   log('seeding the policies in examples/');
   await seedExamples(syncDeps(runtime), EXAMPLES_DIR, log);

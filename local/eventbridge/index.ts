@@ -51,6 +51,11 @@ export interface LocalEventBridge {
   setOutage(fault: EventBridgeFault | undefined): void;
   /** Answers the next PutEvents calls with these faults, one per call, before any outage. */
   scriptFaults(faults: readonly EventBridgeFault[]): void;
+  /**
+   * With true, holds every PutEvents unanswered until called with false, which answers them as usual (those
+   * whose client gave up too, as a service that got the request would): for clients' bounded waits.
+   */
+  setStalled(stalled: boolean): void;
   /** The next `count` entries that would be accepted fail instead (default `InternalFailure`, which is retryable). */
   failNextEntries(count: number, error?: { code: string; message: string }): void;
   /** PutEvents calls answered so far, with their outcome (`ok`, or the fault's type). */
@@ -109,6 +114,8 @@ export async function startLocalEventBridge(options: LocalEventBridgeOptions): P
   const scripted: EventBridgeFault[] = [];
   const calls: { at: Date; entries: number; failed: number; outcome: string }[] = [];
   let outage: EventBridgeFault | undefined;
+  let stall: Promise<void> | undefined;
+  let endStall = () => {};
   let entryFailures = { count: 0, code: 'InternalFailure', message: 'Internal Failure' };
 
   function deliver(event: RecordedEvent): void {
@@ -151,6 +158,21 @@ export async function startLocalEventBridge(options: LocalEventBridgeOptions): P
     };
   }
 
+  async function answerPutEvents(body: string, accountId: string, region: string): Promise<ServiceAnswer> {
+    while (stall) await stall;
+    const injected = scripted.shift() ?? outage;
+    if (injected) return refuse(FAULTS[injected]);
+    return putEvents(body, accountId, region);
+  }
+
+  function setStalled(stalled: boolean): void {
+    if (stalled && !stall) stall = new Promise((resolve) => (endStall = resolve));
+    if (!stalled && stall) {
+      stall = undefined;
+      endStall();
+    }
+  }
+
   const transport = await listenService(
     'Local EventBridge',
     ({ body, headers }) => {
@@ -168,9 +190,7 @@ export async function startLocalEventBridge(options: LocalEventBridgeOptions): P
           message: `Unknown operation ${target}`,
         });
       }
-      const injected = scripted.shift() ?? outage;
-      if (injected) return refuse(FAULTS[injected]);
-      return putEvents(body, identity.principal.accountId, identity.region);
+      return answerPutEvents(body, identity.principal.accountId, identity.region);
     },
     options.port,
   );
@@ -188,6 +208,7 @@ export async function startLocalEventBridge(options: LocalEventBridgeOptions): P
     setOutage(fault) {
       outage = fault;
     },
+    setStalled,
     scriptFaults(faults) {
       scripted.push(...faults);
     },
@@ -201,6 +222,9 @@ export async function startLocalEventBridge(options: LocalEventBridgeOptions): P
     get calls() {
       return calls;
     },
-    stop: () => transport.close(),
+    stop: () => {
+      setStalled(false);
+      return transport.close();
+    },
   };
 }

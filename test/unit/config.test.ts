@@ -27,6 +27,22 @@ describe('loadConfig', () => {
       runRetentionDays: DEFAULTS.runRetentionDays,
       memberRoleName: 'cache-snapshot-orchestrator-member',
       memberExternalId: undefined,
+      eventBusName: 'default',
+    });
+  });
+
+  it('reads the event bus, and the own account and region when the environment says', () => {
+    const config = loadConfig({
+      ...REQUIRED,
+      EVENT_BUS_NAME: 'ops-events',
+      AWS_ACCOUNT_ID: '111122223333',
+      AWS_REGION: 'eu-west-1',
+    });
+
+    expect(config).toMatchObject({
+      eventBusName: 'ops-events',
+      account: '111122223333',
+      region: 'eu-west-1',
     });
   });
 

@@ -28,12 +28,14 @@ function rejectionOf(event: unknown): InvalidEventError {
 }
 
 describe('parseScheduledEvent', () => {
-  it('accepts an EventBridge scheduled event and takes its id and scheduled time', () => {
+  it('accepts an EventBridge scheduled event and takes its id, scheduled time, account and region', () => {
     const tick = parseScheduledEvent(scheduledEvent());
 
     expect(tick).toEqual({
       id: '53dc4d37-cffa-4f76-80c9-8b7d4a4d2eaa',
       time: new Date('2025-03-01T10:00:00.000Z'),
+      account: '123456789012',
+      region: 'us-east-1',
     });
   });
 

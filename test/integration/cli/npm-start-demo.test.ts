@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createItemClient } from '#lib/adapters/dynamodb/item-client';
+import { countEvents } from '#local/demo/event-lines';
 import type { DemoResult } from '#local/demo/run-demo';
 import { runDemo } from '#local/demo/run-demo';
 
@@ -72,6 +73,24 @@ describe('npm start (the simulated week)', () => {
       snapshots.filter((snapshot) => snapshot.tags['managed-by'] === 'cache-snapshot-orchestrator'),
     ).toHaveLength(available);
     expect(snapshots.map((snapshot) => snapshot.name)).toContain('orders-before-migration');
+  });
+
+  it('publishes the week to EventBridge: one event per run entering each status, counted in the report', () => {
+    const events = demo.simulation.stack.eventBridge.events();
+    const total = (key: 'failed' | 'missed' | 'created' | 'available' | 'pruned') =>
+      demo.report.reduce((sum, row) => sum + row[key], 0);
+    const entered = (status: string) => events.filter((event) => event.detail.status === status).length;
+
+    expect(entered('AVAILABLE')).toBe(total('available') + total('pruned'));
+    expect(entered('PRUNED')).toBe(total('pruned'));
+    expect(entered('FAILED')).toBe(total('failed'));
+    expect(entered('MISSED')).toBe(total('missed'));
+    expect(new Set(events.map((event) => event.detailType))).toEqual(new Set(['Snapshot Run State Change']));
+    const report = countEvents(events);
+    expect(report[0]).toBe(
+      `EventBridge received ${events.length} events (source cache-snapshot-orchestrator):`,
+    );
+    expect(report[1]).toContain(`AVAILABLE ${entered('AVAILABLE')}`);
   });
 
   it('logs one progress line per simulated day', () => {

@@ -9,6 +9,7 @@ import { type Invocation, type InvokeFixture, startInvokeFixture } from './invok
 
 const SAMPLE = 'events/scheduled-tick.json';
 const POLICY_ID = 'orders-at-this-minute';
+const RULE_ACCOUNT = '210987654321';
 
 let fixture: InvokeFixture;
 let tickAt: Date;
@@ -33,7 +34,9 @@ beforeAll(async () => {
     item,
   );
   const sample = JSON.parse(await readFile(join(REPO_ROOT, SAMPLE), 'utf8')) as Record<string, unknown>;
-  tick = await fixture.invoke('scheduler', { event: { ...sample, time: tickAt.toISOString() } });
+  // An account other than the stack's AWS_ACCOUNT_ID: the run's event must name the scheduled event's.
+  const event = { ...sample, time: tickAt.toISOString(), account: RULE_ACCOUNT };
+  tick = await fixture.invoke('scheduler', { event });
 }, 180_000);
 
 afterAll(async () => {
@@ -85,6 +88,25 @@ describe('serverless invoke local scheduler with events/scheduled-tick.json', ()
     expect(requested?.namespace).toBe(METRICS_NAMESPACE);
     expect(requested?.dimensions).toEqual([['service']]);
     expect(requested?.line).toMatchObject({ service: SERVICE_NAME, [METRIC.SnapshotsRequested]: 1 });
+  });
+
+  it("publishes the run's change on the stack's EventBridge, naming the scheduled event's account and region", () => {
+    const events = fixture.stack.eventBridge.events();
+
+    expect(events).toHaveLength(1);
+    expect(events[0]).toMatchObject({
+      source: 'cache-snapshot-orchestrator',
+      detailType: 'Snapshot Run State Change',
+      eventBusName: 'default',
+      detail: {
+        policyId: POLICY_ID,
+        slot: tickAt.toISOString(),
+        status: 'REQUESTED',
+        previousStatus: null,
+        account: RULE_ACCOUNT,
+        region: 'us-east-1',
+      },
+    });
   });
 
   it('makes only calls its role allows', () => {

@@ -136,4 +136,19 @@ describe('the local EventBridge through the real SDK', () => {
 
     expect(seen.map((event) => event.detail.status)).toEqual(['A', 'B']);
   });
+
+  it('holds PutEvents unanswered while stalled: a client may give up, one that waits is answered once lifted', async () => {
+    events.setStalled(true);
+    const abandoned = new AbortController();
+    const givenUp = client
+      .send(new PutEventsCommand({ Entries: [entry('A')] }), { abortSignal: abandoned.signal })
+      .catch((error: Error) => error);
+    const waiting = client.send(new PutEventsCommand({ Entries: [entry('B')] }));
+    abandoned.abort();
+
+    expect(await givenUp).toMatchObject({ name: 'AbortError' });
+    events.setStalled(false);
+    expect((await waiting).FailedEntryCount).toBe(0);
+    expect(events.events().map((event) => event.detail.status)).toContain('B');
+  });
 });

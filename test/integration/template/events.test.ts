@@ -1,0 +1,196 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { METRIC, METRICS_NAMESPACE, SERVICE_NAME } from '#lib/observability';
+import { DETAIL_TYPE, EVENT_SOURCE } from '#lib/state-events/event-bus';
+import { FUNCTIONS } from './functions';
+import { copyService, packageService, type ServiceCopy } from './service-copy';
+import {
+  allStatements,
+  type CfnTemplate,
+  conditionValues,
+  isRecord,
+  propertiesOf,
+  referenceOf,
+  renderTemplate,
+  resourcesOfType,
+} from './template-reader';
+
+const TOPIC = 'arn:aws:sns:eu-west-1:123456789012:snapshot-notifications';
+/** Metrics the fleet capabilities will emit (DESIGN.md: coverage, exports, restore tests); not emitted yet. */
+const LATER_METRICS = ['UnprotectedCaches', 'ExportRecoveryPointAgeHours', 'RestoreTestAgeDays'];
+// biome-ignore lint/suspicious/noTemplateCurlyInString: a CloudFormation Fn::Sub placeholder
+const BUS_ARN = 'arn:${AWS::Partition}:events:${AWS::Region}:${AWS::AccountId}:event-bus/';
+
+interface DashboardMetric {
+  readonly widget: string;
+  readonly namespace: string;
+  readonly name: string;
+  readonly dimensions: readonly string[];
+  readonly options: Record<string, unknown>;
+}
+
+interface Widget {
+  readonly type: string;
+  readonly properties: Record<string, unknown> & { title: string; metrics?: unknown[][] };
+}
+
+/** The dashboard body: the Fn::Sub string with every `${…}` replaced by its name, parsed. */
+function dashboardOf(template: CfnTemplate): { widgets: Widget[]; substituted: string[] } {
+  const body = propertiesOf(template, 'Dashboard', 'AWS::CloudWatch::Dashboard').DashboardBody;
+  const source = isRecord(body) ? body['Fn::Sub'] : undefined;
+  if (typeof source !== 'string') throw new Error('the dashboard body is not an Fn::Sub string');
+  const substituted = [...source.matchAll(/\$\{([^}]+)\}/g)].map((match) => match[1] ?? '');
+  return { widgets: JSON.parse(source.replace(/\$\{([^}]+)\}/g, '$1')).widgets, substituted };
+}
+
+/** Every metric a widget names: metric arrays, and the metric of each Metrics Insights query. */
+function dashboardMetrics(widgets: readonly Widget[]): DashboardMetric[] {
+  return widgets.flatMap((widget) =>
+    (widget.properties.metrics ?? []).flatMap((row): DashboardMetric[] => {
+      const last = row.at(-1);
+      const options = isRecord(last) ? last : {};
+      const expression = typeof options.expression === 'string' ? options.expression : '';
+      const query = /^SELECT \w+\((\w+)\) FROM (?:SCHEMA\()?(\w+)/.exec(expression);
+      if (query) {
+        return [
+          {
+            widget: widget.properties.title,
+            namespace: query[2] ?? '',
+            name: query[1] ?? '',
+            dimensions: [],
+            options,
+          },
+        ];
+      }
+      if (expression !== '') return [];
+      const [namespace, name, ...dimensions] = row.filter((item) => typeof item === 'string') as string[];
+      return [
+        {
+          widget: widget.properties.title,
+          namespace: namespace ?? '',
+          name: name ?? '',
+          dimensions,
+          options,
+        },
+      ];
+    }),
+  );
+}
+
+let service: ServiceCopy;
+let template: CfnTemplate;
+let notifying: CfnTemplate;
+
+beforeAll(async () => {
+  service = await copyService();
+  template = renderTemplate((await packageService(service)).template);
+  const params = { notifyTopicArn: TOPIC, eventBusName: 'ops-events' };
+  notifying = renderTemplate((await packageService(service, { params })).template);
+}, 180_000);
+
+afterAll(async () => {
+  await service?.remove();
+});
+
+describe('events in the packaged template', () => {
+  it('let only the scheduler put events, and only on the eventBusName bus', () => {
+    for (const [read, bus] of [
+      [template, 'default'],
+      [notifying, 'ops-events'],
+    ] as const) {
+      const puts = allStatements(read).filter(({ statement }) =>
+        statement.Action.some((action) => action.startsWith('events:')),
+      );
+
+      expect(
+        puts.map(({ owner, statement }) => [owner, statement.Action, statement.Resource.map(referenceOf)]),
+      ).toEqual([['SchedulerRole', ['events:PutEvents'], [`${BUS_ARN}${bus}`]]]);
+    }
+  });
+
+  it('tell the scheduler its bus', () => {
+    const environment = propertiesOf(
+      notifying,
+      'SchedulerLambdaFunction',
+      'AWS::Lambda::Function',
+    ).Environment;
+
+    expect(environment).toMatchObject({ Variables: { EVENT_BUS_NAME: 'ops-events' } });
+  });
+
+  it('route nothing anywhere without a notifyTopicArn', () => {
+    expect(resourcesOfType(template, 'AWS::Events::Rule').map(([id]) => id)).not.toContain('NotifyRule');
+    expect(template.Outputs?.NotifyRuleArn).toMatchObject({ Condition: 'HasNotifyTopic' });
+    expect(conditionValues(template).get('HasNotifyTopic')).toBe(false);
+  });
+
+  it('route failed and missed runs, failed exports and failed restore tests on the bus to the topic', () => {
+    const rule = propertiesOf(notifying, 'NotifyRule', 'AWS::Events::Rule');
+
+    expect(rule).toMatchObject({ EventBusName: 'ops-events', State: 'ENABLED' });
+    expect(rule.EventPattern).toEqual({
+      source: [EVENT_SOURCE],
+      'detail-type': [DETAIL_TYPE.run, DETAIL_TYPE.export, DETAIL_TYPE.restoreTest],
+      detail: { status: ['FAILED', 'MISSED'] },
+    });
+    expect(rule.Targets).toEqual([{ Id: 'notify-topic', Arn: TOPIC }]);
+    expect(notifying.Outputs?.NotifyRuleArn).toMatchObject({
+      Value: { 'Fn::GetAtt': ['NotifyRule', 'Arn'] },
+    });
+  });
+});
+
+describe('the dashboard', () => {
+  it('names only metrics the code emits with its service dimension, or that DESIGN.md says will come', () => {
+    const ours = dashboardMetrics(dashboardOf(template).widgets).filter(
+      (metric) => metric.namespace === METRICS_NAMESPACE,
+    );
+
+    expect(ours.length).toBeGreaterThan(0);
+    for (const metric of ours) {
+      expect([...Object.values(METRIC), ...LATER_METRICS], metric.widget).toContain(metric.name);
+      if (metric.dimensions.length > 0)
+        expect(metric.dimensions, metric.widget).toEqual(['service', SERVICE_NAME]);
+    }
+  });
+
+  it('shows snapshots created, failed and missed per hour, the oldest recovery points, throttles and lost events', () => {
+    const metrics = dashboardMetrics(dashboardOf(template).widgets);
+    const perHour = metrics
+      .filter((metric) => metric.widget === 'Snapshots per hour')
+      .map((metric) => metric.name);
+    const names = metrics.map((metric) => metric.name);
+
+    expect(perHour).toEqual(
+      expect.arrayContaining([METRIC.SnapshotsRequested, METRIC.SnapshotsFailed, METRIC.Missed]),
+    );
+    expect(
+      dashboardOf(template).widgets.find((widget) => widget.properties.title === 'Snapshots per hour')
+        ?.properties,
+    ).toMatchObject({ stat: 'Sum', period: 3600 });
+    expect(names).toEqual(
+      expect.arrayContaining([
+        METRIC.MaxNewestSnapshotAgeSeconds,
+        METRIC.NewestSnapshotAgeSeconds,
+        METRIC.EventsNotPublished,
+        ...LATER_METRICS,
+      ]),
+    );
+    const throttles = metrics.filter(
+      (metric) => metric.namespace === 'AWS/Lambda' && metric.name === 'Throttles',
+    );
+    expect(throttles.map((metric) => metric.dimensions)).toEqual(
+      FUNCTIONS.map((fn) => ['FunctionName', fn.functionId]),
+    );
+  });
+
+  it('is valid dashboard JSON whose widgets all read this region, substituting only the region and the functions', () => {
+    const { widgets, substituted } = dashboardOf(template);
+
+    expect(widgets.length).toBeGreaterThan(0);
+    for (const widget of widgets) {
+      expect(widget.type, widget.properties.title).toBe('metric');
+      expect(widget.properties.region, widget.properties.title).toBe('AWS::Region');
+    }
+    expect(new Set(substituted)).toEqual(new Set(['AWS::Region', ...FUNCTIONS.map((fn) => fn.functionId)]));
+  });
+});
