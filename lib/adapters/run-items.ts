@@ -4,26 +4,12 @@
  */
 import * as z from 'zod';
 import { StoreError } from '#lib/errors';
-import { OPEN_STATUSES, RUN_KINDS, RUN_STATUSES, type RunKey, type RunRecord } from '#lib/runs/types';
+import { runKeyOf } from '#lib/runs/run-key';
+import { OPEN_STATUSES, RUN_KINDS, RUN_STATUSES, type RunRecord } from '#lib/runs/types';
 import { stripUndefined } from './plain-values';
 
 /** Partition value of the runs table's sparse `open-index`: only open runs with a `nextCheckAt` carry it. */
 export const OPEN_BUCKET = 'OPEN';
-
-/**
- * The runs table's range key: `<cacheName>#<slot>` for a SCHEDULED run, `<cacheName>#<slot>#<kind>` for the
- * others (`#` cannot occur in a cache name). One policy's runs sort by cache, then slot, then kind, and one
- * target's runs are the keys beginning with runKeyPrefix(cacheName). docs/architecture.md, "Run record".
- */
-export function runKeyOf(key: RunKey): string {
-  const base = `${runKeyPrefix(key.cacheName)}${key.slot}`;
-  return key.kind === 'SCHEDULED' ? base : `${base}#${key.kind}`;
-}
-
-/** The start every runKey of `cacheName` shares. */
-export function runKeyPrefix(cacheName: string): string {
-  return `${cacheName}#`;
-}
 
 const optionalString = z.string().optional();
 

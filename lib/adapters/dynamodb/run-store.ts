@@ -1,6 +1,7 @@
-import { fromRunItem, OPEN_BUCKET, runKeyOf, runKeyPrefix, toRunItem } from '#lib/adapters/run-items';
+import { fromRunItem, OPEN_BUCKET, toRunItem } from '#lib/adapters/run-items';
 import { ConditionalWriteError, StoreError } from '#lib/errors';
 import { logger } from '#lib/observability';
+import { runKeyOf, runKeyPrefix } from '#lib/runs/run-key';
 import type { RunQuery, RunStore } from '#lib/runs/run-store';
 import type { RunKey, RunRecord, RunStatus } from '#lib/runs/types';
 import { ExpressionBuilder } from './expression-builder';

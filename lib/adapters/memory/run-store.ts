@@ -1,6 +1,7 @@
 import { compareStrings, stripUndefined } from '#lib/adapters/plain-values';
-import { isListedOpen, runKeyOf, runKeyPrefix } from '#lib/adapters/run-items';
+import { isListedOpen } from '#lib/adapters/run-items';
 import { ConditionalWriteError } from '#lib/errors';
+import { runKeyOf, runKeyPrefix } from '#lib/runs/run-key';
 import type { RunQuery, RunStore } from '#lib/runs/run-store';
 import type { RunKey, RunRecord, RunStatus } from '#lib/runs/types';
 
