@@ -20,6 +20,7 @@ const runRecordSchema = z.looseObject({
   cacheName: z.string(),
   kind: z.enum(RUN_KINDS).default('SCHEDULED'),
   snapshotName: z.string(),
+  keep: z.literal(true).optional(),
   status: z.enum(RUN_STATUSES),
   attempts: z.number(),
   lastError: z.object({ code: z.string(), message: z.string() }).optional(),

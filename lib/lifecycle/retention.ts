@@ -15,6 +15,7 @@ import { durableRetryAt, hasTimeLeft, type LifecycleDeps } from './deps';
  * The runs whose snapshots retention removes, oldest first: beyond `maxCount`, or older than `maxAgeDays`
  * (by slot), but never one of the newest `minCount`. `runs` are the policy's AVAILABLE runs. `reserve`
  * counts snapshots about to be taken against `maxCount` (quota relief makes room for the next one).
+ * Kept snapshots (`snapshot --keep`) are outside retention: never selected, and not counted.
  */
 export function selectPrunable(
   runs: readonly RunRecord[],
@@ -22,7 +23,7 @@ export function selectPrunable(
   now: Date,
   reserve = 0,
 ): RunRecord[] {
-  const newestFirst = [...runs].sort((a, b) => (a.slot < b.slot ? 1 : -1));
+  const newestFirst = runs.filter((run) => !run.keep).sort((a, b) => (a.slot < b.slot ? 1 : -1));
   const cutoff =
     rule.maxAgeDays === undefined ? undefined : addMs(now, -rule.maxAgeDays * DAY_MS).toISOString();
   return newestFirst

@@ -12,6 +12,7 @@ import type { RunError, RunKey, RunRecord, RunStatus } from './types';
 
 export interface NewRun extends RunKey {
   readonly snapshotName: string;
+  readonly keep?: true;
   readonly windowClosesAt: string;
 }
 

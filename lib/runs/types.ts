@@ -68,6 +68,11 @@ export interface RunKey {
 
 export interface RunRecord extends RunKey {
   readonly snapshotName: string;
+  /**
+   * An on-demand snapshot taken with `--keep`: retention never selects it, and its snapshot carries the tag
+   * `snapshot-orchestrator-keep = true`. Absent otherwise.
+   */
+  readonly keep?: true;
   readonly status: RunStatus;
   readonly attempts: number;
   readonly lastError?: RunError;

@@ -6,7 +6,12 @@ import { runFields } from '#lib/runs/report-outcome';
 import { saveRun } from '#lib/runs/save-run';
 import { requested, withOwnSnapshot } from '#lib/runs/transitions';
 import type { RunRecord } from '#lib/runs/types';
-import { type CreateSnapshotRequest, managedTags, type SnapshotInfo } from '#lib/snapshots/snapshot-gateway';
+import {
+  type CreateSnapshotRequest,
+  MANAGED_TAGS,
+  managedTags,
+  type SnapshotInfo,
+} from '#lib/snapshots/snapshot-gateway';
 import { asServiceError, type CreateAttempt, callCreate } from './create-call';
 import type { SchedulerDeps, WorkItem } from './deps';
 import { settleFault } from './settle-fault';
@@ -20,11 +25,12 @@ export interface CreateOutcome {
 }
 
 function requestFor({ run, policy }: WorkItem): CreateSnapshotRequest {
+  const kept: Record<string, string> = run.keep ? { [MANAGED_TAGS.keep]: 'true' } : {};
   return {
     snapshotName: run.snapshotName,
     cacheName: run.cacheName,
     kmsKeyId: policy.kmsKeyId,
-    tags: { ...policy.tags, ...managedTags(run.policyId, run.slot) },
+    tags: { ...policy.tags, ...managedTags(run.policyId, run.slot), ...kept },
   };
 }
 

@@ -97,7 +97,7 @@ export async function runTick(deps: SchedulerDeps, input: TickInput): Promise<Ti
  * records are written): a bounded wait that never fails the tick; what did not go out is logged and
  * counted by the publisher.
  */
-async function publishEvents(deps: SchedulerDeps): Promise<void> {
+export async function publishEvents(deps: SchedulerDeps): Promise<void> {
   if (!deps.events) return;
   const report = await deps.events.flush(deps.remainingMs());
   if (report.published + report.notPublished > 0) logger.info('events published', { ...report });

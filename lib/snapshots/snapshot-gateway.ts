@@ -114,6 +114,8 @@ export const MANAGED_TAGS = {
   managedBy: 'managed-by',
   policyId: 'snapshot-policy-id',
   slot: 'snapshot-slot',
+  /** `true` on an on-demand snapshot taken with `--keep`: retention leaves it alone. */
+  keep: 'snapshot-orchestrator-keep',
 } as const;
 
 export const MANAGED_BY_VALUE = 'cache-snapshot-orchestrator';
