@@ -5,7 +5,6 @@ import { CliError } from '#cli/errors';
 import { formatDuration, formatUtc } from '#cli/format';
 import { parseDuration } from '#cli/option-parsers';
 import { printJson, printLine } from '#cli/output';
-import { shorten } from '#lib/errors';
 import type { RunRecord } from '#lib/runs/types';
 import { type Runtime, schedulerDeps } from '#lib/runtime';
 import { takeOnDemandSnapshot } from '#lib/scheduler/on-demand';
@@ -42,7 +41,9 @@ function describe(run: RunRecord): string {
   const kept = run.keep ? ', kept' : '';
   const error = run.lastError ? ` (${run.lastError.code}: ${run.lastError.message})` : '';
   const retry = run.retryAt ? `; the scheduler tries again at ${formatUtc(run.retryAt)}` : '';
-  return `snapshot ${run.snapshotName} of cache ${run.cacheName} (policy ${run.policyId}, on demand${kept}): ${run.status}${error}${retry}`;
+  // CLAIMED: another command holds the claim and is calling Create at this moment.
+  const status = run.status === 'CLAIMED' ? 'being requested' : run.status;
+  return `snapshot ${run.snapshotName} of cache ${run.cacheName} (policy ${run.policyId}, on demand${kept}): ${status}${error}${retry}`;
 }
 
 /** A run that ended without a snapshot fails the command (exit 1), after its line. */
@@ -59,7 +60,7 @@ async function snapshotAction(policyId: string, options: SnapshotOptions, comman
     ...request,
     owner: `cli-snapshot-${randomUUID()}`,
   });
-  if (result.outcome === 'refused') throw new CliError(`no snapshot taken: ${shorten(result.reason)}`);
+  if (result.outcome === 'refused') throw new CliError(`no snapshot taken: ${result.reason}`);
   const already = result.outcome === 'already-taken';
   const { json } = context.options;
   if (!json) {
@@ -69,7 +70,8 @@ async function snapshotAction(policyId: string, options: SnapshotOptions, comman
   let run = result.run;
   if (options.wait) {
     let last = '';
-    const deps = depsFor(runtime);
+    // Each look is one short step (a listing, a write, retention): each gets a tick's budget, however long the wait.
+    const deps = { ...depsFor(runtime), remainingMs: () => TICK_BUDGET_MS };
     const report = (seen: RunRecord, elapsedMs: number) => {
       if (json || seen.status === last) return;
       printLine(`${formatDuration(elapsedMs)}: ${describe(seen)}`);
@@ -78,8 +80,8 @@ async function snapshotAction(policyId: string, options: SnapshotOptions, comman
     try {
       run = await waitForRun(deps, result.run, { pollMs: options.poll, timeoutMs: options.timeout, report });
     } finally {
-      // The wait's completion wrote through this publisher: its events go out now, in a tick's budget.
-      await publishEvents({ ...deps, remainingMs: () => TICK_BUDGET_MS });
+      // The wait's completion wrote through this publisher: its events go out now.
+      await publishEvents(deps);
     }
   }
   if (json) printJson(summary(run, already));

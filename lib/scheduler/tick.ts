@@ -46,7 +46,7 @@ function uniqueByRun(items: readonly WorkItem[]): WorkItem[] {
  * Retention for the policies with new snapshots, several at a time like every other phase, none started
  * within the deadline margin: a policy left out is pruned after its next snapshot (retention only lags).
  */
-async function pruneAfterCompletion(
+export async function pruneAfterCompletion(
   deps: SchedulerDeps,
   completed: readonly RunRecord[],
   timeLeft: () => boolean,
