@@ -6,15 +6,11 @@ import { runFields } from '#lib/runs/report-outcome';
 import { saveRun } from '#lib/runs/save-run';
 import { requested, withOwnSnapshot } from '#lib/runs/transitions';
 import type { RunRecord } from '#lib/runs/types';
-import {
-  type CreateSnapshotRequest,
-  MANAGED_TAGS,
-  managedTags,
-  type SnapshotInfo,
-} from '#lib/snapshots/snapshot-gateway';
+import type { CreateSnapshotRequest, SnapshotInfo } from '#lib/snapshots/snapshot-gateway';
 import { asServiceError, type CreateAttempt, callCreate } from './create-call';
 import type { SchedulerDeps, WorkItem } from './deps';
 import { settleFault } from './settle-fault';
+import { snapshotTagsFor } from './snapshot-tags';
 
 /** What one run's Create came to. */
 export interface CreateOutcome {
@@ -24,14 +20,8 @@ export interface CreateOutcome {
   readonly cacheBusy: boolean;
 }
 
-function requestFor({ run, policy }: WorkItem): CreateSnapshotRequest {
-  const kept: Record<string, string> = run.keep ? { [MANAGED_TAGS.keep]: 'true' } : {};
-  return {
-    snapshotName: run.snapshotName,
-    cacheName: run.cacheName,
-    kmsKeyId: policy.kmsKeyId,
-    tags: { ...policy.tags, ...managedTags(run.policyId, run.slot), ...kept },
-  };
+function requestFor({ run, policy }: WorkItem, tags: Record<string, string>): CreateSnapshotRequest {
+  return { snapshotName: run.snapshotName, cacheName: run.cacheName, kmsKeyId: policy.kmsKeyId, tags };
 }
 
 async function written(deps: SchedulerDeps, next: RunRecord, read: RunRecord): Promise<CreateOutcome> {
@@ -58,7 +48,8 @@ async function ownSnapshotOr(
 }
 
 /**
- * Takes one claimed run through CreateServerlessCacheSnapshot, handling each fault class as
+ * Takes one claimed run through CreateServerlessCacheSnapshot with its tags (snapshotTagsFor: a fault there
+ * settles the run without a call), handling each fault class as
  * docs/architecture.md says: transient faults are retried here with jittered backoff while time remains
  * (callCreate); our own name already existing for our cache is success; a quota fault prunes by retention
  * (room for this snapshot: with maxCount N the policy then holds N once it is made) and retries once; what
@@ -67,7 +58,9 @@ async function ownSnapshotOr(
  */
 export async function createSnapshotForRun(deps: SchedulerDeps, item: WorkItem): Promise<CreateOutcome> {
   const read = item.run;
-  const request = requestFor(item);
+  const tags = await snapshotTagsFor(deps, item);
+  if (tags.fault) return { run: await settleFault(deps, read, read, tags.fault), cacheBusy: false };
+  const request = requestFor(item, tags.tags);
   let attempt: CreateAttempt = await callCreate(deps, read, request, deps.settings.createAttemptsPerTick);
   if ('snapshot' in attempt) return accepted(deps, attempt.run, attempt.snapshot, read);
   logger.warn('CreateServerlessCacheSnapshot failed', {

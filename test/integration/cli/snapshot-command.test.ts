@@ -120,6 +120,32 @@ describe('cache-snapshots snapshot', () => {
     ).toEqual(['REQUESTED', 'AVAILABLE']);
   }, 60_000);
 
+  it('copies the cache’s own tags with copyCacheTags, through ListTagsForResource on the cache', async () => {
+    stack.emulator.seedCache({
+      name: 'tagged',
+      tags: { team: 'checkout', 'aws:cloudformation:stack-name': 'shop', 'managed-by': 'someone' },
+    });
+    const item = policyItem('tagged-hourly', {
+      cacheName: 'tagged',
+      copyCacheTags: true,
+      tags: { tier: 'gold' },
+    });
+    await runtime.policies.put({ ...item, state: 'ACTIVE' });
+
+    const result = await cli('tagged-hourly');
+
+    expect(result.code).toBe(0);
+    expect(snapshotsOf('tagged').map((snapshot) => snapshot.tags)).toEqual([
+      {
+        team: 'checkout',
+        tier: 'gold',
+        'managed-by': 'cache-snapshot-orchestrator',
+        'snapshot-policy-id': 'tagged-hourly',
+        'snapshot-slot': expect.stringMatching(/:00\.000Z$/),
+      },
+    ]);
+  }, 30_000);
+
   it('refuses a targets policy without --cache, naming the rule, and takes nothing', async () => {
     const result = await cli('gold');
 
