@@ -2,6 +2,7 @@ import { addMs, DAY_MS } from '#lib/clock';
 import type { PolicyItem } from '#lib/policy/types';
 import type { RunStatus } from '#lib/runs/types';
 import { Simulation } from '#local/simulation';
+import { ON_DEMAND_DEMO, takeDemoSnapshot } from './on-demand';
 import { buildReport, type PolicyReport } from './report';
 import {
   DEMO_CACHES,
@@ -92,6 +93,7 @@ async function simulateDays(
     }
     if (at.getTime() === SCHEDULER_OUTAGE.from.getTime())
       log(`  ${at.toISOString().slice(11, 16)}Z  ${SCHEDULER_OUTAGE.says}`);
+    if (at.getTime() === ON_DEMAND_DEMO.at.getTime()) await takeDemoSnapshot(simulation, log);
     if (schedulerRunsAt(at)) {
       const summary = await simulation.tick(at);
       for (const [status, count] of Object.entries(summary.outcomes)) {
