@@ -6,7 +6,7 @@ import type { Policy, RetentionRule } from '#lib/policy/types';
 import { OUTCOME_CODE } from '#lib/runs/outcome-codes';
 import { runFields } from '#lib/runs/report-outcome';
 import { saveRun } from '#lib/runs/save-run';
-import { ended, pruning } from '#lib/runs/transitions';
+import { ended, gone, pruning } from '#lib/runs/transitions';
 import type { RunRecord } from '#lib/runs/types';
 import { MANAGED_BY_VALUE, MANAGED_TAGS } from '#lib/snapshots/snapshot-gateway';
 import { durableRetryAt, hasTimeLeft, type LifecycleDeps } from './deps';
@@ -58,15 +58,33 @@ export async function applyRetention(deps: LifecycleDeps, policy: Policy, reserv
   return pruned;
 }
 
-async function carriesPolicyMark(deps: LifecycleDeps, run: RunRecord): Promise<boolean> {
-  if (!run.snapshotArn) return false;
-  const tags = await deps.snapshots.listTags(run.snapshotArn);
-  return tags[MANAGED_TAGS.managedBy] === MANAGED_BY_VALUE && tags[MANAGED_TAGS.policyId] === run.policyId;
+function isNotFound(error: unknown): boolean {
+  return error instanceof SnapshotServiceError && error.faultClass === 'not-found';
+}
+
+/** The snapshot's tags, or undefined when it no longer exists. */
+async function tagsOfSnapshot(deps: LifecycleDeps, arn: string): Promise<Record<string, string> | undefined> {
+  try {
+    return await deps.snapshots.listTags(arn);
+  } catch (error) {
+    if (isNotFound(error)) return undefined;
+    throw error;
+  }
+}
+
+function goneBeforeRetention(deps: LifecycleDeps, run: RunRecord, what: string): RunRecord {
+  const message = `snapshot ${run.snapshotName} was deleted outside the orchestrator (${what})`;
+  return gone(run, 'retention', message, deps.clock(), deps.settings.runRetentionDays);
 }
 
 async function pruneRun(deps: LifecycleDeps, run: RunRecord): Promise<boolean> {
   const now = deps.clock();
-  if (!(await carriesPolicyMark(deps, run))) {
+  const tags = run.snapshotArn ? await tagsOfSnapshot(deps, run.snapshotArn) : {};
+  if (tags === undefined) {
+    await saveRun(deps, goneBeforeRetention(deps, run, 'ListTagsForResource: not found'), run);
+    return false;
+  }
+  if (!carriesPolicyMark(tags, run)) {
     const reason = {
       code: OUTCOME_CODE.NotOwned,
       message: 'the snapshot no longer carries this policy’s managed tags; it is left alone',
@@ -79,29 +97,40 @@ async function pruneRun(deps: LifecycleDeps, run: RunRecord): Promise<boolean> {
   return deleteSnapshotOfRun(deps, marked);
 }
 
+function carriesPolicyMark(tags: Record<string, string>, run: RunRecord): boolean {
+  return tags[MANAGED_TAGS.managedBy] === MANAGED_BY_VALUE && tags[MANAGED_TAGS.policyId] === run.policyId;
+}
+
 /**
- * Deletes the snapshot of a PRUNING run: PRUNED when it is gone (or already was); on a fault the run stays
- * PRUNING with the error and a later `nextCheckAt`, so a later tick tries again. Never forgotten.
+ * Deletes the snapshot of a PRUNING run: PRUNED once it is gone. A first attempt answered not-found means
+ * someone deleted the snapshot before retention did: GONE (no prune failure). After a failed attempt (the
+ * run carries its error), not-found may be that attempt having taken effect unseen: PRUNED. On a fault the
+ * run stays PRUNING with the error and a later `nextCheckAt`, so a later tick tries again. Never forgotten.
  */
 export async function deleteSnapshotOfRun(deps: LifecycleDeps, run: RunRecord): Promise<boolean> {
   try {
     await deps.snapshots.deleteSnapshot(run.snapshotName);
   } catch (error) {
-    const fault = error instanceof SnapshotServiceError ? error : undefined;
-    if (fault?.faultClass !== 'not-found') {
-      const now = deps.clock();
-      const retryAt = durableRetryAt(deps, 2);
-      const code = fault?.code ?? OUTCOME_CODE.InternalError;
-      const message = error instanceof Error ? error.message : String(error);
-      recordMetric(METRIC.PruneFailures);
-      logger.warn('snapshot deletion failed; retrying on a later tick', {
-        ...runFields(run),
-        errorCode: code,
-        error,
-      });
-      await saveRun(deps, pruning(run, now, retryAt, { code, message }), run);
+    if (isNotFound(error)) {
+      if (run.lastError) {
+        return saveRun(deps, ended(run, 'PRUNED', deps.clock(), deps.settings.runRetentionDays), run);
+      }
+      await saveRun(deps, goneBeforeRetention(deps, run, 'DeleteServerlessCacheSnapshot: not found'), run);
       return false;
     }
+    const fault = error instanceof SnapshotServiceError ? error : undefined;
+    const now = deps.clock();
+    const retryAt = durableRetryAt(deps, 2);
+    const code = fault?.code ?? OUTCOME_CODE.InternalError;
+    const message = error instanceof Error ? error.message : String(error);
+    recordMetric(METRIC.PruneFailures);
+    logger.warn('snapshot deletion failed; retrying on a later tick', {
+      ...runFields(run),
+      errorCode: code,
+      error,
+    });
+    await saveRun(deps, pruning(run, now, retryAt, { code, message }), run);
+    return false;
   }
   return saveRun(deps, ended(run, 'PRUNED', deps.clock(), deps.settings.runRetentionDays), run);
 }

@@ -24,6 +24,7 @@ const SUMMARY_STATUSES: ReadonlySet<RunStatus> = new Set([
   'FAILED',
   'MISSED',
   'SKIPPED',
+  'GONE',
 ]);
 
 /**

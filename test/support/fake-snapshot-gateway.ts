@@ -102,6 +102,12 @@ export class FakeSnapshotGateway implements SnapshotGateway {
     stored.info = { ...stored.info, status: 'available', bytesUsedForCache };
   }
 
+  /** Puts a snapshot in another state (`deleting` while someone deletes it, `failed`, …). */
+  setStatus(name: string, status: SnapshotStatus): void {
+    const stored = this.require(name);
+    stored.info = { ...stored.info, status };
+  }
+
   /** Removes a snapshot behind the orchestrator's back (someone deleted it). */
   removeSnapshot(name: string): void {
     this.snapshots.delete(name);

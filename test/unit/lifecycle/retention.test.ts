@@ -1,5 +1,6 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, type MockInstance, vi } from 'vitest';
 import { applyRetention, selectPrunable } from '#lib/lifecycle/retention';
+import { metrics } from '#lib/observability';
 import type { RetentionRule } from '#lib/policy/types';
 import type { RunRecord } from '#lib/runs/types';
 import { managedTags } from '#lib/snapshots/snapshot-gateway';
@@ -7,6 +8,11 @@ import { serviceFault } from '#test/support/fake-snapshot-gateway';
 import { policyItem, policyOf, putActivePolicy } from '#test/support/policy-builders';
 import { seedAvailableRun } from '#test/support/run-builders';
 import { SchedulerHarness } from '#test/support/scheduler-harness';
+
+/** The names of the metrics recorded through a spy on metrics.addMetric. */
+function metricNames(spy: MockInstance<(typeof metrics)['addMetric']>): string[] {
+  return spy.mock.calls.map(([name]) => name);
+}
 
 function availableRun(slot: string): RunRecord {
   return {
@@ -100,6 +106,10 @@ describe('applyRetention', () => {
   const item = policyItem('orders-hourly', { retention: { maxCount: 2 } });
   const policy = policyOf(item);
 
+  afterEach(() => {
+    vi.restoreAllMocks();
+  });
+
   async function arrange() {
     const h = new SchedulerHarness({ start: START });
     await putActivePolicy(h.policies, item, '2025-03-01T11:00:00.000Z');
@@ -174,8 +184,9 @@ describe('applyRetention', () => {
     expect(h.gateway.calls).toEqual([]);
   });
 
-  it('records PRUNED when the snapshot is gone by the time it is deleted', async () => {
+  it('records GONE, not a prune failure, when a first deletion finds the snapshot already deleted', async () => {
     const { h, runs } = await arrange();
+    const added = vi.spyOn(metrics, 'addMetric');
     h.gateway.failNext(
       'deleteSnapshot',
       serviceFault('not-found', 'ServerlessCacheSnapshotNotFoundFault'),
@@ -184,7 +195,44 @@ describe('applyRetention', () => {
 
     await applyRetention(h.deps, policy);
 
+    expect(await h.requireRun('orders-hourly', SLOTS[0] ?? '')).toMatchObject({
+      status: 'GONE',
+      goneNoticedBy: 'retention',
+      lastError: { code: 'SnapshotGone' },
+    });
+    expect(metricNames(added)).toContain('SnapshotsGone');
+    expect(metricNames(added)).not.toContain('PruneFailures');
+  });
+
+  it('records PRUNED when a retried deletion finds the snapshot gone (the failed attempt may have done it)', async () => {
+    const { h, runs } = await arrange();
+    const stubborn = runs[0]?.snapshotName ?? '';
+    h.gateway.failNext('deleteSnapshot', serviceFault('transient'), stubborn);
+    await applyRetention(h.deps, policy);
+    const pending = await h.requireRun('orders-hourly', SLOTS[0] ?? '');
+    h.gateway.removeSnapshot(stubborn);
+
+    await h.tick(pending.nextCheckAt ?? '');
+
     expect((await h.requireRun('orders-hourly', SLOTS[0] ?? '')).status).toBe('PRUNED');
+  });
+
+  it('records GONE when the snapshot was deleted by hand before retention reads its tags, once, without a prune failure', async () => {
+    const { h, runs } = await arrange();
+    const added = vi.spyOn(metrics, 'addMetric');
+    h.gateway.removeSnapshot(runs[0]?.snapshotName ?? '');
+
+    const pruned = await applyRetention(h.deps, policy);
+    const again = await applyRetention(h.deps, policy);
+
+    expect([pruned, again]).toEqual([1, 0]);
+    expect(await h.requireRun('orders-hourly', SLOTS[0] ?? '')).toMatchObject({
+      status: 'GONE',
+      goneNoticedBy: 'retention',
+    });
+    expect(metricNames(added).filter((name) => name === 'SnapshotsGone')).toHaveLength(1);
+    expect(metricNames(added)).not.toContain('PruneFailures');
+    expect(h.gateway.count('listTags', runs[0]?.snapshotArn)).toBe(1);
   });
 
   it('keeps a run PRUNING with the error when the deletion fails, and a later tick deletes it', async () => {
