@@ -16,8 +16,8 @@ interface PlanOptions {
   readonly from?: Date;
 }
 
-/** The policy's next `count` slots at or after `from`, each with the snapshot name it will get. */
-export function planSlots(policy: Policy, from: Date, count: number) {
+/** The policy's next `count` slots at or after `from`, each with the snapshot name it gets in `deployment`. */
+export function planSlots(policy: Policy, from: Date, count: number, deployment: string) {
   const slots: { slot: string; local: string; snapshotName: string }[] = [];
   let after = new Date(from.getTime() - 1);
   for (
@@ -28,7 +28,7 @@ export function planSlots(policy: Policy, from: Date, count: number) {
     slots.push({
       slot: next.toISOString(),
       local: formatInZone(next, policy.timezone),
-      snapshotName: buildSnapshotName(policy.namePrefix, policy.policyId, next),
+      snapshotName: buildSnapshotName({ ...policy, deployment, slot: next }),
     });
     after = next;
   }
@@ -37,13 +37,14 @@ export function planSlots(policy: Policy, from: Date, count: number) {
 
 async function planAction(policyId: string, options: PlanOptions, command: Command): Promise<void> {
   const context = contextOf(command);
-  const item = await getPolicyItem(await context.runtime(), policyId);
+  const runtime = await context.runtime();
+  const item = await getPolicyItem(runtime, policyId);
   const parsed = validatePolicy(item);
   if (!parsed.ok) {
     throw new CliError(`policy ${policyId} is invalid, it has no plan: ${describeIssues(parsed.issues)}`);
   }
   const { policy } = parsed;
-  const slots = planSlots(policy, options.from ?? new Date(), options.count);
+  const slots = planSlots(policy, options.from ?? new Date(), options.count, runtime.config.deploymentName);
   if (context.options.json) {
     const { schedule, timezone } = policy;
     printJson({ policyId, schedule, timezone, state: item.state, nextRunAt: item.nextRunAt, slots });

@@ -21,8 +21,8 @@ export async function failUnlessCreated(
   const now = deps.clock();
   if (run.attempts > 0) {
     try {
-      const own = await findOwnSnapshot(deps.snapshots, run);
-      if (own) return withOwnSnapshot(run, own, now, deps.settings.pollIntervalMs);
+      const own = await findOwnSnapshot(deps.snapshots, run, deps.settings.deploymentName);
+      if (own.found === 'ours') return withOwnSnapshot(run, own.snapshot, now, deps.settings.pollIntervalMs);
     } catch (error) {
       logger.warn('could not check whether the run’s snapshot was made; looking again before failing it', {
         ...runFields(run),

@@ -192,6 +192,13 @@ export class FakeSnapshotGateway implements SnapshotGateway {
     return { ...stored.tags };
   }
 
+  async tagSnapshot(arn: string, tags: Readonly<Record<string, string>>): Promise<void> {
+    this.enter('tagSnapshot', arn);
+    const stored = [...this.snapshots.values()].find((candidate) => candidate.info.arn === arn);
+    if (!stored) throw serviceFault('not-found', 'ServerlessCacheSnapshotNotFoundFault');
+    stored.tags = { ...stored.tags, ...tags };
+  }
+
   async getCache(cacheName: string): Promise<CacheInfo | undefined> {
     this.enter('getCache', cacheName);
     return this.caches.get(cacheName);

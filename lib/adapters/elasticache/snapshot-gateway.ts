@@ -1,4 +1,5 @@
 import {
+  AddTagsToResourceCommand,
   CreateServerlessCacheSnapshotCommand,
   DeleteServerlessCacheSnapshotCommand,
   DescribeServerlessCacheSnapshotsCommand,
@@ -98,6 +99,11 @@ export class ElastiCacheSnapshotGateway implements SnapshotGateway {
       if (tag.Key !== undefined) tags[tag.Key] = tag.Value ?? '';
     }
     return tags;
+  }
+
+  async tagSnapshot(arn: string, tags: Readonly<Record<string, string>>): Promise<void> {
+    const Tags = Object.entries(tags).map(([Key, Value]) => ({ Key, Value }));
+    await send(() => this.client.send(new AddTagsToResourceCommand({ ResourceName: arn, Tags })));
   }
 
   async getCache(cacheName: string): Promise<CacheInfo | undefined> {

@@ -3,10 +3,10 @@ import { applyRetention, selectPrunable } from '#lib/lifecycle/retention';
 import { metrics } from '#lib/observability';
 import type { RetentionRule } from '#lib/policy/types';
 import type { RunRecord } from '#lib/runs/types';
-import { managedTags } from '#lib/snapshots/snapshot-gateway';
+import { MANAGED_TAGS, managedTags } from '#lib/snapshots/snapshot-gateway';
 import { serviceFault } from '#test/support/fake-snapshot-gateway';
 import { policyItem, policyOf, putActivePolicy } from '#test/support/policy-builders';
-import { seedAvailableRun } from '#test/support/run-builders';
+import { seedAvailableRun, testManagedTags } from '#test/support/run-builders';
 import { SchedulerHarness } from '#test/support/scheduler-harness';
 
 /** The names of the metrics recorded through a spy on metrics.addMetric. */
@@ -133,7 +133,7 @@ describe('applyRetention', () => {
   it('leaves a snapshot whose tags no longer carry this policy, recording its run SKIPPED NotOwned', async () => {
     const { h, runs } = await arrange();
     const retagged = runs[0]?.snapshotName ?? '';
-    h.gateway.setTags(retagged, managedTags('someone-else', SLOTS[0] ?? ''));
+    h.gateway.setTags(retagged, testManagedTags('someone-else', SLOTS[0] ?? ''));
 
     const pruned = await applyRetention(h.deps, policy);
 
@@ -145,6 +145,66 @@ describe('applyRetention', () => {
       lastError: { code: 'NotOwned' },
     });
     expect((await h.requireRun('orders-hourly', SLOTS[1] ?? '')).status).toBe('PRUNED');
+  });
+
+  it('leaves a snapshot of the same policy and slot made by another deployment, naming it', async () => {
+    const { h, runs } = await arrange();
+    const theirs = runs[0]?.snapshotName ?? '';
+    const mark = {
+      deployment: 'cache-snapshot-orchestrator-qa',
+      policyId: 'orders-hourly',
+      slot: SLOTS[0] ?? '',
+    };
+    h.gateway.setTags(theirs, managedTags(mark));
+
+    await applyRetention(h.deps, policy);
+
+    expect(h.gateway.snapshot(theirs)).toBeDefined();
+    expect(h.gateway.count('deleteSnapshot', theirs)).toBe(0);
+    const run = await h.requireRun('orders-hourly', SLOTS[0] ?? '');
+    expect(run).toMatchObject({ status: 'SKIPPED', lastError: { code: 'NotOwned' } });
+    expect(run.lastError?.message).toContain(
+      'another deployment of the orchestrator, "cache-snapshot-orchestrator-qa"',
+    );
+  });
+
+  it('adopts a snapshot made before deployments were told apart, through its run record: tagged, then deleted', async () => {
+    const h = new SchedulerHarness({ start: START });
+    await putActivePolicy(h.policies, item, '2025-03-01T11:00:00.000Z');
+    const runs = [];
+    for (const slot of SLOTS) runs.push(await seedAvailableRun(h.runs, h.gateway, policy, slot, true));
+    const oldest = runs[0];
+
+    const pruned = await applyRetention(h.deps, policy);
+
+    expect(pruned).toBe(2);
+    expect(h.gateway.count('tagSnapshot', oldest?.snapshotArn)).toBe(1);
+    expect(h.gateway.calls.map((call) => call.operation)).toEqual([
+      'listTags',
+      'tagSnapshot',
+      'deleteSnapshot',
+      'listTags',
+      'tagSnapshot',
+      'deleteSnapshot',
+    ]);
+    expect((await h.requireRun('orders-hourly', SLOTS[0] ?? '')).status).toBe('PRUNED');
+    expect(h.gateway.tagsOf(runs[2]?.snapshotName ?? '')?.[MANAGED_TAGS.deployment]).toBeUndefined();
+  });
+
+  it('leaves a legacy snapshot of another slot than its run’s, without tagging it', async () => {
+    const h = new SchedulerHarness({ start: START });
+    await putActivePolicy(h.policies, item, '2025-03-01T11:00:00.000Z');
+    const runs = [];
+    for (const slot of SLOTS) runs.push(await seedAvailableRun(h.runs, h.gateway, policy, slot, true));
+    h.gateway.setTags(runs[0]?.snapshotName ?? '', testManagedTags('orders-hourly', SLOTS[3] ?? '', true));
+
+    await applyRetention(h.deps, policy);
+
+    expect(h.gateway.count('tagSnapshot', runs[0]?.snapshotArn)).toBe(0);
+    expect(h.gateway.snapshot(runs[0]?.snapshotName ?? '')).toBeDefined();
+    expect((await h.requireRun('orders-hourly', SLOTS[0] ?? '')).lastError?.message).toContain(
+      'another slot',
+    );
   });
 
   it('leaves a snapshot whose managed tags were removed', async () => {
@@ -165,7 +225,7 @@ describe('applyRetention', () => {
       name: 'orders-other-policy',
       cacheName: 'orders',
       status: 'available',
-      tags: managedTags('orders-daily', '2025-02-01T03:00:00.000Z'),
+      tags: testManagedTags('orders-daily', '2025-02-01T03:00:00.000Z'),
     });
 
     await applyRetention(h.deps, policy);
