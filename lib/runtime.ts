@@ -10,6 +10,7 @@ import type { RunStore } from './runs/run-store';
 import { type SchedulerDeps, settingsFrom } from './scheduler/deps';
 import { lazySnapshotGateway } from './snapshots/lazy-snapshot-gateway';
 import type { SnapshotGateway } from './snapshots/snapshot-gateway';
+import type { ReconcileDeps } from './sync/reconcile';
 import type { SyncDeps } from './sync/sync-policy';
 
 /** The adapters a function works with, built once per process (module scope of a handler). */
@@ -65,4 +66,11 @@ export function schedulerDeps(runtime: Runtime, remainingMs: () => number): Sche
 
 export function syncDeps(runtime: Runtime): SyncDeps {
   return { policies: runtime.policies, snapshots: runtime.snapshots, clock: systemClock };
+}
+
+/** Reconcile's dependencies: policy sync's, the runs, and the settings its snapshot check reads. */
+export function reconcileDeps(runtime: Runtime): ReconcileDeps {
+  const { concurrency, runRetentionDays } = runtime.config;
+  const { policies, runs, snapshots } = runtime;
+  return { policies, runs, snapshots, clock: systemClock, settings: { concurrency, runRetentionDays } };
 }

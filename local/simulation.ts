@@ -6,6 +6,7 @@ import type { RunRecord } from '#lib/runs/types';
 import { createRuntime, type Runtime } from '#lib/runtime';
 import { type SchedulerDeps, type SchedulerSettings, settingsFrom } from '#lib/scheduler/deps';
 import { runTick, type TickSummary } from '#lib/scheduler/tick';
+import type { ReconcileDeps } from '#lib/sync/reconcile';
 import { type SyncDeps, type SyncOutcome, syncPolicyItem } from '#lib/sync/sync-policy';
 import type { EmulatorOptions } from './emulator/index';
 import { createRandom } from './emulator/prng';
@@ -92,6 +93,13 @@ export class Simulation {
 
   syncDeps(): SyncDeps {
     return { policies: this.runtime.policies, snapshots: this.runtime.snapshots, clock: () => this.current };
+  }
+
+  /** Reconcile's dependencies on the fake clock. */
+  reconcileDeps(): ReconcileDeps {
+    const { concurrency, runRetentionDays } = this.runtime.config;
+    const { policies, runs, snapshots } = this.runtime;
+    return { policies, runs, snapshots, clock: () => this.current, settings: { concurrency, runRetentionDays } };
   }
 
   /** Writes a policy record as an operator would, then syncs it (the local stack has no streams). */

@@ -1,4 +1,5 @@
 import {
+  BatchGetCommand,
   DeleteCommand,
   type DynamoDBDocumentClient,
   GetCommand,
@@ -11,6 +12,7 @@ import {
   advanceChanges,
   DUE_BUCKET,
   fromStoredPolicyItem,
+  newestSnapshotChanges,
   syncResultChanges,
   toStoredPolicyItem,
 } from '#lib/adapters/policy-items';
@@ -22,6 +24,9 @@ import { buildOperatorCondition } from './operator-condition';
 import { callTable, paginateItems } from './table-call';
 
 export { DUE_BUCKET };
+
+/** BatchGetItem's largest request. */
+const BATCH_GET_KEYS = 100;
 
 /** The policies table's sparse index of ACTIVE items by `nextRunAt` (serverless.yml). */
 export const DUE_INDEX = 'due-index';
@@ -52,6 +57,29 @@ export class DynamoPolicyStore implements PolicyStore {
     const input = { TableName: this.tableName, Key: { policyId }, ConsistentRead: true };
     const output = await this.call('GetItem', () => this.client.send(new GetCommand(input)));
     return output.Item === undefined ? undefined : fromStoredPolicyItem(output.Item, this.tableName);
+  }
+
+  /**
+   * Strongly consistent BatchGetItem, 100 keys a request. Keys DynamoDB leaves unprocessed (throttling) are
+   * read one by one with `get`, whose SDK retries back off, rather than re-sent in a tight loop.
+   */
+  async getMany(policyIds: readonly string[]): Promise<Map<string, PolicyItem>> {
+    const items = new Map<string, PolicyItem>();
+    const ids = [...new Set(policyIds)];
+    for (let start = 0; start < ids.length; start += BATCH_GET_KEYS) {
+      const Keys = ids.slice(start, start + BATCH_GET_KEYS).map((policyId) => ({ policyId }));
+      const input = { RequestItems: { [this.tableName]: { Keys, ConsistentRead: true } } };
+      const output = await this.call('BatchGetItem', () => this.client.send(new BatchGetCommand(input)));
+      for (const stored of output.Responses?.[this.tableName] ?? []) {
+        const item = fromStoredPolicyItem(stored, this.tableName);
+        items.set(item.policyId, item);
+      }
+      for (const key of output.UnprocessedKeys?.[this.tableName]?.Keys ?? []) {
+        const item = await this.get(String(key.policyId));
+        if (item) items.set(item.policyId, item);
+      }
+    }
+    return items;
   }
 
   async *listAll(): AsyncIterable<PolicyItem> {
@@ -109,6 +137,21 @@ export class DynamoPolicyStore implements PolicyStore {
 
   async recordNewestSnapshot(policyId: string, summary: NewestSnapshotSummary): Promise<void> {
     await this.setSlotSummary(policyId, 'newestSnapshot', summary);
+  }
+
+  async replaceNewestSnapshot(
+    policyId: string,
+    expectedSlot: string | undefined,
+    next: NewestSnapshotSummary | undefined,
+  ): Promise<void> {
+    const builder = new ExpressionBuilder();
+    const UpdateExpression = builder.update(newestSnapshotChanges(next));
+    const expected =
+      expectedSlot === undefined
+        ? `attribute_not_exists(${builder.name('newestSnapshot')})`
+        : `${builder.path(['newestSnapshot', 'slot'])} = ${builder.value(expectedSlot)}`;
+    const ConditionExpression = `attribute_exists(${builder.name('policyId')}) AND ${expected}`;
+    await this.update(policyId, 'replace newestSnapshot', builder, UpdateExpression, ConditionExpression);
   }
 
   private async setSlotSummary<K extends keyof SlotSummaries>(
