@@ -99,7 +99,13 @@ export class Simulation {
   reconcileDeps(): ReconcileDeps {
     const { concurrency, runRetentionDays } = this.runtime.config;
     const { policies, runs, snapshots } = this.runtime;
-    return { policies, runs, snapshots, clock: () => this.current, settings: { concurrency, runRetentionDays } };
+    return {
+      policies,
+      runs,
+      snapshots,
+      clock: () => this.current,
+      settings: { concurrency, runRetentionDays },
+    };
   }
 
   /** Writes a policy record as an operator would, then syncs it (the local stack has no streams). */

@@ -66,10 +66,8 @@ export function syncResultChanges(result: SyncResult): ItemChanges {
  * What `advanceNextRun` writes. Moving to a new instant leaves `dueBucket` as it is: the condition
  * `nextRunAt = from` only holds on an item sync made ACTIVE, which already carries it.
  */
-export function advanceChanges(to: string | undefined): ItemChanges {
-  return to === undefined
-    ? { set: {}, remove: ['nextRunAt', 'dueBucket'] }
-    : { set: { nextRunAt: to }, remove: [] };
+export function advanceChanges(to: string): ItemChanges {
+  return { set: { nextRunAt: to }, remove: [] };
 }
 
 /** True when every operator attribute of `stored` equals the one in `basis`, or both are absent. */

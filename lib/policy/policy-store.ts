@@ -36,10 +36,11 @@ export interface PolicyStore {
    */
   writeSyncResult(basis: PolicyItem, result: SyncResult): Promise<void>;
   /**
-   * Moves `nextRunAt` from `from` to `to` (undefined: remove it), only if it still equals `from`.
-   * Throws ConditionalWriteError when another tick moved it first.
+   * Moves `nextRunAt` from `from` to `to`, only if it still equals `from`. Throws ConditionalWriteError when
+   * another tick moved it first. There is no way to remove it here: an ACTIVE policy always has a next run
+   * (one whose schedule ends is marked DISABLED by policy sync).
    */
-  advanceNextRun(policyId: string, from: string, to: string | undefined): Promise<void>;
+  advanceNextRun(policyId: string, from: string, to: string): Promise<void>;
   /** Records the latest run outcome on the item (unconditional, last writer wins by slot order). */
   recordLastRun(policyId: string, summary: LastRunSummary): Promise<void>;
   /** Records the policy's newest available snapshot, with the same rules as recordLastRun. */

@@ -124,7 +124,7 @@ export class DynamoPolicyStore implements PolicyStore {
     await this.update(basis.policyId, 'writeSyncResult', builder, UpdateExpression, ConditionExpression);
   }
 
-  async advanceNextRun(policyId: string, from: string, to: string | undefined): Promise<void> {
+  async advanceNextRun(policyId: string, from: string, to: string): Promise<void> {
     const builder = new ExpressionBuilder();
     const UpdateExpression = builder.update(advanceChanges(to));
     const ConditionExpression = `${builder.name('nextRunAt')} = ${builder.value(from)}`;

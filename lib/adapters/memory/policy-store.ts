@@ -76,7 +76,7 @@ export class InMemoryPolicyStore implements PolicyStore {
     this.apply(basis.policyId, stored, syncResultChanges(result));
   }
 
-  async advanceNextRun(policyId: string, from: string, to: string | undefined): Promise<void> {
+  async advanceNextRun(policyId: string, from: string, to: string): Promise<void> {
     const stored = this.items.get(policyId);
     if (stored === undefined || stored.nextRunAt !== from) {
       throw new ConditionalWriteError(`advanceNextRun ${policyId}: nextRunAt is no longer ${from}`);

@@ -187,11 +187,11 @@ export function describePolicyStoreContract(createStore: () => Promise<PolicySto
       expect(await store.get('p1')).toMatchObject({ nextRunAt: at(61) });
     });
 
-    it('removes nextRunAt and takes the policy out of the due listing when there is no next run', async () => {
+    it('keeps the policy in the due listing at its new next run', async () => {
       await syncActive('p1', at(1));
-      await store.advanceNextRun('p1', at(1), undefined);
-      expect(await store.get('p1')).not.toHaveProperty('nextRunAt');
-      expect(await dueIds(at(600))).toEqual([]);
+      await store.advanceNextRun('p1', at(1), at(61));
+      expect(await dueIds(at(60))).toEqual([]);
+      expect(await dueIds(at(61))).toEqual(['p1']);
     });
 
     it('refuses for a policy that does not exist, without creating it', async () => {
