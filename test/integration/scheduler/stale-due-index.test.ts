@@ -20,7 +20,11 @@ describe('a due index that lags on DynamoDB', () => {
     // One minute before the slot the operator disables it; no stream record has been synced yet.
     sim.setTime(new Date(SLOT.getTime() - MINUTE_MS));
     const current = await sim.runtime.policies.get('orders-hourly');
-    await sim.runtime.policies.put({ ...current, ...hourlyPolicy('orders-hourly', 'orders'), enabled: false });
+    await sim.runtime.policies.put({
+      ...current,
+      ...hourlyPolicy('orders-hourly', 'orders'),
+      enabled: false,
+    });
 
     await sim.tick(SLOT, { policies: stale });
 

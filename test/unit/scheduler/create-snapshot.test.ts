@@ -181,6 +181,35 @@ describe('creating a snapshot for a claimed run', () => {
     expect(h.time.sleeps).toEqual([]);
   });
 
+  it('never ends a run FAILED on a terminal fault while an earlier Create of it took effect unseen and its snapshot is still creating', async () => {
+    const h = await duePolicy();
+    // The first Create went through but its answer was lost (a transient fault); the second answers a
+    // terminal fault. The snapshot of the first is there, creating.
+    const tags = testManagedTags('orders-hourly', SLOT);
+    h.gateway.seedSnapshot({ name: snapshotNameOf(), cacheName: 'orders', status: 'creating', tags });
+    h.gateway.failNext('createSnapshot', serviceFault('transient'));
+    h.gateway.failNext('createSnapshot', serviceFault('terminal', 'InvalidParameterValue'));
+
+    await h.tick(SLOT);
+
+    expect(await h.requireRun('orders-hourly', SLOT)).toMatchObject({ status: 'REQUESTED', attempts: 2 });
+    expect(h.gateway.createRequests).toHaveLength(2);
+  });
+
+  it('ends a run FAILED on a terminal fault after a lost Create when its snapshot was never made', async () => {
+    const h = await duePolicy();
+    h.gateway.failNext('createSnapshot', serviceFault('transient'));
+    h.gateway.failNext('createSnapshot', serviceFault('terminal', 'InvalidParameterValue'));
+
+    await h.tick(SLOT);
+
+    expect(await h.requireRun('orders-hourly', SLOT)).toMatchObject({
+      status: 'FAILED',
+      attempts: 2,
+      lastError: { code: 'InvalidParameterValue' },
+    });
+  });
+
   it('records success when our snapshot already exists on our cache and is available', async () => {
     const h = await duePolicy();
     h.gateway.seedSnapshot({
