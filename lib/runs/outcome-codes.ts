@@ -29,6 +29,8 @@ export const OUTCOME_CODE = {
    * (the managed, the policy's and the cache's own); nothing was created.
    */
   TooManyTags: 'TooManyTags',
+  /** GONE: the run's snapshot was deleted outside the orchestrator (console, CLI, another tool). */
+  SnapshotGone: 'SnapshotGone',
   /** An error that was not a classified service fault (its message says what it was). */
   InternalError: 'InternalError',
 } as const;

@@ -17,7 +17,7 @@ export function claimSlot(
   slot: Date,
   owner: string,
 ): Promise<RunRecord | undefined> {
-  return claimRun(deps, newRunFor(policy, slot), owner);
+  return claimRun(deps, newRunFor(policy, slot, deps.settings.deploymentName), owner);
 }
 
 /** Claims `run` (any kind) as claimSlot does: the one conditional create every run starts with. */
@@ -55,6 +55,7 @@ export async function reclaim(
 
 /** Records a slot that will never run as MISSED with its reason (once: an existing record wins). */
 export async function recordMissed(deps: SchedulerDeps, policy: CachePolicy, slot: Date, reason: RunError) {
-  const run = missedRun(newRunFor(policy, slot), reason, deps.clock(), deps.settings.runRetentionDays);
+  const { deploymentName, runRetentionDays } = deps.settings;
+  const run = missedRun(newRunFor(policy, slot, deploymentName), reason, deps.clock(), runRetentionDays);
   return saveNewRun(deps, run);
 }

@@ -48,7 +48,7 @@ export async function takeOnDemandSnapshot(
     const target = await resolveOnDemandTarget(deps, policy, request.cacheName);
     if (typeof target === 'string') return { outcome: 'refused', reason: target };
     const minute = new Date(Math.floor(deps.clock().getTime() / MINUTE_MS) * MINUTE_MS);
-    const fresh = newRunFor(target, minute, 'ON_DEMAND');
+    const fresh = newRunFor(target, minute, deps.settings.deploymentName, 'ON_DEMAND');
     const run = await claimRun(deps, request.keep ? { ...fresh, keep: true } : fresh, request.owner);
     if (!run) return { outcome: 'already-taken', run: await readRun(deps, fresh) };
     await dispatch(deps, [{ run, policy: target }], await busyCaches(deps, run.cacheName));

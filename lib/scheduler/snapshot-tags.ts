@@ -31,11 +31,12 @@ export type SnapshotTags =
  * and its Create then fails as not found.
  */
 export async function snapshotTagsFor(
-  deps: Pick<SchedulerDeps, 'snapshots'>,
+  deps: Pick<SchedulerDeps, 'snapshots' | 'settings'>,
   { run, policy }: WorkItem,
 ): Promise<SnapshotTags> {
+  const mark = { deployment: deps.settings.deploymentName, policyId: run.policyId, slot: run.slot };
   const managed = {
-    ...managedTags(run.policyId, run.slot),
+    ...managedTags(mark),
     ...(run.keep ? { [MANAGED_TAGS.keep]: 'true' } : {}),
   };
   if (!policy.copyCacheTags) return { tags: { ...policy.tags, ...managed } };

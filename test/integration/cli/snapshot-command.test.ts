@@ -140,6 +140,7 @@ describe('cache-snapshots snapshot', () => {
         team: 'checkout',
         tier: 'gold',
         'managed-by': 'cache-snapshot-orchestrator',
+        'snapshot-orchestrator-deployment': DEPLOYMENT,
         'snapshot-policy-id': 'tagged-hourly',
         'snapshot-slot': expect.stringMatching(/:00\.000Z$/),
       },

@@ -7,7 +7,7 @@ import { MANAGED_TAGS } from '#lib/snapshots/snapshot-gateway';
 import { serviceFault } from '#test/support/fake-snapshot-gateway';
 import { policyItem, policyOf, putActivePolicy } from '#test/support/policy-builders';
 import { seedAvailableRun } from '#test/support/run-builders';
-import { SchedulerHarness } from '#test/support/scheduler-harness';
+import { SchedulerHarness, TEST_DEPLOYMENT } from '#test/support/scheduler-harness';
 
 const NOW = '2025-03-01T10:17:42.500Z';
 const MINUTE = '2025-03-01T10:17:00.000Z';
@@ -47,10 +47,15 @@ describe('on-demand snapshots', () => {
     expect(result.outcome).toBe('taken');
     expect(run).toMatchObject({ kind: 'ON_DEMAND', slot: MINUTE, cacheName: 'orders', status: 'REQUESTED' });
     expect(run).not.toHaveProperty('keep');
-    const scheduledName = newRunFor(policyOf(policyItem('orders-hourly')), new Date(MINUTE)).snapshotName;
+    const scheduledName = newRunFor(
+      policyOf(policyItem('orders-hourly')),
+      new Date(MINUTE),
+      TEST_DEPLOYMENT,
+    ).snapshotName;
     expect(run.snapshotName).not.toBe(scheduledName);
     expect(h.gateway.tagsOf(run.snapshotName)).toEqual({
       [MANAGED_TAGS.managedBy]: 'cache-snapshot-orchestrator',
+      [MANAGED_TAGS.deployment]: TEST_DEPLOYMENT,
       [MANAGED_TAGS.policyId]: 'orders-hourly',
       [MANAGED_TAGS.slot]: MINUTE,
     });

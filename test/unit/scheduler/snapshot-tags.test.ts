@@ -4,7 +4,7 @@ import { MAX_TAGS_PER_RESOURCE } from '#lib/scheduler/snapshot-tags';
 import { MANAGED_TAGS } from '#lib/snapshots/snapshot-gateway';
 import { serviceFault } from '#test/support/fake-snapshot-gateway';
 import { policyItem, policyOf, putActivePolicy } from '#test/support/policy-builders';
-import { SchedulerHarness } from '#test/support/scheduler-harness';
+import { SchedulerHarness, TEST_DEPLOYMENT } from '#test/support/scheduler-harness';
 
 const SLOT = '2025-03-01T10:00:00.000Z';
 
@@ -18,7 +18,7 @@ async function harnessWith(cacheTags: Record<string, string>, overrides: Record<
   const h = new SchedulerHarness({ start: SLOT, caches: [] });
   h.gateway.addCache('orders', { tags: cacheTags });
   await putActivePolicy(h.policies, item, SLOT);
-  return { h, name: newRunFor(policyOf(item), new Date(SLOT)).snapshotName };
+  return { h, name: newRunFor(policyOf(item), new Date(SLOT), TEST_DEPLOYMENT).snapshotName };
 }
 
 describe('copyCacheTags', () => {
@@ -41,6 +41,7 @@ describe('copyCacheTags', () => {
       team: 'payments',
       'cost-center': 'cc-7',
       [MANAGED_TAGS.managedBy]: 'cache-snapshot-orchestrator',
+      [MANAGED_TAGS.deployment]: TEST_DEPLOYMENT,
       [MANAGED_TAGS.policyId]: 'orders-hourly',
       [MANAGED_TAGS.slot]: SLOT,
     });
@@ -56,7 +57,7 @@ describe('copyCacheTags', () => {
   });
 
   it('takes a snapshot whose tags add up to exactly the limit', async () => {
-    const { h, name } = await harnessWith(manyTags('c', MAX_TAGS_PER_RESOURCE - 3 - 10), {
+    const { h, name } = await harnessWith(manyTags('c', MAX_TAGS_PER_RESOURCE - 4 - 10), {
       tags: manyTags('p', 10),
     });
 
@@ -76,7 +77,7 @@ describe('copyCacheTags', () => {
       lastError: {
         code: 'TooManyTags',
         message:
-          'the snapshot would carry 53 tags (3 managed, 11 from the policy, 39 copied from cache orders by copyCacheTags); ' +
+          'the snapshot would carry 54 tags (4 managed, 11 from the policy, 39 copied from cache orders by copyCacheTags); ' +
           'ElastiCache allows 50 per resource. Nothing was created: remove tags from the cache or the policy, or set copyCacheTags to false',
       },
     });
