@@ -6,6 +6,8 @@ import { DynamoRunStore } from './adapters/dynamodb/run-store';
 import { AdaptiveLimit } from './adaptive-limit';
 import { realSleep, type Sleep, systemClock } from './clock';
 import type { Config } from './config';
+import { lazyObjectStore } from './exports/lazy-object-store';
+import type { ObjectStore } from './exports/object-store';
 import type { PlacementClients } from './placements/placement-clients';
 import type { PolicyStore } from './policy/policy-store';
 import { type EventOrigin, type RunEventSink, runEventSink } from './runs/run-events';
@@ -27,6 +29,8 @@ export interface Runtime {
   readonly placements: PlacementClients;
   /** The event bus of `config.eventBusName`, its client loaded and built on the first put. */
   readonly eventBus: EventBus;
+  /** S3 for exports (lib/exports), its clients loaded and built on the first call, one per region. */
+  readonly objects: ObjectStore;
 }
 
 /** SDK client settings the functions leave at the SDK's defaults: for the local simulation and tests only. */
@@ -60,6 +64,11 @@ export function createRuntime(config: Config, overrides: ClientOverrides = {}): 
       const eventBridge = await import('./adapters/eventbridge/event-bus');
       const client = eventBridge.createEventBridgeClient(clientConfig());
       return new eventBridge.EventBridgeEventBus(client, config.eventBusName);
+    }),
+    objects: lazyObjectStore(async () => {
+      const s3 = await import('./adapters/s3/object-store');
+      const { s3ClientsByRegion } = await import('./adapters/s3/client');
+      return new s3.S3ObjectStore({ clientFor: s3ClientsByRegion(clientConfig()) });
     }),
   };
   return { ...own, placements: createAwsPlacementClients(config, own.snapshots, clientConfig) };
@@ -113,6 +122,16 @@ export function schedulerDeps(
   };
 }
 
+/**
+ * Policy sync's dependencies. Export buckets are checked in the function's own region (where its caches
+ * are until policies name a region); without a known region they are not checked.
+ */
 export function syncDeps(runtime: Runtime): SyncDeps {
-  return { policies: runtime.policies, snapshots: runtime.snapshots, clock: systemClock };
+  const { region } = runtime.config;
+  return {
+    policies: runtime.policies,
+    snapshots: runtime.snapshots,
+    clock: systemClock,
+    ...(region === undefined ? {} : { exportChecks: { objects: runtime.objects, region } }),
+  };
 }

@@ -94,8 +94,16 @@ export class Simulation {
     };
   }
 
+  /** Policy sync on the fake clock; export buckets are checked against the local S3 when it runs. */
   syncDeps(): SyncDeps {
-    return { policies: this.runtime.policies, snapshots: this.runtime.snapshots, clock: () => this.current };
+    const { region } = this.runtime.config;
+    const checks = this.stack.s3 && region ? { exportChecks: { objects: this.runtime.objects, region } } : {};
+    return {
+      policies: this.runtime.policies,
+      snapshots: this.runtime.snapshots,
+      clock: () => this.current,
+      ...checks,
+    };
   }
 
   /** Writes a policy record as an operator would, then syncs it (the local stack has no streams). */

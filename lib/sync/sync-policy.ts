@@ -10,6 +10,7 @@ import { quotaFitWarning } from '#lib/policy/quota-fit';
 import type { CachePolicy, Policy, PolicyItem } from '#lib/policy/types';
 import { nextSlotAfter } from '#lib/schedule/policy-slots';
 import type { SnapshotGateway } from '#lib/snapshots/snapshot-gateway';
+import { exportBucketIssues, type ExportCheckDeps } from './export-bucket-issues';
 import { activatedAtFor } from './activated-at';
 
 export interface SyncDeps {
@@ -23,6 +24,8 @@ export interface SyncDeps {
    * run and refreshes every active policy's warning, the CLI passes scanPeersOn for one put).
    */
   readonly peersOn?: (cacheName: string) => Promise<Policy[]>;
+  /** S3, to check a policy's export buckets when it is written (absent: they are not checked). */
+  readonly exportChecks?: ExportCheckDeps;
 }
 
 /** The ACTIVE, valid `cacheName` policies among `items`, grouped by cache. */
@@ -101,6 +104,10 @@ async function judge(
       policyId: policy.policyId,
       error,
     });
+  }
+  const bucketIssues = await exportBucketIssues(deps.exportChecks, policy);
+  if (bucketIssues.length > 0) {
+    return { state: 'INVALID', stateReason: describeIssues(bucketIssues), nextRunAt: undefined };
   }
   const nextRunAt = nextRunAtFor(policy, item, now);
   if (!nextRunAt)
