@@ -10,8 +10,8 @@ import { quotaFitWarning } from '#lib/policy/quota-fit';
 import type { CachePolicy, Policy, PolicyItem } from '#lib/policy/types';
 import { nextSlotAfter } from '#lib/schedule/policy-slots';
 import type { SnapshotGateway } from '#lib/snapshots/snapshot-gateway';
-import { exportBucketIssues, type ExportCheckDeps } from './export-bucket-issues';
 import { activatedAtFor } from './activated-at';
+import { type ExportCheckDeps, exportBucketIssues } from './export-bucket-issues';
 
 export interface SyncDeps {
   readonly policies: PolicyStore;
