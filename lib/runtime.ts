@@ -6,6 +6,7 @@ import { DynamoRunStore } from './adapters/dynamodb/run-store';
 import { AdaptiveLimit } from './adaptive-limit';
 import { realSleep, type Sleep, systemClock } from './clock';
 import type { Config } from './config';
+import { EXPORT_DEFAULTS, type ExportContext } from './exports/deps';
 import { lazyObjectStore } from './exports/lazy-object-store';
 import type { ObjectStore } from './exports/object-store';
 import type { PlacementClients } from './placements/placement-clients';
@@ -18,6 +19,9 @@ import type { SnapshotGateway } from './snapshots/snapshot-gateway';
 import { type EventBus, lazyEventBus } from './state-events/event-bus';
 import { EventPublisher, realTimeout } from './state-events/publisher';
 import type { SyncDeps } from './sync/sync-policy';
+
+/** The deployment name when DEPLOYMENT_NAME is not set: the stack name of the default stage. */
+const DEFAULT_DEPLOYMENT_NAME = 'cache-snapshot-orchestrator-dev';
 
 /** The adapters a function works with, built once per process (module scope of a handler). */
 export interface Runtime {
@@ -109,7 +113,9 @@ export function schedulerDeps(
   remainingMs: () => number,
   origin?: EventOrigin,
 ): SchedulerDeps {
+  const exports = exportContextOf(runtime);
   return {
+    ...(exports ? { exports } : {}),
     policies: runtime.policies,
     runs: runtime.runs,
     snapshots: runtime.snapshots,
@@ -119,6 +125,19 @@ export function schedulerDeps(
     remainingMs,
     settings: settingsFrom(runtime.config),
     events: runEventsOf(runtime, { origin }),
+  };
+}
+
+/**
+ * What a tick needs to export (lib/exports): the runtime's S3, the deployment's name, the region of its
+ * caches. Undefined without a region (AWS_REGION, always set in Lambda): no export can be placed then.
+ */
+export function exportContextOf(runtime: Runtime): ExportContext | undefined {
+  const { region, deploymentName } = runtime.config;
+  if (region === undefined) return undefined;
+  return {
+    objects: runtime.objects,
+    settings: { ...EXPORT_DEFAULTS, region, deploymentName: deploymentName ?? DEFAULT_DEPLOYMENT_NAME },
   };
 }
 

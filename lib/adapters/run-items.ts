@@ -4,7 +4,7 @@
  */
 import * as z from 'zod';
 import { StoreError } from '#lib/errors';
-import { OPEN_STATUSES, RUN_STATUSES, type RunRecord } from '#lib/runs/types';
+import { isExportInFlight, OPEN_STATUSES, RUN_STATUSES, type RunRecord } from '#lib/runs/types';
 import { stripUndefined } from './plain-values';
 
 /** Partition value of the runs table's sparse `open-index`: only open runs with a `nextCheckAt` carry it. */
@@ -36,9 +36,13 @@ const runRecordSchema = z.looseObject({
   expiresAt: z.number().optional(),
 });
 
-/** True when the run belongs in the open index: an open status and a time to look at it again. */
+/**
+ * True when the run belongs in the open index: an open status, or an AVAILABLE run whose export is in flight
+ * (docs/architecture.md, "Exports"), and a time to look at it again.
+ */
 export function isListedOpen(run: RunRecord): boolean {
-  return OPEN_STATUSES.has(run.status) && run.nextCheckAt !== undefined;
+  const open = OPEN_STATUSES.has(run.status) || (run.status === 'AVAILABLE' && isExportInFlight(run.export));
+  return open && run.nextCheckAt !== undefined;
 }
 
 /** The item to store for `run`: undefined attributes dropped, `openBucket` only while listed open. */

@@ -7,7 +7,7 @@ import { OUTCOME_CODE } from '#lib/runs/outcome-codes';
 import { runFields } from '#lib/runs/report-outcome';
 import { saveRun } from '#lib/runs/save-run';
 import { ended, pruning } from '#lib/runs/transitions';
-import type { RunRecord } from '#lib/runs/types';
+import { isExportInFlight, type RunRecord } from '#lib/runs/types';
 import { MANAGED_BY_VALUE, MANAGED_TAGS } from '#lib/snapshots/snapshot-gateway';
 import { durableRetryAt, hasTimeLeft, type LifecycleDeps } from './deps';
 
@@ -48,6 +48,7 @@ export async function applyRetention(deps: LifecycleDeps, policy: Policy, reserv
     runs.push(run);
   let pruned = 0;
   for (const run of selectPrunable(runs, policy.retention, deps.clock(), reserve)) {
+    if (isExportInFlight(run.export)) continue; // its export needs the snapshot: pruned once it is done
     try {
       if (await pruneRun(deps, run)) pruned += 1;
     } catch (error) {

@@ -24,6 +24,12 @@ export const OUTCOME_CODE = {
   SnapshotVanished: 'SnapshotVanished',
   /** SKIPPED: the snapshot no longer carries the policy's managed tags; retention leaves it alone. */
   NotOwned: 'NotOwned',
+  /** Export FAILED: it did not end (or could not be retried) within its time (lib/exports/deps.ts). */
+  ExportTimeout: 'ExportTimeout',
+  /** Export FAILED: every export call ended without an object in the bucket. */
+  ExportObjectMissing: 'ExportObjectMissing',
+  /** Export FAILED: the snapshot was deleted before its export wrote anything. */
+  ExportSnapshotGone: 'ExportSnapshotGone',
   /** An error that was not a classified service fault (its message says what it was). */
   InternalError: 'InternalError',
 } as const;
