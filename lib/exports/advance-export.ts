@@ -6,6 +6,7 @@ import { runFields } from '#lib/runs/report-outcome';
 import { saveRun } from '#lib/runs/save-run';
 import { isExportInFlight, type RunRecord } from '#lib/runs/types';
 import type { ExportDeps } from './deps';
+import { applyExportRetention } from './export-retention';
 import { exportOf } from './export-state';
 import { callExport, checkExport } from './export-steps';
 import { copyToReplica } from './replicate';
@@ -32,6 +33,9 @@ export async function advanceExport(deps: ExportDeps, run: RunRecord, owner: str
     if (step > 0 && (current.nextCheckAt ?? '') > toIso(deps.clock())) return;
     const next = await stepOf(deps, current, owner);
     if (!(await saveRun(deps, next, current))) return;
+    if (!isExportInFlight(next.export) && next.export?.status !== 'FAILED') {
+      await applyExportRetention(deps, next);
+    }
     current = next;
   }
 }

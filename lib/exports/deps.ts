@@ -1,5 +1,6 @@
 import { HOUR_MS, MINUTE_MS } from '#lib/clock';
 import type { LifecycleDeps } from '#lib/lifecycle/deps';
+import type { PolicyStore } from '#lib/policy/policy-store';
 import type { ObjectStore } from './object-store';
 
 /** How exports are followed; `EXPORT_DEFAULTS` are the deployed values, tests shrink them. */
@@ -32,7 +33,11 @@ export interface ExportContext {
   readonly settings: ExportSettings;
 }
 
-/** What export steps touch: the lifecycle's dependencies (runs, ElastiCache, time) and the export context. */
+/**
+ * What export steps touch: the lifecycle's dependencies (runs, ElastiCache, time), the export context, and
+ * policy reads (export retention reads the rule of the policy whose export ended).
+ */
 export interface ExportDeps extends LifecycleDeps {
+  readonly policies: LifecycleDeps['policies'] & Pick<PolicyStore, 'get'>;
   readonly exports: ExportContext;
 }

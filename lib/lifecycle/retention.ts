@@ -13,15 +13,16 @@ import { durableRetryAt, hasTimeLeft, type LifecycleDeps } from './deps';
 
 /**
  * The runs whose snapshots retention removes, oldest first: beyond `maxCount`, or older than `maxAgeDays`
- * (by slot), but never one of the newest `minCount`. `runs` are the policy's AVAILABLE runs. `reserve`
+ * (by slot), but never one of the newest `minCount`. `runs` are the policy's AVAILABLE runs (or anything
+ * with a slot: exported objects by the slot of their snapshot, lib/exports/export-retention.ts). `reserve`
  * counts snapshots about to be taken against `maxCount` (quota relief makes room for the next one).
  */
-export function selectPrunable(
-  runs: readonly RunRecord[],
+export function selectPrunable<T extends { readonly slot: string }>(
+  runs: readonly T[],
   rule: RetentionRule,
   now: Date,
   reserve = 0,
-): RunRecord[] {
+): T[] {
   const newestFirst = [...runs].sort((a, b) => (a.slot < b.slot ? 1 : -1));
   const cutoff =
     rule.maxAgeDays === undefined ? undefined : addMs(now, -rule.maxAgeDays * DAY_MS).toISOString();
