@@ -17,7 +17,7 @@ function madeSnapshot(run: RunRecord): boolean {
  * slot (the interval that ends at it), so that `every` snapshots fit even with some slots missed. Undefined
  * (the whole history) when the schedule has no earlier slot.
  */
-function windowStart(policy: Policy, slot: string, every: number): string | undefined {
+export function windowStart(policy: Policy, slot: string, every: number): string | undefined {
   const at = Date.parse(slot);
   const previous = latestSlotAtOrBefore(policy, new Date(at - 1));
   if (previous === undefined) return undefined;
