@@ -18,10 +18,8 @@ import { lazySnapshotGateway } from './snapshots/lazy-snapshot-gateway';
 import type { SnapshotGateway } from './snapshots/snapshot-gateway';
 import { type EventBus, lazyEventBus } from './state-events/event-bus';
 import { EventPublisher, realTimeout } from './state-events/publisher';
+import type { ReconcileDeps } from './sync/reconcile';
 import type { SyncDeps } from './sync/sync-policy';
-
-/** The deployment name when DEPLOYMENT_NAME is not set: the stack name of the default stage. */
-const DEFAULT_DEPLOYMENT_NAME = 'cache-snapshot-orchestrator-dev';
 
 /** The adapters a function works with, built once per process (module scope of a handler). */
 export interface Runtime {
@@ -129,15 +127,15 @@ export function schedulerDeps(
 }
 
 /**
- * What a tick needs to export (lib/exports): the runtime's S3, the deployment's name, the region of its
- * caches. Undefined without a region (AWS_REGION, always set in Lambda): no export can be placed then.
+ * What a tick needs to export (lib/exports): the runtime's S3, the deployed export settings and the region
+ * of its caches. Undefined without a region (AWS_REGION, always set in Lambda): no export can be placed then.
  */
 export function exportContextOf(runtime: Runtime): ExportContext | undefined {
-  const { region, deploymentName } = runtime.config;
+  const { region } = runtime.config;
   if (region === undefined) return undefined;
   return {
     objects: runtime.objects,
-    settings: { ...EXPORT_DEFAULTS, region, deploymentName: deploymentName ?? DEFAULT_DEPLOYMENT_NAME },
+    settings: { ...EXPORT_DEFAULTS, region },
   };
 }
 
@@ -153,4 +151,11 @@ export function syncDeps(runtime: Runtime): SyncDeps {
     clock: systemClock,
     ...(region === undefined ? {} : { exportChecks: { objects: runtime.objects, region } }),
   };
+}
+
+/** Reconcile's dependencies: policy sync's, the runs, and the settings its snapshot check reads. */
+export function reconcileDeps(runtime: Runtime): ReconcileDeps {
+  const { concurrency, runRetentionDays } = runtime.config;
+  const { policies, runs, snapshots } = runtime;
+  return { policies, runs, snapshots, clock: systemClock, settings: { concurrency, runRetentionDays } };
 }

@@ -34,6 +34,8 @@ const runRecordSchema = z.looseObject({
   leaseExpiresAt: optionalString,
   nextCheckAt: optionalString,
   expiresAt: z.number().optional(),
+  goneAt: optionalString,
+  goneNoticedBy: z.enum(['completion', 'retention', 'reconcile']).optional(),
 });
 
 /**

@@ -5,8 +5,6 @@ import type { ObjectStore } from './object-store';
 
 /** How exports are followed; `EXPORT_DEFAULTS` are the deployed values, tests shrink them. */
 export interface ExportSettings {
-  /** The deployment (stack) name: part of every exported object's mark (lib/exports/export-objects.ts). */
-  readonly deploymentName: string;
   /** The region of the caches, so of their snapshots and export buckets (the orchestrator's own, for now). */
   readonly region: string;
   /** How often an export in progress is looked at (one DescribeServerlessCacheSnapshots each time). */
@@ -21,7 +19,7 @@ export interface ExportSettings {
  * Deployed values. An export of a large cache takes tens of minutes: a look every 5 minutes keeps the calls
  * few; 5 calls and 24 hours bound every retry (a busy snapshot, a transient S3 fault, a copy in parts).
  */
-export const EXPORT_DEFAULTS: Omit<ExportSettings, 'deploymentName' | 'region'> = {
+export const EXPORT_DEFAULTS: Omit<ExportSettings, 'region'> = {
   pollMs: 5 * MINUTE_MS,
   maxAttempts: 5,
   giveUpAfterMs: 24 * HOUR_MS,

@@ -25,9 +25,9 @@ interface BucketExport {
  * cache (the tags, never the key: lib/exports/export-objects.ts), grouped by export.
  */
 async function exportsOfTarget(deps: ExportDeps, bucket: BucketRef, run: RunRecord): Promise<BucketExport[]> {
-  const { objects, settings } = deps.exports;
+  const { objects } = deps.exports;
   const prefix = targetPrefixOf(run.snapshotName);
-  const marked = await listDeploymentExports(objects, bucket, prefix, settings.deploymentName);
+  const marked = await listDeploymentExports(objects, bucket, prefix, deps.settings.deploymentName);
   const mine = marked.filter(
     (object) => object.mark.policyId === run.policyId && object.mark.cacheName === run.cacheName,
   );

@@ -63,7 +63,7 @@ export async function callExport(deps: ExportDeps, run: RunRecord, owner: string
 export async function checkExport(deps: ExportDeps, run: RunRecord, owner: string): Promise<RunRecord> {
   const exported = exportOf(run);
   const now = deps.clock();
-  const { pollMs, deploymentName } = deps.exports.settings;
+  const { pollMs } = deps.exports.settings;
   try {
     const snapshot = await deps.snapshots.getSnapshot(run.snapshotName);
     if (snapshot?.status === 'exporting') {
@@ -82,7 +82,7 @@ export async function checkExport(deps: ExportDeps, run: RunRecord, owner: strin
       const error = { code: OUTCOME_CODE.ExportObjectMissing, message };
       return exportToRestart(run, now, owner, addMs(now, pollMs), error);
     }
-    const tags = exportTags(markOf(run, deploymentName));
+    const tags = exportTags(markOf(run, deps.settings.deploymentName));
     for (const object of found) await deps.exports.objects.putTags(object, tags);
     return exportWritten(
       run,

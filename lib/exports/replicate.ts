@@ -40,7 +40,7 @@ export async function copyToReplica(deps: ExportDeps, run: RunRecord, owner: str
   const replica = exported.replica;
   if (replica === undefined) return exportReplicated(run, deps.clock(), owner);
   const copied = [...(replica.copied ?? [])];
-  const tags = exportTags(markOf(run, deps.exports.settings.deploymentName));
+  const tags = exportTags(markOf(run, deps.settings.deploymentName));
   try {
     for (const object of exported.objects ?? []) {
       if (copied.includes(object.key)) continue;

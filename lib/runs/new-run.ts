@@ -8,13 +8,16 @@ export function startWindowEnd(policy: Pick<Policy, 'startWindowMinutes'>, slot:
   return addMs(slot, policy.startWindowMinutes * MINUTE_MS);
 }
 
-/** The run a (policy, slot) gets: its deterministic snapshot name and the end of its start window. */
-export function newRunFor(policy: CachePolicy, slot: Date): NewRun {
+/**
+ * The run a (policy, slot) gets in `deployment`: its deterministic snapshot name and the end of its start
+ * window.
+ */
+export function newRunFor(policy: CachePolicy, slot: Date, deployment: string): NewRun {
   return {
     policyId: policy.policyId,
     slot: toIso(slot),
     cacheName: policy.cacheName,
-    snapshotName: buildSnapshotName(policy.namePrefix, policy.policyId, slot),
+    snapshotName: buildSnapshotName({ ...policy, deployment, slot }),
     windowClosesAt: toIso(startWindowEnd(policy, slot)),
   };
 }

@@ -24,6 +24,8 @@ export const OUTCOME_CODE = {
   SnapshotVanished: 'SnapshotVanished',
   /** SKIPPED: the snapshot no longer carries the policy's managed tags; retention leaves it alone. */
   NotOwned: 'NotOwned',
+  /** GONE: the run's snapshot was deleted outside the orchestrator (console, CLI, another tool). */
+  SnapshotGone: 'SnapshotGone',
   /** Export FAILED: it did not end (or could not be retried) within its time (lib/exports/deps.ts). */
   ExportTimeout: 'ExportTimeout',
   /** Export FAILED: every export call ended without an object in the bucket. */

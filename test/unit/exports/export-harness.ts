@@ -35,11 +35,11 @@ export function exportHarness(limits: CopyLimits = DEFAULT_COPY_LIMITS) {
     clock: time.clock,
     random: () => 0.5,
     remainingMs: () => remaining,
-    settings: DEPLOYED_SETTINGS,
+    settings: { ...DEPLOYED_SETTINGS, deploymentName: DEPLOYMENT },
     events: runEventSink(publisher, { account: '123456789012', region: 'us-east-1' }),
     exports: {
       objects,
-      settings: { ...EXPORT_DEFAULTS, deploymentName: DEPLOYMENT, region: 'us-east-1' },
+      settings: { ...EXPORT_DEFAULTS, region: 'us-east-1' },
     },
   };
   return {
