@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { contextOf } from '#cli/context';
 import { CliError } from '#cli/errors';
+import { exportCell } from '#cli/export-cell';
 import { formatUtc } from '#cli/format';
 import { parseSince, parseStatuses } from '#cli/option-parsers';
 import { printJson, printTable, printWarning } from '#cli/output';
@@ -58,11 +59,12 @@ async function runsAction(policyId: string, options: RunsOptions, command: Comma
     run.status,
     String(run.attempts),
     run.snapshotName,
+    exportCell(run),
     formatUtc(run.updatedAt),
     errorCell(run),
   ]);
   printTable(
-    ['SLOT (UTC)', 'STATUS', 'ATTEMPTS', 'SNAPSHOT', 'UPDATED', 'LAST ERROR'],
+    ['SLOT (UTC)', 'STATUS', 'ATTEMPTS', 'SNAPSHOT', 'EXPORT', 'UPDATED', 'LAST ERROR'],
     rows,
     `no runs of ${policyId}`,
   );
