@@ -15,6 +15,18 @@ const TAGS_OF_RUN = (slot: string) => ({
   'snapshot-kind': 'SCHEDULED',
 });
 
+/** Both buckets, an AVAILABLE run of a policy exporting to the first and copying to the second, its export started. */
+async function startReplicatedExport(h: ReturnType<typeof exportHarness>) {
+  h.objects.createBucket('orders-exports', 'us-east-1');
+  h.objects.createBucket('orders-dr', 'eu-west-1');
+  const { policy, run } = await h.availableRun({
+    bucket: 'orders-exports',
+    replicateTo: { bucket: 'orders-dr', region: 'eu-west-1' },
+  });
+  await startExports(h.deps, policy, [run], 'tick-1');
+  return run;
+}
+
 describe('export steps', () => {
   it('starts an export, finds and tags its object, and records EXPORTED with key, bytes and time', async () => {
     const h = exportHarness();
@@ -44,13 +56,7 @@ describe('export steps', () => {
 
   it('publishes one Snapshot Export State Change per export status, with the previous status', async () => {
     const h = exportHarness();
-    h.objects.createBucket('orders-exports', 'us-east-1');
-    h.objects.createBucket('orders-dr', 'eu-west-1');
-    const { policy, run } = await h.availableRun({
-      bucket: 'orders-exports',
-      replicateTo: { bucket: 'orders-dr', region: 'eu-west-1' },
-    });
-    await startExports(h.deps, policy, [run], 'tick-1');
+    const run = await startReplicatedExport(h);
     h.time.advance(MINUTE_MS);
     await followExports(h.deps, [await h.stored(run)], 'tick-2');
     h.finishExport(run, 'orders-exports');
@@ -137,13 +143,7 @@ describe('export steps', () => {
 
   it('resumes a multipart copy stopped by the deadline on the next tick from the parts already copied', async () => {
     const h = exportHarness({ maxSingleCopyBytes: 1000, partBytes: 400 });
-    h.objects.createBucket('orders-exports', 'us-east-1');
-    h.objects.createBucket('orders-dr', 'eu-west-1');
-    const { policy, run } = await h.availableRun({
-      bucket: 'orders-exports',
-      replicateTo: { bucket: 'orders-dr', region: 'eu-west-1' },
-    });
-    await startExports(h.deps, policy, [run], 'tick-1');
+    const run = await startReplicatedExport(h);
     h.finishExport(run, 'orders-exports', 2000);
     h.time.advance(5 * MINUTE_MS);
     let starts = 0;
