@@ -6,6 +6,9 @@ import { DynamoRunStore } from './adapters/dynamodb/run-store';
 import { AdaptiveLimit } from './adaptive-limit';
 import { realSleep, type Sleep, systemClock } from './clock';
 import type { Config } from './config';
+import { EXPORT_DEFAULTS, type ExportContext } from './exports/deps';
+import { lazyObjectStore } from './exports/lazy-object-store';
+import type { ObjectStore } from './exports/object-store';
 import type { PlacementClients } from './placements/placement-clients';
 import type { PolicyStore } from './policy/policy-store';
 import { type EventOrigin, type RunEventSink, runEventSink } from './runs/run-events';
@@ -28,6 +31,8 @@ export interface Runtime {
   readonly placements: PlacementClients;
   /** The event bus of `config.eventBusName`, its client loaded and built on the first put. */
   readonly eventBus: EventBus;
+  /** S3 for exports (lib/exports), its clients loaded and built on the first call, one per region. */
+  readonly objects: ObjectStore;
 }
 
 /** SDK client settings the functions leave at the SDK's defaults: for the local simulation and tests only. */
@@ -61,6 +66,11 @@ export function createRuntime(config: Config, overrides: ClientOverrides = {}): 
       const eventBridge = await import('./adapters/eventbridge/event-bus');
       const client = eventBridge.createEventBridgeClient(clientConfig());
       return new eventBridge.EventBridgeEventBus(client, config.eventBusName);
+    }),
+    objects: lazyObjectStore(async () => {
+      const s3 = await import('./adapters/s3/object-store');
+      const { s3ClientsByRegion } = await import('./adapters/s3/client');
+      return new s3.S3ObjectStore({ clientFor: s3ClientsByRegion(clientConfig()) });
     }),
   };
   return { ...own, placements: createAwsPlacementClients(config, own.snapshots, clientConfig) };
@@ -101,7 +111,9 @@ export function schedulerDeps(
   remainingMs: () => number,
   origin?: EventOrigin,
 ): SchedulerDeps {
+  const exports = exportContextOf(runtime);
   return {
+    ...(exports ? { exports } : {}),
     policies: runtime.policies,
     runs: runtime.runs,
     snapshots: runtime.snapshots,
@@ -114,8 +126,31 @@ export function schedulerDeps(
   };
 }
 
+/**
+ * What a tick needs to export (lib/exports): the runtime's S3, the deployed export settings and the region
+ * of its caches. Undefined without a region (AWS_REGION, always set in Lambda): no export can be placed then.
+ */
+export function exportContextOf(runtime: Runtime): ExportContext | undefined {
+  const { region } = runtime.config;
+  if (region === undefined) return undefined;
+  return {
+    objects: runtime.objects,
+    settings: { ...EXPORT_DEFAULTS, region },
+  };
+}
+
+/**
+ * Policy sync's dependencies. Export buckets are checked in the function's own region (where its caches
+ * are until policies name a region); without a known region they are not checked.
+ */
 export function syncDeps(runtime: Runtime): SyncDeps {
-  return { policies: runtime.policies, snapshots: runtime.snapshots, clock: systemClock };
+  const { region } = runtime.config;
+  return {
+    policies: runtime.policies,
+    snapshots: runtime.snapshots,
+    clock: systemClock,
+    ...(region === undefined ? {} : { exportChecks: { objects: runtime.objects, region } }),
+  };
 }
 
 /** Reconcile's dependencies: policy sync's, the runs, and the settings its snapshot check reads. */

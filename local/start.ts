@@ -1,6 +1,7 @@
 import '#cli/interactive-env';
 import { logger } from '#lib/observability';
 import { countEvents } from './demo/event-lines';
+import { describeExports } from './demo/exports';
 import { describeOnDemand } from './demo/on-demand';
 import { describeSnapshots, formatReport } from './demo/report';
 import { runDemo } from './demo/run-demo';
@@ -23,6 +24,7 @@ if (process.argv.includes('--serve')) {
     for (const line of formatReport(report)) log(line);
     log(`\n${describeSnapshots(simulation.stack.emulator.snapshots(), report)}`);
     log(describeOnDemand(await simulation.allRuns(), simulation.stack.emulator.snapshots()));
+    for (const line of await describeExports(simulation, await simulation.allRuns())) log(line);
     for (const line of countEvents(simulation.stack.eventBridge.events())) log(line);
     log(
       `Simulated ${report.length} policies over a week in ${((Date.now() - started) / 1000).toFixed(1)} s.`,

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { contextOf } from '#cli/context';
 import { CliError } from '#cli/errors';
+import { exportCell } from '#cli/export-cell';
 import { formatUtc } from '#cli/format';
 import { parseSince, parseStatuses } from '#cli/option-parsers';
 import { printJson, printTable, printWarning } from '#cli/output';
@@ -59,11 +60,12 @@ async function runsAction(policyId: string, options: RunsOptions, command: Comma
     String(run.attempts),
     run.snapshotName,
     run.keep ? `${run.kind} (kept)` : run.kind,
+    exportCell(run),
     formatUtc(run.updatedAt),
     errorCell(run),
   ]);
   printTable(
-    ['SLOT (UTC)', 'STATUS', 'ATTEMPTS', 'SNAPSHOT', 'KIND', 'UPDATED', 'LAST ERROR'],
+    ['SLOT (UTC)', 'STATUS', 'ATTEMPTS', 'SNAPSHOT', 'KIND', 'EXPORT', 'UPDATED', 'LAST ERROR'],
     rows,
     `no runs of ${policyId}`,
   );

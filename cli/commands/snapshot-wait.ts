@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { CliError } from '#cli/errors';
 import { formatDuration } from '#cli/format';
 import { realSleep, type Sleep } from '#lib/clock';
@@ -30,11 +31,13 @@ export async function waitForRun(
   now: () => number = Date.now,
 ): Promise<RunRecord> {
   const start = now();
+  // The lease owner of any export this command's completion pass starts, as a tick's id would be.
+  const owner = `cli-${randomUUID()}`;
   for (;;) {
     let run = await deps.runs.get(key);
     if (run?.status === 'REQUESTED') {
       const { completed } = await trackCompletions(deps, [run]);
-      await pruneAfterCompletion(deps, completed, () => hasTimeLeft(deps));
+      await pruneAfterCompletion(deps, completed, () => hasTimeLeft(deps), owner);
       run = await deps.runs.get(key);
     }
     if (!run) throw new CliError(`run ${key.policyId}/${key.cacheName}/${key.slot} is gone`);

@@ -31,6 +31,12 @@ export const OUTCOME_CODE = {
   TooManyTags: 'TooManyTags',
   /** GONE: the run's snapshot was deleted outside the orchestrator (console, CLI, another tool). */
   SnapshotGone: 'SnapshotGone',
+  /** Export FAILED: it did not end (or could not be retried) within its time (lib/exports/deps.ts). */
+  ExportTimeout: 'ExportTimeout',
+  /** Export FAILED: every export call ended without an object in the bucket. */
+  ExportObjectMissing: 'ExportObjectMissing',
+  /** Export FAILED: the snapshot was deleted before its export wrote anything. */
+  ExportSnapshotGone: 'ExportSnapshotGone',
   /** An error that was not a classified service fault (its message says what it was). */
   InternalError: 'InternalError',
 } as const;

@@ -1,6 +1,7 @@
 import type { Sleep } from '#lib/clock';
 import { MINUTE_MS } from '#lib/clock';
 import type { Config } from '#lib/config';
+import type { ExportContext } from '#lib/exports/deps';
 import type { LifecycleDeps, LifecycleSettings } from '#lib/lifecycle/deps';
 import type { PolicyStore } from '#lib/policy/policy-store';
 import type { Policy } from '#lib/policy/types';
@@ -41,6 +42,8 @@ export interface SchedulerDeps extends LifecycleDeps {
   readonly policies: PolicyStore;
   readonly sleep: Sleep;
   readonly settings: SchedulerSettings;
+  /** S3 and the export settings (lib/exports); absent: no export is started or followed. */
+  readonly exports?: ExportContext;
 }
 
 /** A claimed run and its policy: what one Create attempt needs. */

@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { toIso } from '#lib/clock';
 import { runBounded } from '#lib/concurrency';
+import { followExports } from '#lib/exports/advance-export';
+import { startExports } from '#lib/exports/start-exports';
 import { trackCompletions } from '#lib/lifecycle/completion';
 import { hasTimeLeft } from '#lib/lifecycle/deps';
 import { applyRetention } from '#lib/lifecycle/retention';
@@ -30,10 +32,16 @@ export interface TickSummary {
 }
 
 async function loadOpenRuns(deps: SchedulerDeps, at: Date) {
-  const open = { requested: [] as RunRecord[], pruning: [] as RunRecord[], resumable: [] as RunRecord[] };
+  const open = {
+    requested: [] as RunRecord[],
+    pruning: [] as RunRecord[],
+    resumable: [] as RunRecord[],
+    exporting: [] as RunRecord[],
+  };
   for await (const run of deps.runs.listOpen(toIso(at))) {
     if (run.status === 'REQUESTED') open.requested.push(run);
     else if (run.status === 'PRUNING') open.pruning.push(run);
+    else if (run.status === 'AVAILABLE') open.exporting.push(run);
     else open.resumable.push(run);
   }
   return open;
@@ -44,13 +52,16 @@ function uniqueByRun(items: readonly WorkItem[]): WorkItem[] {
 }
 
 /**
- * Retention for the policies with new snapshots, several at a time like every other phase, none started
- * within the deadline margin: a policy left out is pruned after its next snapshot (retention only lags).
+ * Exports (lib/exports) and retention for the policies with new snapshots, with one read of each policy,
+ * several at a time like every other phase, none started within the deadline margin: a policy left out is
+ * pruned after its next snapshot (retention only lags). Exports come first: retention keeps a snapshot
+ * whose export is in flight.
  */
 export async function pruneAfterCompletion(
   deps: SchedulerDeps,
   completed: readonly RunRecord[],
   timeLeft: () => boolean,
+  owner: string,
 ): Promise<void> {
   const policyIds = [...new Set(completed.map((run) => run.policyId))];
   const { notStarted } = await runBounded(
@@ -59,7 +70,12 @@ export async function pruneAfterCompletion(
     async (policyId) => {
       try {
         const policy = await loadUsablePolicy(deps, policyId);
-        if (typeof policy !== 'string') await applyRetention(deps, policy);
+        if (typeof policy === 'string') return;
+        if (policy.export && deps.exports) {
+          const runs = completed.filter((run) => run.policyId === policyId);
+          await startExports({ ...deps, exports: deps.exports }, policy, runs, owner);
+        }
+        await applyRetention(deps, policy);
       } catch (error) {
         logger.error('retention failed; it runs again after the next snapshot', { policyId, error });
       }
@@ -104,6 +120,13 @@ export async function publishEvents(deps: SchedulerDeps): Promise<void> {
   if (report.published + report.notPublished > 0) logger.info('events published', { ...report });
 }
 
+/** The exports in flight that are due (lib/exports); without S3 in the tick's dependencies, a warning. */
+async function followExportsInFlight(deps: SchedulerDeps, runs: readonly RunRecord[], owner: string) {
+  if (runs.length === 0) return;
+  if (deps.exports) await followExports({ ...deps, exports: deps.exports }, runs, owner);
+  else logger.warn('exports in flight but no S3 in this tick; they wait', { runs: runs.length });
+}
+
 async function tickPhases(deps: SchedulerDeps, input: TickInput): Promise<TickSummary> {
   const outcomes: Partial<Record<RunRecord['status'], number>> = {};
   const tick: SchedulerDeps = {
@@ -121,8 +144,10 @@ async function tickPhases(deps: SchedulerDeps, input: TickInput): Promise<TickSu
   const items = uniqueByRun([...resumed, ...fresh]);
   await dispatch(tick, items, completion.busyCaches);
   await retryPrunes(tick, open.pruning);
-  await pruneAfterCompletion(tick, completion.completed, () => hasTimeLeft(tick));
-  const openRuns = open.requested.length + open.pruning.length + open.resumable.length;
+  await followExportsInFlight(tick, open.exporting, owner);
+  await pruneAfterCompletion(tick, completion.completed, () => hasTimeLeft(tick), owner);
+  const openRuns =
+    open.requested.length + open.pruning.length + open.resumable.length + open.exporting.length;
   const summary: TickSummary = { at: toIso(input.at), openRuns, claimed: items.length, outcomes };
   logger.info('tick finished', { ...summary });
   return summary;

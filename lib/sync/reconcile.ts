@@ -1,3 +1,4 @@
+import { reportExportRecoveryPoints } from '#lib/exports/export-rpo';
 import { checkAvailableSnapshots, type SnapshotCheckDeps } from '#lib/lifecycle/snapshot-check';
 import { logger } from '#lib/observability';
 import { validatePolicy } from '#lib/policy/parse-policy';
@@ -69,7 +70,8 @@ export async function readPeerIndex(
  * other policies on its cache) is synced again. Then every policy's AVAILABLE runs are checked against one
  * listing per cache (checkAvailableSnapshots): a snapshot deleted by hand ends its run GONE and the policy's
  * newest snapshot moves back, so the recovery-point metrics, emitted last for every active policy, count only
- * snapshots that exist and the RPO alarm fires within one reconcile period. Runs on its own schedule (every
+ * snapshots that exist and the RPO alarm fires within one reconcile period; the export recovery points
+ * (ExportRecoveryPointAgeHours per destination bucket) come from the exporting policies' runs. Runs on its own schedule (every
  * 15 minutes by default) and reads the whole table, which a tick never does: the tick's cost stays
  * proportional to what is due. One item's failure is logged and the others go on.
  */
@@ -102,6 +104,7 @@ export async function reconcilePolicies(deps: ReconcileDeps): Promise<ReconcileS
   }
   const checked = await checkAvailableSnapshots(deps, seen);
   const maxNewestSnapshotAgeSeconds = reportRecoveryPoints(checked.items, deps.clock());
+  await reportExportRecoveryPoints(deps, checked.items);
   const summary = { scanned, synced, failed, snapshotsGone: checked.gone, maxNewestSnapshotAgeSeconds };
   logger.info('reconcile finished', summary);
   return summary;

@@ -11,6 +11,7 @@ import type { CachePolicy, Policy, PolicyItem } from '#lib/policy/types';
 import { nextSlotAfter } from '#lib/schedule/policy-slots';
 import type { SnapshotGateway } from '#lib/snapshots/snapshot-gateway';
 import { activatedAtFor } from './activated-at';
+import { type ExportCheckDeps, exportBucketIssues } from './export-bucket-issues';
 
 export interface SyncDeps {
   readonly policies: PolicyStore;
@@ -23,6 +24,8 @@ export interface SyncDeps {
    * run and refreshes every active policy's warning, the CLI passes scanPeersOn for one put).
    */
   readonly peersOn?: (cacheName: string) => Promise<Policy[]>;
+  /** S3, to check a policy's export buckets when it is written (absent: they are not checked). */
+  readonly exportChecks?: ExportCheckDeps;
 }
 
 /** The ACTIVE, valid `cacheName` policies among `items`, grouped by cache. */
@@ -104,6 +107,10 @@ async function judge(
       policyId: policy.policyId,
       error,
     });
+  }
+  const bucketIssues = await exportBucketIssues(deps.exportChecks, policy);
+  if (bucketIssues.length > 0) {
+    return { state: 'INVALID', stateReason: describeIssues(bucketIssues), nextRunAt: undefined };
   }
   const nextRunAt = nextRunAtFor(policy, item, now, takenUpTo);
   if (!nextRunAt)

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createItemClient } from '#lib/adapters/dynamodb/item-client';
 import { countEvents } from '#local/demo/event-lines';
+import { DEMO_EXPORT, describeExports } from '#local/demo/exports';
 import { describeOnDemand } from '#local/demo/on-demand';
 import type { DemoResult } from '#local/demo/run-demo';
 import { runDemo } from '#local/demo/run-demo';
@@ -80,13 +81,16 @@ describe('npm start (the simulated week)', () => {
     const events = demo.simulation.stack.eventBridge.events();
     const total = (key: 'failed' | 'missed' | 'created' | 'available' | 'pruned') =>
       demo.report.reduce((sum, row) => sum + row[key], 0);
-    const entered = (status: string) => events.filter((event) => event.detail.status === status).length;
+    const runEvents = events.filter((event) => event.detailType === 'Snapshot Run State Change');
+    const entered = (status: string) => runEvents.filter((event) => event.detail.status === status).length;
 
     expect(entered('AVAILABLE')).toBe(total('available') + total('pruned'));
     expect(entered('PRUNED')).toBe(total('pruned'));
     expect(entered('FAILED')).toBe(total('failed'));
     expect(entered('MISSED')).toBe(total('missed'));
-    expect(new Set(events.map((event) => event.detailType))).toEqual(new Set(['Snapshot Run State Change']));
+    expect(new Set(events.map((event) => event.detailType))).toEqual(
+      new Set(['Snapshot Run State Change', 'Snapshot Export State Change']),
+    );
     const report = countEvents(events);
     expect(report[0]).toBe(
       `EventBridge received ${events.length} events (source cache-snapshot-orchestrator):`,
@@ -114,8 +118,28 @@ describe('npm start (the simulated week)', () => {
     );
     const events = demo.simulation.stack.eventBridge
       .events()
-      .filter((event) => event.detail.kind === 'ON_DEMAND');
+      .filter(
+        (event) => event.detailType === 'Snapshot Run State Change' && event.detail.kind === 'ON_DEMAND',
+      );
     expect(events.map((event) => event.detail.status)).toEqual(['REQUESTED', 'AVAILABLE']);
+  });
+
+  it('exports every orders-daily snapshot, copies each to the replica bucket and keeps the newest three in both', async () => {
+    const runs = await demo.simulation.allRuns();
+    const daily = runs.filter(
+      (run) => run.policyId === DEMO_EXPORT.policyId && run.requestedAt !== undefined,
+    );
+    expect(daily.length).toBeGreaterThan(3);
+    expect(daily.map((run) => run.export?.status)).toEqual(daily.map(() => 'REPLICATED'));
+    const lines = await describeExports(demo.simulation, runs);
+    expect(lines).toEqual([
+      `Exports (run records): ${daily.length} snapshots exported, ${daily.length} copied to orders-dr, 0 not copied yet, 0 failed.`,
+      'Objects now in s3://orders-exports: 3, in s3://orders-dr: 3 (export retention keeps 3).',
+    ]);
+    const exportEvents = demo.simulation.stack.eventBridge
+      .events()
+      .filter((event) => event.detailType === 'Snapshot Export State Change');
+    expect(exportEvents).toHaveLength(3 * daily.length);
   });
 
   it('logs one progress line per simulated day', () => {
