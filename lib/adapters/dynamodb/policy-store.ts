@@ -7,7 +7,13 @@ import {
 } from '#lib/adapters/policy-items';
 import { ConditionalWriteError } from '#lib/errors';
 import type { PolicyStore, SyncResult } from '#lib/policy/policy-store';
-import type { LastRunSummary, NewestSnapshotSummary, PolicyItem, SlotSummaries } from '#lib/policy/types';
+import type {
+  LastRunSummary,
+  NewestSnapshotSummary,
+  PolicyItem,
+  RestoreTestSummary,
+  SlotSummaries,
+} from '#lib/policy/types';
 import { toMarshallableItem } from './document-values';
 import { ExpressionBuilder } from './expression-builder';
 import type { ItemClient } from './item-client';
@@ -100,6 +106,12 @@ export class DynamoPolicyStore implements PolicyStore {
 
   async recordNewestSnapshot(policyId: string, summary: NewestSnapshotSummary): Promise<void> {
     await this.setSlotSummary(policyId, 'newestSnapshot', summary);
+  }
+
+  async recordRestoreTest(policyId: string, summary: RestoreTestSummary): Promise<void> {
+    await this.setSlotSummary(policyId, 'lastRestoreTest', summary);
+    if (summary.status === 'VERIFIED')
+      await this.setSlotSummary(policyId, 'lastVerifiedRestoreTest', summary);
   }
 
   private async setSlotSummary<K extends keyof SlotSummaries>(

@@ -11,7 +11,13 @@ import {
 } from '#lib/adapters/policy-items';
 import { ConditionalWriteError } from '#lib/errors';
 import type { PolicyStore, SyncResult } from '#lib/policy/policy-store';
-import type { LastRunSummary, NewestSnapshotSummary, PolicyItem, SlotSummaries } from '#lib/policy/types';
+import type {
+  LastRunSummary,
+  NewestSnapshotSummary,
+  PolicyItem,
+  RestoreTestSummary,
+  SlotSummaries,
+} from '#lib/policy/types';
 
 const TABLE_NAME = 'in-memory policies';
 
@@ -79,6 +85,11 @@ export class InMemoryPolicyStore implements PolicyStore {
 
   async recordNewestSnapshot(policyId: string, summary: NewestSnapshotSummary): Promise<void> {
     this.setSlotSummary(policyId, 'newestSnapshot', summary);
+  }
+
+  async recordRestoreTest(policyId: string, summary: RestoreTestSummary): Promise<void> {
+    this.setSlotSummary(policyId, 'lastRestoreTest', summary);
+    if (summary.status === 'VERIFIED') this.setSlotSummary(policyId, 'lastVerifiedRestoreTest', summary);
   }
 
   private setSlotSummary<K extends keyof SlotSummaries>(
