@@ -2,12 +2,16 @@ import type { DynamoDBClientConfig } from '@aws-sdk/client-dynamodb';
 import { createAwsPlacementClients } from './adapters/aws-placement-clients';
 import { createItemClient } from './adapters/dynamodb/item-client';
 import { DynamoPolicyStore } from './adapters/dynamodb/policy-store';
+import { DynamoRestoreTestStore } from './adapters/dynamodb/restore-test-store';
 import { DynamoRunStore } from './adapters/dynamodb/run-store';
 import { AdaptiveLimit } from './adaptive-limit';
 import { realSleep, type Sleep, systemClock } from './clock';
 import type { Config } from './config';
+import { ConfigError } from './errors';
 import type { PlacementClients } from './placements/placement-clients';
 import type { PolicyStore } from './policy/policy-store';
+import type { RestoreTestStore } from './restore-tests/restore-test-store';
+import type { StartRestoreTestDeps } from './restore-tests/start-restore-test';
 import { type EventOrigin, type RunEventSink, runEventSink } from './runs/run-events';
 import type { RunStore } from './runs/run-store';
 import { type SchedulerDeps, settingsFrom } from './scheduler/deps';
@@ -22,6 +26,8 @@ export interface Runtime {
   readonly config: Config;
   readonly policies: PolicyStore;
   readonly runs: RunStore;
+  /** Restore-test records, in the runs table (lib/restore-tests). */
+  readonly restoreTests: RestoreTestStore;
   readonly snapshots: SnapshotGateway;
   /** The gateways of every (account, region), `snapshots` being the own one's (lib/placements). */
   readonly placements: PlacementClients;
@@ -51,6 +57,7 @@ export function createRuntime(config: Config, overrides: ClientOverrides = {}): 
     config,
     policies: new DynamoPolicyStore({ client: documents, tableName: config.policiesTable }),
     runs: new DynamoRunStore({ client: documents, tableName: config.runsTable }),
+    restoreTests: new DynamoRestoreTestStore({ client: documents, tableName: config.runsTable }),
     snapshots: lazySnapshotGateway(async () => {
       const elastiCache = await import('./adapters/elasticache/snapshot-gateway');
       const client = elastiCache.createElastiCacheClient(clientConfig(), limit);
@@ -110,6 +117,24 @@ export function schedulerDeps(
     remainingMs,
     settings: settingsFrom(runtime.config),
     events: runEventsOf(runtime, { origin }),
+    restoreTests: { store: runtime.restoreTests, deployment: deploymentOf(runtime.config) },
+  };
+}
+
+/** The deployment's name (DEPLOYMENT_NAME, the stack name): whose scratch caches a restore test makes and deletes. */
+export function deploymentOf(config: Config): string {
+  const name = (config as Config & { deploymentName?: string }).deploymentName ?? process.env.DEPLOYMENT_NAME;
+  if (!name) throw new ConfigError('environment variable DEPLOYMENT_NAME is required');
+  return name;
+}
+
+/** What reconcile needs to start the restore tests whose slot came (lib/restore-tests). */
+export function restoreTestStartDeps(runtime: Runtime): StartRestoreTestDeps {
+  return {
+    restoreTests: runtime.restoreTests,
+    policies: runtime.policies,
+    clock: systemClock,
+    deployment: deploymentOf(runtime.config),
   };
 }
 

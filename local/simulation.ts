@@ -2,8 +2,9 @@ import { randomUUID } from 'node:crypto';
 import { addMs } from '#lib/clock';
 import { loadConfig } from '#lib/config';
 import type { PolicyItem } from '#lib/policy/types';
+import type { StartRestoreTestDeps } from '#lib/restore-tests/start-restore-test';
 import type { RunRecord } from '#lib/runs/types';
-import { createRuntime, type Runtime, runEventsOf } from '#lib/runtime';
+import { createRuntime, deploymentOf, type Runtime, runEventsOf } from '#lib/runtime';
 import { type SchedulerDeps, type SchedulerSettings, settingsFrom } from '#lib/scheduler/deps';
 import { runTick, type TickSummary } from '#lib/scheduler/tick';
 import { type SyncDeps, type SyncOutcome, syncPolicyItem } from '#lib/sync/sync-policy';
@@ -90,7 +91,18 @@ export class Simulation {
       remainingMs: this.options.remainingMs ?? (() => 60_000),
       settings: { ...settingsFrom(this.runtime.config), ...this.options.settings },
       events: runEventsOf(this.runtime, { sleep: async () => {} }),
+      restoreTests: { store: this.runtime.restoreTests, deployment: deploymentOf(this.runtime.config) },
       ...overrides,
+    };
+  }
+
+  /** What reconcile needs to start due restore tests, on the fake clock. */
+  restoreTestStartDeps(): StartRestoreTestDeps {
+    return {
+      restoreTests: this.runtime.restoreTests,
+      policies: this.runtime.policies,
+      clock: () => this.current,
+      deployment: deploymentOf(this.runtime.config),
     };
   }
 

@@ -6,6 +6,8 @@ import type { Policy, PolicyItem } from '#lib/policy/types';
 import { latestSlotAtOrBefore } from '#lib/schedule/policy-slots';
 import { type StartRestoreTestDeps, startRestoreTest, targetsInFlight } from './start-restore-test';
 
+export type { StartRestoreTestDeps };
+
 /**
  * A restore-test slot is started at most this long after it: restore tests are at most daily, so a slot
  * older than that has been followed by another (or the orchestrator was down for a day: the next slot

@@ -5,6 +5,7 @@ import { trackCompletions } from '#lib/lifecycle/completion';
 import { hasTimeLeft } from '#lib/lifecycle/deps';
 import { applyRetention, retryPrunes } from '#lib/lifecycle/retention';
 import { logger } from '#lib/observability';
+import { followRestoreTests } from '#lib/restore-tests/follow-restore-tests';
 import type { RunRecord } from '#lib/runs/types';
 import type { SchedulerDeps, WorkItem } from './deps';
 import { dispatch } from './dispatch';
@@ -102,6 +103,13 @@ async function publishEvents(deps: SchedulerDeps): Promise<void> {
   if (report.published + report.notPublished > 0) logger.info('events published', { ...report });
 }
 
+/** The restore tests in flight one step on (lib/restore-tests), when the tick has them. */
+async function followOpenRestoreTests(deps: SchedulerDeps, at: Date): Promise<void> {
+  if (!deps.restoreTests) return;
+  const { store, deployment } = deps.restoreTests;
+  await followRestoreTests({ ...deps, restoreTests: store, deployment }, at);
+}
+
 async function tickPhases(deps: SchedulerDeps, input: TickInput): Promise<TickSummary> {
   const outcomes: Partial<Record<RunRecord['status'], number>> = {};
   const tick: SchedulerDeps = {
@@ -120,6 +128,7 @@ async function tickPhases(deps: SchedulerDeps, input: TickInput): Promise<TickSu
   await dispatch(tick, items, completion.busyCaches);
   await retryPrunes(tick, open.pruning);
   await pruneAfterCompletion(tick, completion.completed, () => hasTimeLeft(tick));
+  await followOpenRestoreTests(tick, input.at);
   const openRuns = open.requested.length + open.pruning.length + open.resumable.length;
   const summary: TickSummary = { at: toIso(input.at), openRuns, claimed: items.length, outcomes };
   logger.info('tick finished', { ...summary });

@@ -2,6 +2,8 @@ import { logger } from '#lib/observability';
 import { validatePolicy } from '#lib/policy/parse-policy';
 import { isCachePolicy } from '#lib/policy/policy-for-target';
 import type { Policy, PolicyItem } from '#lib/policy/types';
+import { reportRestoreTestAges } from '#lib/restore-tests/report-restore-test-age';
+import { type StartRestoreTestDeps, startDueRestoreTests } from '#lib/restore-tests/start-due-restore-tests';
 import { reportRecoveryPoints } from './report-rpo';
 import { activePoliciesByCache, activeReason, isInSync, type SyncDeps, syncPolicyItem } from './sync-policy';
 
@@ -11,6 +13,8 @@ export interface ReconcileSummary {
   readonly failed: number;
   /** The worst recovery point of the active policies, in seconds (undefined when none is active). */
   readonly maxNewestSnapshotAgeSeconds: number | undefined;
+  /** Restore tests started for their due slots (docs/architecture.md, "Restore tests"). */
+  readonly restoreTestsStarted: number;
 }
 
 /** An INVALID policy whose only fault may have healed on its own (the cache was created since). */
@@ -57,11 +61,15 @@ export async function readPeerIndex(
  * Heals what the stream missed: every policy item whose orchestrator attributes do not reflect its
  * operator attributes (or that waits for its cache to exist, or whose 24-in-24 h fit warning changed with the
  * other policies on its cache) is synced again, and the recovery-point
- * metrics are emitted for every active policy. Runs on its own schedule (every 15 minutes by default) and
+ * metrics are emitted for every active policy, then the restore tests whose slot came are started (with
+ * `restoreTests`; the tick follows them) and the restore-test ages reported. Runs on its own schedule (every 15 minutes by default) and
  * reads the whole table, which a tick never does: the tick's cost stays proportional to what is due.
  * One item's failure is logged and the others go on.
  */
-export async function reconcilePolicies(deps: SyncDeps): Promise<ReconcileSummary> {
+export async function reconcilePolicies(
+  deps: SyncDeps,
+  restoreTests?: StartRestoreTestDeps,
+): Promise<ReconcileSummary> {
   let scanned = 0;
   let synced = 0;
   let failed = 0;
@@ -89,7 +97,9 @@ export async function reconcilePolicies(deps: SyncDeps): Promise<ReconcileSummar
     }
   }
   const maxNewestSnapshotAgeSeconds = reportRecoveryPoints(seen, deps.clock());
-  const summary = { scanned, synced, failed, maxNewestSnapshotAgeSeconds };
+  reportRestoreTestAges(seen, deps.clock());
+  const restoreTestsStarted = restoreTests ? await startDueRestoreTests(restoreTests, seen) : 0;
+  const summary = { scanned, synced, failed, maxNewestSnapshotAgeSeconds, restoreTestsStarted };
   logger.info('reconcile finished', summary);
   return summary;
 }
