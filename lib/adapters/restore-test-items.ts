@@ -13,14 +13,20 @@ import {
   type RestoreTestKey,
   type RestoreTestRecord,
 } from '#lib/restore-tests/types';
+import { runKeyOf } from '#lib/runs/run-key';
 import { stripUndefined } from './plain-values';
 
 /** Partition value of the open index for restore tests in flight. */
 export const RESTORE_TEST_BUCKET = 'RESTORE_TEST';
 
-/** The runs table's range key of a restore test (as every run of kind other than SCHEDULED: lib/adapters/run-items.ts). */
+/** The runs table's range key of a restore test: `<cacheName>#<slot>#RESTORE_TEST` (lib/runs/run-key.ts). */
 export function restoreTestRunKey(key: RestoreTestKey): string {
-  return `${key.cacheName}#${key.slot}#${RESTORE_TEST_KIND}`;
+  return runKeyOf({
+    policyId: key.policyId,
+    cacheName: key.cacheName,
+    slot: key.slot,
+    kind: RESTORE_TEST_KIND,
+  });
 }
 
 const optionalString = z.string().optional();

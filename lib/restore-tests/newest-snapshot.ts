@@ -12,8 +12,8 @@ export async function newestAvailableSnapshot(
   cacheName: string,
 ): Promise<SnapshotInfo | undefined> {
   const names: { slot: string; snapshotName: string }[] = [];
-  for await (const run of deps.runs.listByPolicy(policyId, { statuses: ['AVAILABLE'] })) {
-    if (run.cacheName === cacheName) names.push(run);
+  for await (const run of deps.runs.listByPolicy(policyId, { cacheName, statuses: ['AVAILABLE'] })) {
+    names.push(run);
   }
   names.sort((a, b) => (a.slot < b.slot ? 1 : a.slot > b.slot ? -1 : 0));
   for (const { snapshotName } of names) {

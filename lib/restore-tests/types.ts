@@ -9,6 +9,8 @@
  * A record is open (in the runs table's open index, with `nextCheckAt`) while it is RESTORING or its
  * scratch cache is not yet known to be gone; a tick follows it there.
  */
+import type { RunKind } from '#lib/runs/types';
+
 export type RestoreTestStatus = 'RESTORING' | 'VERIFIED' | 'FAILED';
 
 export const RESTORE_TEST_STATUSES = Object.keys({
@@ -18,7 +20,7 @@ export const RESTORE_TEST_STATUSES = Object.keys({
 } satisfies Record<RestoreTestStatus, true>) as [RestoreTestStatus, ...RestoreTestStatus[]];
 
 /** The `kind` of every restore-test record (the runs table's kinds: SCHEDULED, ON_DEMAND, RESTORE_TEST). */
-export const RESTORE_TEST_KIND = 'RESTORE_TEST';
+export const RESTORE_TEST_KIND = 'RESTORE_TEST' satisfies RunKind;
 
 /** Identifies one restore test: the target (policy, cache) and the restore-test slot. */
 export interface RestoreTestKey {

@@ -2,7 +2,7 @@ import { InMemoryPolicyStore } from '#lib/adapters/memory/policy-store';
 import { InMemoryRunStore } from '#lib/adapters/memory/run-store';
 import { DEFAULTS } from '#lib/config';
 import type { RunStore } from '#lib/runs/run-store';
-import type { RunRecord } from '#lib/runs/types';
+import type { RunKind, RunRecord } from '#lib/runs/types';
 import { type SchedulerDeps, type SchedulerSettings, settingsFrom } from '#lib/scheduler/deps';
 import { runTick, type TickSummary } from '#lib/scheduler/tick';
 import { FakeSnapshotGateway } from './fake-snapshot-gateway';
@@ -61,8 +61,12 @@ export class SchedulerHarness {
     return runTick(this.deps, { at: new Date(at), tickId });
   }
 
-  async run(policyId: string, slot: string): Promise<RunRecord | undefined> {
-    return this.runs.get({ policyId, slot });
+  /** The policy's run of `slot` (of `kind`, SCHEDULED unless given), whatever its cache. */
+  async run(policyId: string, slot: string, kind: RunKind = 'SCHEDULED'): Promise<RunRecord | undefined> {
+    for await (const run of this.runs.listByPolicy(policyId, { since: slot })) {
+      if (run.slot === slot && run.kind === kind) return run;
+    }
+    return undefined;
   }
 
   /** The stored run of (policyId, slot); fails the test when there is none. */
