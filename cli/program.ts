@@ -3,6 +3,7 @@ import { MAX_QUOTED_LENGTH, shorten } from '#lib/errors';
 import { registerPlanCommand } from './commands/plan';
 import { registerPolicyCommands } from './commands/policy';
 import { registerRestoreCommand } from './commands/restore';
+import { registerRestoreTestCommand } from './commands/restore-test';
 import { registerRunsCommand } from './commands/runs';
 import { registerStatusCommand } from './commands/status';
 import { registerTickCommand } from './commands/tick';
@@ -47,5 +48,6 @@ export function buildProgram(): Command {
   registerStatusCommand(program);
   registerTickCommand(program);
   registerRestoreCommand(program);
+  registerRestoreTestCommand(program);
   return program;
 }

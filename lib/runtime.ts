@@ -10,6 +10,7 @@ import type { Config } from './config';
 import { ConfigError } from './errors';
 import type { PlacementClients } from './placements/placement-clients';
 import type { PolicyStore } from './policy/policy-store';
+import type { RestoreTestDeps } from './restore-tests/restore-test-deps';
 import type { RestoreTestStore } from './restore-tests/restore-test-store';
 import type { StartRestoreTestDeps } from './restore-tests/start-restore-test';
 import { type EventOrigin, type RunEventSink, runEventSink } from './runs/run-events';
@@ -126,6 +127,28 @@ export function deploymentOf(config: Config): string {
   const name = (config as Config & { deploymentName?: string }).deploymentName ?? process.env.DEPLOYMENT_NAME;
   if (!name) throw new ConfigError('environment variable DEPLOYMENT_NAME is required');
   return name;
+}
+
+/**
+ * What following a restore test needs outside a tick (the CLI's `restore-test`): real time, no invocation
+ * deadline, the deployed settings, and the runtime's events (flush them at the end).
+ */
+export function restoreTestDeps(
+  runtime: Runtime,
+  deployment: string,
+): RestoreTestDeps & { events: RunEventSink } {
+  return {
+    restoreTests: runtime.restoreTests,
+    runs: runtime.runs,
+    policies: runtime.policies,
+    snapshots: runtime.snapshots,
+    clock: systemClock,
+    random: Math.random,
+    remainingMs: () => Number.POSITIVE_INFINITY,
+    settings: settingsFrom(runtime.config),
+    deployment,
+    events: runEventsOf(runtime),
+  };
 }
 
 /** What reconcile needs to start the restore tests whose slot came (lib/restore-tests). */

@@ -55,7 +55,7 @@ function idList(kind: string, pattern: RegExp) {
 }
 
 /** A duration such as `30s`, `15m` or `2h`, in milliseconds. */
-function parseDuration(value: string): number {
+export function parseDuration(value: string): number {
   const match = /^(\d+)(s|m|h)$/.exec(value);
   const ms = match ? Number(match[1]) * { s: 1000, m: 60_000, h: 3_600_000 }[match[2] as 's' | 'm' | 'h'] : 0;
   if (ms <= 0) throw new InvalidArgumentError('expected a duration such as 30s, 20m or 2h');
@@ -63,7 +63,7 @@ function parseDuration(value: string): number {
 }
 
 /** The deployment whose snapshots may be restored: DEPLOYMENT_NAME, else the stack the tables come from. */
-function deploymentOf(options: GlobalOptions, env: NodeJS.ProcessEnv): string {
+export function deploymentOf(options: GlobalOptions, env: NodeJS.ProcessEnv): string {
   return env.DEPLOYMENT_NAME?.trim() || options.stack || defaultStackName(options.stage);
 }
 

@@ -178,7 +178,15 @@ describe('IAM in the packaged template', () => {
         ],
       },
     ],
-    ['reconcile', { PoliciesTable: ['dynamodb:Scan', 'dynamodb:UpdateItem'] }],
+    [
+      'reconcile',
+      {
+        PoliciesTable: ['dynamodb:Scan', 'dynamodb:UpdateItem'],
+        // Starting due restore tests: the record's conditional create, the one a lost create met, those in flight.
+        RunsTable: ['dynamodb:GetItem', 'dynamodb:PutItem'],
+        [`RunsTable/index/${OPEN_INDEX}`]: ['dynamodb:Query'],
+      },
+    ],
   ])('gives %s exactly the table actions its code uses', (name, expected) => {
     const statements = roleStatements(template, functionFacts(name).roleId);
 
