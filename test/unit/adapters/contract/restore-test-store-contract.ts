@@ -1,4 +1,4 @@
-import { beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, expect, it } from 'vitest';
 import { ConditionalWriteError } from '#lib/errors';
 import type { RestoreTestStore } from '#lib/restore-tests/restore-test-store';
 import { cleanedUp, newRestoreTest, verified } from '#lib/restore-tests/transitions';
