@@ -2,6 +2,7 @@ import '#cli/interactive-env';
 import { logger } from '#lib/observability';
 import { countEvents } from './demo/event-lines';
 import { describeSnapshots, formatReport } from './demo/report';
+import { restoreTestReport } from './demo/restore-tests';
 import { runDemo } from './demo/run-demo';
 import { serve } from './demo/serve';
 
@@ -21,6 +22,7 @@ if (process.argv.includes('--serve')) {
     log('\nWhat the run records say, per policy:\n');
     for (const line of formatReport(report)) log(line);
     log(`\n${describeSnapshots(simulation.stack.emulator.snapshots(), report)}`);
+    for (const line of await restoreTestReport(simulation)) log(line);
     for (const line of countEvents(simulation.stack.eventBridge.events())) log(line);
     log(
       `Simulated ${report.length} policies over a week in ${((Date.now() - started) / 1000).toFixed(1)} s.`,

@@ -17,4 +17,9 @@ export interface RestoreTestStore {
   transition(next: RestoreTestRecord, expected: { readonly updatedAt: string }): Promise<void>;
   /** Open restore tests with `nextCheckAt <= at`, oldest first (the open index). */
   listOpen(at: string): AsyncIterable<RestoreTestRecord>;
+  /**
+   * One target's restore tests, oldest slot first (one key-range query of its runs, keeping the tests: for
+   * reports and the CLI, never a tick).
+   */
+  listOfTarget(policyId: string, cacheName: string): AsyncIterable<RestoreTestRecord>;
 }

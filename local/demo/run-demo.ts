@@ -3,6 +3,7 @@ import type { PolicyItem } from '#lib/policy/types';
 import type { RunStatus } from '#lib/runs/types';
 import { Simulation } from '#local/simulation';
 import { buildReport, type PolicyReport } from './report';
+import { restoreTestsBeforeTick } from './restore-tests';
 import {
   DEMO_CACHES,
   DEMO_DAYS,
@@ -92,6 +93,9 @@ async function simulateDays(
     }
     if (at.getTime() === SCHEDULER_OUTAGE.from.getTime())
       log(`  ${at.toISOString().slice(11, 16)}Z  ${SCHEDULER_OUTAGE.says}`);
+    for (const line of await restoreTestsBeforeTick(simulation, at, tickMs)) {
+      log(`  ${at.toISOString().slice(11, 16)}Z  ${line}`);
+    }
     if (schedulerRunsAt(at)) {
       const summary = await simulation.tick(at);
       for (const [status, count] of Object.entries(summary.outcomes)) {

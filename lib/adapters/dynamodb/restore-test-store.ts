@@ -7,9 +7,10 @@ import {
 import { ConditionalWriteError, StoreError } from '#lib/errors';
 import { logger } from '#lib/observability';
 import type { RestoreTestStore } from '#lib/restore-tests/restore-test-store';
-import type { RestoreTestKey, RestoreTestRecord } from '#lib/restore-tests/types';
+import { RESTORE_TEST_KIND, type RestoreTestKey, type RestoreTestRecord } from '#lib/restore-tests/types';
+import { runKeyPrefix } from '#lib/runs/run-key';
 import { ExpressionBuilder } from './expression-builder';
-import type { ItemClient } from './item-client';
+import type { ItemClient, QueryInput } from './item-client';
 import { OPEN_INDEX } from './run-store';
 import { callTable, paginateItems } from './table-call';
 
@@ -80,19 +81,27 @@ export class DynamoRestoreTestStore implements RestoreTestStore {
     );
   }
 
-  async *listOpen(at: string): AsyncIterable<RestoreTestRecord> {
+  listOpen(at: string): AsyncIterable<RestoreTestRecord> {
     const builder = new ExpressionBuilder();
     const KeyConditionExpression = `${builder.name('openBucket')} = ${builder.value(RESTORE_TEST_BUCKET)} AND ${builder.name('nextCheckAt')} <= ${builder.value(at)}`;
-    const call = { operation: 'Query', tableName: this.tableName, detail: OPEN_INDEX };
+    return this.query(OPEN_INDEX, { IndexName: OPEN_INDEX, KeyConditionExpression, ...builder.attributes() });
+  }
+
+  listOfTarget(policyId: string, cacheName: string): AsyncIterable<RestoreTestRecord> {
+    const builder = new ExpressionBuilder();
+    const KeyConditionExpression = `${builder.name('policyId')} = ${builder.value(policyId)} AND begins_with(${builder.name('runKey')}, ${builder.value(runKeyPrefix(cacheName))})`;
+    const FilterExpression = `${builder.name('kind')} = ${builder.value(RESTORE_TEST_KIND)}`;
+    const input = { KeyConditionExpression, FilterExpression, ConsistentRead: true, ...builder.attributes() };
+    return this.query(`restore tests of ${policyId}/${cacheName}`, input);
+  }
+
+  private async *query(
+    detail: string,
+    input: Omit<QueryInput, 'TableName'>,
+  ): AsyncIterable<RestoreTestRecord> {
+    const call = { operation: 'Query', tableName: this.tableName, detail };
     const pages = paginateItems(call, (ExclusiveStartKey) =>
-      this.client.query({
-        TableName: this.tableName,
-        IndexName: OPEN_INDEX,
-        KeyConditionExpression,
-        ...builder.attributes(),
-        Limit: this.pageSize,
-        ExclusiveStartKey,
-      }),
+      this.client.query({ ...input, TableName: this.tableName, Limit: this.pageSize, ExclusiveStartKey }),
     );
     for await (const item of pages) {
       try {

@@ -46,6 +46,13 @@ export class InMemoryRestoreTestStore implements RestoreTestStore {
     yield* open.map(copy);
   }
 
+  async *listOfTarget(policyId: string, cacheName: string): AsyncIterable<RestoreTestRecord> {
+    const own = [...this.records.values()]
+      .filter((record) => record.policyId === policyId && record.cacheName === cacheName)
+      .sort((a, b) => compareStrings(a.slot, b.slot));
+    yield* own.map(copy);
+  }
+
   /** Every record (tests). */
   all(): RestoreTestRecord[] {
     return [...this.records.values()].map(copy);

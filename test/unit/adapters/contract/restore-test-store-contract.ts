@@ -52,4 +52,15 @@ export function describeRestoreTestStoreContract(createStore: () => Promise<Rest
     expect(open.map((record) => record.policyId)).toEqual(['p2']);
     expect((await collect(store.listOpen(at(9)))).map((record) => record.policyId)).toEqual(['p2', 'p3']);
   });
+
+  it("lists one target's tests, oldest slot first, and nothing of other targets", async () => {
+    await store.create(restoreTest('p1', at(5)));
+    await store.create(restoreTest('p1', at(1)));
+    await store.create(restoreTest('p2', at(2)));
+    await store.create({ ...restoreTest('p1', at(3)), cacheName: 'other' });
+
+    const own = await collect(store.listOfTarget('p1', 'orders'));
+
+    expect(own.map((record) => record.slot)).toEqual([at(1), at(5)]);
+  });
 }
