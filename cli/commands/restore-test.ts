@@ -91,7 +91,10 @@ async function restoreTestAction(
     const read = await runtime.restoreTests.get(record);
     if (read === undefined)
       throw new CliError(`the restore test ${policyId}/${cacheName} ${slot} disappeared`);
-    record = await advanceRestoreTest(deps, read);
+    // A Create another follower (a tick) holds the lease of is left to it: looked at again next poll.
+    const createHeld =
+      read.requestedAt === undefined && read.attempts > 0 && (read.nextCheckAt ?? '') > toIso(deps.clock());
+    record = createHeld ? read : await advanceRestoreTest(deps, read);
     if (!json && record.status !== 'RESTORING') printLine(describeTest(record));
   }
   await deps.events.flush(5_000);
