@@ -7,7 +7,6 @@ import { DynamoRunStore } from './adapters/dynamodb/run-store';
 import { AdaptiveLimit } from './adaptive-limit';
 import { realSleep, type Sleep, systemClock } from './clock';
 import type { Config } from './config';
-import { ConfigError } from './errors';
 import type { PlacementClients } from './placements/placement-clients';
 import type { PolicyStore } from './policy/policy-store';
 import type { RestoreTestDeps } from './restore-tests/restore-test-deps';
@@ -20,6 +19,7 @@ import { lazySnapshotGateway } from './snapshots/lazy-snapshot-gateway';
 import type { SnapshotGateway } from './snapshots/snapshot-gateway';
 import { type EventBus, lazyEventBus } from './state-events/event-bus';
 import { EventPublisher, realTimeout } from './state-events/publisher';
+import type { ReconcileDeps } from './sync/reconcile';
 import type { SyncDeps } from './sync/sync-policy';
 
 /** The adapters a function works with, built once per process (module scope of a handler). */
@@ -118,15 +118,8 @@ export function schedulerDeps(
     remainingMs,
     settings: settingsFrom(runtime.config),
     events: runEventsOf(runtime, { origin }),
-    restoreTests: { store: runtime.restoreTests, deployment: deploymentOf(runtime.config) },
+    restoreTests: { store: runtime.restoreTests, deployment: runtime.config.deploymentName },
   };
-}
-
-/** The deployment's name (DEPLOYMENT_NAME, the stack name): whose scratch caches a restore test makes and deletes. */
-export function deploymentOf(config: Config): string {
-  const name = (config as Config & { deploymentName?: string }).deploymentName ?? process.env.DEPLOYMENT_NAME;
-  if (!name) throw new ConfigError('environment variable DEPLOYMENT_NAME is required');
-  return name;
 }
 
 /**
@@ -157,10 +150,17 @@ export function restoreTestStartDeps(runtime: Runtime): StartRestoreTestDeps {
     restoreTests: runtime.restoreTests,
     policies: runtime.policies,
     clock: systemClock,
-    deployment: deploymentOf(runtime.config),
+    deployment: runtime.config.deploymentName,
   };
 }
 
 export function syncDeps(runtime: Runtime): SyncDeps {
   return { policies: runtime.policies, snapshots: runtime.snapshots, clock: systemClock };
+}
+
+/** Reconcile's dependencies: policy sync's, the runs, and the settings its snapshot check reads. */
+export function reconcileDeps(runtime: Runtime): ReconcileDeps {
+  const { concurrency, runRetentionDays } = runtime.config;
+  const { policies, runs, snapshots } = runtime;
+  return { policies, runs, snapshots, clock: systemClock, settings: { concurrency, runRetentionDays } };
 }

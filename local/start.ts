@@ -1,6 +1,7 @@
 import '#cli/interactive-env';
 import { logger } from '#lib/observability';
 import { countEvents } from './demo/event-lines';
+import { describeOnDemand } from './demo/on-demand';
 import { describeSnapshots, formatReport } from './demo/report';
 import { restoreTestReport } from './demo/restore-tests';
 import { runDemo } from './demo/run-demo';
@@ -22,6 +23,7 @@ if (process.argv.includes('--serve')) {
     log('\nWhat the run records say, per policy:\n');
     for (const line of formatReport(report)) log(line);
     log(`\n${describeSnapshots(simulation.stack.emulator.snapshots(), report)}`);
+    log(describeOnDemand(await simulation.allRuns(), simulation.stack.emulator.snapshots()));
     for (const line of await restoreTestReport(simulation)) log(line);
     for (const line of countEvents(simulation.stack.eventBridge.events())) log(line);
     log(

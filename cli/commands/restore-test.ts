@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { contextOf } from '#cli/context';
 import { CliError } from '#cli/errors';
 import { formatDuration } from '#cli/format';
+import { parseDuration } from '#cli/option-parsers';
 import { printJson, printLine } from '#cli/output';
 import { realSleep, type Sleep, toIso } from '#lib/clock';
 import { validatePolicy } from '#lib/policy/parse-policy';
@@ -10,7 +11,6 @@ import { advanceRestoreTest } from '#lib/restore-tests/advance';
 import { startRestoreTest, targetsInFlight } from '#lib/restore-tests/start-restore-test';
 import type { RestoreTestRecord } from '#lib/restore-tests/types';
 import { type Runtime, restoreTestDeps } from '#lib/runtime';
-import { deploymentOf, parseDuration } from './restore';
 
 interface RestoreTestOptions {
   readonly cache?: string;
@@ -73,7 +73,7 @@ async function restoreTestAction(
   const context = contextOf(command);
   const runtime = await context.runtime();
   const { policy, cacheName } = await targetOf(runtime, policyId, options.cache);
-  const deps = restoreTestDeps(runtime, deploymentOf(context.options, process.env));
+  const deps = restoreTestDeps(runtime, runtime.config.deploymentName);
   const now = deps.clock();
   const slot = toIso(new Date(Math.floor(now.getTime() / 60_000) * 60_000));
   const outcome = await startRestoreTest(deps, policy, cacheName, slot, await targetsInFlight(deps));

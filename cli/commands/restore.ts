@@ -2,6 +2,7 @@ import { type Command, InvalidArgumentError } from 'commander';
 import { contextOf, type GlobalOptions } from '#cli/context';
 import { CliError } from '#cli/errors';
 import { formatDuration } from '#cli/format';
+import { parseDuration } from '#cli/option-parsers';
 import { printJson, printLine } from '#cli/output';
 import { defaultStackName } from '#cli/resolve-tables';
 import { realSleep, type Sleep } from '#lib/clock';
@@ -54,16 +55,8 @@ function idList(kind: string, pattern: RegExp) {
   };
 }
 
-/** A duration such as `30s`, `15m` or `2h`, in milliseconds. */
-export function parseDuration(value: string): number {
-  const match = /^(\d+)(s|m|h)$/.exec(value);
-  const ms = match ? Number(match[1]) * { s: 1000, m: 60_000, h: 3_600_000 }[match[2] as 's' | 'm' | 'h'] : 0;
-  if (ms <= 0) throw new InvalidArgumentError('expected a duration such as 30s, 20m or 2h');
-  return ms;
-}
-
 /** The deployment whose snapshots may be restored: DEPLOYMENT_NAME, else the stack the tables come from. */
-export function deploymentOf(options: GlobalOptions, env: NodeJS.ProcessEnv): string {
+function deploymentOf(options: GlobalOptions, env: NodeJS.ProcessEnv): string {
   return env.DEPLOYMENT_NAME?.trim() || options.stack || defaultStackName(options.stage);
 }
 

@@ -58,11 +58,12 @@ async function runsAction(policyId: string, options: RunsOptions, command: Comma
     run.status,
     String(run.attempts),
     run.snapshotName,
+    run.keep ? `${run.kind} (kept)` : run.kind,
     formatUtc(run.updatedAt),
     errorCell(run),
   ]);
   printTable(
-    ['SLOT (UTC)', 'STATUS', 'ATTEMPTS', 'SNAPSHOT', 'UPDATED', 'LAST ERROR'],
+    ['SLOT (UTC)', 'STATUS', 'ATTEMPTS', 'SNAPSHOT', 'KIND', 'UPDATED', 'LAST ERROR'],
     rows,
     `no runs of ${policyId}`,
   );

@@ -20,6 +20,7 @@ const runRecordSchema = z.looseObject({
   cacheName: z.string(),
   kind: z.enum(RUN_KINDS).default('SCHEDULED'),
   snapshotName: z.string(),
+  keep: z.literal(true).optional(),
   status: z.enum(RUN_STATUSES),
   attempts: z.number(),
   lastError: z.object({ code: z.string(), message: z.string() }).optional(),
@@ -36,6 +37,8 @@ const runRecordSchema = z.looseObject({
   leaseExpiresAt: optionalString,
   nextCheckAt: optionalString,
   expiresAt: z.number().optional(),
+  goneAt: optionalString,
+  goneNoticedBy: z.enum(['completion', 'retention', 'reconcile']).optional(),
 });
 
 /** True when the run belongs in the open index: an open status and a time to look at it again. */

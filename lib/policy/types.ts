@@ -15,6 +15,8 @@ interface PolicySettings {
   readonly enabled: boolean;
   readonly kmsKeyId: string | undefined;
   readonly tags: Readonly<Record<string, string>>;
+  /** Copy the cache's own tags onto its snapshots (not `aws:` keys, not the managed keys); default false. */
+  readonly copyCacheTags: boolean;
   readonly retention: RetentionRule | undefined;
   readonly startWindowMinutes: number;
   /** Exports of the policy's snapshots to S3; undefined: none. */
@@ -107,6 +109,7 @@ export const OPERATOR_ATTRIBUTES = [
   'namePrefix',
   'kmsKeyId',
   'tags',
+  'copyCacheTags',
   'retention',
   'startWindowMinutes',
   'export',

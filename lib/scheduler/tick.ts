@@ -3,7 +3,8 @@ import { toIso } from '#lib/clock';
 import { runBounded } from '#lib/concurrency';
 import { trackCompletions } from '#lib/lifecycle/completion';
 import { hasTimeLeft } from '#lib/lifecycle/deps';
-import { applyRetention, retryPrunes } from '#lib/lifecycle/retention';
+import { applyRetention } from '#lib/lifecycle/retention';
+import { retryPrunes } from '#lib/lifecycle/snapshot-deletion';
 import { logger } from '#lib/observability';
 import { followRestoreTests } from '#lib/restore-tests/follow-restore-tests';
 import { runKeyOf } from '#lib/runs/run-key';
@@ -47,7 +48,7 @@ function uniqueByRun(items: readonly WorkItem[]): WorkItem[] {
  * Retention for the policies with new snapshots, several at a time like every other phase, none started
  * within the deadline margin: a policy left out is pruned after its next snapshot (retention only lags).
  */
-async function pruneAfterCompletion(
+export async function pruneAfterCompletion(
   deps: SchedulerDeps,
   completed: readonly RunRecord[],
   timeLeft: () => boolean,
@@ -98,7 +99,7 @@ export async function runTick(deps: SchedulerDeps, input: TickInput): Promise<Ti
  * records are written): a bounded wait that never fails the tick; what did not go out is logged and
  * counted by the publisher.
  */
-async function publishEvents(deps: SchedulerDeps): Promise<void> {
+export async function publishEvents(deps: SchedulerDeps): Promise<void> {
   if (!deps.events) return;
   const report = await deps.events.flush(deps.remainingMs());
   if (report.published + report.notPublished > 0) logger.info('events published', { ...report });

@@ -1,16 +1,26 @@
+import { checkAvailableSnapshots, type SnapshotCheckDeps } from '#lib/lifecycle/snapshot-check';
 import { logger } from '#lib/observability';
 import { validatePolicy } from '#lib/policy/parse-policy';
 import { isCachePolicy } from '#lib/policy/policy-for-target';
+import type { PolicyStore } from '#lib/policy/policy-store';
 import type { Policy, PolicyItem } from '#lib/policy/types';
 import { reportRestoreTestAges } from '#lib/restore-tests/report-restore-test-age';
 import { type StartRestoreTestDeps, startDueRestoreTests } from '#lib/restore-tests/start-due-restore-tests';
 import { reportRecoveryPoints } from './report-rpo';
 import { activePoliciesByCache, activeReason, isInSync, type SyncDeps, syncPolicyItem } from './sync-policy';
 
+/** What reconcile touches: policy sync's dependencies and the snapshot check's. */
+export interface ReconcileDeps extends SyncDeps, SnapshotCheckDeps {
+  readonly policies: PolicyStore;
+  readonly snapshots: SyncDeps['snapshots'] & SnapshotCheckDeps['snapshots'];
+}
+
 export interface ReconcileSummary {
   readonly scanned: number;
   readonly synced: number;
   readonly failed: number;
+  /** Runs whose snapshot was found deleted outside the orchestrator (now GONE). */
+  readonly snapshotsGone: number;
   /** The worst recovery point of the active policies, in seconds (undefined when none is active). */
   readonly maxNewestSnapshotAgeSeconds: number | undefined;
   /** Restore tests started for their due slots (docs/architecture.md, "Restore tests"). */
@@ -60,14 +70,16 @@ export async function readPeerIndex(
 /**
  * Heals what the stream missed: every policy item whose orchestrator attributes do not reflect its
  * operator attributes (or that waits for its cache to exist, or whose 24-in-24 h fit warning changed with the
- * other policies on its cache) is synced again, and the recovery-point
- * metrics are emitted for every active policy, then the restore tests whose slot came are started (with
- * `restoreTests`; the tick follows them) and the restore-test ages reported. Runs on its own schedule (every 15 minutes by default) and
- * reads the whole table, which a tick never does: the tick's cost stays proportional to what is due.
- * One item's failure is logged and the others go on.
+ * other policies on its cache) is synced again. Then every policy's AVAILABLE runs are checked against one
+ * listing per cache (checkAvailableSnapshots): a snapshot deleted by hand ends its run GONE and the policy's
+ * newest snapshot moves back, so the recovery-point metrics, emitted last for every active policy, count only
+ * snapshots that exist and the RPO alarm fires within one reconcile period. Runs on its own schedule (every
+ * 15 minutes by default) and reads the whole table, which a tick never does: the tick's cost stays
+ * proportional to what is due. Last, with `restoreTests`, the restore tests whose slot came are started (the
+ * tick follows them) and the restore-test ages reported. One item's failure is logged and the others go on.
  */
 export async function reconcilePolicies(
-  deps: SyncDeps,
+  deps: ReconcileDeps,
   restoreTests?: StartRestoreTestDeps,
 ): Promise<ReconcileSummary> {
   let scanned = 0;
@@ -96,10 +108,18 @@ export async function reconcilePolicies(
       });
     }
   }
-  const maxNewestSnapshotAgeSeconds = reportRecoveryPoints(seen, deps.clock());
-  reportRestoreTestAges(seen, deps.clock());
-  const restoreTestsStarted = restoreTests ? await startDueRestoreTests(restoreTests, seen) : 0;
-  const summary = { scanned, synced, failed, maxNewestSnapshotAgeSeconds, restoreTestsStarted };
+  const checked = await checkAvailableSnapshots(deps, seen);
+  const maxNewestSnapshotAgeSeconds = reportRecoveryPoints(checked.items, deps.clock());
+  reportRestoreTestAges(checked.items, deps.clock());
+  const restoreTestsStarted = restoreTests ? await startDueRestoreTests(restoreTests, checked.items) : 0;
+  const summary = {
+    scanned,
+    synced,
+    failed,
+    snapshotsGone: checked.gone,
+    maxNewestSnapshotAgeSeconds,
+    restoreTestsStarted,
+  };
   logger.info('reconcile finished', summary);
   return summary;
 }

@@ -2,6 +2,7 @@ import { addMs, DAY_MS } from '#lib/clock';
 import type { PolicyItem } from '#lib/policy/types';
 import type { RunStatus } from '#lib/runs/types';
 import { Simulation } from '#local/simulation';
+import { ON_DEMAND_DEMO, takeDemoSnapshot } from './on-demand';
 import { buildReport, type PolicyReport } from './report';
 import { restoreTestsBeforeTick } from './restore-tests';
 import {
@@ -93,6 +94,7 @@ async function simulateDays(
     }
     if (at.getTime() === SCHEDULER_OUTAGE.from.getTime())
       log(`  ${at.toISOString().slice(11, 16)}Z  ${SCHEDULER_OUTAGE.says}`);
+    if (at.getTime() === ON_DEMAND_DEMO.at.getTime()) await takeDemoSnapshot(simulation, log);
     for (const line of await restoreTestsBeforeTick(simulation, at, tickMs)) {
       log(`  ${at.toISOString().slice(11, 16)}Z  ${line}`);
     }

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createItemClient } from '#lib/adapters/dynamodb/item-client';
 import { countEvents } from '#local/demo/event-lines';
+import { describeOnDemand } from '#local/demo/on-demand';
 import { describeRestoreTest, restoreTestReport } from '#local/demo/restore-tests';
 import type { DemoResult } from '#local/demo/run-demo';
 import { runDemo } from '#local/demo/run-demo';
@@ -116,6 +117,30 @@ describe('npm start (the simulated week)', () => {
       [],
     );
     expect(lines.slice(1)).toEqual(tests.map(describeRestoreTest));
+  });
+
+  it('takes one on-demand snapshot with --keep mid-week, which retention keeps while it prunes the policy’s older ones', async () => {
+    const runs = await demo.simulation.allRuns();
+    const onDemand = runs.filter((run) => run.kind === 'ON_DEMAND');
+    const snapshots = demo.simulation.stack.emulator.snapshots();
+
+    expect(onDemand).toMatchObject([
+      { policyId: 'orders-daily', cacheName: 'orders', keep: true, status: 'AVAILABLE' },
+    ]);
+    expect(snapshots.find((snapshot) => snapshot.name === onDemand[0]?.snapshotName)?.tags).toMatchObject({
+      'snapshot-orchestrator-keep': 'true',
+    });
+    expect(lines).toContain(
+      '  14:20Z  an operator runs `cache-snapshots snapshot orders-daily --keep` before a migration of orders: REQUESTED',
+    );
+    const line = describeOnDemand(runs, snapshots);
+    expect(line).toMatch(
+      /^On demand \(--keep\): orders-daily-20260325-1420-[0-9a-f]{8} of cache orders \(policy orders-daily\), AVAILABLE at the end, still in the emulator; retention pruned [1-9]\d* other snapshots of orders-daily meanwhile\.$/,
+    );
+    const events = demo.simulation.stack.eventBridge
+      .events()
+      .filter((event) => event.detail.kind === 'ON_DEMAND');
+    expect(events.map((event) => event.detail.status)).toEqual(['REQUESTED', 'AVAILABLE']);
   });
 
   it('logs one progress line per simulated day', () => {

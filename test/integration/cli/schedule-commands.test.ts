@@ -12,6 +12,12 @@ const HOURLY = {
   retention: { maxCount: 1 },
 };
 
+/** The name a slot of `policyId` on cache `orders` gets in the local stack's deployment. */
+function planned(policyId: string, slot: Date): string {
+  const deployment = 'cache-snapshot-orchestrator-local';
+  return buildSnapshotName({ namePrefix: 'orders', deployment, policyId, cacheName: 'orders', slot });
+}
+
 interface PlanOutput {
   readonly slots: { slot: string; local: string; snapshotName: string; runStatus: string | null }[];
 }
@@ -59,13 +65,13 @@ describe('cache-snapshots plan, tick, runs and status', () => {
       {
         slot: '2026-03-28T01:30:00.000Z',
         local: '2026-03-28T02:30+01:00',
-        snapshotName: buildSnapshotName('orders', 'orders-berlin', new Date('2026-03-28T01:30:00Z')),
+        snapshotName: planned('orders-berlin', new Date('2026-03-28T01:30:00Z')),
         runStatus: null,
       },
       {
         slot: '2026-03-29T01:00:00.000Z',
         local: '2026-03-29T03:00+02:00',
-        snapshotName: buildSnapshotName('orders', 'orders-berlin', new Date('2026-03-29T01:00:00Z')),
+        snapshotName: planned('orders-berlin', new Date('2026-03-29T01:00:00Z')),
         runStatus: null,
       },
     ]);
@@ -123,8 +129,8 @@ describe('cache-snapshots plan, tick, runs and status', () => {
     const none = await fixture.cli(['runs', HOURLY.policyId, '--status', 'FAILED,MISSED']);
 
     expect(available.stdout.trim().split('\n')).toHaveLength(2);
-    expect(available.stdout).toMatch(/^SLOT \(UTC\)\s+STATUS\s+ATTEMPTS\s+SNAPSHOT/);
-    expect(available.stdout).toMatch(/AVAILABLE\s+1\s+orders-/);
+    expect(available.stdout).toMatch(/^SLOT \(UTC\)\s+STATUS\s+ATTEMPTS\s+SNAPSHOT\s+KIND/);
+    expect(available.stdout).toMatch(/AVAILABLE\s+1\s+orders-\S+\s+SCHEDULED\s/);
     expect(since.map((run) => run.slot)).toEqual([at(60 * MINUTE).toISOString()]);
     expect(none.stdout.trim()).toBe(`no runs of ${HOURLY.policyId}`);
   });

@@ -1,6 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { addMs, MINUTE_MS } from '#lib/clock';
-import { deploymentOf } from '#lib/runtime';
 import type { Simulation } from '#local/simulation';
 import {
   callsOf,
@@ -118,7 +117,7 @@ describe('restore tests on the local stack', () => {
       },
     };
     await sim.tick(minute(6), {
-      restoreTests: { store: crashing, deployment: deploymentOf(sim.runtime.config) },
+      restoreTests: { store: crashing, deployment: sim.runtime.config.deploymentName },
     });
     expect(crashed).toBe(true);
     expect(scratchCaches(sim)).toHaveLength(1);

@@ -35,7 +35,7 @@ export async function simulationWithSnapshots(maxMinutes = 30): Promise<Simulati
 /** Reconcile at `at` (the clock set to it): what starts the restore tests whose slot came. */
 export async function reconcileAt(sim: Simulation, at: Date) {
   sim.setTime(at);
-  return reconcilePolicies(sim.syncDeps(), sim.restoreTestStartDeps());
+  return reconcilePolicies(sim.reconcileDeps(), sim.restoreTestStartDeps());
 }
 
 /** Ticks every minute from `from` (inclusive) for `minutes` minutes. */
