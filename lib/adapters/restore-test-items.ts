@@ -56,6 +56,14 @@ const restoreTestSchema = z.looseObject({
   expiresAt: z.number().optional(),
 });
 
+/**
+ * Whether a runs-table item is a restore test (what this store writes: kind RESTORE_TEST with a scratch
+ * cache), so the run store's listings can pass over it.
+ */
+export function isRestoreTestItem(item: Record<string, unknown>): boolean {
+  return item.kind === RESTORE_TEST_KIND && typeof item.scratchCacheName === 'string';
+}
+
 type Derived = { openBucket?: unknown; runKey?: unknown };
 
 /** The item to store: undefined attributes dropped, its `runKey`, `openBucket` only while open. */

@@ -1,7 +1,7 @@
+import { isRestoreTestItem } from '#lib/adapters/restore-test-items';
 import { fromRunItem, OPEN_BUCKET, toRunItem } from '#lib/adapters/run-items';
 import { ConditionalWriteError, StoreError } from '#lib/errors';
 import { logger } from '#lib/observability';
-import { RESTORE_TEST_KIND } from '#lib/restore-tests/types';
 import { runKeyOf, runKeyPrefix } from '#lib/runs/run-key';
 import type { RunQuery, RunStore } from '#lib/runs/run-store';
 import type { RunKey, RunRecord, RunStatus } from '#lib/runs/types';
@@ -151,7 +151,7 @@ export class DynamoRunStore implements RunStore {
    */
   private parseListed(item: Record<string, unknown>): RunRecord | undefined {
     // A restore test shares the runs table (lib/adapters/restore-test-items.ts) but is no snapshot run.
-    if (item.kind === RESTORE_TEST_KIND) return undefined;
+    if (isRestoreTestItem(item)) return undefined;
     try {
       return fromRunItem(item, this.tableName);
     } catch (error) {
