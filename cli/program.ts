@@ -3,6 +3,7 @@ import { MAX_QUOTED_LENGTH, shorten } from '#lib/errors';
 import { registerPlanCommand } from './commands/plan';
 import { registerPolicyCommands } from './commands/policy';
 import { registerRestoreCommand } from './commands/restore';
+import { registerRestoreTestCommand } from './commands/restore-test';
 import { registerRunsCommand } from './commands/runs';
 import { registerSnapshotCommand } from './commands/snapshot';
 import { registerStatusCommand } from './commands/status';
@@ -51,5 +52,6 @@ export function buildProgram(): Command {
   registerTickCommand(program);
   registerRestoreCommand(program);
   registerSnapshotCommand(program);
+  registerRestoreTestCommand(program);
   return program;
 }

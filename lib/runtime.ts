@@ -2,6 +2,7 @@ import type { DynamoDBClientConfig } from '@aws-sdk/client-dynamodb';
 import { createAwsPlacementClients } from './adapters/aws-placement-clients';
 import { createItemClient } from './adapters/dynamodb/item-client';
 import { DynamoPolicyStore } from './adapters/dynamodb/policy-store';
+import { DynamoRestoreTestStore } from './adapters/dynamodb/restore-test-store';
 import { DynamoRunStore } from './adapters/dynamodb/run-store';
 import { AdaptiveLimit } from './adaptive-limit';
 import { realSleep, type Sleep, systemClock } from './clock';
@@ -11,6 +12,9 @@ import { lazyObjectStore } from './exports/lazy-object-store';
 import type { ObjectStore } from './exports/object-store';
 import type { PlacementClients } from './placements/placement-clients';
 import type { PolicyStore } from './policy/policy-store';
+import type { RestoreTestDeps } from './restore-tests/restore-test-deps';
+import type { RestoreTestStore } from './restore-tests/restore-test-store';
+import type { StartRestoreTestDeps } from './restore-tests/start-restore-test';
 import { type EventOrigin, type RunEventSink, runEventSink } from './runs/run-events';
 import type { RunStore } from './runs/run-store';
 import { type SchedulerDeps, settingsFrom } from './scheduler/deps';
@@ -26,6 +30,8 @@ export interface Runtime {
   readonly config: Config;
   readonly policies: PolicyStore;
   readonly runs: RunStore;
+  /** Restore-test records, in the runs table (lib/restore-tests). */
+  readonly restoreTests: RestoreTestStore;
   readonly snapshots: SnapshotGateway;
   /** The gateways of every (account, region), `snapshots` being the own one's (lib/placements). */
   readonly placements: PlacementClients;
@@ -57,6 +63,7 @@ export function createRuntime(config: Config, overrides: ClientOverrides = {}): 
     config,
     policies: new DynamoPolicyStore({ client: documents, tableName: config.policiesTable }),
     runs: new DynamoRunStore({ client: documents, tableName: config.runsTable }),
+    restoreTests: new DynamoRestoreTestStore({ client: documents, tableName: config.runsTable }),
     snapshots: lazySnapshotGateway(async () => {
       const elastiCache = await import('./adapters/elasticache/snapshot-gateway');
       const client = elastiCache.createElastiCacheClient(clientConfig(), limit);
@@ -123,6 +130,39 @@ export function schedulerDeps(
     remainingMs,
     settings: settingsFrom(runtime.config),
     events: runEventsOf(runtime, { origin }),
+    restoreTests: { store: runtime.restoreTests, deployment: runtime.config.deploymentName },
+  };
+}
+
+/**
+ * What following a restore test needs outside a tick (the CLI's `restore-test`): real time, no invocation
+ * deadline, the deployed settings, and the runtime's events (flush them at the end).
+ */
+export function restoreTestDeps(
+  runtime: Runtime,
+  deployment: string,
+): RestoreTestDeps & { events: RunEventSink } {
+  return {
+    restoreTests: runtime.restoreTests,
+    runs: runtime.runs,
+    policies: runtime.policies,
+    snapshots: runtime.snapshots,
+    clock: systemClock,
+    random: Math.random,
+    remainingMs: () => Number.POSITIVE_INFINITY,
+    settings: settingsFrom(runtime.config),
+    deployment,
+    events: runEventsOf(runtime),
+  };
+}
+
+/** What reconcile needs to start the restore tests whose slot came (lib/restore-tests). */
+export function restoreTestStartDeps(runtime: Runtime): StartRestoreTestDeps {
+  return {
+    restoreTests: runtime.restoreTests,
+    policies: runtime.policies,
+    clock: systemClock,
+    deployment: runtime.config.deploymentName,
   };
 }
 

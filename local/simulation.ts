@@ -3,6 +3,7 @@ import { addMs } from '#lib/clock';
 import { loadConfig } from '#lib/config';
 import type { ExportContext, ExportSettings } from '#lib/exports/deps';
 import type { PolicyItem } from '#lib/policy/types';
+import type { StartRestoreTestDeps } from '#lib/restore-tests/start-restore-test';
 import type { RunRecord } from '#lib/runs/types';
 import { createRuntime, exportContextOf, type Runtime, runEventsOf } from '#lib/runtime';
 import { type SchedulerDeps, type SchedulerSettings, settingsFrom } from '#lib/scheduler/deps';
@@ -106,6 +107,7 @@ export class Simulation {
       settings: { ...settingsFrom(this.runtime.config), ...this.options.settings },
       events: runEventsOf(this.runtime, { sleep: async () => {} }),
       ...this.exportContext(),
+      restoreTests: { store: this.runtime.restoreTests, deployment: this.runtime.config.deploymentName },
       ...overrides,
     };
   }
@@ -115,6 +117,16 @@ export class Simulation {
     const context = this.stack.s3 ? exportContextOf(this.runtime) : undefined;
     if (!context) return {};
     return { exports: { ...context, settings: { ...context.settings, ...this.options.exportSettings } } };
+  }
+
+  /** What reconcile needs to start due restore tests, on the fake clock. */
+  restoreTestStartDeps(): StartRestoreTestDeps {
+    return {
+      restoreTests: this.runtime.restoreTests,
+      policies: this.runtime.policies,
+      clock: () => this.time.current,
+      deployment: this.runtime.config.deploymentName,
+    };
   }
 
   /** Policy sync on the fake clock; export buckets are checked against the local S3 when it runs. */

@@ -4,6 +4,7 @@ import { countEvents } from './demo/event-lines';
 import { describeExports } from './demo/exports';
 import { describeOnDemand } from './demo/on-demand';
 import { describeSnapshots, formatReport } from './demo/report';
+import { restoreTestReport } from './demo/restore-tests';
 import { runDemo } from './demo/run-demo';
 import { serve } from './demo/serve';
 
@@ -25,6 +26,7 @@ if (process.argv.includes('--serve')) {
     log(`\n${describeSnapshots(simulation.stack.emulator.snapshots(), report)}`);
     log(describeOnDemand(await simulation.allRuns(), simulation.stack.emulator.snapshots()));
     for (const line of await describeExports(simulation, await simulation.allRuns())) log(line);
+    for (const line of await restoreTestReport(simulation)) log(line);
     for (const line of countEvents(simulation.stack.eventBridge.events())) log(line);
     log(
       `Simulated ${report.length} policies over a week in ${((Date.now() - started) / 1000).toFixed(1)} s.`,

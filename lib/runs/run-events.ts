@@ -97,6 +97,13 @@ export interface StateEventPublisher {
 export interface RunEventSink {
   /** `next` was written over `read` (undefined: `next` is the run's first record). */
   changed(next: RunRecord, read: RunRecord | undefined): void;
+  /**
+   * Queues another state change of the invocation (a restore test's: lib/restore-tests), to go out with
+   * the runs' in the same flush.
+   */
+  publish(event: StateEvent): void;
+  /** The account and region of records that carry none. */
+  readonly origin: EventOrigin;
   /** Sends what is queued, waiting at most the publisher's bound and never into the invocation's end. */
   flush(remainingMs: number): Promise<FlushReport>;
 }
@@ -118,6 +125,8 @@ export function runEventSink(publisher: StateEventPublisher, origin: EventOrigin
         if (event) publisher.publish(event);
       }
     },
+    publish: (event) => publisher.publish(event),
+    origin,
     flush: (remainingMs) => publisher.flush(remainingMs),
   };
 }

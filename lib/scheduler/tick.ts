@@ -8,6 +8,7 @@ import { hasTimeLeft } from '#lib/lifecycle/deps';
 import { applyRetention } from '#lib/lifecycle/retention';
 import { retryPrunes } from '#lib/lifecycle/snapshot-deletion';
 import { logger } from '#lib/observability';
+import { followRestoreTests } from '#lib/restore-tests/follow-restore-tests';
 import { runKeyOf } from '#lib/runs/run-key';
 import type { RunRecord } from '#lib/runs/types';
 import type { SchedulerDeps, WorkItem } from './deps';
@@ -127,6 +128,20 @@ async function followExportsInFlight(deps: SchedulerDeps, runs: readonly RunReco
   else logger.warn('exports in flight but no S3 in this tick; they wait', { runs: runs.length });
 }
 
+/**
+ * The restore tests in flight one step on (lib/restore-tests), when the tick has them and time is left: the
+ * last phase, so snapshots come first; tests not looked at are listed again by the next tick.
+ */
+async function followOpenRestoreTests(deps: SchedulerDeps, at: Date): Promise<void> {
+  if (!deps.restoreTests) return;
+  if (!hasTimeLeft(deps)) {
+    logger.warn('out of time: restore tests left for the next tick');
+    return;
+  }
+  const { store, deployment } = deps.restoreTests;
+  await followRestoreTests({ ...deps, restoreTests: store, deployment }, at);
+}
+
 async function tickPhases(deps: SchedulerDeps, input: TickInput): Promise<TickSummary> {
   const outcomes: Partial<Record<RunRecord['status'], number>> = {};
   const tick: SchedulerDeps = {
@@ -146,6 +161,7 @@ async function tickPhases(deps: SchedulerDeps, input: TickInput): Promise<TickSu
   await retryPrunes(tick, open.pruning);
   await followExportsInFlight(tick, open.exporting, owner);
   await pruneAfterCompletion(tick, completion.completed, () => hasTimeLeft(tick), owner);
+  await followOpenRestoreTests(tick, input.at);
   const openRuns =
     open.requested.length + open.pruning.length + open.resumable.length + open.exporting.length;
   const summary: TickSummary = { at: toIso(input.at), openRuns, claimed: items.length, outcomes };

@@ -5,6 +5,7 @@ import { Simulation } from '#local/simulation';
 import { addDemoExports } from './exports';
 import { ON_DEMAND_DEMO, takeDemoSnapshot } from './on-demand';
 import { buildReport, type PolicyReport } from './report';
+import { restoreTestsBeforeTick } from './restore-tests';
 import {
   DEMO_CACHES,
   DEMO_DAYS,
@@ -96,6 +97,9 @@ async function simulateDays(
     if (at.getTime() === SCHEDULER_OUTAGE.from.getTime())
       log(`  ${at.toISOString().slice(11, 16)}Z  ${SCHEDULER_OUTAGE.says}`);
     if (at.getTime() === ON_DEMAND_DEMO.at.getTime()) await takeDemoSnapshot(simulation, log);
+    for (const line of await restoreTestsBeforeTick(simulation, at, tickMs)) {
+      log(`  ${at.toISOString().slice(11, 16)}Z  ${line}`);
+    }
     if (schedulerRunsAt(at)) {
       const summary = await simulation.tick(at);
       for (const [status, count] of Object.entries(summary.outcomes)) {

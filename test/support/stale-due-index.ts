@@ -1,6 +1,11 @@
 import { compareStrings } from '#lib/adapters/plain-values';
 import type { PolicyStore, SyncResult } from '#lib/policy/policy-store';
-import type { LastRunSummary, NewestSnapshotSummary, PolicyItem } from '#lib/policy/types';
+import type {
+  LastRunSummary,
+  NewestSnapshotSummary,
+  PolicyItem,
+  RestoreTestSummary,
+} from '#lib/policy/types';
 
 /**
  * A PolicyStore whose due index lags, as DynamoDB's eventually consistent GSI may: after `freeze()`, `listDue`
@@ -60,6 +65,10 @@ export class StaleDueIndex implements PolicyStore {
   recordNewestSnapshot(policyId: string, summary: NewestSnapshotSummary) {
     return this.inner.recordNewestSnapshot(policyId, summary);
   }
+  recordRestoreTest(policyId: string, summary: RestoreTestSummary) {
+    return this.inner.recordRestoreTest(policyId, summary);
+  }
+
   replaceNewestSnapshot(
     policyId: string,
     expectedSlot: string | undefined,

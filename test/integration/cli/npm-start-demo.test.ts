@@ -3,6 +3,7 @@ import { createItemClient } from '#lib/adapters/dynamodb/item-client';
 import { countEvents } from '#local/demo/event-lines';
 import { DEMO_EXPORT, describeExports } from '#local/demo/exports';
 import { describeOnDemand } from '#local/demo/on-demand';
+import { describeRestoreTest, restoreTestReport } from '#local/demo/restore-tests';
 import type { DemoResult } from '#local/demo/run-demo';
 import { runDemo } from '#local/demo/run-demo';
 
@@ -30,7 +31,10 @@ describe('npm start (the simulated week)', () => {
   afterAll(() => demo?.simulation.stop());
 
   it('reports, for every policy, exactly the counts in its run records', async () => {
-    const runs = await scanTable(demo.simulation.stack.runsTable);
+    // Restore tests share the runs table (kind RESTORE_TEST); the policy rows count snapshot runs.
+    const runs = (await scanTable(demo.simulation.stack.runsTable)).filter(
+      (run) => run.kind !== 'RESTORE_TEST',
+    );
     const policies = await scanTable(demo.simulation.stack.policiesTable);
 
     const expected = policies
@@ -78,7 +82,8 @@ describe('npm start (the simulated week)', () => {
   });
 
   it('publishes the week to EventBridge: one event per run entering each status, counted in the report', () => {
-    const events = demo.simulation.stack.eventBridge.events();
+    const all = demo.simulation.stack.eventBridge.events();
+    const events = all.filter((event) => event.detailType === 'Snapshot Run State Change');
     const total = (key: 'failed' | 'missed' | 'created' | 'available' | 'pruned') =>
       demo.report.reduce((sum, row) => sum + row[key], 0);
     const runEvents = events.filter((event) => event.detailType === 'Snapshot Run State Change');
@@ -88,14 +93,32 @@ describe('npm start (the simulated week)', () => {
     expect(entered('PRUNED')).toBe(total('pruned'));
     expect(entered('FAILED')).toBe(total('failed'));
     expect(entered('MISSED')).toBe(total('missed'));
-    expect(new Set(events.map((event) => event.detailType))).toEqual(
-      new Set(['Snapshot Run State Change', 'Snapshot Export State Change']),
+    expect(new Set(all.map((event) => event.detailType))).toEqual(
+      new Set(['Snapshot Run State Change', 'Snapshot Export State Change', 'Restore Test State Change']),
     );
-    const report = countEvents(events);
-    expect(report[0]).toBe(
-      `EventBridge received ${events.length} events (source cache-snapshot-orchestrator):`,
-    );
+    const report = countEvents(all);
+    expect(report[0]).toBe(`EventBridge received ${all.length} events (source cache-snapshot-orchestrator):`);
     expect(report[1]).toContain(`AVAILABLE ${entered('AVAILABLE')}`);
+    expect(report).toContain('  Restore Test State Change: RESTORING 2, VERIFIED 1, FAILED 1');
+  });
+
+  it('runs a restore test twice: one VERIFIED with its duration, one failing as injected, both cleaned up', async () => {
+    const lines = await restoreTestReport(demo.simulation);
+    const tests = [];
+    for await (const record of demo.simulation.runtime.restoreTests.listOfTarget('orders-daily', 'orders')) {
+      tests.push(record);
+    }
+
+    expect(tests.map((test) => [test.slot, test.status, test.lastError?.code])).toEqual([
+      ['2026-03-25T09:00:00.000Z', 'VERIFIED', undefined],
+      ['2026-03-28T09:00:00.000Z', 'FAILED', 'CreateFailed'],
+    ]);
+    expect(tests[0]?.restoreSeconds).toBe(600);
+    expect(tests.every((test) => test.cleanedUpAt !== undefined)).toBe(true);
+    expect(demo.simulation.stack.emulator.caches().filter((cache) => cache.name.startsWith('rt-'))).toEqual(
+      [],
+    );
+    expect(lines.slice(1)).toEqual(tests.map(describeRestoreTest));
   });
 
   it('takes one on-demand snapshot with --keep mid-week, which retention keeps while it prunes the policy’s older ones', async () => {
