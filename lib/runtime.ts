@@ -103,7 +103,7 @@ export function schedulerDeps(
   return {
     policies: runtime.policies,
     runs: runtime.runs,
-    snapshots: runtime.snapshots,
+    placements: runtime.placements,
     clock: systemClock,
     sleep: realSleep,
     random: Math.random,
@@ -114,5 +114,5 @@ export function schedulerDeps(
 }
 
 export function syncDeps(runtime: Runtime): SyncDeps {
-  return { policies: runtime.policies, snapshots: runtime.snapshots, clock: systemClock };
+  return { policies: runtime.policies, placements: runtime.placements, clock: systemClock };
 }

@@ -81,7 +81,7 @@ export class Simulation {
     return {
       policies: this.runtime.policies,
       runs: this.runtime.runs,
-      snapshots: this.runtime.snapshots,
+      placements: this.runtime.placements,
       clock: () => this.current,
       sleep: async (ms) => {
         this.current = addMs(this.current, ms);
@@ -95,7 +95,11 @@ export class Simulation {
   }
 
   syncDeps(): SyncDeps {
-    return { policies: this.runtime.policies, snapshots: this.runtime.snapshots, clock: () => this.current };
+    return {
+      policies: this.runtime.policies,
+      placements: this.runtime.placements,
+      clock: () => this.current,
+    };
   }
 
   /** Writes a policy record as an operator would, then syncs it (the local stack has no streams). */

@@ -17,6 +17,8 @@ const runRecordSchema = z.looseObject({
   policyId: z.string(),
   slot: z.string(),
   cacheName: z.string(),
+  account: optionalString,
+  region: optionalString,
   snapshotName: z.string(),
   status: z.enum(RUN_STATUSES),
   attempts: z.number(),

@@ -3,6 +3,7 @@ import { groupBy } from '#lib/collections';
 import { runBounded } from '#lib/concurrency';
 import { SnapshotServiceError } from '#lib/errors';
 import { logger } from '#lib/observability';
+import { cacheKey, placementOf } from '#lib/placements/placement';
 import { OUTCOME_CODE } from '#lib/runs/outcome-codes';
 import { runFields } from '#lib/runs/report-outcome';
 import { saveRun } from '#lib/runs/save-run';
@@ -12,7 +13,10 @@ import type { SnapshotInfo } from '#lib/snapshots/snapshot-gateway';
 import type { LifecycleDeps } from './deps';
 
 export interface CompletionResult {
-  /** Caches with a snapshot still being made (ours or anyone's): no Create on them this tick. */
+  /**
+   * Caches with a snapshot still being made (ours or anyone's): no Create on them this tick. Each is a
+   * `cacheKey` (account, region and cache name: a name is unique only within its placement).
+   */
   readonly busyCaches: ReadonlySet<string>;
   /** Runs that became AVAILABLE in this pass. */
   readonly completed: readonly RunRecord[];
@@ -30,10 +34,10 @@ export async function trackCompletions(
 ): Promise<CompletionResult> {
   const busyCaches = new Set<string>();
   const completed: RunRecord[] = [];
-  const groups = [...groupBy(runs, (run) => run.cacheName)];
-  await runBounded(groups, deps.settings.concurrency, async ([cacheName, cacheRuns]) => {
-    const listing = await listForCompletion(deps, cacheName, cacheRuns);
-    if (listing.busy) busyCaches.add(cacheName);
+  const groups = [...groupBy(runs, (run) => cacheKey(placementOf(run), run.cacheName))];
+  await runBounded(groups, deps.settings.concurrency, async ([key, cacheRuns]) => {
+    const listing = await listForCompletion(deps, cacheRuns);
+    if (listing.busy) busyCaches.add(key);
     for (const run of cacheRuns) {
       try {
         const next = completionOf(deps, run, listing.lookup(run));
@@ -55,17 +59,18 @@ interface Listing {
 }
 
 /**
- * Lists the cache's snapshots. When the cache itself is gone, its snapshots may live on: each run's is
- * looked up by name. When the listing fails otherwise, the runs' snapshots are unknown this tick (and the
- * cache counts as busy); the completion timeout still ends them.
+ * Lists the snapshots of the runs' cache (all of one cache in one placement). When the cache itself is gone,
+ * its snapshots may live on: each run's is looked up by name. When the listing fails otherwise (its member
+ * role cannot be assumed, say), the runs' snapshots are unknown this tick (and the cache counts as busy);
+ * the completion timeout still ends them.
  */
-async function listForCompletion(
-  deps: LifecycleDeps,
-  cacheName: string,
-  runs: readonly RunRecord[],
-): Promise<Listing> {
+async function listForCompletion(deps: LifecycleDeps, runs: readonly RunRecord[]): Promise<Listing> {
+  const first = runs[0];
+  if (!first) return { busy: false, lookup: () => undefined };
+  const { cacheName } = first;
+  const gateway = deps.placements.snapshots(placementOf(first));
   try {
-    const snapshots = await deps.snapshots.listSnapshots(cacheName);
+    const snapshots = await gateway.listSnapshots(cacheName);
     const byName = new Map(snapshots.map((snapshot) => [snapshot.name, snapshot]));
     return {
       busy: snapshots.some((snapshot) => snapshot.status === 'creating'),
@@ -79,7 +84,7 @@ async function listForCompletion(
       for (const run of runs) {
         found.set(
           run.snapshotName,
-          await deps.snapshots
+          await gateway
             .getSnapshot(run.snapshotName)
             .catch((lookupError) => ({ unknown: String(lookupError) })),
         );

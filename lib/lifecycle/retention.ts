@@ -2,6 +2,7 @@ import { addMs, DAY_MS } from '#lib/clock';
 import { runBounded } from '#lib/concurrency';
 import { SnapshotServiceError } from '#lib/errors';
 import { logger, METRIC, recordMetric } from '#lib/observability';
+import { placementOf } from '#lib/placements/placement';
 import type { Policy, RetentionRule } from '#lib/policy/types';
 import { OUTCOME_CODE } from '#lib/runs/outcome-codes';
 import { runFields } from '#lib/runs/report-outcome';
@@ -60,7 +61,7 @@ export async function applyRetention(deps: LifecycleDeps, policy: Policy, reserv
 
 async function carriesPolicyMark(deps: LifecycleDeps, run: RunRecord): Promise<boolean> {
   if (!run.snapshotArn) return false;
-  const tags = await deps.snapshots.listTags(run.snapshotArn);
+  const tags = await deps.placements.snapshots(placementOf(run)).listTags(run.snapshotArn);
   return tags[MANAGED_TAGS.managedBy] === MANAGED_BY_VALUE && tags[MANAGED_TAGS.policyId] === run.policyId;
 }
 
@@ -85,7 +86,7 @@ async function pruneRun(deps: LifecycleDeps, run: RunRecord): Promise<boolean> {
  */
 export async function deleteSnapshotOfRun(deps: LifecycleDeps, run: RunRecord): Promise<boolean> {
   try {
-    await deps.snapshots.deleteSnapshot(run.snapshotName);
+    await deps.placements.snapshots(placementOf(run)).deleteSnapshot(run.snapshotName);
   } catch (error) {
     const fault = error instanceof SnapshotServiceError ? error : undefined;
     if (fault?.faultClass !== 'not-found') {

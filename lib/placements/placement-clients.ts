@@ -157,3 +157,29 @@ export function createPlacementClients(options: PlacementClientsOptions): Placem
     },
   };
 }
+
+/**
+ * `placements` with `gateway` as the own placement's (a placement naming no account and region, or the own
+ * ones), every other placement's as before: for the simulation, tests and benchmarks that wrap or replace the
+ * own gateway (fault injection, an unlimited client).
+ */
+export function withOwnGateway(placements: PlacementClients, gateway: SnapshotGateway): PlacementClients {
+  const gateways = new Map<string, SnapshotGateway>();
+  return {
+    home: () => placements.home(),
+    snapshots(ref) {
+      if (ref.account === undefined && ref.region === undefined) return gateway;
+      const key = `${ref.account ?? ''}/${ref.region ?? ''}`;
+      let found = gateways.get(key);
+      if (!found) {
+        const named = { account: ref.account, region: ref.region };
+        found = lazySnapshotGateway(async () => {
+          const own = await placements.home();
+          return isSamePlacement(resolvePlacement(named, own), own) ? gateway : placements.snapshots(named);
+        });
+        gateways.set(key, found);
+      }
+      return found;
+    },
+  };
+}

@@ -42,6 +42,19 @@ export function cacheKey(ref: PlacementRef, cacheName: string): string {
   return `${ref.account ?? ''}/${ref.region ?? ''}/${cacheName}`;
 }
 
+/**
+ * The placement `ref` names, the orchestrator's own account and region asked of `home` only when `ref`
+ * leaves one out (a policy naming both needs no lookup).
+ */
+export async function resolvedPlacement(
+  ref: PlacementRef,
+  home: () => Promise<Placement>,
+): Promise<Placement> {
+  if (ref.account !== undefined && ref.region !== undefined)
+    return { account: ref.account, region: ref.region };
+  return resolvePlacement(ref, await home());
+}
+
 /** One string per placement, for maps. */
 export function placementKey(placement: Placement): string {
   return `${placement.account}/${placement.region}`;

@@ -1,5 +1,6 @@
 import { addMs, MINUTE_MS, toIso } from '#lib/clock';
 import { buildSnapshotName } from '#lib/naming/snapshot-name';
+import type { Placement } from '#lib/placements/placement';
 import type { CachePolicy, Policy } from '#lib/policy/types';
 import type { NewRun } from './transitions';
 
@@ -8,12 +9,17 @@ export function startWindowEnd(policy: Pick<Policy, 'startWindowMinutes'>, slot:
   return addMs(slot, policy.startWindowMinutes * MINUTE_MS);
 }
 
-/** The run a (policy, slot) gets: its deterministic snapshot name and the end of its start window. */
-export function newRunFor(policy: CachePolicy, slot: Date): NewRun {
+/**
+ * The run a (policy, slot) gets: its deterministic snapshot name, the end of its start window, and the
+ * account and region of its cache (`placement`: the policy's, resolved against the orchestrator's own).
+ */
+export function newRunFor(policy: CachePolicy, slot: Date, placement: Placement): NewRun {
   return {
     policyId: policy.policyId,
     slot: toIso(slot),
     cacheName: policy.cacheName,
+    account: placement.account,
+    region: placement.region,
     snapshotName: buildSnapshotName(policy.namePrefix, policy.policyId, slot),
     windowClosesAt: toIso(startWindowEnd(policy, slot)),
   };

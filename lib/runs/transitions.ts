@@ -14,6 +14,8 @@ export interface NewRun {
   readonly policyId: string;
   readonly slot: string;
   readonly cacheName: string;
+  readonly account: string;
+  readonly region: string;
   readonly snapshotName: string;
   readonly windowClosesAt: string;
 }

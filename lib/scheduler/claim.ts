@@ -1,4 +1,5 @@
 import { toIso } from '#lib/clock';
+import { resolvedPlacement } from '#lib/placements/placement';
 import type { CachePolicy } from '#lib/policy/types';
 import { newRunFor } from '#lib/runs/new-run';
 import { saveNewRun, saveRun } from '#lib/runs/save-run';
@@ -17,8 +18,9 @@ export async function claimSlot(
   slot: Date,
   owner: string,
 ): Promise<RunRecord | undefined> {
+  const placement = await resolvedPlacement(policy, () => deps.placements.home());
   const now = deps.clock();
-  const fresh = claimedRun(newRunFor(policy, slot), owner, now, deps.settings.leaseMs);
+  const fresh = claimedRun(newRunFor(policy, slot, placement), owner, now, deps.settings.leaseMs);
   const existing = await deps.runs.create(fresh);
   if (!existing) return fresh;
   return takeOverExpiredClaim(deps, existing, owner);
@@ -47,6 +49,12 @@ export async function reclaim(
 
 /** Records a slot that will never run as MISSED with its reason (once: an existing record wins). */
 export async function recordMissed(deps: SchedulerDeps, policy: CachePolicy, slot: Date, reason: RunError) {
-  const run = missedRun(newRunFor(policy, slot), reason, deps.clock(), deps.settings.runRetentionDays);
+  const placement = await resolvedPlacement(policy, () => deps.placements.home());
+  const run = missedRun(
+    newRunFor(policy, slot, placement),
+    reason,
+    deps.clock(),
+    deps.settings.runRetentionDays,
+  );
   return saveNewRun(deps, run);
 }

@@ -1,6 +1,7 @@
 import { SnapshotServiceError } from '#lib/errors';
 import { applyRetention } from '#lib/lifecycle/retention';
 import { logger } from '#lib/observability';
+import { placementOf } from '#lib/placements/placement';
 import { findOwnSnapshot } from '#lib/runs/own-snapshot';
 import { runFields } from '#lib/runs/report-outcome';
 import { saveRun } from '#lib/runs/save-run';
@@ -44,7 +45,7 @@ async function ownSnapshotOr(
   fault: SnapshotServiceError,
 ): Promise<SnapshotInfo | SnapshotServiceError> {
   try {
-    return (await findOwnSnapshot(deps.snapshots, run)) ?? fault;
+    return (await findOwnSnapshot(deps.placements.snapshots(placementOf(run)), run)) ?? fault;
   } catch (error) {
     // Not knowing whose snapshot has the name is no reason to fail the slot: look again next time.
     return asServiceError(error);

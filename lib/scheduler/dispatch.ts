@@ -2,6 +2,7 @@ import { groupBy } from '#lib/collections';
 import { runBounded } from '#lib/concurrency';
 import { hasTimeLeft } from '#lib/lifecycle/deps';
 import { logger } from '#lib/observability';
+import { cacheKey, placementOf } from '#lib/placements/placement';
 import { OUTCOME_CODE } from '#lib/runs/outcome-codes';
 import { runFields } from '#lib/runs/report-outcome';
 import { saveRun } from '#lib/runs/save-run';
@@ -10,9 +11,14 @@ import { createSnapshotForRun } from './create-snapshot';
 import type { SchedulerDeps, WorkItem } from './deps';
 import { settleFault } from './settle-fault';
 
+/** The cache of a run: its name within the run's account and region (a name is unique only there). */
+function cacheOf(item: WorkItem): string {
+  return cacheKey(placementOf(item.run), item.run.cacheName);
+}
+
 /** Each cache's runs, oldest slot first. */
 function runsPerCache(items: readonly WorkItem[]): WorkItem[][] {
-  const groups = groupBy(items, (item) => item.run.cacheName);
+  const groups = groupBy(items, cacheOf);
   return [...groups.values()].map((group) => group.sort((a, b) => (a.run.slot < b.run.slot ? -1 : 1)));
 }
 
@@ -26,6 +32,7 @@ function runsPerCache(items: readonly WorkItem[]): WorkItem[][] {
 export async function dispatch(
   deps: SchedulerDeps,
   items: readonly WorkItem[],
+  /** Caches (cacheKey) making a snapshot now. */
   busyCaches: ReadonlySet<string>,
 ): Promise<void> {
   const timeLeft = () => hasTimeLeft(deps);
@@ -33,7 +40,7 @@ export async function dispatch(
     runsPerCache(items),
     deps.settings.concurrency,
     async (group) => {
-      let busy = busyCaches.has(group[0]?.run.cacheName ?? '');
+      let busy = group[0] !== undefined && busyCaches.has(cacheOf(group[0]));
       for (const item of group) {
         try {
           if (!timeLeft()) await handBack(deps, item);

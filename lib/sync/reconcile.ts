@@ -1,9 +1,17 @@
 import { logger } from '#lib/observability';
+import type { Placement } from '#lib/placements/placement';
 import { validatePolicy } from '#lib/policy/parse-policy';
 import { isCachePolicy } from '#lib/policy/policy-for-target';
 import type { Policy, PolicyItem } from '#lib/policy/types';
 import { reportRecoveryPoints } from './report-rpo';
-import { activePoliciesByCache, activeReason, isInSync, type SyncDeps, syncPolicyItem } from './sync-policy';
+import {
+  activePoliciesByCache,
+  activeReason,
+  isInSync,
+  peerKey,
+  type SyncDeps,
+  syncPolicyItem,
+} from './sync-policy';
 
 export interface ReconcileSummary {
   readonly scanned: number;
@@ -19,22 +27,29 @@ function awaitsCache(item: PolicyItem): boolean {
 }
 
 /** An ACTIVE policy whose fit warning no longer matches its cache's other active policies. */
-function warningChanged(item: PolicyItem, peers: ReadonlyMap<string, Policy[]>, now: Date): boolean {
+function warningChanged(item: PolicyItem, index: PeerIndex, now: Date): boolean {
   if (item.state !== 'ACTIVE') return false;
   const parsed = validatePolicy(item);
   if (!parsed.ok || !isCachePolicy(parsed.policy)) return false;
-  return activeReason(parsed.policy, peers.get(parsed.policy.cacheName) ?? [], now) !== item.stateReason;
+  const peers = index.peers.get(peerKey(parsed.policy, index.home)) ?? [];
+  return activeReason(parsed.policy, peers, now) !== item.stateReason;
+}
+
+/** The ACTIVE `cacheName` policies by cache (`peerKey`), and the own placement the keys were made with. */
+export interface PeerIndex {
+  readonly peers: Map<string, Policy[]>;
+  readonly home: Placement;
 }
 
 /** Puts `item` in the peer index as it now is: out of every cache's list, back in if ACTIVE. */
-export function replacePeer(peers: Map<string, Policy[]>, item: PolicyItem): void {
+export function replacePeer({ peers, home }: PeerIndex, item: PolicyItem): void {
   for (const [cacheName, list] of peers) {
     peers.set(
       cacheName,
       list.filter((policy) => policy.policyId !== item.policyId),
     );
   }
-  for (const [cacheName, list] of activePoliciesByCache([item])) {
+  for (const [cacheName, list] of activePoliciesByCache([item], home)) {
     peers.set(cacheName, [...(peers.get(cacheName) ?? []), ...list]);
   }
 }
@@ -46,11 +61,16 @@ export function replacePeer(peers: Map<string, Policy[]>, item: PolicyItem): voi
  */
 export async function readPeerIndex(
   deps: SyncDeps,
-): Promise<{ items: PolicyItem[]; peers: Map<string, Policy[]>; withPeers: SyncDeps }> {
+): Promise<{ items: PolicyItem[]; index: PeerIndex; withPeers: SyncDeps }> {
   const items: PolicyItem[] = [];
   for await (const item of deps.policies.listAll()) items.push(item);
-  const peers = activePoliciesByCache(items);
-  return { items, peers, withPeers: { ...deps, peersOn: async (cacheName) => peers.get(cacheName) ?? [] } };
+  const home = await deps.placements.home();
+  const peers = activePoliciesByCache(items, home);
+  return {
+    items,
+    index: { peers, home },
+    withPeers: { ...deps, peersOn: async (key) => peers.get(key) ?? [] },
+  };
 }
 
 /**
@@ -66,18 +86,18 @@ export async function reconcilePolicies(deps: SyncDeps): Promise<ReconcileSummar
   let synced = 0;
   let failed = 0;
   // Whom each policy shares its cache with, kept current as this pass activates or deactivates policies.
-  const { items, peers, withPeers } = await readPeerIndex(deps);
+  const { items, index, withPeers } = await readPeerIndex(deps);
   const seen: PolicyItem[] = [];
   for (const item of items) {
     scanned += 1;
-    if (isInSync(item) && !awaitsCache(item) && !warningChanged(item, peers, deps.clock())) {
+    if (isInSync(item) && !awaitsCache(item) && !warningChanged(item, index, deps.clock())) {
       seen.push(item);
       continue;
     }
     try {
       const outcome = await syncPolicyItem(withPeers, item, true);
       const after = outcome.action === 'written' ? { ...item, ...outcome.result } : item;
-      if (outcome.action === 'written') replacePeer(peers, after);
+      if (outcome.action === 'written') replacePeer(index, after);
       seen.push(after);
       if (outcome.action === 'written') synced += 1;
     } catch (error) {

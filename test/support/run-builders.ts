@@ -4,13 +4,14 @@ import type { RunStore } from '#lib/runs/run-store';
 import { available, claimedRun, requested } from '#lib/runs/transitions';
 import type { RunRecord } from '#lib/runs/types';
 import { managedTags } from '#lib/snapshots/snapshot-gateway';
+import { HOME } from './fake-placements';
 import type { FakeSnapshotGateway } from './fake-snapshot-gateway';
 
 const LEASE_MS = 5 * 60_000;
 
 /** The claim `owner` took of (policy, slot) at `at`, lease 5 minutes. */
 export function claimedRunOf(policy: CachePolicy, slot: string, owner: string, at: string): RunRecord {
-  return claimedRun(newRunFor(policy, new Date(slot)), owner, new Date(at), LEASE_MS);
+  return claimedRun(newRunFor(policy, new Date(slot), HOME), owner, new Date(at), LEASE_MS);
 }
 
 /**

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { newRunFor } from '#lib/runs/new-run';
+import { HOME } from '#test/support/fake-placements';
 import { serviceFault } from '#test/support/fake-snapshot-gateway';
 import { policyItem, policyOf, putActivePolicy } from '#test/support/policy-builders';
 import { seedAvailableRun } from '#test/support/run-builders';
@@ -15,7 +16,7 @@ async function duePolicy(item = policyItem('orders-hourly')) {
 }
 
 function snapshotNameOf(item = policyItem('orders-hourly')): string {
-  return newRunFor(policyOf(item), new Date(SLOT)).snapshotName;
+  return newRunFor(policyOf(item), new Date(SLOT), HOME).snapshotName;
 }
 
 describe('creating a snapshot for a claimed run', () => {

@@ -3,6 +3,7 @@ import { InMemoryPolicyStore } from '#lib/adapters/memory/policy-store';
 import type { PolicyItem } from '#lib/policy/types';
 import { reconcilePolicies } from '#lib/sync/reconcile';
 import { type SyncDeps, scanPeersOn, syncPolicyItem } from '#lib/sync/sync-policy';
+import { FakePlacements, HOME } from '#test/support/fake-placements';
 import { FakeSnapshotGateway } from '#test/support/fake-snapshot-gateway';
 import { FakeTime } from '#test/support/fake-time';
 import { policyItem } from '#test/support/policy-builders';
@@ -12,12 +13,12 @@ function arrange(scan = true) {
   const policies = new InMemoryPolicyStore();
   const deps: SyncDeps = {
     policies,
-    snapshots: new FakeSnapshotGateway(['orders', 'billing']),
+    placements: new FakePlacements(new FakeSnapshotGateway(['orders', 'billing'])),
     clock: new FakeTime('2025-03-01T10:20:00.000Z').clock,
   };
   const putAndSync = async (item: PolicyItem) => {
     await policies.put(item);
-    const withPeers = scan ? { ...deps, peersOn: scanPeersOn(policies) } : deps;
+    const withPeers = scan ? { ...deps, peersOn: scanPeersOn(policies, HOME) } : deps;
     return syncPolicyItem(withPeers, (await policies.get(item.policyId)) as PolicyItem);
   };
   return { policies, deps, putAndSync };

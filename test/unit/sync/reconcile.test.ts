@@ -5,6 +5,7 @@ import type { SyncResult } from '#lib/policy/policy-store';
 import type { PolicyItem } from '#lib/policy/types';
 import { reconcilePolicies } from '#lib/sync/reconcile';
 import { type SyncDeps, syncPolicyItem } from '#lib/sync/sync-policy';
+import { FakePlacements } from '#test/support/fake-placements';
 import { FakeSnapshotGateway } from '#test/support/fake-snapshot-gateway';
 import { FakeTime } from '#test/support/fake-time';
 import { policyItem } from '#test/support/policy-builders';
@@ -30,7 +31,11 @@ describe('reconcilePolicies', () => {
     const policies = new FlakyPolicyStore();
     const gateway = new FakeSnapshotGateway(['orders', 'sessions', 'carts', 'queues']);
     const time = new FakeTime('2025-03-01T10:20:00.000Z');
-    const deps: SyncDeps = { policies, snapshots: gateway, clock: time.clock };
+    const deps: SyncDeps = {
+      policies,
+      placements: new FakePlacements(gateway, time.clock),
+      clock: time.clock,
+    };
     await policies.put(policyItem('in-sync', { cacheName: 'orders' }));
     await syncPolicyItem(deps, await stored(policies, 'in-sync'));
     const inSync = await stored(policies, 'in-sync');
@@ -54,7 +59,11 @@ describe('reconcilePolicies', () => {
     const policies = new InMemoryPolicyStore();
     const gateway = new FakeSnapshotGateway([]);
     const time = new FakeTime('2025-03-01T10:20:00.000Z');
-    const deps: SyncDeps = { policies, snapshots: gateway, clock: time.clock };
+    const deps: SyncDeps = {
+      policies,
+      placements: new FakePlacements(gateway, time.clock),
+      clock: time.clock,
+    };
     await policies.put(policyItem('orders-hourly'));
     await syncPolicyItem(deps, await stored(policies, 'orders-hourly'));
     expect((await stored(policies, 'orders-hourly')).state).toBe('INVALID');
@@ -73,7 +82,11 @@ describe('reconcilePolicies', () => {
     const policies = new InMemoryPolicyStore();
     const gateway = new FakeSnapshotGateway(['orders']);
     const time = new FakeTime('2025-03-01T10:20:00.000Z');
-    const deps: SyncDeps = { policies, snapshots: gateway, clock: time.clock };
+    const deps: SyncDeps = {
+      policies,
+      placements: new FakePlacements(gateway, time.clock),
+      clock: time.clock,
+    };
     await policies.put(policyItem('orders-hourly', { schedule: 'rate(5 minutes)' }));
     await syncPolicyItem(deps, await stored(policies, 'orders-hourly'));
     const invalid = await stored(policies, 'orders-hourly');
