@@ -55,7 +55,12 @@ export class FakePlacements implements PlacementClients {
         for (const [account, faultClass] of this.denied) {
           if (!request.roleArn.includes(`::${account}:`)) continue;
           const code = faultClass === 'terminal' ? 'AccessDenied' : 'Throttling';
-          throw new AssumeRoleError(request.roleArn, code, faultClass, `could not assume ${request.roleArn}: ${code}`);
+          throw new AssumeRoleError(
+            request.roleArn,
+            code,
+            faultClass,
+            `could not assume ${request.roleArn}: ${code}`,
+          );
         }
         return {
           accessKeyId: 'ASIA',
