@@ -25,6 +25,8 @@ export interface SimulationOptions {
   readonly s3?: boolean;
   /** `DEPLOYMENT_NAME` of the stack (default `cache-snapshot-orchestrator-local`). */
   readonly deploymentName?: string;
+  /** `MEMBER_EXTERNAL_ID` of the runtime (default none: member accounts unreachable, as deployed without it). */
+  readonly memberExternalId?: string;
 }
 
 /**
@@ -57,6 +59,8 @@ export class Simulation {
       deploymentName: options.deploymentName,
     });
     Object.assign(process.env, stack.env);
+    if (options.memberExternalId === undefined) delete process.env.MEMBER_EXTERNAL_ID;
+    else process.env.MEMBER_EXTERNAL_ID = options.memberExternalId;
     simulation = new Simulation(
       stack,
       createRuntime(loadConfig(), { retryStrategy: noDelayRetries }),
