@@ -2,6 +2,7 @@ import { addMs, DAY_MS } from '#lib/clock';
 import type { PolicyItem } from '#lib/policy/types';
 import type { RunStatus } from '#lib/runs/types';
 import { Simulation } from '#local/simulation';
+import { DEMO_EXTERNAL_ID, seedAccounts } from './accounts';
 import { buildReport, type PolicyReport } from './report';
 import {
   DEMO_CACHES,
@@ -55,12 +56,18 @@ function dayLabel(day: Date): string {
  */
 export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
   const log = options.log ?? (() => {});
-  const simulation = await Simulation.start({ start: DEMO_START, seed: 7, emulator: { seed: 3 } });
+  const simulation = await Simulation.start({
+    start: DEMO_START,
+    seed: 7,
+    emulator: { seed: 3 },
+    memberExternalId: DEMO_EXTERNAL_ID,
+  });
   try {
     const { emulator } = simulation.stack;
     for (const cache of DEMO_CACHES) emulator.seedCache(cache);
     emulator.seedSnapshot({ ...PERSON_SNAPSHOT, createTime: addMs(DEMO_START, -DAY_MS) });
     log(`seeding ${DEMO_CACHES.length} caches and the policies in examples/ at ${DEMO_START.toISOString()}`);
+    log(`  and the ${seedAccounts(simulation)}`);
     await seedExamples(simulation.syncDeps(), EXAMPLES_DIR, log);
     const days = options.days ?? DEMO_DAYS;
     const tickMs = options.tickMs ?? DEMO_TICK_MS;
