@@ -13,6 +13,7 @@ import {
   type Placement,
   type PlacementRef,
   placementKey,
+  refKey,
   resolvePlacement,
 } from './placement';
 
@@ -131,6 +132,7 @@ export function createPlacementClients(options: PlacementClientsOptions): Placem
       const credentials =
         placement.account === own.account ? undefined : credentialsOf(placement.account, own.partition);
       gateway = options.buildSnapshots(placement, { credentials, limit: options.newLimit() });
+      // A failed build is not kept (its callers get the error through `gateway`): the next call builds again.
       gateway.catch(() => built.delete(key));
       built.set(key, gateway);
     }
@@ -147,7 +149,7 @@ export function createPlacementClients(options: PlacementClientsOptions): Placem
     home,
     snapshots(ref) {
       const named = { account: ref.account, region: ref.region };
-      const key = `${named.account ?? ''}/${named.region ?? ''}`;
+      const key = refKey(named);
       let gateway = gateways.get(key);
       if (!gateway) {
         gateway = lazySnapshotGateway(() => connect(named));
@@ -169,7 +171,7 @@ export function withOwnGateway(placements: PlacementClients, gateway: SnapshotGa
     home: () => placements.home(),
     snapshots(ref) {
       if (ref.account === undefined && ref.region === undefined) return gateway;
-      const key = `${ref.account ?? ''}/${ref.region ?? ''}`;
+      const key = refKey(ref);
       let found = gateways.get(key);
       if (!found) {
         const named = { account: ref.account, region: ref.region };

@@ -33,13 +33,18 @@ export function resolvePlacement(ref: PlacementRef, home: Placement): Placement 
   return { account: ref.account ?? home.account, region: ref.region ?? home.region };
 }
 
+/** One string per placement as named (undefined parts kept apart from the own account's id), for maps. */
+export function refKey(ref: PlacementRef): string {
+  return `${ref.account ?? ''}/${ref.region ?? ''}`;
+}
+
 /**
  * One string per (placement, cache): a cache name is unique only within an account and region, so whatever
  * is kept per cache (one snapshot at a time, the 24-in-24 h fit, the tick's per-cache groups) is kept per
  * this key. An unnamed account or region counts as the own one only where callers resolved it first.
  */
 export function cacheKey(ref: PlacementRef, cacheName: string): string {
-  return `${ref.account ?? ''}/${ref.region ?? ''}/${cacheName}`;
+  return `${refKey(ref)}/${cacheName}`;
 }
 
 /**

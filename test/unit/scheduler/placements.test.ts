@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { retrying } from '#lib/runs/transitions';
 import { HOME } from '#test/support/fake-placements';
 import { policyItem, putActivePolicy } from '#test/support/policy-builders';
@@ -69,6 +69,36 @@ describe('runs in the account and region their policy names', () => {
     ].sort();
     expect(memberStatuses).toEqual(['REQUESTED', 'RETRYING']);
     expect(member.createRequests).toHaveLength(1);
+  });
+
+  it('works each placement with its own concurrency: a stalled account holds up none of the others', async () => {
+    const h = new SchedulerHarness({ start: SLOT, settings: { concurrency: 1 } });
+    const member = h.placements.add({ account: MEMBER, region: HOME.region }, ['orders', 'billing']);
+    h.gateway.addCache('billing');
+    let release: () => void = () => {};
+    const stalled = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const create = member.createSnapshot.bind(member);
+    member.createSnapshot = async (request) => {
+      await stalled;
+      return create(request);
+    };
+    for (const cacheName of ['orders', 'billing']) {
+      await putActivePolicy(h.policies, policyItem(`own-${cacheName}`, { cacheName }), SLOT);
+      await putActivePolicy(
+        h.policies,
+        policyItem(`member-${cacheName}`, { cacheName, account: MEMBER }),
+        SLOT,
+      );
+    }
+
+    const tick = h.tick(SLOT);
+    await vi.waitFor(() => expect(h.gateway.createRequests).toHaveLength(2));
+    release();
+    await tick;
+
+    expect(member.createRequests).toHaveLength(2);
   });
 
   it('fails a denied account’s runs with AssumeRoleFailed while the other accounts’ runs go on', async () => {
