@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { loadConfig } from '#lib/config';
 import { createRuntime, type Runtime } from '#lib/runtime';
-import { resolveTableNames, type TableSources } from './resolve-tables';
+import { resolveDeploymentName, resolveTableNames, type TableSources } from './resolve-tables';
 
 /** The options every command takes (declared on the program in program.ts). */
 export interface GlobalOptions extends TableSources {
@@ -25,7 +25,12 @@ export function contextOf(command: Command): CommandContext {
     runtime() {
       runtime ??= resolveTableNames(options, process.env).then((tables) =>
         createRuntime(
-          loadConfig({ ...process.env, POLICIES_TABLE: tables.policiesTable, RUNS_TABLE: tables.runsTable }),
+          loadConfig({
+            ...process.env,
+            POLICIES_TABLE: tables.policiesTable,
+            RUNS_TABLE: tables.runsTable,
+            DEPLOYMENT_NAME: resolveDeploymentName(options, process.env),
+          }),
         ),
       );
       return runtime;

@@ -15,6 +15,7 @@ import { lazySnapshotGateway } from './snapshots/lazy-snapshot-gateway';
 import type { SnapshotGateway } from './snapshots/snapshot-gateway';
 import { type EventBus, lazyEventBus } from './state-events/event-bus';
 import { EventPublisher, realTimeout } from './state-events/publisher';
+import type { ReconcileDeps } from './sync/reconcile';
 import type { SyncDeps } from './sync/sync-policy';
 
 /** The adapters a function works with, built once per process (module scope of a handler). */
@@ -115,4 +116,11 @@ export function schedulerDeps(
 
 export function syncDeps(runtime: Runtime): SyncDeps {
   return { policies: runtime.policies, placements: runtime.placements, clock: systemClock };
+}
+
+/** Reconcile's dependencies: policy sync's, the runs, and the settings its snapshot check reads. */
+export function reconcileDeps(runtime: Runtime): ReconcileDeps {
+  const { concurrency, runRetentionDays } = runtime.config;
+  const { policies, runs, placements } = runtime;
+  return { policies, runs, placements, clock: systemClock, settings: { concurrency, runRetentionDays } };
 }

@@ -19,8 +19,8 @@ interface PlanOptions {
   readonly from?: Date;
 }
 
-/** The policy's next `count` slots at or after `from`, each with the snapshot name it will get. */
-export function planSlots(policy: CachePolicy, from: Date, count: number) {
+/** The policy's next `count` slots at or after `from`, each with the snapshot name it gets in `deployment`. */
+export function planSlots(policy: CachePolicy, from: Date, count: number, deployment: string) {
   const slots: { slot: string; local: string; snapshotName: string }[] = [];
   let after = new Date(from.getTime() - 1);
   for (
@@ -31,7 +31,7 @@ export function planSlots(policy: CachePolicy, from: Date, count: number) {
     slots.push({
       slot: next.toISOString(),
       local: formatInZone(next, policy.timezone),
-      snapshotName: buildSnapshotName(policy.namePrefix, policy.policyId, next),
+      snapshotName: buildSnapshotName({ ...policy, deployment, slot: next }),
     });
     after = next;
   }
@@ -72,7 +72,7 @@ async function planAction(policyId: string, options: PlanOptions, command: Comma
     );
   }
   const { view } = viewOf(item);
-  const planned = planSlots(policy, options.from ?? new Date(), options.count);
+  const planned = planSlots(policy, options.from ?? new Date(), options.count, runtime.config.deploymentName);
   const statuses = await runStatuses(runtime.runs, policyId, planned);
   const slots = planned.map((slot) => ({ ...slot, runStatus: statuses.get(slot.slot) ?? null }));
   if (context.options.json) {

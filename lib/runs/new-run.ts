@@ -10,17 +10,18 @@ export function startWindowEnd(policy: Pick<Policy, 'startWindowMinutes'>, slot:
 }
 
 /**
- * The run a (policy, slot) gets: its deterministic snapshot name, the end of its start window, and the
- * account and region of its cache (`placement`: the policy's, resolved against the orchestrator's own).
+ * The run a (policy, slot) gets in `deployment`: its deterministic snapshot name, the end of its start
+ * window, and the account and region of its cache (`placement`: the policy's, resolved against the
+ * orchestrator's own).
  */
-export function newRunFor(policy: CachePolicy, slot: Date, placement: Placement): NewRun {
+export function newRunFor(policy: CachePolicy, slot: Date, deployment: string, placement: Placement): NewRun {
   return {
     policyId: policy.policyId,
     slot: toIso(slot),
     cacheName: policy.cacheName,
     account: placement.account,
     region: placement.region,
-    snapshotName: buildSnapshotName(policy.namePrefix, policy.policyId, slot),
+    snapshotName: buildSnapshotName({ ...policy, deployment, slot }),
     windowClosesAt: toIso(startWindowEnd(policy, slot)),
   };
 }

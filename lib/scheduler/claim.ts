@@ -20,7 +20,12 @@ export async function claimSlot(
 ): Promise<RunRecord | undefined> {
   const placement = await resolvedPlacement(policy, () => deps.placements.home());
   const now = deps.clock();
-  const fresh = claimedRun(newRunFor(policy, slot, placement), owner, now, deps.settings.leaseMs);
+  const fresh = claimedRun(
+    newRunFor(policy, slot, deps.settings.deploymentName, placement),
+    owner,
+    now,
+    deps.settings.leaseMs,
+  );
   const existing = await deps.runs.create(fresh);
   if (!existing) return fresh;
   return takeOverExpiredClaim(deps, existing, owner);
@@ -49,12 +54,9 @@ export async function reclaim(
 
 /** Records a slot that will never run as MISSED with its reason (once: an existing record wins). */
 export async function recordMissed(deps: SchedulerDeps, policy: CachePolicy, slot: Date, reason: RunError) {
+  const { deploymentName, runRetentionDays } = deps.settings;
   const placement = await resolvedPlacement(policy, () => deps.placements.home());
-  const run = missedRun(
-    newRunFor(policy, slot, placement),
-    reason,
-    deps.clock(),
-    deps.settings.runRetentionDays,
-  );
+  const fresh = newRunFor(policy, slot, deploymentName, placement);
+  const run = missedRun(fresh, reason, deps.clock(), runRetentionDays);
   return saveNewRun(deps, run);
 }

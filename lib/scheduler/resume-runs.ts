@@ -76,9 +76,10 @@ async function closeLateRun(deps: SchedulerDeps, run: RunRecord, now: Date): Pro
     await saveRun(deps, await failUnlessCreated(deps, run, reason), run);
     return;
   }
+  const gateway = deps.placements.snapshots(placementOf(run));
   let own: Awaited<ReturnType<typeof findOwnSnapshot>>;
   try {
-    own = await findOwnSnapshot(deps.placements.snapshots(placementOf(run)), run);
+    own = await findOwnSnapshot(gateway, run, deps.settings.deploymentName);
   } catch (error) {
     if (!(error instanceof AssumeRoleError)) throw error;
     // The account cannot be reached to tell whether the abandoned claim's Create went through.
@@ -86,8 +87,8 @@ async function closeLateRun(deps: SchedulerDeps, run: RunRecord, now: Date): Pro
     await saveRun(deps, ended(run, 'FAILED', now, days, reason), run);
     return;
   }
-  if (own) {
-    await saveRun(deps, withOwnSnapshot(run, own, now, deps.settings.pollIntervalMs), run);
+  if (own.found === 'ours') {
+    await saveRun(deps, withOwnSnapshot(run, own.snapshot, now, deps.settings.pollIntervalMs), run);
     return;
   }
   const reason = {

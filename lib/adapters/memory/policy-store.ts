@@ -5,6 +5,8 @@ import {
   fromStoredPolicyItem,
   type ItemChanges,
   maySetSlotSummary,
+  newestSnapshotChanges,
+  newestSnapshotIsOf,
   operatorAttributesMatch,
   syncResultChanges,
   toStoredPolicyItem,
@@ -32,6 +34,15 @@ export class InMemoryPolicyStore implements PolicyStore {
   async get(policyId: string): Promise<PolicyItem | undefined> {
     const stored = this.items.get(policyId);
     return stored === undefined ? undefined : this.copyOut(stored);
+  }
+
+  async getMany(policyIds: readonly string[]): Promise<Map<string, PolicyItem>> {
+    const items = new Map<string, PolicyItem>();
+    for (const policyId of policyIds) {
+      const stored = this.items.get(policyId);
+      if (stored !== undefined) items.set(policyId, this.copyOut(stored));
+    }
+    return items;
   }
 
   async *listAll(): AsyncIterable<PolicyItem> {
@@ -65,7 +76,7 @@ export class InMemoryPolicyStore implements PolicyStore {
     this.apply(basis.policyId, stored, syncResultChanges(result));
   }
 
-  async advanceNextRun(policyId: string, from: string, to: string | undefined): Promise<void> {
+  async advanceNextRun(policyId: string, from: string, to: string): Promise<void> {
     const stored = this.items.get(policyId);
     if (stored === undefined || stored.nextRunAt !== from) {
       throw new ConditionalWriteError(`advanceNextRun ${policyId}: nextRunAt is no longer ${from}`);
@@ -79,6 +90,20 @@ export class InMemoryPolicyStore implements PolicyStore {
 
   async recordNewestSnapshot(policyId: string, summary: NewestSnapshotSummary): Promise<void> {
     this.setSlotSummary(policyId, 'newestSnapshot', summary);
+  }
+
+  async replaceNewestSnapshot(
+    policyId: string,
+    expectedSlot: string | undefined,
+    next: NewestSnapshotSummary | undefined,
+  ): Promise<void> {
+    const stored = this.items.get(policyId);
+    if (stored === undefined || !newestSnapshotIsOf(stored, expectedSlot)) {
+      throw new ConditionalWriteError(
+        `replaceNewestSnapshot ${policyId}: the summary changed or the policy is gone`,
+      );
+    }
+    this.apply(policyId, stored, newestSnapshotChanges(next));
   }
 
   private setSlotSummary<K extends keyof SlotSummaries>(

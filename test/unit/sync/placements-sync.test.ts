@@ -1,12 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { InMemoryPolicyStore } from '#lib/adapters/memory/policy-store';
+import { InMemoryRunStore } from '#lib/adapters/memory/run-store';
 import type { PolicyItem } from '#lib/policy/types';
-import { reconcilePolicies } from '#lib/sync/reconcile';
-import { type SyncDeps, syncPolicyItem } from '#lib/sync/sync-policy';
+import { type ReconcileDeps, reconcilePolicies } from '#lib/sync/reconcile';
+import { syncPolicyItem } from '#lib/sync/sync-policy';
 import { FakePlacements, HOME } from '#test/support/fake-placements';
 import { FakeSnapshotGateway } from '#test/support/fake-snapshot-gateway';
 import { FakeTime } from '#test/support/fake-time';
 import { policyItem } from '#test/support/policy-builders';
+import { DEPLOYED_SETTINGS } from '#test/support/scheduler-harness';
 
 const MEMBER = '222222222222';
 const HOURLY = 'cron(0 * * * ? *)';
@@ -17,7 +19,13 @@ function arrange() {
   const placements = new FakePlacements(new FakeSnapshotGateway(['orders']));
   placements.add({ account: MEMBER, region: HOME.region }, ['orders', 'member-only']);
   placements.add({ account: HOME.account, region: 'eu-west-1' }, ['orders']);
-  const deps: SyncDeps = { policies, placements, clock: new FakeTime('2025-03-01T10:20:00.000Z').clock };
+  const deps: ReconcileDeps = {
+    policies,
+    runs: new InMemoryRunStore(),
+    placements,
+    clock: new FakeTime('2025-03-01T10:20:00.000Z').clock,
+    settings: DEPLOYED_SETTINGS,
+  };
   const put = (item: PolicyItem) => policies.put(item);
   return { policies, placements, deps, put };
 }
