@@ -1,5 +1,5 @@
 import { InvalidArgumentError } from 'commander';
-import type { z } from 'zod';
+import type * as z from 'zod';
 import { attributeSchemas } from '#lib/policy/attribute-schemas';
 import { RUN_STATUSES, type RunStatus } from '#lib/runs/types';
 
