@@ -123,7 +123,7 @@ export function schedulerDeps(
     ...(exports ? { exports } : {}),
     policies: runtime.policies,
     runs: runtime.runs,
-    snapshots: runtime.snapshots,
+    placements: runtime.placements,
     clock: systemClock,
     sleep: realSleep,
     random: Math.random,
@@ -187,7 +187,7 @@ export function syncDeps(runtime: Runtime): SyncDeps {
   const { region } = runtime.config;
   return {
     policies: runtime.policies,
-    snapshots: runtime.snapshots,
+    placements: runtime.placements,
     clock: systemClock,
     ...(region === undefined ? {} : { exportChecks: { objects: runtime.objects, region } }),
   };
@@ -196,6 +196,6 @@ export function syncDeps(runtime: Runtime): SyncDeps {
 /** Reconcile's dependencies: policy sync's, the runs, and the settings its snapshot check reads. */
 export function reconcileDeps(runtime: Runtime): ReconcileDeps {
   const { concurrency, runRetentionDays } = runtime.config;
-  const { policies, runs, snapshots } = runtime;
-  return { policies, runs, snapshots, clock: systemClock, settings: { concurrency, runRetentionDays } };
+  const { policies, runs, placements } = runtime;
+  return { policies, runs, placements, clock: systemClock, settings: { concurrency, runRetentionDays } };
 }

@@ -30,6 +30,8 @@ export interface SimulationOptions {
   readonly deploymentName?: string;
   /** Export settings over the deployed ones (exports run only with `s3`). */
   readonly exportSettings?: Partial<ExportSettings>;
+  /** `MEMBER_EXTERNAL_ID` of the runtime (default none: member accounts unreachable, as deployed without it). */
+  readonly memberExternalId?: string;
 }
 
 /**
@@ -62,6 +64,8 @@ export class Simulation {
       deploymentName: options.deploymentName,
     });
     Object.assign(process.env, stack.env);
+    if (options.memberExternalId === undefined) delete process.env.MEMBER_EXTERNAL_ID;
+    else process.env.MEMBER_EXTERNAL_ID = options.memberExternalId;
     simulation = new Simulation(
       stack,
       createRuntime(loadConfig(), { retryStrategy: noDelayRetries }),
@@ -97,7 +101,7 @@ export class Simulation {
     return {
       policies: this.runtime.policies,
       runs: this.runtime.runs,
-      snapshots: this.runtime.snapshots,
+      placements: this.runtime.placements,
       clock: () => this.time.current,
       sleep: async (ms) => {
         this.time.current = addMs(this.time.current, ms);
@@ -135,7 +139,7 @@ export class Simulation {
     const checks = this.stack.s3 && region ? { exportChecks: { objects: this.runtime.objects, region } } : {};
     return {
       policies: this.runtime.policies,
-      snapshots: this.runtime.snapshots,
+      placements: this.runtime.placements,
       clock: () => this.time.current,
       ...checks,
     };
@@ -144,11 +148,11 @@ export class Simulation {
   /** Reconcile's dependencies on the fake clock. */
   reconcileDeps(): ReconcileDeps {
     const { concurrency, runRetentionDays } = this.runtime.config;
-    const { policies, runs, snapshots } = this.runtime;
+    const { policies, runs, placements } = this.runtime;
     return {
       policies,
       runs,
-      snapshots,
+      placements,
       clock: () => this.time.current,
       settings: { concurrency, runRetentionDays },
     };

@@ -1,20 +1,36 @@
 import type { Command } from 'commander';
 import { contextOf } from '#cli/context';
 import { cell, formatDuration, formatUtc } from '#cli/format';
+import { parseAccount, parseRegion } from '#cli/option-parsers';
 import { printJson, printTable } from '#cli/output';
+import type { Placement } from '#lib/placements/placement';
 import type { PolicyItem } from '#lib/policy/types';
 import { listPolicyItems, viewOf } from './policy-read';
+
+interface StatusOptions {
+  readonly account?: string;
+  readonly region?: string;
+}
+
+/** The item's account or region as written, the orchestrator's own when absent, `?` when not a string. */
+function placementField(item: PolicyItem, name: 'account' | 'region', home: Placement): string {
+  const value = item[name];
+  if (value === undefined) return home[name];
+  return typeof value === 'string' ? value : '?';
+}
 
 /**
  * One policy's status line. The orchestrator's attributes are read defensively (viewOf): a malformed one is
  * left out and listed in `problems` (and warned about), and the line is still shown.
  */
-function statusOf(item: PolicyItem, now: Date) {
+function statusOf(item: PolicyItem, now: Date, home: Placement) {
   const { view, problems } = viewOf(item);
   const newest = view.newestSnapshot;
   return {
     policyId: item.policyId,
     cacheName: item.cacheName,
+    account: placementField(item, 'account', home),
+    region: placementField(item, 'region', home),
     state: view.state,
     stateReason: view.stateReason,
     nextRunAt: view.nextRunAt,
@@ -27,12 +43,17 @@ function statusOf(item: PolicyItem, now: Date) {
   };
 }
 
-async function statusAction(_options: object, command: Command): Promise<void> {
+async function statusAction(options: StatusOptions, command: Command): Promise<void> {
   const context = contextOf(command);
   const runtime = await context.runtime();
   const now = new Date();
-  const items = await listPolicyItems(runtime);
-  const lines = items.map((item) => statusOf(item, now));
+  const home = await runtime.placements.home();
+  const items = (await listPolicyItems(runtime)).filter((item) => {
+    const matches = (name: 'account' | 'region') =>
+      options[name] === undefined || placementField(item, name, home) === options[name];
+    return matches('account') && matches('region');
+  });
+  const lines = items.map((item) => statusOf(item, now, home));
   if (context.options.json) {
     printJson(lines);
     return;
@@ -43,6 +64,8 @@ async function statusAction(_options: object, command: Command): Promise<void> {
     return [
       line.policyId,
       cell(line.cacheName),
+      line.account,
+      line.region,
       line.state ?? absent('state'),
       line.lastRun ? formatUtc(line.lastRun.slot) : absent('lastRun'),
       line.lastRun
@@ -58,6 +81,8 @@ async function statusAction(_options: object, command: Command): Promise<void> {
   const headers = [
     'POLICY',
     'CACHE',
+    'ACCOUNT',
+    'REGION',
     'STATE',
     'LAST RUN',
     'OUTCOME',
@@ -68,10 +93,23 @@ async function statusAction(_options: object, command: Command): Promise<void> {
   printTable(headers, rows, 'no policies');
 }
 
-/** `status`: one line per policy: state, last run and its outcome, age of the newest available snapshot. */
+/**
+ * `status [--account …] [--region …]`: one line per policy: its account and region (the orchestrator's own
+ * where it names none), state, last run and its outcome, age of the newest available snapshot.
+ */
 export function registerStatusCommand(program: Command): void {
   program
     .command('status')
     .description('one line per policy: state, last run and outcome, age of the newest available snapshot')
+    .option(
+      '--account <id>',
+      "only policies in this account (the orchestrator's own if they name none)",
+      parseAccount,
+    )
+    .option(
+      '--region <code>',
+      "only policies in this region (the orchestrator's own if they name none)",
+      parseRegion,
+    )
     .action(statusAction);
 }

@@ -5,6 +5,7 @@ import type { RunStore } from '#lib/runs/run-store';
 import type { RunKind, RunRecord } from '#lib/runs/types';
 import { type SchedulerDeps, type SchedulerSettings, settingsFrom } from '#lib/scheduler/deps';
 import { runTick, type TickSummary } from '#lib/scheduler/tick';
+import { FakePlacements } from './fake-placements';
 import { FakeSnapshotGateway } from './fake-snapshot-gateway';
 import { FakeTime } from './fake-time';
 
@@ -37,7 +38,10 @@ export interface HarnessOptions {
 export class SchedulerHarness {
   readonly policies = new InMemoryPolicyStore();
   readonly runs: RunStore;
+  /** The own placement's gateway. */
   readonly gateway: FakeSnapshotGateway;
+  /** Every placement's gateway, `gateway` the own one's; `placements.add` gives another account or region one. */
+  readonly placements: FakePlacements;
   readonly time: FakeTime;
   readonly deps: SchedulerDeps;
   private deadlineMs = Number.POSITIVE_INFINITY;
@@ -46,10 +50,11 @@ export class SchedulerHarness {
     this.time = new FakeTime(options.start);
     this.gateway = new FakeSnapshotGateway(options.caches ?? ['orders']);
     this.runs = options.runs ?? new InMemoryRunStore();
+    this.placements = new FakePlacements(this.gateway, this.time.clock);
     this.deps = {
       policies: this.policies,
       runs: this.runs,
-      snapshots: this.gateway,
+      placements: this.placements,
       clock: this.time.clock,
       sleep: this.time.sleep,
       random: options.random ?? (() => 0.5),

@@ -1,6 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createAwsPlacementClients } from '#lib/adapters/aws-placement-clients';
+import { loadConfig } from '#lib/config';
 import { METRIC, METRICS_NAMESPACE, SERVICE_NAME } from '#lib/observability';
 import { MANAGED_BY_VALUE, MANAGED_TAGS } from '#lib/snapshots/snapshot-gateway';
 import { syncPolicyItem } from '#lib/sync/sync-policy';
@@ -30,7 +32,11 @@ beforeAll(async () => {
   };
   await fixture.policies.put(item);
   await syncPolicyItem(
-    { policies: fixture.policies, snapshots: fixture.snapshots, clock: () => tickAt },
+    {
+      policies: fixture.policies,
+      placements: createAwsPlacementClients(loadConfig(), fixture.snapshots),
+      clock: () => tickAt,
+    },
     item,
   );
   const sample = JSON.parse(await readFile(join(REPO_ROOT, SAMPLE), 'utf8')) as Record<string, unknown>;

@@ -7,6 +7,7 @@ import type { StateEventPublisher } from '#lib/runs/run-events';
 import { runEventSink } from '#lib/runs/run-events';
 import type { RunRecord } from '#lib/runs/types';
 import type { StateEvent } from '#lib/state-events/event-bus';
+import { FakePlacements } from '#test/support/fake-placements';
 import { FakeSnapshotGateway } from '#test/support/fake-snapshot-gateway';
 import { FakeTime } from '#test/support/fake-time';
 import { policyItem, policyOf } from '#test/support/policy-builders';
@@ -31,7 +32,7 @@ export function exportHarness(limits: CopyLimits = DEFAULT_COPY_LIMITS) {
   const deps: ExportDeps = {
     runs,
     policies: new InMemoryPolicyStore(),
-    snapshots: gateway,
+    placements: new FakePlacements(gateway),
     clock: time.clock,
     random: () => 0.5,
     remainingMs: () => remaining,

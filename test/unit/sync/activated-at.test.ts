@@ -4,6 +4,7 @@ import { HOUR_MS } from '#lib/clock';
 import type { PolicyItem } from '#lib/policy/types';
 import { newestSnapshotAgeSeconds } from '#lib/sync/report-rpo';
 import { type SyncDeps, syncPolicyItem } from '#lib/sync/sync-policy';
+import { FakePlacements } from '#test/support/fake-placements';
 import { FakeSnapshotGateway } from '#test/support/fake-snapshot-gateway';
 import { FakeTime } from '#test/support/fake-time';
 import { policyItem } from '#test/support/policy-builders';
@@ -13,7 +14,11 @@ const T0 = '2025-03-01T10:20:00.000Z';
 function setUp() {
   const policies = new InMemoryPolicyStore();
   const time = new FakeTime(T0);
-  const deps: SyncDeps = { policies, snapshots: new FakeSnapshotGateway(['orders']), clock: time.clock };
+  const deps: SyncDeps = {
+    policies,
+    placements: new FakePlacements(new FakeSnapshotGateway(['orders']), time.clock),
+    clock: time.clock,
+  };
   const stored = async () => (await policies.get('orders-hourly')) as PolicyItem;
   return { policies, time, deps, stored };
 }

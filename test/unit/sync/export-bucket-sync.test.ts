@@ -3,6 +3,7 @@ import { InMemoryObjectStore } from '#lib/adapters/memory/object-store';
 import { InMemoryPolicyStore } from '#lib/adapters/memory/policy-store';
 import { ObjectStoreError } from '#lib/errors';
 import { type SyncDeps, syncPolicyItem } from '#lib/sync/sync-policy';
+import { FakePlacements } from '#test/support/fake-placements';
 import { FakeSnapshotGateway } from '#test/support/fake-snapshot-gateway';
 import { FakeTime } from '#test/support/fake-time';
 import { policyItem } from '#test/support/policy-builders';
@@ -12,7 +13,7 @@ function arrange(withS3 = true) {
   const objects = new InMemoryObjectStore();
   const deps: SyncDeps = {
     policies,
-    snapshots: new FakeSnapshotGateway(['orders']),
+    placements: new FakePlacements(new FakeSnapshotGateway(['orders'])),
     clock: new FakeTime('2025-03-01T10:20:00.000Z').clock,
     ...(withS3 ? { exportChecks: { objects, region: 'us-east-1' } } : {}),
   };

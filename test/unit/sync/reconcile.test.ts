@@ -6,6 +6,7 @@ import type { SyncResult } from '#lib/policy/policy-store';
 import type { PolicyItem } from '#lib/policy/types';
 import { type ReconcileDeps, reconcilePolicies } from '#lib/sync/reconcile';
 import { syncPolicyItem } from '#lib/sync/sync-policy';
+import { FakePlacements } from '#test/support/fake-placements';
 import { FakeSnapshotGateway } from '#test/support/fake-snapshot-gateway';
 import { FakeTime } from '#test/support/fake-time';
 import { policyItem } from '#test/support/policy-builders';
@@ -16,7 +17,7 @@ function depsOf(policies: InMemoryPolicyStore, gateway: FakeSnapshotGateway, tim
   return {
     policies,
     runs: new InMemoryRunStore(),
-    snapshots: gateway,
+    placements: new FakePlacements(gateway, time.clock),
     clock: time.clock,
     settings: DEPLOYED_SETTINGS,
   };

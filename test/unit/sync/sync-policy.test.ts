@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { InMemoryPolicyStore } from '#lib/adapters/memory/policy-store';
 import type { PolicyItem } from '#lib/policy/types';
 import { type SyncDeps, syncPolicyItem } from '#lib/sync/sync-policy';
+import { FakePlacements } from '#test/support/fake-placements';
 import { FakeSnapshotGateway, serviceFault } from '#test/support/fake-snapshot-gateway';
 import { FakeTime } from '#test/support/fake-time';
 import { policyItem } from '#test/support/policy-builders';
@@ -12,7 +13,7 @@ function arrange(now = NOW) {
   const policies = new InMemoryPolicyStore();
   const gateway = new FakeSnapshotGateway(['orders']);
   const time = new FakeTime(now);
-  const deps: SyncDeps = { policies, snapshots: gateway, clock: time.clock };
+  const deps: SyncDeps = { policies, placements: new FakePlacements(gateway, time.clock), clock: time.clock };
   return { policies, gateway, time, deps };
 }
 

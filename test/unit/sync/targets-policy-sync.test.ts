@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { InMemoryPolicyStore } from '#lib/adapters/memory/policy-store';
 import type { PolicyItem } from '#lib/policy/types';
 import { isInSync, type SyncDeps, syncPolicyItem } from '#lib/sync/sync-policy';
+import { FakePlacements } from '#test/support/fake-placements';
 import { FakeSnapshotGateway } from '#test/support/fake-snapshot-gateway';
 import { FakeTime } from '#test/support/fake-time';
 import { putActivePolicy } from '#test/support/policy-builders';
@@ -19,7 +20,7 @@ async function sync(item: PolicyItem) {
   const gateway = new FakeSnapshotGateway();
   const deps: SyncDeps = {
     policies,
-    snapshots: gateway,
+    placements: new FakePlacements(gateway),
     clock: new FakeTime('2025-03-01T10:20:00.000Z').clock,
   };
   await policies.put(item);
