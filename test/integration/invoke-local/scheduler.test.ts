@@ -34,7 +34,7 @@ beforeAll(async () => {
   await syncPolicyItem(
     {
       policies: fixture.policies,
-      placements: createAwsPlacementClients(loadConfig(), fixture.snapshots),
+      placements: createAwsPlacementClients(loadConfig(fixture.stack.env), fixture.snapshots),
       clock: () => tickAt,
     },
     item,
@@ -101,7 +101,7 @@ describe('serverless invoke local scheduler with events/scheduled-tick.json', ()
     expect(requested?.line).toMatchObject({ service: SERVICE_NAME, [METRIC.SnapshotsRequested]: 1 });
   });
 
-  it("publishes the run's change on the stack's EventBridge, naming the scheduled event's account and region", () => {
+  it("publishes the run's change on the stack's EventBridge, naming the run's own account and region", () => {
     const events = fixture.stack.eventBridge.events();
 
     expect(events).toHaveLength(1);
@@ -114,10 +114,13 @@ describe('serverless invoke local scheduler with events/scheduled-tick.json', ()
         slot: tickAt.toISOString(),
         status: 'REQUESTED',
         previousStatus: null,
-        account: RULE_ACCOUNT,
+        // The cache's account (the stack's own, where the run was made), not the scheduled event's: every
+        // run carries its placement since issue 17, and an event names the run's.
+        account: fixture.stack.env.AWS_ACCOUNT_ID,
         region: 'us-east-1',
       },
     });
+    expect(fixture.stack.env.AWS_ACCOUNT_ID).not.toBe(RULE_ACCOUNT);
   });
 
   it('makes only calls its role allows', () => {
