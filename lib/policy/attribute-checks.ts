@@ -1,10 +1,5 @@
 import type * as z from 'zod';
-import { MAX_QUOTED_LENGTH, type PolicyIssue, shorten } from '#lib/errors';
-
-/** `text` as a message quotes an operator's value: shortened (lib/errors), in double quotes. */
-export function quote(text: string): string {
-  return JSON.stringify(shorten(text));
-}
+import { MAX_QUOTED_LENGTH, type PolicyIssue } from '#lib/errors';
 
 /** What kind of value this is, in words for an issue message ("null", "a list", "number"). */
 export function describeType(value: unknown): string {

@@ -1,6 +1,7 @@
 import * as z from 'zod';
 import type { PolicyIssue } from '#lib/errors';
-import { checkWithSchema, describeType, mustBe, quote } from './attribute-checks';
+import { quote } from '#lib/errors';
+import { checkWithSchema, describeType, mustBe } from './attribute-checks';
 import { checkRetention } from './check-retention';
 import type { ExportRule } from './types';
 

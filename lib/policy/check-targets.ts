@@ -1,7 +1,8 @@
 import * as z from 'zod';
 import type { PolicyIssue } from '#lib/errors';
+import { quote } from '#lib/errors';
 import { MAX_SNAPSHOT_NAME_LENGTH } from '#lib/naming/snapshot-name';
-import { checkWithSchema, describeType, mustBe, quote } from './attribute-checks';
+import { checkWithSchema, describeType, mustBe } from './attribute-checks';
 import { MAX_TAG_VALUE_LENGTH, TAG_KEY_RULES } from './check-tags';
 import { CACHE_ENGINES, type TargetSelector } from './types';
 

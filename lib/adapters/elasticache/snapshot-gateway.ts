@@ -141,7 +141,7 @@ export class ElastiCacheSnapshotGateway implements SnapshotGateway {
   }
 
   async tagSnapshot(arn: string, tags: Readonly<Record<string, string>>): Promise<void> {
-    const Tags = Object.entries(tags).map(([Key, Value]) => ({ Key, Value }));
+    const Tags = toTagList(tags) ?? [];
     await send(() => this.client.send(new AddTagsToResourceCommand({ ResourceName: arn, Tags })));
   }
 
