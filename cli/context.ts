@@ -25,7 +25,12 @@ export function contextOf(command: Command): CommandContext {
     runtime() {
       runtime ??= resolveTableNames(options, process.env).then((tables) =>
         createRuntime(
-          loadConfig({ ...process.env, POLICIES_TABLE: tables.policiesTable, RUNS_TABLE: tables.runsTable }),
+          loadConfig({
+            ...process.env,
+            POLICIES_TABLE: tables.policiesTable,
+            RUNS_TABLE: tables.runsTable,
+            TARGETS_TABLE: tables.targetsTable,
+          }),
         ),
       );
       return runtime;

@@ -8,7 +8,7 @@ import { registerStatusCommand } from './commands/status';
 import { registerTickCommand } from './commands/tick';
 
 const TABLES_HELP = `
-Tables: --policies-table/--runs-table, else POLICIES_TABLE/RUNS_TABLE, else the outputs of the deployed
+Tables: --policies-table/--runs-table/--targets-table, else POLICIES_TABLE/RUNS_TABLE/TARGETS_TABLE, else the outputs of the deployed
 stack (--stack, default cache-snapshot-orchestrator-<stage>). AWS access: the default credential chain and
 region (AWS_PROFILE, AWS_REGION, ...); AWS_ENDPOINT_URL_DYNAMODB/ELASTICACHE point it at the local stack.`;
 
@@ -36,6 +36,7 @@ export function buildProgram(): Command {
     .option('--verbose', "the orchestrator's log lines, and stack traces on errors")
     .option('--policies-table <name>', 'policies table name')
     .option('--runs-table <name>', 'runs table name')
+    .option('--targets-table <name>', 'targets table name')
     .option('--stage <stage>', 'stage of the deployed stack to read table names from', 'dev')
     .option('--stack <name>', 'CloudFormation stack to read table names from')
     .addHelpText('after', TABLES_HELP)

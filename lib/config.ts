@@ -4,6 +4,8 @@ import { ConfigError } from './errors';
 export interface Config {
   readonly policiesTable: string;
   readonly runsTable: string;
+  /** The targets of `targets` policies, one item per (policy, cache) (docs/architecture.md, "Targets"). */
+  readonly targetsTable: string;
   /** Most policies worked on at once in one tick. */
   readonly concurrency: number;
   /** How long a claim holds before another tick may take it over (a crashed tick's slot). */
@@ -82,6 +84,7 @@ export function loadConfig(env: Env = process.env): Config {
   return Object.freeze({
     policiesTable: requireVar(env, 'POLICIES_TABLE'),
     runsTable: requireVar(env, 'RUNS_TABLE'),
+    targetsTable: requireVar(env, 'TARGETS_TABLE'),
     concurrency: readPositiveInt(env, 'SCHEDULER_CONCURRENCY', DEFAULTS.concurrency),
     leaseMs: readPositiveInt(env, 'CLAIM_LEASE_MS', DEFAULTS.leaseMs),
     deadlineMarginMs: readPositiveInt(env, 'DEADLINE_MARGIN_MS', DEFAULTS.deadlineMarginMs),

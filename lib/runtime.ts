@@ -3,6 +3,7 @@ import { createAwsPlacementClients } from './adapters/aws-placement-clients';
 import { createItemClient } from './adapters/dynamodb/item-client';
 import { DynamoPolicyStore } from './adapters/dynamodb/policy-store';
 import { DynamoRunStore } from './adapters/dynamodb/run-store';
+import { DynamoTargetTable } from './adapters/dynamodb/target-table';
 import { AdaptiveLimit } from './adaptive-limit';
 import { realSleep, type Sleep, systemClock } from './clock';
 import type { Config } from './config';
@@ -16,12 +17,15 @@ import type { SnapshotGateway } from './snapshots/snapshot-gateway';
 import { type EventBus, lazyEventBus } from './state-events/event-bus';
 import { EventPublisher, realTimeout } from './state-events/publisher';
 import type { SyncDeps } from './sync/sync-policy';
+import { type TargetStore, targetStoreOf } from './targets/target-store';
 
 /** The adapters a function works with, built once per process (module scope of a handler). */
 export interface Runtime {
   readonly config: Config;
   readonly policies: PolicyStore;
   readonly runs: RunStore;
+  /** Every target's schedule state: the `cacheName` policies' items and the targets table. */
+  readonly targets: TargetStore;
   readonly snapshots: SnapshotGateway;
   /** The gateways of every (account, region), `snapshots` being the own one's (lib/placements). */
   readonly placements: PlacementClients;
@@ -47,9 +51,14 @@ export function createRuntime(config: Config, overrides: ClientOverrides = {}): 
   const clientConfig = () => (overrides.retryStrategy ? { retryStrategy: overrides.retryStrategy() } : {});
   const documents = createItemClient(clientConfig());
   const limit = new AdaptiveLimit({ maxInFlight: config.concurrency });
+  const policies = new DynamoPolicyStore({ client: documents, tableName: config.policiesTable });
   const own = {
     config,
-    policies: new DynamoPolicyStore({ client: documents, tableName: config.policiesTable }),
+    policies,
+    targets: targetStoreOf(
+      policies,
+      new DynamoTargetTable({ client: documents, tableName: config.targetsTable }),
+    ),
     runs: new DynamoRunStore({ client: documents, tableName: config.runsTable }),
     snapshots: lazySnapshotGateway(async () => {
       const elastiCache = await import('./adapters/elasticache/snapshot-gateway');

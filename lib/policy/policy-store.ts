@@ -1,4 +1,4 @@
-import type { LastRunSummary, NewestSnapshotSummary, PolicyItem, PolicyState } from './types';
+import type { LastRunSummary, NewestSnapshotSummary, PolicyItem, PolicyState, SlotSummaries } from './types';
 
 /** What policy sync writes back on a policy item. */
 export interface SyncResult {
@@ -32,10 +32,25 @@ export interface PolicyStore {
    */
   writeSyncResult(basis: PolicyItem, result: SyncResult): Promise<void>;
   /**
-   * Moves `nextRunAt` from `from` to `to` (undefined: remove it), only if it still equals `from`.
-   * Throws ConditionalWriteError when another tick moved it first.
+   * Moves `nextRunAt` from `from` to `to` (undefined: remove it), only if it still equals `from`, and
+   * records `summaries` in the same UpdateItem. Throws ConditionalWriteError when another tick moved it first.
    */
-  advanceNextRun(policyId: string, from: string, to: string | undefined): Promise<void>;
+  advanceNextRun(
+    policyId: string,
+    from: string,
+    to: string | undefined,
+    summaries?: Partial<SlotSummaries>,
+  ): Promise<void>;
+  /**
+   * Records `summaries` in one write, only on the item of a `cacheName` policy of `cacheName` (the home of
+   * that target's state) and only where no newer slot's summary is stored. False when nothing was written:
+   * not that policy's cache (a `targets` policy, or gone), or a newer summary is there.
+   */
+  recordTargetSummaries(
+    policyId: string,
+    cacheName: string,
+    summaries: Partial<SlotSummaries>,
+  ): Promise<boolean>;
   /** Records the latest run outcome on the item (unconditional, last writer wins by slot order). */
   recordLastRun(policyId: string, summary: LastRunSummary): Promise<void>;
   /** Records the policy's newest available snapshot, with the same rules as recordLastRun. */

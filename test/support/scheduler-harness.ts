@@ -12,6 +12,7 @@ import { FakeTime } from './fake-time';
 export const DEPLOYED_SETTINGS: SchedulerSettings = settingsFrom({
   policiesTable: 'policies',
   runsTable: 'runs',
+  targetsTable: 'targets',
   ...DEFAULTS,
 });
 

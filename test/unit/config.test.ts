@@ -2,7 +2,11 @@ import { describe, expect, it } from 'vitest';
 import { DEFAULTS, loadConfig } from '#lib/config';
 import { ConfigError } from '#lib/errors';
 
-const REQUIRED = { POLICIES_TABLE: 'snapshot-policies', RUNS_TABLE: 'snapshot-runs' };
+const REQUIRED = {
+  POLICIES_TABLE: 'snapshot-policies',
+  RUNS_TABLE: 'snapshot-runs',
+  TARGETS_TABLE: 'snapshot-targets',
+};
 
 function failureOf(env: Record<string, string | undefined>): ConfigError {
   try {
@@ -21,6 +25,7 @@ describe('loadConfig', () => {
     expect(config).toEqual({
       policiesTable: 'snapshot-policies',
       runsTable: 'snapshot-runs',
+      targetsTable: 'snapshot-targets',
       concurrency: DEFAULTS.concurrency,
       leaseMs: DEFAULTS.leaseMs,
       deadlineMarginMs: DEFAULTS.deadlineMarginMs,

@@ -2,6 +2,8 @@ import {
   advanceChanges,
   DUE_BUCKET,
   fromStoredPolicyItem,
+  mergeChanges,
+  summaryChanges,
   syncResultChanges,
   toStoredPolicyItem,
 } from '#lib/adapters/policy-items';
@@ -12,6 +14,7 @@ import { toMarshallableItem } from './document-values';
 import { ExpressionBuilder } from './expression-builder';
 import type { ItemClient } from './item-client';
 import { buildOperatorCondition } from './operator-condition';
+import { summaryConditionTerms } from './summary-condition';
 import { callTable, paginateItems } from './table-call';
 
 export { DUE_BUCKET };
@@ -87,9 +90,14 @@ export class DynamoPolicyStore implements PolicyStore {
     await this.update(basis.policyId, 'writeSyncResult', builder, UpdateExpression, ConditionExpression);
   }
 
-  async advanceNextRun(policyId: string, from: string, to: string | undefined): Promise<void> {
+  async advanceNextRun(
+    policyId: string,
+    from: string,
+    to: string | undefined,
+    summaries: Partial<SlotSummaries> = {},
+  ): Promise<void> {
     const builder = new ExpressionBuilder();
-    const UpdateExpression = builder.update(advanceChanges(to));
+    const UpdateExpression = builder.update(mergeChanges(advanceChanges(to), summaryChanges(summaries)));
     const ConditionExpression = `${builder.name('nextRunAt')} = ${builder.value(from)}`;
     await this.update(policyId, 'advanceNextRun', builder, UpdateExpression, ConditionExpression);
   }
@@ -100,6 +108,24 @@ export class DynamoPolicyStore implements PolicyStore {
 
   async recordNewestSnapshot(policyId: string, summary: NewestSnapshotSummary): Promise<void> {
     await this.setSlotSummary(policyId, 'newestSnapshot', summary);
+  }
+
+  async recordTargetSummaries(
+    policyId: string,
+    cacheName: string,
+    summaries: Partial<SlotSummaries>,
+  ): Promise<boolean> {
+    const builder = new ExpressionBuilder();
+    const UpdateExpression = builder.update(summaryChanges(summaries));
+    const terms = [`${builder.name('cacheName')} = ${builder.value(cacheName)}`];
+    const ConditionExpression = [...terms, ...summaryConditionTerms(builder, summaries)].join(' AND ');
+    try {
+      await this.update(policyId, 'record summaries', builder, UpdateExpression, ConditionExpression);
+      return true;
+    } catch (err) {
+      if (!(err instanceof ConditionalWriteError)) throw err;
+      return false;
+    }
   }
 
   private async setSlotSummary<K extends keyof SlotSummaries>(

@@ -174,6 +174,7 @@ export async function startInvokeFixture(): Promise<InvokeFixture> {
   const tableIds = new Map([
     [stack.policiesTable, 'PoliciesTable'],
     [stack.runsTable, 'RunsTable'],
+    [stack.targetsTable, 'TargetsTable'],
   ]);
   const arnBase = `arn:aws:elasticache:${stack.emulator.region}:${stack.emulator.accountId}`;
   // biome-ignore-start lint/suspicious/noTemplateCurlyInString: CloudFormation Fn::Sub placeholders, not JavaScript
@@ -214,6 +215,7 @@ export async function startInvokeFixture(): Promise<InvokeFixture> {
         [
           ...['invoke', 'local', '--function', functionName, '--path', path],
           ...['--env', `POLICIES_TABLE=${stack.policiesTable}`, '--env', `RUNS_TABLE=${stack.runsTable}`],
+          ...['--env', `TARGETS_TABLE=${stack.targetsTable}`],
         ],
         childEnv,
       );

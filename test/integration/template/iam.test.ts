@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DUE_INDEX } from '#lib/adapters/dynamodb/policy-store';
 import { OPEN_INDEX } from '#lib/adapters/dynamodb/run-store';
+import { TARGETS_DUE_INDEX } from '#lib/adapters/dynamodb/target-table';
 import { MANAGED_BY_VALUE, MANAGED_TAGS } from '#lib/snapshots/snapshot-gateway';
 import { FUNCTIONS, functionFacts } from './functions';
 import { copyService, packageService, type ServiceCopy } from './service-copy';
@@ -164,6 +165,8 @@ describe('IAM in the packaged template', () => {
         [`PoliciesTable/index/${DUE_INDEX}`]: ['dynamodb:Query'],
         RunsTable: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query'],
         [`RunsTable/index/${OPEN_INDEX}`]: ['dynamodb:Query'],
+        TargetsTable: ['dynamodb:UpdateItem'],
+        [`TargetsTable/index/${TARGETS_DUE_INDEX}`]: ['dynamodb:Query'],
       },
     ],
     [
@@ -176,9 +179,16 @@ describe('IAM in the packaged template', () => {
           'dynamodb:GetShardIterator',
           'dynamodb:ListStreams',
         ],
+        TargetsTable: ['dynamodb:Query', 'dynamodb:UpdateItem'],
       },
     ],
-    ['reconcile', { PoliciesTable: ['dynamodb:Scan', 'dynamodb:UpdateItem'] }],
+    [
+      'reconcile',
+      {
+        PoliciesTable: ['dynamodb:Scan', 'dynamodb:UpdateItem'],
+        TargetsTable: ['dynamodb:Query', 'dynamodb:UpdateItem'],
+      },
+    ],
   ])('gives %s exactly the table actions its code uses', (name, expected) => {
     const statements = roleStatements(template, functionFacts(name).roleId);
 

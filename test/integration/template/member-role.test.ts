@@ -57,7 +57,12 @@ describe('member-role.yml', () => {
       const orchestrator = (() => {
         try {
           return (
-            loadConfig({ POLICIES_TABLE: 'p', RUNS_TABLE: 'r', MEMBER_EXTERNAL_ID: value }) !== undefined
+            loadConfig({
+              POLICIES_TABLE: 'p',
+              RUNS_TABLE: 'r',
+              TARGETS_TABLE: 't',
+              MEMBER_EXTERNAL_ID: value,
+            }) !== undefined
           );
         } catch {
           return false;

@@ -7,6 +7,7 @@ import type { PolicyItem } from '#lib/policy/types';
 const synced = vi.hoisted(() => {
   vi.stubEnv('POLICIES_TABLE', 'policies');
   vi.stubEnv('RUNS_TABLE', 'runs');
+  vi.stubEnv('TARGETS_TABLE', 'targets');
   return { calls: [] as string[], failFor: new Set<string>(), pending: [] as (() => void)[] };
 });
 
