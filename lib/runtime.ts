@@ -112,6 +112,7 @@ export function schedulerDeps(
   return {
     policies: runtime.policies,
     runs: runtime.runs,
+    targets: runtime.targets,
     snapshots: runtime.snapshots,
     clock: systemClock,
     sleep: realSleep,
@@ -123,5 +124,6 @@ export function schedulerDeps(
 }
 
 export function syncDeps(runtime: Runtime): SyncDeps {
-  return { policies: runtime.policies, snapshots: runtime.snapshots, clock: systemClock };
+  const { policies, targets, snapshots } = runtime;
+  return { policies, targets, snapshots, clock: systemClock };
 }

@@ -81,6 +81,7 @@ export class Simulation {
     return {
       policies: this.runtime.policies,
       runs: this.runtime.runs,
+      targets: this.runtime.targets,
       snapshots: this.runtime.snapshots,
       clock: () => this.current,
       sleep: async (ms) => {
@@ -95,7 +96,8 @@ export class Simulation {
   }
 
   syncDeps(): SyncDeps {
-    return { policies: this.runtime.policies, snapshots: this.runtime.snapshots, clock: () => this.current };
+    const { policies, targets, snapshots } = this.runtime;
+    return { policies, targets, snapshots, clock: () => this.current };
   }
 
   /** Writes a policy record as an operator would, then syncs it (the local stack has no streams). */

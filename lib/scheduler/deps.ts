@@ -6,6 +6,7 @@ import type { PolicyStore } from '#lib/policy/policy-store';
 import type { Policy } from '#lib/policy/types';
 import type { Backoff } from '#lib/retry/retry';
 import type { RunRecord } from '#lib/runs/types';
+import type { TargetStore } from '#lib/targets/target-store';
 
 /** Tunables of a tick; `settingsFrom(config)` gives the deployed values, tests build their own. */
 export interface SchedulerSettings extends LifecycleSettings {
@@ -38,6 +39,8 @@ export function settingsFrom(config: Config): SchedulerSettings {
  */
 export interface SchedulerDeps extends LifecycleDeps {
   readonly policies: PolicyStore;
+  /** Every target's schedule state (both homes): what the tick lists as due and advances. */
+  readonly targets: TargetStore;
   readonly sleep: Sleep;
   readonly settings: SchedulerSettings;
 }

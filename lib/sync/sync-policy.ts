@@ -7,15 +7,22 @@ import { computeSpecHash, validatePolicy } from '#lib/policy/parse-policy';
 import { isCachePolicy } from '#lib/policy/policy-for-target';
 import type { PolicyStore, SyncResult } from '#lib/policy/policy-store';
 import { quotaFitWarning } from '#lib/policy/quota-fit';
-import type { CachePolicy, Policy, PolicyItem } from '#lib/policy/types';
+import type { CachePolicy, Policy, PolicyItem, TargetsPolicy } from '#lib/policy/types';
 import { nextSlotAfter } from '#lib/schedule/policy-slots';
 import type { SnapshotGateway } from '#lib/snapshots/snapshot-gateway';
 import { activatedAtFor } from './activated-at';
+import {
+  syncTargets,
+  type TargetSyncDeps,
+  type TargetsView,
+  targetsWarning,
+  viewTargets,
+} from './sync-targets';
 
-export interface SyncDeps {
+export interface SyncDeps extends TargetSyncDeps {
   readonly policies: PolicyStore;
-  /** Used to check that the policy's cache exists. */
-  readonly snapshots: Pick<SnapshotGateway, 'getCache'>;
+  /** Used to check that the policy's cache exists, and to discover a targets policy's caches. */
+  readonly snapshots: Pick<SnapshotGateway, 'getCache' | 'listCaches' | 'listTags'>;
   readonly clock: Clock;
   /**
    * The other ACTIVE policies on a cache, for the 24-in-24 h fit warning. Absent: no fit check (the stream
@@ -79,11 +86,13 @@ function nextRunAtFor(policy: Policy, item: PolicyItem, now: Date): string | und
   return next ? toIso(next) : undefined;
 }
 
-async function judge(
-  deps: SyncDeps,
-  item: PolicyItem,
-  now: Date,
-): Promise<Omit<SyncResult, 'specHash' | 'syncedAt' | 'activatedAt'>> {
+type Verdict = Omit<SyncResult, 'specHash' | 'syncedAt' | 'activatedAt'> & {
+  /** A valid targets policy, and what its selector sees: what its targets are brought in line with. */
+  readonly targetsPolicy?: TargetsPolicy;
+  readonly view?: TargetsView;
+};
+
+async function judge(deps: SyncDeps, item: PolicyItem, now: Date): Promise<Verdict> {
   const parsed = validatePolicy(item);
   if (!parsed.ok) {
     return { state: 'INVALID', stateReason: describeIssues(parsed.issues), nextRunAt: undefined };
@@ -110,7 +119,11 @@ async function judge(
       nextRunAt,
     };
   // A targets policy keeps no nextRunAt of its own (its targets do) and its fit is judged per cache.
-  if (!isCachePolicy(policy)) return { state: 'ACTIVE', stateReason: undefined, nextRunAt: undefined };
+  if (!isCachePolicy(policy)) {
+    const view = await viewTargets(deps, policy.policyId);
+    const stateReason = targetsWarning(policy, view);
+    return { state: 'ACTIVE', stateReason, nextRunAt: undefined, targetsPolicy: policy, view };
+  }
   const stateReason = deps.peersOn
     ? activeReason(policy, await deps.peersOn(policy.cacheName), now)
     : undefined;
@@ -132,7 +145,7 @@ async function judge(
 export async function syncPolicyItem(deps: SyncDeps, item: PolicyItem, force = false): Promise<SyncOutcome> {
   if (!force && isInSync(item)) return { policyId: item.policyId, action: 'unchanged' };
   const now = deps.clock();
-  const verdict = await judge(deps, item, now);
+  const { targetsPolicy, view, ...verdict } = await judge(deps, item, now);
   const activatedAt = activatedAtFor(item, verdict.state, now);
   const result: SyncResult = {
     ...verdict,
@@ -151,6 +164,7 @@ export async function syncPolicyItem(deps: SyncDeps, item: PolicyItem, force = f
     }
     throw error;
   }
+  await syncTargets(deps, item.policyId, { state: result.state, policy: targetsPolicy, view }, now);
   const fields = {
     policyId: item.policyId,
     state: result.state,

@@ -1,10 +1,12 @@
 import { InMemoryPolicyStore } from '#lib/adapters/memory/policy-store';
 import { InMemoryRunStore } from '#lib/adapters/memory/run-store';
+import { InMemoryTargetTable } from '#lib/adapters/memory/target-table';
 import { DEFAULTS } from '#lib/config';
 import type { RunStore } from '#lib/runs/run-store';
 import type { RunRecord } from '#lib/runs/types';
 import { type SchedulerDeps, type SchedulerSettings, settingsFrom } from '#lib/scheduler/deps';
 import { runTick, type TickSummary } from '#lib/scheduler/tick';
+import { targetStoreOf } from '#lib/targets/target-store';
 import { FakeSnapshotGateway } from './fake-snapshot-gateway';
 import { FakeTime } from './fake-time';
 
@@ -33,6 +35,7 @@ export interface HarnessOptions {
  */
 export class SchedulerHarness {
   readonly policies = new InMemoryPolicyStore();
+  readonly targets = targetStoreOf(this.policies, new InMemoryTargetTable());
   readonly runs: RunStore;
   readonly gateway: FakeSnapshotGateway;
   readonly time: FakeTime;
@@ -46,6 +49,7 @@ export class SchedulerHarness {
     this.deps = {
       policies: this.policies,
       runs: this.runs,
+      targets: this.targets,
       snapshots: this.gateway,
       clock: this.time.clock,
       sleep: this.time.sleep,

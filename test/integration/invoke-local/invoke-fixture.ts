@@ -9,8 +9,10 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { createItemClient } from '#lib/adapters/dynamodb/item-client';
 import { DynamoPolicyStore } from '#lib/adapters/dynamodb/policy-store';
 import { DynamoRunStore } from '#lib/adapters/dynamodb/run-store';
+import { DynamoTargetTable } from '#lib/adapters/dynamodb/target-table';
 import { createElastiCacheClient } from '#lib/adapters/elasticache/client';
 import { ElastiCacheSnapshotGateway } from '#lib/adapters/elasticache/snapshot-gateway';
+import { type TargetStore, targetStoreOf } from '#lib/targets/target-store';
 import type { CallRecord } from '#local/emulator/index';
 import { type LocalStack, startLocalStack } from '#local/stack';
 import { functionFacts } from '#test/integration/template/functions';
@@ -57,6 +59,7 @@ export interface Clients {
   readonly dynamodb: DynamoDBClient;
   readonly policies: DynamoPolicyStore;
   readonly runs: DynamoRunStore;
+  readonly targets: TargetStore;
   readonly snapshots: ElastiCacheSnapshotGateway;
 }
 
@@ -193,12 +196,17 @@ export async function startInvokeFixture(): Promise<InvokeFixture> {
   }
   Object.assign(childEnv, stack.env, { AWS_ENDPOINT_URL_DYNAMODB: proxy.endpoint });
 
+  const policies = new DynamoPolicyStore({ client: documents, tableName: stack.policiesTable });
   return {
     stack,
     template,
     dynamodb,
-    policies: new DynamoPolicyStore({ client: documents, tableName: stack.policiesTable }),
+    policies,
     runs: new DynamoRunStore({ client: documents, tableName: stack.runsTable }),
+    targets: targetStoreOf(
+      policies,
+      new DynamoTargetTable({ client: documents, tableName: stack.targetsTable }),
+    ),
     snapshots: new ElastiCacheSnapshotGateway(elastiCache),
 
     async invoke(functionName, input) {

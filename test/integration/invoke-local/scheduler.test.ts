@@ -30,7 +30,12 @@ beforeAll(async () => {
   };
   await fixture.policies.put(item);
   await syncPolicyItem(
-    { policies: fixture.policies, snapshots: fixture.snapshots, clock: () => tickAt },
+    {
+      policies: fixture.policies,
+      targets: fixture.targets,
+      snapshots: fixture.snapshots,
+      clock: () => tickAt,
+    },
     item,
   );
   const sample = JSON.parse(await readFile(join(REPO_ROOT, SAMPLE), 'utf8')) as Record<string, unknown>;

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { checkPolicies, writePolicies } from '#cli/policy-writes';
 import { InMemoryPolicyStore } from '#lib/adapters/memory/policy-store';
+import { InMemoryTargetTable } from '#lib/adapters/memory/target-table';
 import type { PolicyItem } from '#lib/policy/types';
 import type { SyncDeps } from '#lib/sync/sync-policy';
 import { FakeSnapshotGateway } from '#test/support/fake-snapshot-gateway';
@@ -27,6 +28,7 @@ function arrange() {
   const policies = new CountingPolicyStore();
   const deps: SyncDeps = {
     policies,
+    targets: { table: new InMemoryTargetTable() },
     snapshots: new FakeSnapshotGateway(['orders', 'billing']),
     clock: new FakeTime('2025-03-01T10:20:00.000Z').clock,
   };

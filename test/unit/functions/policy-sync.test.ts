@@ -21,6 +21,12 @@ vi.mock('#lib/sync/sync-policy', () => ({
   },
 }));
 
+vi.mock('#lib/sync/sync-targets', () => ({
+  retireTargetsOfDeleted: async (_deps: unknown, policyId: string) => {
+    synced.calls.push(`retire targets of ${policyId}`);
+  },
+}));
+
 const { syncStream } = await import('#functions/policy-sync');
 
 const SAMPLE = JSON.parse(readFileSync('events/policy-stream-insert.json', 'utf8')) as DynamoDBStreamEvent;
@@ -87,11 +93,11 @@ describe('the policy stream handler', () => {
     expect(synced.calls).toEqual(['start slow-a', 'end slow-a', 'start b', 'end b']);
   });
 
-  it('syncs nothing for a removed policy and reports it done', async () => {
+  it('syncs nothing for a removed policy but retires its targets, and reports it done', async () => {
     const response = await syncStream({ Records: [recordOf('gone', '1', 'REMOVE')] });
 
     expect(response).toEqual({ batchItemFailures: [] });
-    expect(synced.calls).toEqual([]);
+    expect(synced.calls).toEqual(['retire targets of gone']);
   });
 
   it('refuses an event that is not a stream batch', async () => {

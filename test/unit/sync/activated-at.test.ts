@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { InMemoryPolicyStore } from '#lib/adapters/memory/policy-store';
+import { InMemoryTargetTable } from '#lib/adapters/memory/target-table';
 import { HOUR_MS } from '#lib/clock';
 import type { PolicyItem } from '#lib/policy/types';
 import { newestSnapshotAgeSeconds } from '#lib/sync/report-rpo';
@@ -13,7 +14,12 @@ const T0 = '2025-03-01T10:20:00.000Z';
 function setUp() {
   const policies = new InMemoryPolicyStore();
   const time = new FakeTime(T0);
-  const deps: SyncDeps = { policies, snapshots: new FakeSnapshotGateway(['orders']), clock: time.clock };
+  const deps: SyncDeps = {
+    policies,
+    targets: { table: new InMemoryTargetTable() },
+    snapshots: new FakeSnapshotGateway(['orders']),
+    clock: time.clock,
+  };
   const stored = async () => (await policies.get('orders-hourly')) as PolicyItem;
   return { policies, time, deps, stored };
 }

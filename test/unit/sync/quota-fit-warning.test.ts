@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { InMemoryPolicyStore } from '#lib/adapters/memory/policy-store';
+import { InMemoryTargetTable } from '#lib/adapters/memory/target-table';
 import type { PolicyItem } from '#lib/policy/types';
 import { reconcilePolicies } from '#lib/sync/reconcile';
 import { type SyncDeps, scanPeersOn, syncPolicyItem } from '#lib/sync/sync-policy';
@@ -12,6 +13,7 @@ function arrange(scan = true) {
   const policies = new InMemoryPolicyStore();
   const deps: SyncDeps = {
     policies,
+    targets: { table: new InMemoryTargetTable() },
     snapshots: new FakeSnapshotGateway(['orders', 'billing']),
     clock: new FakeTime('2025-03-01T10:20:00.000Z').clock,
   };

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { InMemoryPolicyStore } from '#lib/adapters/memory/policy-store';
+import { InMemoryTargetTable } from '#lib/adapters/memory/target-table';
 import { StoreError } from '#lib/errors';
 import type { SyncResult } from '#lib/policy/policy-store';
 import type { PolicyItem } from '#lib/policy/types';
@@ -30,7 +31,12 @@ describe('reconcilePolicies', () => {
     const policies = new FlakyPolicyStore();
     const gateway = new FakeSnapshotGateway(['orders', 'sessions', 'carts', 'queues']);
     const time = new FakeTime('2025-03-01T10:20:00.000Z');
-    const deps: SyncDeps = { policies, snapshots: gateway, clock: time.clock };
+    const deps: SyncDeps = {
+      policies,
+      targets: { table: new InMemoryTargetTable() },
+      snapshots: gateway,
+      clock: time.clock,
+    };
     await policies.put(policyItem('in-sync', { cacheName: 'orders' }));
     await syncPolicyItem(deps, await stored(policies, 'in-sync'));
     const inSync = await stored(policies, 'in-sync');
@@ -54,7 +60,12 @@ describe('reconcilePolicies', () => {
     const policies = new InMemoryPolicyStore();
     const gateway = new FakeSnapshotGateway([]);
     const time = new FakeTime('2025-03-01T10:20:00.000Z');
-    const deps: SyncDeps = { policies, snapshots: gateway, clock: time.clock };
+    const deps: SyncDeps = {
+      policies,
+      targets: { table: new InMemoryTargetTable() },
+      snapshots: gateway,
+      clock: time.clock,
+    };
     await policies.put(policyItem('orders-hourly'));
     await syncPolicyItem(deps, await stored(policies, 'orders-hourly'));
     expect((await stored(policies, 'orders-hourly')).state).toBe('INVALID');
@@ -73,7 +84,12 @@ describe('reconcilePolicies', () => {
     const policies = new InMemoryPolicyStore();
     const gateway = new FakeSnapshotGateway(['orders']);
     const time = new FakeTime('2025-03-01T10:20:00.000Z');
-    const deps: SyncDeps = { policies, snapshots: gateway, clock: time.clock };
+    const deps: SyncDeps = {
+      policies,
+      targets: { table: new InMemoryTargetTable() },
+      snapshots: gateway,
+      clock: time.clock,
+    };
     await policies.put(policyItem('orders-hourly', { schedule: 'rate(5 minutes)' }));
     await syncPolicyItem(deps, await stored(policies, 'orders-hourly'));
     const invalid = await stored(policies, 'orders-hourly');
