@@ -13,6 +13,8 @@ export interface EnrolmentSummary {
   readonly retired: readonly string[];
   /** The caches the selector chooses now (enrolled before or just now). */
   readonly chosen: number;
+  /** The policy's ACTIVE targets once this pass is done, by cache name. */
+  readonly active: readonly string[];
 }
 
 /** The reason a cache is retired, or undefined when it stays (chosen, or its tags could not be read). */
@@ -67,7 +69,10 @@ export async function enrolTargets(
     if (reason === undefined) continue;
     await retireOne(deps.table, target, now, reason, retired);
   }
-  return { enrolled, retired, chosen: chosen.length };
+  const active = [...existing.values()]
+    .filter((target) => target.state === 'ACTIVE' && !retired.includes(target.cacheName))
+    .map((target) => target.cacheName);
+  return { enrolled, retired, chosen: chosen.length, active: [...new Set([...active, ...enrolled])].sort() };
 }
 
 /**

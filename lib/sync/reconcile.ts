@@ -2,10 +2,11 @@ import { logger } from '#lib/observability';
 import { validatePolicy } from '#lib/policy/parse-policy';
 import { isCachePolicy } from '#lib/policy/policy-for-target';
 import type { Policy, PolicyItem } from '#lib/policy/types';
+import { type FleetPassSummary, reconcileFleet, sharedFleet } from './reconcile-fleet';
 import { reportRecoveryPoints } from './report-rpo';
 import { activePoliciesByCache, activeReason, isInSync, type SyncDeps, syncPolicyItem } from './sync-policy';
 
-export interface ReconcileSummary {
+export interface ReconcileSummary extends FleetPassSummary {
   readonly scanned: number;
   readonly synced: number;
   readonly failed: number;
@@ -66,7 +67,10 @@ export async function reconcilePolicies(deps: SyncDeps): Promise<ReconcileSummar
   let synced = 0;
   let failed = 0;
   // Whom each policy shares its cache with, kept current as this pass activates or deactivates policies.
-  const { items, peers, withPeers } = await readPeerIndex(deps);
+  const read = await readPeerIndex(deps);
+  const { items, peers } = read;
+  // One discovery of the account's caches for the whole pass: every targets policy is judged against it.
+  const withPeers = { ...read.withPeers, fleet: sharedFleet(deps) };
   const seen: PolicyItem[] = [];
   for (const item of items) {
     scanned += 1;
@@ -88,8 +92,9 @@ export async function reconcilePolicies(deps: SyncDeps): Promise<ReconcileSummar
       });
     }
   }
+  const fleetPass = await reconcileFleet(withPeers, seen, deps.clock());
   const maxNewestSnapshotAgeSeconds = reportRecoveryPoints(seen, deps.clock());
-  const summary = { scanned, synced, failed, maxNewestSnapshotAgeSeconds };
+  const summary = { scanned, synced, failed, maxNewestSnapshotAgeSeconds, ...fleetPass };
   logger.info('reconcile finished', summary);
   return summary;
 }

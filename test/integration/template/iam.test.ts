@@ -195,7 +195,7 @@ describe('IAM in the packaged template', () => {
     expect(actionsByResource(statements, 'dynamodb')).toEqual(expected);
   });
 
-  it('lets policy sync and reconcile only describe caches, and only the scheduler touch snapshots', () => {
+  it('lets policy sync and reconcile only describe caches and read their tags, and only the scheduler touch snapshots', () => {
     for (const name of ['policySync', 'reconcile']) {
       const elasticache = actionsByResource(
         roleStatements(template, functionFacts(name).roleId),
@@ -203,7 +203,10 @@ describe('IAM in the packaged template', () => {
       );
 
       expect(elasticache).toEqual({
-        [`${ACCOUNT_ARN}:serverlesscache:*`]: ['elasticache:DescribeServerlessCaches'],
+        [`${ACCOUNT_ARN}:serverlesscache:*`]: [
+          'elasticache:DescribeServerlessCaches',
+          'elasticache:ListTagsForResource',
+        ],
       });
     }
     const scheduler = actionsByResource(roleStatements(template, 'SchedulerRole'), 'elasticache');
