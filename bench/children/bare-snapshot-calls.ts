@@ -48,8 +48,10 @@ function claimFor(cacheName: string, slot: string, owner: string): Claim {
   const snapshotName = `${cacheName}-${slot.slice(0, 10).replaceAll('-', '')}-0000-${hash}`;
   const item = {
     policyId: s(cacheName),
+    runKey: s(`${cacheName}#${slot}`),
     slot: s(slot),
     cacheName: s(cacheName),
+    kind: s('SCHEDULED'),
     snapshotName: s(snapshotName),
     status: s('CLAIMED'),
     attempts: { N: '0' },

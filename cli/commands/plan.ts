@@ -38,19 +38,22 @@ export function planSlots(policy: CachePolicy, from: Date, count: number) {
   return slots;
 }
 
-/** The status of the run record of each of `slots` that has one (one query, from the first slot to the last). */
+/**
+ * The status of the scheduled run of each of `slots` that has one (one query of the cache's runs, from the
+ * first slot to the last; on-demand runs of the same minute are not the slot's).
+ */
 async function runStatuses(
   runs: RunStore,
-  policyId: string,
+  key: { policyId: string; cacheName: string },
   slots: readonly { slot: string }[],
 ): Promise<Map<string, RunStatus>> {
   const statuses = new Map<string, RunStatus>();
   const [first, last] = [slots[0]?.slot, slots.at(-1)?.slot];
   if (first === undefined || last === undefined) return statuses;
   const wanted = new Set(slots.map((slot) => slot.slot));
-  for await (const run of runs.listByPolicy(policyId, { since: first })) {
+  for await (const run of runs.listByPolicy(key.policyId, { since: first, cacheName: key.cacheName })) {
     if (run.slot > last) break;
-    if (wanted.has(run.slot)) statuses.set(run.slot, run.status);
+    if (run.kind === 'SCHEDULED' && wanted.has(run.slot)) statuses.set(run.slot, run.status);
   }
   return statuses;
 }
@@ -73,7 +76,7 @@ async function planAction(policyId: string, options: PlanOptions, command: Comma
   }
   const { view } = viewOf(item);
   const planned = planSlots(policy, options.from ?? new Date(), options.count);
-  const statuses = await runStatuses(runtime.runs, policyId, planned);
+  const statuses = await runStatuses(runtime.runs, { policyId, cacheName: policy.cacheName }, planned);
   const slots = planned.map((slot) => ({ ...slot, runStatus: statuses.get(slot.slot) ?? null }));
   if (context.options.json) {
     const { schedule, timezone } = policy;

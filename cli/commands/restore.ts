@@ -76,7 +76,9 @@ async function requireOwnSnapshot(
   const owner = ownerOf(await runtime.snapshots.listTags(snapshot.arn));
   if (owner.kind === 'deployment' && owner.deployment === deployment) return;
   if (owner.kind === 'legacy') {
-    const run = await runtime.runs.get({ policyId: owner.policyId, slot: owner.slot });
+    // Made before deployment tags and run kinds: a scheduled run of its own cache names it.
+    const key = { policyId: owner.policyId, cacheName: snapshot.cacheName, slot: owner.slot };
+    const run = await runtime.runs.get({ ...key, kind: 'SCHEDULED' });
     if (run?.snapshotName === snapshot.name) return;
   }
   const whose =

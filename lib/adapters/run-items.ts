@@ -1,10 +1,11 @@
 /**
- * The stored form of a run record, shared by both run stores: the record plus the store-derived
- * `openBucket`, and the schema a stored item is parsed with on the way back.
+ * The stored form of a run record, shared by both run stores: the record plus the store-derived range key
+ * `runKey` and `openBucket`, and the schema a stored item is parsed with on the way back.
  */
 import * as z from 'zod';
 import { StoreError } from '#lib/errors';
-import { OPEN_STATUSES, RUN_STATUSES, type RunRecord } from '#lib/runs/types';
+import { runKeyOf } from '#lib/runs/run-key';
+import { OPEN_STATUSES, RUN_KINDS, RUN_STATUSES, type RunRecord } from '#lib/runs/types';
 import { stripUndefined } from './plain-values';
 
 /** Partition value of the runs table's sparse `open-index`: only open runs with a `nextCheckAt` carry it. */
@@ -17,6 +18,7 @@ const runRecordSchema = z.looseObject({
   policyId: z.string(),
   slot: z.string(),
   cacheName: z.string(),
+  kind: z.enum(RUN_KINDS).default('SCHEDULED'),
   snapshotName: z.string(),
   status: z.enum(RUN_STATUSES),
   attempts: z.number(),
@@ -41,13 +43,22 @@ export function isListedOpen(run: RunRecord): boolean {
   return OPEN_STATUSES.has(run.status) && run.nextCheckAt !== undefined;
 }
 
-/** The item to store for `run`: undefined attributes dropped, `openBucket` only while listed open. */
+type Derived = { openBucket?: unknown; runKey?: unknown };
+
+/**
+ * The item to store for `run`: undefined attributes dropped, its `runKey`, and `openBucket` only while
+ * listed open.
+ */
 export function toRunItem(run: RunRecord): Record<string, unknown> {
-  const { openBucket: _ignored, ...item } = stripUndefined(run) as RunRecord & { openBucket?: unknown };
+  const { openBucket: _bucket, runKey: _key, ...record } = stripUndefined(run) as RunRecord & Derived;
+  const item = { ...record, runKey: runKeyOf(run) };
   return isListedOpen(run) ? { ...item, openBucket: OPEN_BUCKET } : item;
 }
 
-/** The run record in a stored item, without `openBucket`; StoreError naming the table when malformed. */
+/**
+ * The run record in a stored item, without `openBucket` and `runKey`, `kind` SCHEDULED when the item has
+ * none; StoreError naming the table when malformed.
+ */
 export function fromRunItem(item: Record<string, unknown>, tableName: string): RunRecord {
   const parsed = runRecordSchema.safeParse(item);
   if (!parsed.success) {
@@ -56,6 +67,6 @@ export function fromRunItem(item: Record<string, unknown>, tableName: string): R
       `malformed run record ${key} in table ${tableName}: ${z.prettifyError(parsed.error)}`,
     );
   }
-  const { openBucket: _ignored, ...run } = parsed.data;
+  const { openBucket: _bucket, runKey: _key, ...run } = parsed.data;
   return run;
 }

@@ -49,23 +49,33 @@ function formatSlotUtc(slot: Date): string {
   return `${iso.slice(0, 4)}${iso.slice(5, 7)}${iso.slice(8, 10)}-${iso.slice(11, 13)}${iso.slice(14, 16)}`;
 }
 
-/** 8 hex characters of sha256(policyId, slot ISO): what keeps names of different policies apart. */
-function hashPolicySlot(policyId: string, slot: Date): string {
-  return createHash('sha256').update(`${policyId}\n${slot.toISOString()}`).digest('hex').slice(0, 8);
+/**
+ * 8 hex characters of sha256(policyId, slot ISO[, kind]): what keeps names of different policies apart, and
+ * an on-demand snapshot's apart from a scheduled one of the same minute. A SCHEDULED run's hash has no kind,
+ * so names taken before kinds existed are unchanged.
+ */
+function hashPolicySlot(policyId: string, slot: Date, kind: string): string {
+  const parts = [policyId, slot.toISOString(), ...(kind === 'SCHEDULED' ? [] : [kind])];
+  return createHash('sha256').update(parts.join('\n')).digest('hex').slice(0, 8);
 }
 
 /**
- * The snapshot name of one (policy, slot): `<prefix>-<yyyymmdd>-<hhmm>-<hash>`, with the slot's date and
- * time in UTC (whatever the policy's time zone) and the first 8 hex characters of a sha256 of the policy id
- * and the slot. Deterministic: a retry of the same slot gets the same name. The prefix is lowercased and
- * shortened as in normalizeNamePrefix; one that cannot be made valid throws a PolicyValidationError naming
- * `namePrefix`.
+ * The snapshot name of one (policy, slot, kind): `<prefix>-<yyyymmdd>-<hhmm>-<hash>`, with the slot's date
+ * and time in UTC (whatever the policy's time zone) and the first 8 hex characters of a sha256 of the policy
+ * id, the slot and `kind` (a run kind, lib/runs/types.ts) when it is not SCHEDULED. Deterministic: a retry
+ * of the same slot gets the same name. The prefix is lowercased and shortened as in normalizeNamePrefix;
+ * one that cannot be made valid throws a PolicyValidationError naming `namePrefix`.
  */
-export function buildSnapshotName(namePrefix: string, policyId: string, slot: Date): string {
+export function buildSnapshotName(
+  namePrefix: string,
+  policyId: string,
+  slot: Date,
+  kind = 'SCHEDULED',
+): string {
   const year = slot.getUTCFullYear();
   if (Number.isNaN(year) || year < 0 || year > 9999)
     throw new RangeError('a snapshot name needs a slot in years 0-9999');
   const prefix = normalizeNamePrefix(namePrefix);
   if (!prefix.ok) throw new PolicyValidationError([{ attribute: 'namePrefix', message: prefix.reason }]);
-  return `${prefix.prefix}-${formatSlotUtc(slot)}-${hashPolicySlot(policyId, slot)}`;
+  return `${prefix.prefix}-${formatSlotUtc(slot)}-${hashPolicySlot(policyId, slot, kind)}`;
 }

@@ -2,19 +2,24 @@ import { addMs, MINUTE_MS, toIso } from '#lib/clock';
 import { buildSnapshotName } from '#lib/naming/snapshot-name';
 import type { CachePolicy, Policy } from '#lib/policy/types';
 import type { NewRun } from './transitions';
+import type { RunKind } from './types';
 
 /** The last instant a slot of `policy` may still start: the slot plus `startWindowMinutes`. */
 export function startWindowEnd(policy: Pick<Policy, 'startWindowMinutes'>, slot: Date): Date {
   return addMs(slot, policy.startWindowMinutes * MINUTE_MS);
 }
 
-/** The run a (policy, slot) gets: its deterministic snapshot name and the end of its start window. */
-export function newRunFor(policy: CachePolicy, slot: Date): NewRun {
+/**
+ * The run a (policy, slot, kind) gets: its deterministic snapshot name and the end of its start window.
+ * `kind` is SCHEDULED for the tick's slots.
+ */
+export function newRunFor(policy: CachePolicy, slot: Date, kind: RunKind = 'SCHEDULED'): NewRun {
   return {
     policyId: policy.policyId,
     slot: toIso(slot),
     cacheName: policy.cacheName,
-    snapshotName: buildSnapshotName(policy.namePrefix, policy.policyId, slot),
+    kind,
+    snapshotName: buildSnapshotName(policy.namePrefix, policy.policyId, slot, kind),
     windowClosesAt: toIso(startWindowEnd(policy, slot)),
   };
 }

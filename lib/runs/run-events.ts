@@ -8,9 +8,8 @@ export interface EventOrigin {
   readonly region: string | null;
 }
 
-/** Fields later issues add to run records (`kind`: issue 11; `account`, `region`: issue 17). */
+/** Fields a later issue adds to run records (`account`, `region`: issue 17). */
 interface LaterRunFields {
-  readonly kind?: string;
   readonly account?: string;
   readonly region?: string;
 }
@@ -39,7 +38,7 @@ export function runChangeEvent(
       policyId: run.policyId,
       cacheName: run.cacheName,
       slot: run.slot,
-      kind: later.kind ?? 'SCHEDULED',
+      kind: run.kind,
       status: run.status,
       previousStatus,
       snapshotName: run.snapshotName,

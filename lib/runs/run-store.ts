@@ -4,6 +4,8 @@ export interface RunQuery {
   /** Only runs whose slot is at or after this instant (UTC ISO). */
   readonly since?: string;
   readonly statuses?: readonly RunStatus[];
+  /** Only the runs of this cache (one target's runs: one key-range query). */
+  readonly cacheName?: string;
 }
 
 /**
@@ -13,7 +15,7 @@ export interface RunQuery {
 export interface RunStore {
   get(key: RunKey): Promise<RunRecord | undefined>;
   /**
-   * Creates the run only if no record exists for (policyId, slot). Returns the existing record instead when
+   * Creates the run only if no record exists for its key (policy, cache, slot, kind). Returns the existing record instead when
    * one does (the claim lost), undefined when this write created it.
    */
   create(run: RunRecord): Promise<RunRecord | undefined>;
@@ -24,6 +26,9 @@ export interface RunStore {
   transition(next: RunRecord, expected: { status: RunStatus; leaseOwner?: string }): Promise<void>;
   /** Open runs (CLAIMED, REQUESTED, RETRYING, PRUNING) with `nextCheckAt <= at`, through the open index. */
   listOpen(at: string): AsyncIterable<RunRecord>;
-  /** A policy's runs, oldest slot first, optionally filtered. */
+  /**
+   * A policy's runs, optionally filtered, in key order: by cache, then slot (oldest first), then kind
+   * (a SCHEDULED run before another kind's run of the same slot).
+   */
   listByPolicy(policyId: string, query?: RunQuery): AsyncIterable<RunRecord>;
 }

@@ -1,6 +1,6 @@
 import { addMs, DAY_MS, toIso } from '#lib/clock';
 import type { SnapshotInfo } from '#lib/snapshots/snapshot-gateway';
-import type { RunError, RunRecord, RunStatus } from './types';
+import type { RunError, RunKey, RunRecord, RunStatus } from './types';
 
 /**
  * The run lifecycle as pure functions: each returns the next record, with exactly the fields its status
@@ -10,10 +10,7 @@ import type { RunError, RunRecord, RunStatus } from './types';
  * never write over a newer attempt (no A-B-A).
  */
 
-export interface NewRun {
-  readonly policyId: string;
-  readonly slot: string;
-  readonly cacheName: string;
+export interface NewRun extends RunKey {
   readonly snapshotName: string;
   readonly windowClosesAt: string;
 }

@@ -1,5 +1,5 @@
 /**
- * Run records: one per (policy, scheduled slot). docs/architecture.md, "Run record".
+ * Run records: one per (policy, cache, slot, kind). docs/architecture.md, "Run record".
  *
  * Lifecycle:
  *   CLAIMED ─▶ REQUESTED ─▶ AVAILABLE ─▶ PRUNING ─▶ PRUNED
@@ -44,14 +44,29 @@ export interface RunError {
   readonly message: string;
 }
 
+/**
+ * What a run is for: a scheduled slot, an operator's `snapshot` command (issue 16), or a restore test
+ * (issue 15). Records stored before kinds existed have none and are read as SCHEDULED.
+ */
+export type RunKind = 'SCHEDULED' | 'ON_DEMAND' | 'RESTORE_TEST';
+
+/** Every kind (checked against RunKind). */
+export const RUN_KINDS = Object.keys({
+  SCHEDULED: true,
+  ON_DEMAND: true,
+  RESTORE_TEST: true,
+} satisfies Record<RunKind, true>) as [RunKind, ...RunKind[]];
+
+/** What identifies a run: one run per (policy, cache, slot, kind). docs/architecture.md, "Run record". */
 export interface RunKey {
   readonly policyId: string;
-  /** The scheduled time of the slot, UTC ISO-8601 with milliseconds. */
+  readonly cacheName: string;
+  /** The scheduled time of the slot (an on-demand run's: the minute it was asked for), UTC ISO-8601 with ms. */
   readonly slot: string;
+  readonly kind: RunKind;
 }
 
 export interface RunRecord extends RunKey {
-  readonly cacheName: string;
   readonly snapshotName: string;
   readonly status: RunStatus;
   readonly attempts: number;

@@ -5,6 +5,7 @@ import { trackCompletions } from '#lib/lifecycle/completion';
 import { hasTimeLeft } from '#lib/lifecycle/deps';
 import { applyRetention, retryPrunes } from '#lib/lifecycle/retention';
 import { logger } from '#lib/observability';
+import { runKeyOf } from '#lib/runs/run-key';
 import type { RunRecord } from '#lib/runs/types';
 import type { SchedulerDeps, WorkItem } from './deps';
 import { dispatch } from './dispatch';
@@ -38,7 +39,7 @@ async function loadOpenRuns(deps: SchedulerDeps, at: Date) {
 }
 
 function uniqueByRun(items: readonly WorkItem[]): WorkItem[] {
-  return [...new Map(items.map((item) => [`${item.run.policyId}|${item.run.slot}`, item])).values()];
+  return [...new Map(items.map((item) => [`${item.run.policyId}|${runKeyOf(item.run)}`, item])).values()];
 }
 
 /**

@@ -3,7 +3,7 @@ import { InMemoryRunStore } from '#lib/adapters/memory/run-store';
 import { InMemoryTargetTable } from '#lib/adapters/memory/target-table';
 import { DEFAULTS } from '#lib/config';
 import type { RunStore } from '#lib/runs/run-store';
-import type { RunRecord } from '#lib/runs/types';
+import type { RunKind, RunRecord } from '#lib/runs/types';
 import { type SchedulerDeps, type SchedulerSettings, settingsFrom } from '#lib/scheduler/deps';
 import { runTick, type TickSummary } from '#lib/scheduler/tick';
 import { targetStoreOf } from '#lib/targets/target-store';
@@ -66,8 +66,12 @@ export class SchedulerHarness {
     return runTick(this.deps, { at: new Date(at), tickId });
   }
 
-  async run(policyId: string, slot: string): Promise<RunRecord | undefined> {
-    return this.runs.get({ policyId, slot });
+  /** The policy's run of `slot` (of `kind`, SCHEDULED unless given), whatever its cache. */
+  async run(policyId: string, slot: string, kind: RunKind = 'SCHEDULED'): Promise<RunRecord | undefined> {
+    for await (const run of this.runs.listByPolicy(policyId, { since: slot })) {
+      if (run.slot === slot && run.kind === kind) return run;
+    }
+    return undefined;
   }
 
   /** The stored run of (policyId, slot); fails the test when there is none. */

@@ -1,6 +1,7 @@
 import { fromRunItem, OPEN_BUCKET, toRunItem } from '#lib/adapters/run-items';
 import { ConditionalWriteError, StoreError } from '#lib/errors';
 import { logger } from '#lib/observability';
+import { runKeyOf, runKeyPrefix } from '#lib/runs/run-key';
 import type { RunQuery, RunStore } from '#lib/runs/run-store';
 import type { RunKey, RunRecord, RunStatus } from '#lib/runs/types';
 import { ExpressionBuilder } from './expression-builder';
@@ -19,8 +20,16 @@ export interface DynamoRunStoreOptions {
   readonly pageSize?: number;
 }
 
+/** A string after every runKey of a cache: `$` follows `#`, and neither occurs in a cache name. */
+const afterCache = (cacheName: string) => `${cacheName}$`;
+
+/** How a run is named in log lines and errors: policy/cache/slot, and the kind unless SCHEDULED. */
+function describeRun(key: RunKey): string {
+  return `${key.policyId}/${runKeyOf(key).replaceAll('#', '/')}`;
+}
+
 /**
- * RunStore on the runs table: every state change is one conditional PutItem of the whole record, with the
+ * RunStore on the runs table (HASH policyId, RANGE runKey, lib/adapters/run-items.ts): every state change is one conditional PutItem of the whole record, with the
  * derived `openBucket` written only while the run is open. Reads by key are strongly consistent; the open
  * index, like every GSI, is eventually consistent.
  */
@@ -38,7 +47,7 @@ export class DynamoRunStore implements RunStore {
   async get(key: RunKey): Promise<RunRecord | undefined> {
     const input = {
       TableName: this.tableName,
-      Key: { policyId: key.policyId, slot: key.slot },
+      Key: { policyId: key.policyId, runKey: runKeyOf(key) },
       ConsistentRead: true,
     };
     const call = { operation: 'GetItem', tableName: this.tableName };
@@ -55,7 +64,7 @@ export class DynamoRunStore implements RunStore {
     const call = {
       operation: 'PutItem',
       tableName: this.tableName,
-      detail: `create ${run.policyId}/${run.slot}`,
+      detail: `create ${describeRun(run)}`,
     };
     try {
       await callTable(call, () => this.client.put(input));
@@ -65,7 +74,7 @@ export class DynamoRunStore implements RunStore {
     }
     const existing = await this.get(run);
     if (existing === undefined) {
-      throw new ConditionalWriteError(`run ${run.policyId}/${run.slot} existed at create but is gone now`);
+      throw new ConditionalWriteError(`run ${describeRun(run)} existed at create but is gone now`);
     }
     return existing;
   }
@@ -82,7 +91,7 @@ export class DynamoRunStore implements RunStore {
       ConditionExpression: terms.join(' AND '),
       ...builder.attributes(),
     };
-    const detail = `transition ${next.policyId}/${next.slot} ${expected.status} -> ${next.status}`;
+    const detail = `transition ${describeRun(next)} ${expected.status} -> ${next.status}`;
     await callTable({ operation: 'PutItem', tableName: this.tableName, detail }, () =>
       this.client.put(input),
     );
@@ -97,12 +106,30 @@ export class DynamoRunStore implements RunStore {
   listByPolicy(policyId: string, query: RunQuery = {}): AsyncIterable<RunRecord> {
     const builder = new ExpressionBuilder();
     const terms = [`${builder.name('policyId')} = ${builder.value(policyId)}`];
-    if (query.since !== undefined) terms.push(`${builder.name('slot')} >= ${builder.value(query.since)}`);
+    const filters: string[] = [];
+    const { cacheName, since } = query;
+    if (cacheName !== undefined) {
+      // One target's runs; `since` bounds the slot part of its keys, so the query reads no older run.
+      const runKey = builder.name('runKey');
+      const prefix = runKeyPrefix(cacheName);
+      terms.push(
+        since === undefined
+          ? `begins_with(${runKey}, ${builder.value(prefix)})`
+          : `${runKey} BETWEEN ${builder.value(`${prefix}${since}`)} AND ${builder.value(afterCache(cacheName))}`,
+      );
+    } else if (since !== undefined) {
+      filters.push(`${builder.name('slot')} >= ${builder.value(since)}`);
+    }
     const statuses = query.statuses?.map((status) => builder.value(status));
     if (statuses?.length === 0) return (async function* () {})();
-    const FilterExpression = statuses && `${builder.name('status')} IN (${statuses.join(', ')})`;
-    const input = { KeyConditionExpression: terms.join(' AND '), FilterExpression, ConsistentRead: true };
-    return this.query(`runs of ${policyId}`, { ...input, ...builder.attributes() });
+    if (statuses) filters.push(`${builder.name('status')} IN (${statuses.join(', ')})`);
+    const input = {
+      KeyConditionExpression: terms.join(' AND '),
+      FilterExpression: filters.length > 0 ? filters.join(' AND ') : undefined,
+      ConsistentRead: true,
+    };
+    const detail = cacheName === undefined ? `runs of ${policyId}` : `runs of ${policyId}/${cacheName}`;
+    return this.query(detail, { ...input, ...builder.attributes() });
   }
 
   private async *query(detail: string, input: Omit<QueryInput, 'TableName'>): AsyncIterable<RunRecord> {
@@ -125,7 +152,11 @@ export class DynamoRunStore implements RunStore {
       return fromRunItem(item, this.tableName);
     } catch (error) {
       if (!(error instanceof StoreError)) throw error;
-      logger.error('skipping a malformed run record', { policyId: item.policyId, slot: item.slot, error });
+      logger.error('skipping a malformed run record', {
+        policyId: item.policyId,
+        runKey: item.runKey,
+        error,
+      });
       return undefined;
     }
   }

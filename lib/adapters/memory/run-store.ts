@@ -1,11 +1,13 @@
 import { compareStrings, stripUndefined } from '#lib/adapters/plain-values';
 import { isListedOpen } from '#lib/adapters/run-items';
 import { ConditionalWriteError } from '#lib/errors';
+import { runKeyOf, runKeyPrefix } from '#lib/runs/run-key';
 import type { RunQuery, RunStore } from '#lib/runs/run-store';
 import type { RunKey, RunRecord, RunStatus } from '#lib/runs/types';
 
+/** The table's key: policyId, and runKey (cache, slot, kind) as the range. */
 function keyOf(key: RunKey): string {
-  return JSON.stringify([key.policyId, key.slot]);
+  return JSON.stringify([key.policyId, runKeyOf(key)]);
 }
 
 function copy(run: RunRecord): RunRecord {
@@ -14,7 +16,7 @@ function copy(run: RunRecord): RunRecord {
 
 /**
  * RunStore in memory with the DynamoDB store's semantics (conditional create and transition, sparse open
- * listing by nextCheckAt, runs of a policy by slot), for fast domain tests. Records are deep-copied in and out.
+ * listing by nextCheckAt, runs of a policy in runKey order), for fast domain tests. Records are deep-copied in and out.
  */
 export class InMemoryRunStore implements RunStore {
   private readonly runs = new Map<string, RunRecord>();
@@ -36,7 +38,7 @@ export class InMemoryRunStore implements RunStore {
     const leaseHeld = expected.leaseOwner === undefined || stored?.leaseOwner === expected.leaseOwner;
     if (stored?.status !== expected.status || !leaseHeld) {
       throw new ConditionalWriteError(
-        `transition ${next.policyId}/${next.slot}: expected ${expected.status}, found ${stored?.status ?? 'no record'}`,
+        `transition ${keyOf(next)}: expected ${expected.status}, found ${stored?.status ?? 'no record'}`,
       );
     }
     this.runs.set(keyOf(next), copy(next));
@@ -53,12 +55,13 @@ export class InMemoryRunStore implements RunStore {
   }
 
   async *listByPolicy(policyId: string, query: RunQuery = {}): AsyncIterable<RunRecord> {
-    const { since, statuses } = query;
+    const { since, statuses, cacheName } = query;
     const runs = [...this.runs.values()]
       .filter((run) => run.policyId === policyId)
+      .filter((run) => cacheName === undefined || runKeyOf(run).startsWith(runKeyPrefix(cacheName)))
       .filter((run) => since === undefined || run.slot >= since)
       .filter((run) => statuses === undefined || statuses.includes(run.status))
-      .sort((a, b) => compareStrings(a.slot, b.slot));
+      .sort((a, b) => compareStrings(runKeyOf(a), runKeyOf(b)));
     yield* runs.map(copy);
   }
 }

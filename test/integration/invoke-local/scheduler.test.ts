@@ -75,7 +75,12 @@ describe('serverless invoke local scheduler with events/scheduled-tick.json', ()
   });
 
   it('records the run and logs its outcome line', async () => {
-    const run = await fixture.runs.get({ policyId: POLICY_ID, slot: tickAt.toISOString() });
+    const run = await fixture.runs.get({
+      policyId: POLICY_ID,
+      cacheName: 'orders',
+      slot: tickAt.toISOString(),
+      kind: 'SCHEDULED',
+    });
     const outcome = tick.logs.find((line) => line.outcome === 'REQUESTED');
 
     expect(run?.status).toBe('REQUESTED');

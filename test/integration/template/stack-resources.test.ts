@@ -102,14 +102,24 @@ describe('tables', () => {
     ]);
   });
 
+  it('keys runs by policyId and runKey, in the -v2 table under the same logical id', () => {
+    const runs = propertiesOf(template, 'RunsTable', 'AWS::DynamoDB::Table');
+
+    expect(runs.TableName).toBe('cache-snapshot-orchestrator-dev-runs-v2');
+    expect(propertiesOf(prod, 'RunsTable', 'AWS::DynamoDB::Table').TableName).toBe(
+      'cache-snapshot-orchestrator-prod-runs-v2',
+    );
+    expect(runs.KeySchema).toEqual([
+      { AttributeName: 'policyId', KeyType: 'HASH' },
+      { AttributeName: 'runKey', KeyType: 'RANGE' },
+    ]);
+    expect(runs.AttributeDefinitions).toContainEqual({ AttributeName: 'runKey', AttributeType: 'S' });
+    expect(runs.AttributeDefinitions).not.toContainEqual({ AttributeName: 'slot', AttributeType: 'S' });
+  });
+
   it('expires run records by expiresAt and indexes open runs by their next check', () => {
     const runs = propertiesOf(template, 'RunsTable', 'AWS::DynamoDB::Table');
 
-    expect(runs.TableName).toBe('cache-snapshot-orchestrator-dev-runs');
-    expect(runs.KeySchema).toEqual([
-      { AttributeName: 'policyId', KeyType: 'HASH' },
-      { AttributeName: 'slot', KeyType: 'RANGE' },
-    ]);
     expect(runs.TimeToLiveSpecification).toEqual({ AttributeName: 'expiresAt', Enabled: true });
     expect(runs.GlobalSecondaryIndexes).toEqual([
       {

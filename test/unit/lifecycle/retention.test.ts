@@ -13,6 +13,7 @@ function availableRun(slot: string): RunRecord {
     policyId: 'orders-hourly',
     slot,
     cacheName: 'orders',
+    kind: 'SCHEDULED',
     snapshotName: `orders-${slot.slice(0, 10)}`,
     status: 'AVAILABLE',
     attempts: 1,

@@ -44,6 +44,17 @@ describe('buildSnapshotName', () => {
     expect(buildSnapshotName('orders', 'p1', new Date('2026-03-08T07:01:00.000Z'))).not.toBe(name);
   });
 
+  it('gives an on-demand or restore-test run of a slot another name than its scheduled run, which keeps the name it had before kinds', () => {
+    const scheduled = buildSnapshotName('orders', 'p1', SLOT, 'SCHEDULED');
+
+    expect(buildSnapshotName('orders', 'p1', SLOT)).toBe(scheduled);
+    expect(scheduled).toBe('orders-20260308-0700-4a38f913');
+    const onDemand = buildSnapshotName('orders', 'p1', SLOT, 'ON_DEMAND');
+    expect(onDemand).toMatch(/^orders-20260308-0700-[0-9a-f]{8}$/);
+    expect(onDemand).not.toBe(scheduled);
+    expect(buildSnapshotName('orders', 'p1', SLOT, 'RESTORE_TEST')).not.toBe(onDemand);
+  });
+
   it('lowercases the prefix', () => {
     expect(buildSnapshotName('Orders-Cache', 'p1', SLOT)).toMatch(/^orders-cache-20260308-0700-/);
   });

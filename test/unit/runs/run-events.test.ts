@@ -47,7 +47,7 @@ function recorder() {
 }
 
 describe('runChangeEvent', () => {
-  it("carries exactly the contract's fields, kind SCHEDULED and the origin's account and region by default", () => {
+  it("carries exactly the contract's fields, the run's kind and the origin's account and region by default", () => {
     const run = requested(fresh(), SNAPSHOT, at('2025-03-01T10:00:02.000Z'), 60_000);
 
     const event = runChangeEvent(run, null, ORIGIN);
@@ -71,7 +71,7 @@ describe('runChangeEvent', () => {
     });
   });
 
-  it('takes kind, account and region from the record when it carries them', () => {
+  it('takes the kind from the record, and account and region when it carries them', () => {
     const run = {
       ...fresh(),
       status: 'REQUESTED',

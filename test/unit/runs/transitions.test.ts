@@ -21,6 +21,7 @@ const NEW_RUN: NewRun = {
   policyId: 'orders-hourly',
   slot: SLOT,
   cacheName: 'orders',
+  kind: 'SCHEDULED',
   snapshotName: 'orders-20250301-1000-1a2b3c4d',
   windowClosesAt: '2025-03-01T10:30:00.000Z',
 };
@@ -233,6 +234,7 @@ describe('the error a run carries', () => {
       policyId: 'p',
       slot: '2025-01-01T00:00:00.000Z',
       cacheName: 'c',
+      kind: 'SCHEDULED',
       snapshotName: 'c-1',
       windowClosesAt: '2025-01-01T01:00:00.000Z',
     },

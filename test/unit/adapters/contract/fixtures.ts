@@ -38,6 +38,7 @@ export function runRecord(policyId: string, slot: string, overrides: Partial<Run
     policyId,
     slot,
     cacheName: 'orders-cache',
+    kind: 'SCHEDULED',
     snapshotName: `orders-${slot.slice(0, 10).replaceAll('-', '')}-abc123`,
     status: 'CLAIMED',
     attempts: 0,

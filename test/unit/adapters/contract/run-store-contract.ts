@@ -34,13 +34,26 @@ export function describeRunStoreContract(createStore: () => Promise<RunStore>): 
     });
 
     it('returns undefined for a run that does not exist', async () => {
-      expect(await store.get({ policyId: 'p1', slot: at(0) })).toBeUndefined();
+      const key = { policyId: 'p1', cacheName: 'orders-cache', slot: at(0), kind: 'SCHEDULED' } as const;
+      expect(await store.get(key)).toBeUndefined();
+    });
+
+    it('keeps one run per policy, cache, slot and kind: the same slot of another cache or kind is another run', async () => {
+      const scheduled = runRecord('p1', at(0));
+      const onDemand = runRecord('p1', at(0), { kind: 'ON_DEMAND', leaseOwner: 'cli' });
+      const otherCache = runRecord('p1', at(0), { cacheName: 'carts-cache', leaseOwner: 'tick-b' });
+      for (const run of [scheduled, onDemand, otherCache]) expect(await store.create(run)).toBeUndefined();
+      expect(await store.create(runRecord('p1', at(0), { kind: 'ON_DEMAND' }))).toEqual(onDemand);
+      expect(await store.get(onDemand)).toEqual(onDemand);
+      expect(await store.get(otherCache)).toEqual(otherCache);
+      expect(await store.get(scheduled)).toEqual(scheduled);
+      expect(await store.get({ ...scheduled, kind: 'RESTORE_TEST' })).toBeUndefined();
     });
   });
 
   describe('transition', () => {
     const requested = (run: RunRecord): RunRecord => ({
-      ...runRecord(run.policyId, run.slot),
+      ...runRecord(run.policyId, run.slot, { kind: run.kind }),
       status: 'REQUESTED',
       attempts: 1,
       leaseOwner: undefined,
@@ -79,6 +92,16 @@ export function describeRunStoreContract(createStore: () => Promise<RunStore>): 
       expect(await store.get(claimed)).toMatchObject({ leaseOwner: 'tick-a' });
     });
 
+    it('conditions a transition on the run of the same kind only', async () => {
+      const scheduled = runRecord('p1', at(0));
+      const onDemand = runRecord('p1', at(0), { kind: 'ON_DEMAND' });
+      await store.create(scheduled);
+      await store.create(onDemand);
+      await store.transition(requested(onDemand), { status: 'CLAIMED', leaseOwner: 'tick-a' });
+      expect(await store.get(onDemand)).toMatchObject({ kind: 'ON_DEMAND', status: 'REQUESTED' });
+      expect(await store.get(scheduled)).toMatchObject({ kind: 'SCHEDULED', status: 'CLAIMED' });
+    });
+
     it('refuses for a run that does not exist, without creating it', async () => {
       const run = runRecord('p1', at(0));
       await expect(store.transition(run, { status: 'CLAIMED' })).rejects.toBeInstanceOf(
@@ -111,6 +134,13 @@ export function describeRunStoreContract(createStore: () => Promise<RunStore>): 
       expect(await store.get(run)).toMatchObject({ status: 'FAILED', nextCheckAt: at(1) });
     });
 
+    it('lists open runs of every kind', async () => {
+      await store.create(runRecord('p1', at(0), { kind: 'ON_DEMAND', nextCheckAt: at(2) }));
+      await store.create(runRecord('p1', at(0), { nextCheckAt: at(1) }));
+      const open = await collect(store.listOpen(at(5)));
+      expect(open.map((run) => run.kind)).toEqual(['SCHEDULED', 'ON_DEMAND']);
+    });
+
     it('lists open runs across pages in nextCheckAt order', async () => {
       const expected: string[] = [];
       for (let index = 0; index < 23; index += 1) {
@@ -139,6 +169,37 @@ export function describeRunStoreContract(createStore: () => Promise<RunStore>): 
     it('lists only runs from the given slot on, with one of the given statuses', async () => {
       const runs = await collect(store.listByPolicy('p1', { since: at(120), statuses: ['AVAILABLE'] }));
       expect(runs.map((run) => run.slot)).toEqual([at(120), at(240)]);
+    });
+
+    it('lists one cache’s runs only, and `since` bounds their slots', async () => {
+      await store.create(runRecord('p1', at(60), { cacheName: 'orders-cache-2', status: 'AVAILABLE' }));
+      await store.create(runRecord('p1', at(30), { cacheName: 'carts-cache' }));
+      const orders = await collect(store.listByPolicy('p1', { cacheName: 'orders-cache' }));
+      expect(orders.map((run) => run.slot)).toEqual([0, 1, 2, 3, 4, 5].map((hour) => at(hour * 60)));
+      const since = await collect(
+        store.listByPolicy('p1', { cacheName: 'orders-cache', since: at(180), statuses: ['AVAILABLE'] }),
+      );
+      expect(since.map((run) => run.slot)).toEqual([at(240)]);
+      const carts = await collect(store.listByPolicy('p1', { cacheName: 'carts-cache', since: at(30) }));
+      expect(keys(carts)).toEqual([`p1@${at(30)}`]);
+      expect(await collect(store.listByPolicy('p1', { cacheName: 'carts-cache', since: at(31) }))).toEqual(
+        [],
+      );
+    });
+
+    it('lists a policy’s runs by cache, then slot, then kind', async () => {
+      await store.create(runRecord('p1', at(60), { kind: 'ON_DEMAND' }));
+      await store.create(runRecord('p1', at(90), { kind: 'RESTORE_TEST' }));
+      await store.create(runRecord('p1', at(0), { cacheName: 'carts-cache' }));
+      const runs = await collect(store.listByPolicy('p1', { since: at(60) }));
+      expect(runs.map((run) => `${run.cacheName} ${run.slot} ${run.kind}`)).toEqual([
+        `orders-cache ${at(60)} SCHEDULED`,
+        `orders-cache ${at(60)} ON_DEMAND`,
+        `orders-cache ${at(90)} RESTORE_TEST`,
+        ...[2, 3, 4, 5].map((hour) => `orders-cache ${at(hour * 60)} SCHEDULED`),
+      ]);
+      const all = await collect(store.listByPolicy('p1'));
+      expect(all[0]).toMatchObject({ cacheName: 'carts-cache', slot: at(0) });
     });
 
     it('lists nothing for an empty status filter', async () => {

@@ -40,9 +40,53 @@ describe('DynamoRunStore', () => {
       'attribute_not_exists(policyId)',
     );
     expect(dynamo.commandCalls(GetItemCommand)[0]?.args[0].input).toMatchObject({
-      Key: marshall({ policyId: 'p1', slot: at(0) }),
+      Key: marshall({ policyId: 'p1', runKey: `orders-cache#${at(0)}` }),
       ConsistentRead: true,
     });
+  });
+
+  it('keys a run by policyId and runKey: cache#slot when SCHEDULED, cache#slot#kind otherwise', async () => {
+    dynamo.on(PutItemCommand).resolves({});
+    await store.create(runRecord('p1', at(0)));
+    await store.create(runRecord('p1', at(0), { kind: 'ON_DEMAND' }));
+    const items = dynamo
+      .commandCalls(PutItemCommand)
+      .map((call) => unmarshall(call.args[0].input.Item ?? {}));
+    expect(items.map((item) => item.runKey)).toEqual([
+      `orders-cache#${at(0)}`,
+      `orders-cache#${at(0)}#ON_DEMAND`,
+    ]);
+    expect(items[1]).toMatchObject({
+      policyId: 'p1',
+      cacheName: 'orders-cache',
+      slot: at(0),
+      kind: 'ON_DEMAND',
+    });
+  });
+
+  it('reads a stored run without a kind (written before kinds existed) as SCHEDULED', async () => {
+    const { kind: _kind, ...stored } = runRecord('p1', at(0));
+    dynamo.on(GetItemCommand).resolves({ Item: marshall({ ...stored, runKey: `orders-cache#${at(0)}` }) });
+    const key = { policyId: 'p1', cacheName: 'orders-cache', slot: at(0), kind: 'SCHEDULED' } as const;
+    expect(await store.get(key)).toEqual(runRecord('p1', at(0)));
+  });
+
+  it('queries one cache’s runs by runKey prefix, and from a slot on by a runKey range', async () => {
+    dynamo.on(QueryCommand).resolves({ Items: [] });
+    await collect(store.listByPolicy('p1', { cacheName: 'orders' }));
+    await collect(store.listByPolicy('p1', { cacheName: 'orders', since: at(0) }));
+    await collect(store.listByPolicy('p1', { since: at(0) }));
+    const inputs = dynamo.commandCalls(QueryCommand).map((call) => call.args[0].input);
+    expect(inputs[0]?.KeyConditionExpression).toBe('#n0 = :v0 AND begins_with(#n1, :v1)');
+    expect(unmarshall(inputs[0]?.ExpressionAttributeValues ?? {})).toEqual({ ':v0': 'p1', ':v1': 'orders#' });
+    expect(inputs[1]?.KeyConditionExpression).toBe('#n0 = :v0 AND #n1 BETWEEN :v1 AND :v2');
+    expect(unmarshall(inputs[1]?.ExpressionAttributeValues ?? {})).toEqual({
+      ':v0': 'p1',
+      ':v1': `orders#${at(0)}`,
+      ':v2': 'orders$',
+    });
+    expect(inputs[1]?.FilterExpression).toBeUndefined();
+    expect(inputs[2]).toMatchObject({ KeyConditionExpression: '#n0 = :v0', FilterExpression: '#n1 >= :v1' });
   });
 
   it('writes the open bucket with an open run and conditions a transition on status and lease owner', async () => {
@@ -62,7 +106,7 @@ describe('DynamoRunStore', () => {
     dynamo.on(PutItemCommand).rejects(conditionFailed());
     const transition = store.transition(runRecord('p1', at(0), { status: 'FAILED' }), { status: 'CLAIMED' });
     await expect(transition).rejects.toThrow(ConditionalWriteError);
-    await expect(transition).rejects.toThrow(`transition p1/${at(0)} CLAIMED -> FAILED`);
+    await expect(transition).rejects.toThrow(`transition p1/orders-cache/${at(0)} CLAIMED -> FAILED`);
   });
 
   it('queries the open index and strips the bucket from the records it returns', async () => {
@@ -76,7 +120,7 @@ describe('DynamoRunStore', () => {
 
   it('reports a stored run that is not a run record as StoreError naming the table', async () => {
     dynamo.on(GetItemCommand).resolves({ Item: marshall({ policyId: 'p1', slot: at(0), status: 'LOST' }) });
-    const error = await store.get({ policyId: 'p1', slot: at(0) }).catch((err) => err);
+    const error = await store.get(runRecord('p1', at(0))).catch((err) => err);
     expect(error).toBeInstanceOf(StoreError);
     expect(error.message).toContain(`malformed run record p1/${at(0)} in table ${TABLE}`);
   });
