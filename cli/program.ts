@@ -1,5 +1,6 @@
 import { Command } from 'commander';
 import { MAX_QUOTED_LENGTH, shorten } from '#lib/errors';
+import { registerCoverageCommand } from './commands/coverage';
 import { registerPlanCommand } from './commands/plan';
 import { registerPolicyCommands } from './commands/policy';
 import { registerRestoreCommand } from './commands/restore';
@@ -31,7 +32,7 @@ export function formatCommanderError(text: string): string {
 /** The `cache-snapshots` program: global options, then one command group per module in commands/. */
 export function buildProgram(): Command {
   const program = new Command('cache-snapshots')
-    .description('Operate cache-snapshot-orchestrator: policies, plans, run history, status, ticks')
+    .description('Operate cache-snapshot-orchestrator: policies, plans, run history, status, coverage, ticks')
     .option('--json', 'machine-readable output (JSON on stdout)')
     .option('--verbose', "the orchestrator's log lines, and stack traces on errors")
     .option('--policies-table <name>', 'policies table name')
@@ -46,6 +47,7 @@ export function buildProgram(): Command {
   registerPlanCommand(program);
   registerRunsCommand(program);
   registerStatusCommand(program);
+  registerCoverageCommand(program);
   registerTickCommand(program);
   registerRestoreCommand(program);
   return program;
