@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { loadConfig } from '#lib/config';
 import { createRuntime, type Runtime } from '#lib/runtime';
-import { resolveTableNames, type TableSources } from './resolve-tables';
+import { resolveDeploymentName, resolveTableNames, type TableSources } from './resolve-tables';
 
 /** The options every command takes (declared on the program in program.ts). */
 export interface GlobalOptions extends TableSources {
@@ -30,6 +30,7 @@ export function contextOf(command: Command): CommandContext {
             POLICIES_TABLE: tables.policiesTable,
             RUNS_TABLE: tables.runsTable,
             TARGETS_TABLE: tables.targetsTable,
+            DEPLOYMENT_NAME: resolveDeploymentName(options, process.env),
           }),
         ),
       );

@@ -67,6 +67,18 @@ export async function resolveTableNames(
   };
 }
 
+/**
+ * The deployment the CLI acts as (its snapshots' names and `snapshot-orchestrator-deployment` tag):
+ * DEPLOYMENT_NAME when set (the local stack prints it), else the stack the tables come from (`--stack`, or
+ * `cache-snapshot-orchestrator-<stage>`): the deployment's name is its stack name.
+ */
+export function resolveDeploymentName(
+  sources: TableSources,
+  env: Readonly<Record<string, string | undefined>>,
+): string {
+  return present(env.DEPLOYMENT_NAME) ?? present(sources.stack) ?? defaultStackName(sources.stage);
+}
+
 /** DescribeStacks through the default credential chain and region. */
 export async function describeStackOutputs(stackName: string): Promise<Record<string, string>> {
   const client = new CloudFormationClient({});

@@ -6,6 +6,12 @@ export interface Config {
   readonly runsTable: string;
   /** The targets of `targets` policies, one item per (policy, cache) (docs/architecture.md, "Targets"). */
   readonly targetsTable: string;
+  /**
+   * The deployment's name, the stack name (`DEPLOYMENT_NAME`): part of every snapshot's name and its
+   * `snapshot-orchestrator-deployment` tag, so deployments sharing an account never take, adopt or delete
+   * each other's snapshots (docs/architecture.md, "Deployment identity").
+   */
+  readonly deploymentName: string;
   /** Most policies worked on at once in one tick. */
   readonly concurrency: number;
   /** How long a claim holds before another tick may take it over (a crashed tick's slot). */
@@ -85,6 +91,7 @@ export function loadConfig(env: Env = process.env): Config {
     policiesTable: requireVar(env, 'POLICIES_TABLE'),
     runsTable: requireVar(env, 'RUNS_TABLE'),
     targetsTable: requireVar(env, 'TARGETS_TABLE'),
+    deploymentName: requireVar(env, 'DEPLOYMENT_NAME'),
     concurrency: readPositiveInt(env, 'SCHEDULER_CONCURRENCY', DEFAULTS.concurrency),
     leaseMs: readPositiveInt(env, 'CLAIM_LEASE_MS', DEFAULTS.leaseMs),
     deadlineMarginMs: readPositiveInt(env, 'DEADLINE_MARGIN_MS', DEFAULTS.deadlineMarginMs),

@@ -19,6 +19,8 @@ export const METRIC = {
   SnapshotsFailed: 'SnapshotsFailed',
   SnapshotsAvailable: 'SnapshotsAvailable',
   SnapshotsPruned: 'SnapshotsPruned',
+  /** Runs whose snapshot was found deleted outside the orchestrator (status GONE). */
+  SnapshotsGone: 'SnapshotsGone',
   SnapshotBytes: 'SnapshotBytes',
   PruneFailures: 'PruneFailures',
   Retries: 'Retries',
@@ -62,6 +64,7 @@ const UNITS: Record<MetricName, (typeof MetricUnit)[keyof typeof MetricUnit]> = 
   SnapshotsFailed: MetricUnit.Count,
   SnapshotsAvailable: MetricUnit.Count,
   SnapshotsPruned: MetricUnit.Count,
+  SnapshotsGone: MetricUnit.Count,
   SnapshotBytes: MetricUnit.Bytes,
   PruneFailures: MetricUnit.Count,
   Retries: MetricUnit.Count,

@@ -16,6 +16,7 @@ import { lazySnapshotGateway } from './snapshots/lazy-snapshot-gateway';
 import type { SnapshotGateway } from './snapshots/snapshot-gateway';
 import { type EventBus, lazyEventBus } from './state-events/event-bus';
 import { EventPublisher, realTimeout } from './state-events/publisher';
+import type { ReconcileDeps } from './sync/reconcile';
 import type { SyncDeps } from './sync/sync-policy';
 import { type TargetStore, targetStoreOf } from './targets/target-store';
 
@@ -126,4 +127,12 @@ export function schedulerDeps(
 export function syncDeps(runtime: Runtime): SyncDeps {
   const { policies, targets, snapshots } = runtime;
   return { policies, targets, snapshots, clock: systemClock };
+}
+
+/** Reconcile's dependencies: policy sync's, the runs, and the settings its snapshot check reads. */
+export function reconcileDeps(runtime: Runtime): ReconcileDeps {
+  const { concurrency, runRetentionDays } = runtime.config;
+  const { policies, runs, targets, snapshots } = runtime;
+  const settings = { concurrency, runRetentionDays };
+  return { policies, runs, targets, snapshots, clock: systemClock, settings };
 }

@@ -6,6 +6,7 @@ import type { RunRecord } from '#lib/runs/types';
 import { createRuntime, type Runtime, runEventsOf } from '#lib/runtime';
 import { type SchedulerDeps, type SchedulerSettings, settingsFrom } from '#lib/scheduler/deps';
 import { runTick, type TickSummary } from '#lib/scheduler/tick';
+import type { ReconcileDeps } from '#lib/sync/reconcile';
 import { type SyncDeps, type SyncOutcome, syncPolicyItem } from '#lib/sync/sync-policy';
 import type { EmulatorOptions } from './emulator/index';
 import { createRandom } from './emulator/prng';
@@ -35,15 +36,15 @@ export interface SimulationOptions {
  * real-time backoff waits (noDelayRetries).
  */
 export class Simulation {
-  private current: Date;
   private readonly random: () => number;
 
   private constructor(
     readonly stack: LocalStack,
     readonly runtime: Runtime,
     private readonly options: SimulationOptions,
+    /** The simulated time, shared with the simulations of other stages on the same stack. */
+    private readonly time: { current: Date },
   ) {
-    this.current = options.start;
     this.random = createRandom(options.seed ?? 7);
   }
 
@@ -61,16 +62,27 @@ export class Simulation {
       stack,
       createRuntime(loadConfig(), { retryStrategy: noDelayRetries }),
       options,
+      { current: options.start },
     );
     return simulation;
   }
 
+  /**
+   * Another stage of the service on the same stack and clock: its own tables (`tablePrefix`) and
+   * `DEPLOYMENT_NAME`, the same caches and snapshots. Stopping either stops the shared stack.
+   */
+  async addStage(deploymentName: string, tablePrefix: string): Promise<Simulation> {
+    const env = await this.stack.addStage(deploymentName, tablePrefix);
+    const runtime = createRuntime(loadConfig({ ...process.env, ...env }), { retryStrategy: noDelayRetries });
+    return new Simulation(this.stack, runtime, { ...this.options, deploymentName }, this.time);
+  }
+
   get now(): Date {
-    return this.current;
+    return this.time.current;
   }
 
   setTime(at: Date): void {
-    this.current = at;
+    this.time.current = at;
   }
 
   /**
@@ -83,9 +95,9 @@ export class Simulation {
       runs: this.runtime.runs,
       targets: this.runtime.targets,
       snapshots: this.runtime.snapshots,
-      clock: () => this.current,
+      clock: () => this.time.current,
       sleep: async (ms) => {
-        this.current = addMs(this.current, ms);
+        this.time.current = addMs(this.time.current, ms);
       },
       random: this.random,
       remainingMs: this.options.remainingMs ?? (() => 60_000),
@@ -96,8 +108,26 @@ export class Simulation {
   }
 
   syncDeps(): SyncDeps {
-    const { policies, targets, snapshots } = this.runtime;
-    return { policies, targets, snapshots, clock: () => this.current };
+    return {
+      policies: this.runtime.policies,
+      targets: this.runtime.targets,
+      snapshots: this.runtime.snapshots,
+      clock: () => this.time.current,
+    };
+  }
+
+  /** Reconcile's dependencies on the fake clock. */
+  reconcileDeps(): ReconcileDeps {
+    const { concurrency, runRetentionDays } = this.runtime.config;
+    const { policies, runs, targets, snapshots } = this.runtime;
+    return {
+      policies,
+      runs,
+      targets,
+      snapshots,
+      clock: () => this.time.current,
+      settings: { concurrency, runRetentionDays },
+    };
   }
 
   /** Writes a policy record as an operator would, then syncs it (the local stack has no streams). */
@@ -109,8 +139,8 @@ export class Simulation {
   }
 
   /** One scheduler tick at `at` (default: now); the clock is set to `at` first. */
-  async tick(at: Date = this.current, overrides: Partial<SchedulerDeps> = {}): Promise<TickSummary> {
-    this.current = at;
+  async tick(at: Date = this.time.current, overrides: Partial<SchedulerDeps> = {}): Promise<TickSummary> {
+    this.time.current = at;
     return runTick(this.schedulerDeps(overrides), { at, tickId: randomUUID() });
   }
 

@@ -33,6 +33,12 @@ export interface LocalStack {
    * for it), the table names, `DEPLOYMENT_NAME`, a region, the account and dummy credentials.
    */
   readonly env: Readonly<Record<string, string>>;
+  /**
+   * Creates the tables of another stage of the service on the same dynalite (`<tablePrefix>-policies`,
+   * `<tablePrefix>-runs`) and returns the variables that point a runtime at them as `deploymentName`:
+   * two deployments sharing one account's caches and snapshots.
+   */
+  addStage(deploymentName: string, tablePrefix: string): Promise<Readonly<Record<string, string>>>;
   /** Stops every server of the stack. */
   stop(): Promise<void>;
 }
@@ -132,6 +138,14 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
         TARGETS_TABLE: names.targets ?? '',
         DEPLOYMENT_NAME: deploymentName,
       }),
+      async addStage(stageDeployment: string, stagePrefix: string) {
+        const stage = await createTables(dynamo.endpoint, stagePrefix);
+        return Object.freeze({
+          POLICIES_TABLE: stage.policies ?? '',
+          RUNS_TABLE: stage.runs ?? '',
+          DEPLOYMENT_NAME: stageDeployment,
+        });
+      },
       async stop() {
         await stopAll();
       },

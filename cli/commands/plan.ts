@@ -22,8 +22,8 @@ interface PlanOptions {
   readonly cache?: string;
 }
 
-/** The policy's next `count` slots at or after `from`, each with the snapshot name it will get. */
-export function planSlots(policy: CachePolicy, from: Date, count: number) {
+/** The policy's next `count` slots at or after `from`, each with the snapshot name it gets in `deployment`. */
+export function planSlots(policy: CachePolicy, from: Date, count: number, deployment: string) {
   const slots: { slot: string; local: string; snapshotName: string }[] = [];
   let after = new Date(from.getTime() - 1);
   for (
@@ -34,7 +34,7 @@ export function planSlots(policy: CachePolicy, from: Date, count: number) {
     slots.push({
       slot: next.toISOString(),
       local: formatInZone(next, policy.timezone),
-      snapshotName: buildSnapshotName(policy.namePrefix, policy.policyId, next),
+      snapshotName: buildSnapshotName({ ...policy, deployment, slot: next }),
     });
     after = next;
   }
@@ -100,7 +100,7 @@ async function planAction(policyId: string, options: PlanOptions, command: Comma
   const target = await planTarget(runtime, item, parsed.policy, options.cache);
   const policy = policyForTarget(parsed.policy, target.cacheName);
   const view = { ...viewOf(item).view, nextRunAt: target.nextRunAt };
-  const planned = planSlots(policy, options.from ?? new Date(), options.count);
+  const planned = planSlots(policy, options.from ?? new Date(), options.count, runtime.config.deploymentName);
   const statuses = await runStatuses(runtime.runs, { policyId, cacheName: target.cacheName }, planned);
   const slots = planned.map((slot) => ({ ...slot, runStatus: statuses.get(slot.slot) ?? null }));
   if (context.options.json) {

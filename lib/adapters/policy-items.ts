@@ -8,6 +8,7 @@ import { StoreError, shorten } from '#lib/errors';
 import { isPlainRecord } from '#lib/policy/attribute-checks';
 import type { SyncResult } from '#lib/policy/policy-store';
 import {
+  type NewestSnapshotSummary,
   OPERATOR_ATTRIBUTES,
   type PolicyItem,
   type PolicyState,
@@ -79,15 +80,30 @@ export function syncResultChanges(result: SyncResult): ItemChanges {
  * What `advanceNextRun` writes. Moving to a new instant leaves `dueBucket` as it is: the condition
  * `nextRunAt = from` only holds on an item sync made ACTIVE, which already carries it.
  */
-export function advanceChanges(to: string | undefined): ItemChanges {
-  return to === undefined
-    ? { set: {}, remove: ['nextRunAt', 'dueBucket'] }
-    : { set: { nextRunAt: to }, remove: [] };
+export function advanceChanges(to: string): ItemChanges {
+  return { set: { nextRunAt: to }, remove: [] };
 }
 
 /** True when every operator attribute of `stored` equals the one in `basis`, or both are absent. */
 export function operatorAttributesMatch(basis: PolicyItem, stored: Record<string, unknown>): boolean {
   return OPERATOR_ATTRIBUTES.every((name) => isDeepStrictEqual(stripUndefined(basis[name]), stored[name]));
+}
+
+/** True when the stored newest-snapshot summary is of `expectedSlot` (absent when undefined). */
+export function newestSnapshotIsOf(
+  stored: Record<string, unknown>,
+  expectedSlot: string | undefined,
+): boolean {
+  const current = stored.newestSnapshot;
+  if (expectedSlot === undefined) return current === undefined;
+  return isPlainRecord(current) && current.slot === expectedSlot;
+}
+
+/** What `replaceNewestSnapshot` writes: the summary, or its removal. */
+export function newestSnapshotChanges(next: NewestSnapshotSummary | undefined): ItemChanges {
+  return next === undefined
+    ? { set: {}, remove: ['newestSnapshot'] }
+    : { set: { newestSnapshot: next }, remove: [] };
 }
 
 /**

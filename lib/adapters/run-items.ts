@@ -36,6 +36,8 @@ const runRecordSchema = z.looseObject({
   leaseExpiresAt: optionalString,
   nextCheckAt: optionalString,
   expiresAt: z.number().optional(),
+  goneAt: optionalString,
+  goneNoticedBy: z.enum(['completion', 'retention', 'reconcile']).optional(),
 });
 
 /** True when the run belongs in the open index: an open status and a time to look at it again. */

@@ -1,14 +1,13 @@
-import { toIso } from '#lib/clock';
 import { groupBy } from '#lib/collections';
 import { runBounded } from '#lib/concurrency';
-import { SnapshotServiceError } from '#lib/errors';
 import { logger } from '#lib/observability';
 import { OUTCOME_CODE } from '#lib/runs/outcome-codes';
 import { runFields } from '#lib/runs/report-outcome';
 import { saveRun } from '#lib/runs/save-run';
-import { available, ended } from '#lib/runs/transitions';
+import { available, ended, gone } from '#lib/runs/transitions';
 import type { RunRecord } from '#lib/runs/types';
 import type { SnapshotInfo } from '#lib/snapshots/snapshot-gateway';
+import { isUnknown, listCacheSnapshots, type Sighting } from './cache-listing';
 import type { LifecycleDeps } from './deps';
 
 export interface CompletionResult {
@@ -20,9 +19,11 @@ export interface CompletionResult {
 
 /**
  * Checks REQUESTED runs for completion with one paginated DescribeServerlessCacheSnapshots per cache (not
- * one call per snapshot): `available` → AVAILABLE with its size; gone → FAILED (it vanished while being
- * made); still not complete after the completion timeout → FAILED. A cache whose listing fails is logged
- * and treated as busy; its runs are checked again next tick, until the completion timeout ends them.
+ * one call per snapshot; lib/lifecycle/cache-listing.ts): `available` → AVAILABLE with its size, and the
+ * rest as completionOf says. A cache whose listing fails is logged and treated as busy; its runs are
+ * checked again next tick. Acts only on the deployment's own snapshots: a run is REQUESTED only once its
+ * Create was accepted or its name was found taken by a snapshot carrying this deployment's mark, and the
+ * deployment is part of every name (lib/naming), so the snapshot of that name on the run's cache is its own.
  */
 export async function trackCompletions(
   deps: LifecycleDeps,
@@ -32,7 +33,7 @@ export async function trackCompletions(
   const completed: RunRecord[] = [];
   const groups = [...groupBy(runs, (run) => run.cacheName)];
   await runBounded(groups, deps.settings.concurrency, async ([cacheName, cacheRuns]) => {
-    const listing = await listForCompletion(deps, cacheName, cacheRuns);
+    const listing = await listCacheSnapshots(deps.snapshots, cacheName, cacheRuns, 'to track completion');
     if (listing.busy) busyCaches.add(cacheName);
     for (const run of cacheRuns) {
       try {
@@ -46,81 +47,53 @@ export async function trackCompletions(
   return { busyCaches, completed };
 }
 
-/** What is known of a run's snapshot: its state, absent, or unknown because the listing failed. */
-type Sighting = SnapshotInfo | undefined | { readonly unknown: string };
-
-interface Listing {
-  readonly busy: boolean;
-  readonly lookup: (run: RunRecord) => Sighting;
-}
-
 /**
- * Lists the cache's snapshots. When the cache itself is gone, its snapshots may live on: each run's is
- * looked up by name. When the listing fails otherwise, the runs' snapshots are unknown this tick (and the
- * cache counts as busy); the completion timeout still ends them.
+ * The run's next record from what the listing saw, or undefined to look again next tick. The run is never
+ * judged without a look: an unknown sighting (the listing failed) changes nothing, however long it lasts,
+ * and a snapshot still `creating` is never FAILED, even past the completion timeout (it is being made; the
+ * tick warns instead). Absent after the listing-lag grace (two polls) → FAILED SnapshotVanished: a
+ * snapshot cannot be deleted while `creating`, so one that disappears before it was ever seen available
+ * most likely failed, and the slot has no recovery point the orchestrator ever saw: it must count (and
+ * alarm) as a failure, not pass as GONE. Seen `deleting` → GONE: someone is deleting a snapshot the
+ * orchestrator never deletes while waiting for it. Any other state past the timeout → FAILED CompletionTimeout.
  */
-async function listForCompletion(
-  deps: LifecycleDeps,
-  cacheName: string,
-  runs: readonly RunRecord[],
-): Promise<Listing> {
-  try {
-    const snapshots = await deps.snapshots.listSnapshots(cacheName);
-    const byName = new Map(snapshots.map((snapshot) => [snapshot.name, snapshot]));
-    return {
-      busy: snapshots.some((snapshot) => snapshot.status === 'creating'),
-      lookup: (run) => byName.get(run.snapshotName),
-    };
-  } catch (error) {
-    const reason = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
-    if (error instanceof SnapshotServiceError && error.faultClass === 'not-found') {
-      logger.warn('cache gone; looking up its requested snapshots by name', { cacheName, error });
-      const found = new Map<string, Sighting>();
-      for (const run of runs) {
-        found.set(
-          run.snapshotName,
-          await deps.snapshots
-            .getSnapshot(run.snapshotName)
-            .catch((lookupError) => ({ unknown: String(lookupError) })),
-        );
-      }
-      return { busy: false, lookup: (run) => found.get(run.snapshotName) };
-    }
-    logger.error('could not list snapshots to track completion; retrying next tick', { cacheName, error });
-    return { busy: true, lookup: () => ({ unknown: reason }) };
-  }
-}
-
 function completionOf(deps: LifecycleDeps, run: RunRecord, snapshot: Sighting): RunRecord | undefined {
+  if (isUnknown(snapshot)) return undefined;
   const now = deps.clock();
   const days = deps.settings.runRetentionDays;
-  const requestedAt = Date.parse(run.requestedAt ?? run.updatedAt);
-  const minutes = Math.round((now.getTime() - requestedAt) / 60_000);
-  if (snapshot && 'unknown' in snapshot) {
-    if (now.getTime() - requestedAt <= deps.settings.completionTimeoutMs) return undefined;
-    return ended(run, 'FAILED', now, days, {
-      code: OUTCOME_CODE.CompletionTimeout,
-      message:
-        `snapshot not seen available ${minutes} minutes after the request; last check failed: ${snapshot.unknown}`.slice(
-          0,
-          1000,
-        ),
-    });
-  }
+  const elapsedMs = now.getTime() - Date.parse(run.requestedAt ?? run.updatedAt);
   if (!snapshot) {
-    // A listing may lag a fresh Create for a moment; only a snapshot missing after that has vanished.
-    if (now.getTime() - requestedAt < 2 * deps.settings.pollIntervalMs) return undefined;
+    if (elapsedMs < 2 * deps.settings.pollIntervalMs) return undefined;
     return ended(run, 'FAILED', now, days, {
       code: OUTCOME_CODE.SnapshotVanished,
-      message: `snapshot ${run.snapshotName} disappeared before it became available`,
+      message: `snapshot ${run.snapshotName} disappeared before it was seen available (a creation the service abandoned, or a deletion right after it completed)`,
     });
   }
   if (snapshot.status === 'available') return available(run, snapshot, now);
-  if (now.getTime() - requestedAt > deps.settings.completionTimeoutMs) {
-    return ended(run, 'FAILED', now, days, {
-      code: OUTCOME_CODE.CompletionTimeout,
-      message: `snapshot still ${snapshot.status} at ${toIso(now)}, ${minutes} minutes after the request`,
-    });
+  if (snapshot.status === 'deleting') {
+    const message = `snapshot ${run.snapshotName} was being deleted outside the orchestrator before it was seen available`;
+    return gone(run, 'completion', message, now, days);
   }
-  return undefined;
+  if (elapsedMs <= deps.settings.completionTimeoutMs) return undefined;
+  return pastTimeout(deps, run, snapshot, now, Math.round(elapsedMs / 60_000));
+}
+
+function pastTimeout(
+  deps: LifecycleDeps,
+  run: RunRecord,
+  snapshot: SnapshotInfo,
+  now: Date,
+  minutes: number,
+): RunRecord | undefined {
+  if (snapshot.status === 'creating') {
+    logger.warn('snapshot still creating past the completion timeout; not failed while it is being made', {
+      ...runFields(run),
+      minutes,
+    });
+    return undefined;
+  }
+  return ended(run, 'FAILED', now, deps.settings.runRetentionDays, {
+    code: OUTCOME_CODE.CompletionTimeout,
+    message: `snapshot still ${snapshot.status}, not available, ${minutes} minutes after the request`,
+  });
 }

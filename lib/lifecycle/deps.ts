@@ -7,6 +7,8 @@ import type { SnapshotGateway } from '#lib/snapshots/snapshot-gateway';
 
 /** The tunables the snapshot lifecycle (completion, retention, durable retries) reads. */
 export interface LifecycleSettings {
+  /** The deployment (stack) name: what marks a snapshot as this deployment's (lib/snapshots/ownership.ts). */
+  readonly deploymentName: string;
   readonly concurrency: number;
   readonly deadlineMarginMs: number;
   readonly runRetentionDays: number;

@@ -1,6 +1,4 @@
 import { addMs, DAY_MS } from '#lib/clock';
-import { runBounded } from '#lib/concurrency';
-import { SnapshotServiceError } from '#lib/errors';
 import { logger, METRIC, recordMetric } from '#lib/observability';
 import type { Policy, RetentionRule } from '#lib/policy/types';
 import { OUTCOME_CODE } from '#lib/runs/outcome-codes';
@@ -8,8 +6,10 @@ import { runFields } from '#lib/runs/report-outcome';
 import { saveRun } from '#lib/runs/save-run';
 import { ended, pruning } from '#lib/runs/transitions';
 import type { RunRecord } from '#lib/runs/types';
-import { MANAGED_BY_VALUE, MANAGED_TAGS } from '#lib/snapshots/snapshot-gateway';
-import { durableRetryAt, hasTimeLeft, type LifecycleDeps } from './deps';
+import { judgeOwnership, type Ownership } from '#lib/snapshots/ownership';
+import { MANAGED_TAGS } from '#lib/snapshots/snapshot-gateway';
+import type { LifecycleDeps } from './deps';
+import { deleteSnapshotOfRun, goneBeforeRetention, isNotFound } from './snapshot-deletion';
 
 /**
  * The runs whose snapshots retention removes, oldest first: beyond `maxCount`, or older than `maxAgeDays`
@@ -37,9 +37,10 @@ export function selectPrunable(
 
 /**
  * Deletes the policy's own snapshots that its retention no longer keeps; returns how many were deleted.
- * Only runs this policy recorded are candidates, and each snapshot must still carry the policy's managed
- * tags: a person's snapshot, another policy's and automated ones are never touched. `reserve` is passed
- * to selectPrunable.
+ * Only runs this policy recorded are candidates, and each snapshot's tags must still carry this deployment's
+ * mark for the run (lib/snapshots/ownership.ts): a person's snapshot, another deployment's, another policy's
+ * and automated ones are never touched. A snapshot already deleted by someone else ends its run GONE.
+ * `reserve` is passed to selectPrunable.
  */
 export async function applyRetention(deps: LifecycleDeps, policy: Policy, reserve = 0): Promise<number> {
   if (!policy.retention) return 0;
@@ -58,72 +59,57 @@ export async function applyRetention(deps: LifecycleDeps, policy: Policy, reserv
   return pruned;
 }
 
-async function carriesPolicyMark(deps: LifecycleDeps, run: RunRecord): Promise<boolean> {
-  if (!run.snapshotArn) return false;
-  const tags = await deps.snapshots.listTags(run.snapshotArn);
-  return tags[MANAGED_TAGS.managedBy] === MANAGED_BY_VALUE && tags[MANAGED_TAGS.policyId] === run.policyId;
+/** The snapshot's tags, or undefined when it no longer exists. */
+async function tagsOfSnapshot(deps: LifecycleDeps, arn: string): Promise<Record<string, string> | undefined> {
+  try {
+    return await deps.snapshots.listTags(arn);
+  } catch (error) {
+    if (isNotFound(error)) return undefined;
+    throw error;
+  }
+}
+
+/**
+ * Puts this deployment's tag on a snapshot made before deployments were told apart, which its run record
+ * claims: IAM lets the role delete only snapshots carrying the tag, and adding it is the one standalone
+ * AddTagsToResource the orchestrator makes (README, "Deployment identity"). False when the snapshot is gone.
+ */
+async function adoptLegacySnapshot(deps: LifecycleDeps, run: RunRecord, arn: string): Promise<boolean> {
+  try {
+    await deps.snapshots.tagSnapshot(arn, { [MANAGED_TAGS.deployment]: deps.settings.deploymentName });
+  } catch (error) {
+    if (isNotFound(error)) return false;
+    throw error;
+  }
+  logger.info('legacy snapshot adopted: tagged with this deployment before its deletion', runFields(run));
+  return true;
 }
 
 async function pruneRun(deps: LifecycleDeps, run: RunRecord): Promise<boolean> {
   const now = deps.clock();
-  if (!(await carriesPolicyMark(deps, run))) {
+  const arn = run.snapshotArn;
+  const tags = arn ? await tagsOfSnapshot(deps, arn) : {};
+  if (tags === undefined) {
+    await saveRun(deps, goneBeforeRetention(deps, run, 'ListTagsForResource: not found'), run);
+    return false;
+  }
+  const mark = { deployment: deps.settings.deploymentName, policyId: run.policyId, slot: run.slot };
+  const ownership: Ownership = arn
+    ? judgeOwnership(tags, mark)
+    : { owned: false, reason: 'no snapshot ARN recorded' };
+  if (!ownership.owned) {
     const reason = {
       code: OUTCOME_CODE.NotOwned,
-      message: 'the snapshot no longer carries this policy’s managed tags; it is left alone',
+      message: `not this deployment's snapshot for this run: ${ownership.reason}; it is left alone`,
     };
     await saveRun(deps, ended(run, 'SKIPPED', now, deps.settings.runRetentionDays, reason), run);
+    return false;
+  }
+  if (ownership.legacy && arn && !(await adoptLegacySnapshot(deps, run, arn))) {
+    await saveRun(deps, goneBeforeRetention(deps, run, 'AddTagsToResource: not found'), run);
     return false;
   }
   const marked = pruning(run, now, now);
   if (!(await saveRun(deps, marked, run))) return false;
   return deleteSnapshotOfRun(deps, marked);
-}
-
-/**
- * Deletes the snapshot of a PRUNING run: PRUNED when it is gone (or already was); on a fault the run stays
- * PRUNING with the error and a later `nextCheckAt`, so a later tick tries again. Never forgotten.
- */
-export async function deleteSnapshotOfRun(deps: LifecycleDeps, run: RunRecord): Promise<boolean> {
-  try {
-    await deps.snapshots.deleteSnapshot(run.snapshotName);
-  } catch (error) {
-    const fault = error instanceof SnapshotServiceError ? error : undefined;
-    if (fault?.faultClass !== 'not-found') {
-      const now = deps.clock();
-      const retryAt = durableRetryAt(deps, 2);
-      const code = fault?.code ?? OUTCOME_CODE.InternalError;
-      const message = error instanceof Error ? error.message : String(error);
-      recordMetric(METRIC.PruneFailures);
-      logger.warn('snapshot deletion failed; retrying on a later tick', {
-        ...runFields(run),
-        errorCode: code,
-        error,
-      });
-      await saveRun(deps, pruning(run, now, retryAt, { code, message }), run);
-      return false;
-    }
-  }
-  return saveRun(deps, ended(run, 'PRUNED', deps.clock(), deps.settings.runRetentionDays), run);
-}
-
-/**
- * Retries the deletions that earlier ticks could not finish (PRUNING runs that are due), several at a time,
- * none started within the deadline margin (those stay due for the next tick).
- */
-export async function retryPrunes(deps: LifecycleDeps, runs: readonly RunRecord[]): Promise<number> {
-  let pruned = 0;
-  await runBounded(
-    runs,
-    deps.settings.concurrency,
-    async (run) => {
-      try {
-        if (await deleteSnapshotOfRun(deps, run)) pruned += 1;
-      } catch (error) {
-        recordMetric(METRIC.PruneFailures);
-        logger.error('could not retry the deletion; a later tick will', { ...runFields(run), error });
-      }
-    },
-    () => hasTimeLeft(deps),
-  );
-  return pruned;
 }

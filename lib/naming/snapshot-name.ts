@@ -49,33 +49,45 @@ function formatSlotUtc(slot: Date): string {
   return `${iso.slice(0, 4)}${iso.slice(5, 7)}${iso.slice(8, 10)}-${iso.slice(11, 13)}${iso.slice(14, 16)}`;
 }
 
-/**
- * 8 hex characters of sha256(policyId, slot ISO[, kind]): what keeps names of different policies apart, and
- * an on-demand snapshot's apart from a scheduled one of the same minute. A SCHEDULED run's hash has no kind,
- * so names taken before kinds existed are unchanged.
- */
-function hashPolicySlot(policyId: string, slot: Date, kind: string): string {
-  const parts = [policyId, slot.toISOString(), ...(kind === 'SCHEDULED' ? [] : [kind])];
-  return createHash('sha256').update(parts.join('\n')).digest('hex').slice(0, 8);
+/** What a snapshot name is made of: the policy's name prefix, and who took which slot of which cache. */
+export interface SnapshotNameParts {
+  readonly namePrefix: string;
+  /** The deployment's name (the stack name): two deployments never get the same name for a slot. */
+  readonly deployment: string;
+  readonly policyId: string;
+  readonly cacheName: string;
+  readonly slot: Date;
+  /** The run kind (lib/runs/types.ts); absent or SCHEDULED adds nothing to the hash. */
+  readonly kind?: string;
 }
 
 /**
- * The snapshot name of one (policy, slot, kind): `<prefix>-<yyyymmdd>-<hhmm>-<hash>`, with the slot's date
- * and time in UTC (whatever the policy's time zone) and the first 8 hex characters of a sha256 of the policy
- * id, the slot and `kind` (a run kind, lib/runs/types.ts) when it is not SCHEDULED. Deterministic: a retry
- * of the same slot gets the same name. The prefix is lowercased and shortened as in normalizeNamePrefix;
- * one that cannot be made valid throws a PolicyValidationError naming `namePrefix`.
+ * 8 hex characters of sha256(deployment, policyId, cacheName, slot ISO[, kind]): what keeps names of
+ * different takers apart, and an on-demand snapshot's apart from a scheduled one of the same minute. A
+ * SCHEDULED run's hash has no kind.
  */
-export function buildSnapshotName(
-  namePrefix: string,
-  policyId: string,
-  slot: Date,
-  kind = 'SCHEDULED',
-): string {
+function hashOf(parts: SnapshotNameParts): string {
+  const kind = parts.kind === undefined || parts.kind === 'SCHEDULED' ? [] : [parts.kind];
+  const text = [parts.deployment, parts.policyId, parts.cacheName, parts.slot.toISOString(), ...kind].join(
+    '\n',
+  );
+  return createHash('sha256').update(text).digest('hex').slice(0, 8);
+}
+
+/**
+ * The snapshot name of one (deployment, policy, cache, slot): `<prefix>-<yyyymmdd>-<hhmm>-<hash>`, with the
+ * slot's date and time in UTC (whatever the policy's time zone) and the first 8 hex characters of a sha256
+ * of the deployment, the policy id, the cache, the slot and the kind when it is not SCHEDULED. Deterministic: a retry of the same slot gets the
+ * same name; another deployment (stage) with the same policy id gets another. The prefix is lowercased and
+ * shortened as in normalizeNamePrefix; one that cannot be made valid throws a PolicyValidationError naming
+ * `namePrefix`.
+ */
+export function buildSnapshotName(parts: SnapshotNameParts): string {
+  const { slot } = parts;
   const year = slot.getUTCFullYear();
   if (Number.isNaN(year) || year < 0 || year > 9999)
     throw new RangeError('a snapshot name needs a slot in years 0-9999');
-  const prefix = normalizeNamePrefix(namePrefix);
+  const prefix = normalizeNamePrefix(parts.namePrefix);
   if (!prefix.ok) throw new PolicyValidationError([{ attribute: 'namePrefix', message: prefix.reason }]);
-  return `${prefix.prefix}-${formatSlotUtc(slot)}-${hashPolicySlot(policyId, slot, kind)}`;
+  return `${prefix.prefix}-${formatSlotUtc(slot)}-${hashOf(parts)}`;
 }

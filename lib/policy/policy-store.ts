@@ -19,6 +19,12 @@ export interface SyncResult {
  */
 export interface PolicyStore {
   get(policyId: string): Promise<PolicyItem | undefined>;
+  /**
+   * The items of `policyIds` as stored now (strongly consistent reads, batched: BatchGetItem, 100 keys a
+   * request), by id; a policy that does not exist is absent. How a tick reads its due policies afresh, the
+   * due index being eventually consistent.
+   */
+  getMany(policyIds: readonly string[]): Promise<Map<string, PolicyItem>>;
   /** Every item (for reconcile and listings; never used by a tick). Paginated internally. */
   listAll(): AsyncIterable<PolicyItem>;
   /** ACTIVE items whose `nextRunAt <= at`, through the due index (never a scan), paginated. */
@@ -32,13 +38,15 @@ export interface PolicyStore {
    */
   writeSyncResult(basis: PolicyItem, result: SyncResult): Promise<void>;
   /**
-   * Moves `nextRunAt` from `from` to `to` (undefined: remove it), only if it still equals `from`, and
-   * records `summaries` in the same UpdateItem. Throws ConditionalWriteError when another tick moved it first.
+   * Moves `nextRunAt` from `from` to `to`, only if it still equals `from`, and records `summaries` in the
+   * same UpdateItem. Throws ConditionalWriteError when
+   * another tick moved it first. There is no way to remove it here: an ACTIVE policy always has a next run
+   * (one whose schedule ends is marked DISABLED by policy sync).
    */
   advanceNextRun(
     policyId: string,
     from: string,
-    to: string | undefined,
+    to: string,
     summaries?: Partial<SlotSummaries>,
   ): Promise<void>;
   /**
@@ -55,4 +63,14 @@ export interface PolicyStore {
   recordLastRun(policyId: string, summary: LastRunSummary): Promise<void>;
   /** Records the policy's newest available snapshot, with the same rules as recordLastRun. */
   recordNewestSnapshot(policyId: string, summary: NewestSnapshotSummary): Promise<void>;
+  /**
+   * Replaces the newest-snapshot summary with `next`, which may be older, or removes it (`next` undefined),
+   * only if the stored one is still of slot `expectedSlot` (absent when undefined): how it moves back once
+   * its snapshot is found deleted. Throws ConditionalWriteError when it changed meanwhile or the policy is gone.
+   */
+  replaceNewestSnapshot(
+    policyId: string,
+    expectedSlot: string | undefined,
+    next: NewestSnapshotSummary | undefined,
+  ): Promise<void>;
 }

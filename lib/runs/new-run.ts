@@ -10,16 +10,21 @@ export function startWindowEnd(policy: Pick<Policy, 'startWindowMinutes'>, slot:
 }
 
 /**
- * The run a (policy, slot, kind) gets: its deterministic snapshot name and the end of its start window.
- * `kind` is SCHEDULED for the tick's slots.
+ * The run a (policy, slot, kind) gets in `deployment`: its deterministic snapshot name and the end of its
+ * start window. `kind` is SCHEDULED for the tick's slots.
  */
-export function newRunFor(policy: CachePolicy, slot: Date, kind: RunKind = 'SCHEDULED'): NewRun {
+export function newRunFor(
+  policy: CachePolicy,
+  slot: Date,
+  deployment: string,
+  kind: RunKind = 'SCHEDULED',
+): NewRun {
   return {
     policyId: policy.policyId,
     slot: toIso(slot),
     cacheName: policy.cacheName,
     kind,
-    snapshotName: buildSnapshotName(policy.namePrefix, policy.policyId, slot, kind),
+    snapshotName: buildSnapshotName({ ...policy, deployment, slot, kind }),
     windowClosesAt: toIso(startWindowEnd(policy, slot)),
   };
 }

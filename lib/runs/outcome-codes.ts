@@ -24,6 +24,8 @@ export const OUTCOME_CODE = {
   SnapshotVanished: 'SnapshotVanished',
   /** SKIPPED: the snapshot no longer carries the policy's managed tags; retention leaves it alone. */
   NotOwned: 'NotOwned',
+  /** GONE: the run's snapshot was deleted outside the orchestrator (console, CLI, another tool). */
+  SnapshotGone: 'SnapshotGone',
   /** An error that was not a classified service fault (its message says what it was). */
   InternalError: 'InternalError',
 } as const;

@@ -16,11 +16,14 @@ const OUTCOME_METRIC: Partial<Record<RunStatus, keyof typeof METRIC>> = {
   MISSED: 'Missed',
   AVAILABLE: 'SnapshotsAvailable',
   PRUNED: 'SnapshotsPruned',
+  GONE: 'SnapshotsGone',
 };
+
+const WARN_STATUSES: ReadonlySet<RunStatus> = new Set(['RETRYING', 'MISSED', 'SKIPPED', 'GONE']);
 
 /**
  * The one outcome line per run state change, with the stable field `outcome` for Logs Insights, and
- * its metric. FAILED logs at error, RETRYING, MISSED and SKIPPED at warn, the rest at info.
+ * its metric. FAILED logs at error, RETRYING, MISSED, SKIPPED and GONE at warn, the rest at info.
  */
 export function reportOutcome(run: RunRecord): void {
   if (run.status === 'CLAIMED') {
@@ -36,11 +39,11 @@ export function reportOutcome(run: RunRecord): void {
     snapshotArn: run.snapshotArn,
     retryAt: run.retryAt,
     bytesUsedForCache: run.bytesUsedForCache,
+    goneNoticedBy: run.goneNoticedBy,
   };
   if (run.status === 'FAILED') logger.error('run outcome', fields);
-  else if (run.status === 'RETRYING' || run.status === 'MISSED' || run.status === 'SKIPPED') {
-    logger.warn('run outcome', fields);
-  } else logger.info('run outcome', fields);
+  else if (WARN_STATUSES.has(run.status)) logger.warn('run outcome', fields);
+  else logger.info('run outcome', fields);
   const metric = OUTCOME_METRIC[run.status];
   if (metric) recordMetric(METRIC[metric]);
   if (run.status === 'AVAILABLE' && run.bytesUsedForCache !== undefined) {

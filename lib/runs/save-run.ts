@@ -6,6 +6,7 @@ import type { PolicyStore } from '#lib/policy/policy-store';
 import { reportOutcome, runFields } from './report-outcome';
 import type { RunEventSink } from './run-events';
 import type { RunStore } from './run-store';
+import { newestSnapshotOf } from './snapshot-summary';
 import type { RunRecord, RunStatus } from './types';
 
 /** What writing a run record touches: the runs, the policy's summaries, the clock, an observer and the events. */
@@ -27,6 +28,7 @@ const SUMMARY_STATUSES: ReadonlySet<RunStatus> = new Set([
   'FAILED',
   'MISSED',
   'SKIPPED',
+  'GONE',
 ]);
 
 /**
@@ -43,14 +45,8 @@ async function summarize(deps: SaveRunDeps, run: RunRecord): Promise<void> {
       at,
       ...(run.lastError ? { errorCode: run.lastError.code } : {}),
     });
-    if (run.status === 'AVAILABLE') {
-      await deps.policies.recordNewestSnapshot(run.policyId, {
-        slot: run.slot,
-        snapshotName: run.snapshotName,
-        takenAt: run.requestedAt ?? run.slot,
-        availableAt: run.completedAt ?? at,
-      });
-    }
+    if (run.status === 'AVAILABLE')
+      await deps.policies.recordNewestSnapshot(run.policyId, newestSnapshotOf(run));
   } catch (error) {
     logger.warn('could not record the run summary on the policy', { ...runFields(run), error });
   }

@@ -1,6 +1,7 @@
 import { addMs, DAY_MS, toIso } from '#lib/clock';
 import type { SnapshotInfo } from '#lib/snapshots/snapshot-gateway';
-import type { RunError, RunKey, RunRecord, RunStatus } from './types';
+import { OUTCOME_CODE } from './outcome-codes';
+import type { GoneNoticedBy, RunError, RunKey, RunRecord, RunStatus } from './types';
 
 /**
  * The run lifecycle as pure functions: each returns the next record, with exactly the fields its status
@@ -138,6 +139,26 @@ export function ended(
   };
   const stamped = status === 'PRUNED' ? { ...record, prunedAt: toIso(now) } : record;
   return reason ? { ...stamped, lastError: reason } : stamped;
+}
+
+/**
+ * The run's snapshot was deleted outside the orchestrator: GONE, terminal, with when and by which check it
+ * was noticed and `message` (what was seen) as the SnapshotGone reason.
+ */
+export function gone(
+  run: RunRecord,
+  noticedBy: GoneNoticedBy,
+  message: string,
+  now: Date,
+  retentionDays: number,
+): RunRecord {
+  return {
+    ...withStatus(run, 'GONE', now),
+    lastError: { code: OUTCOME_CODE.SnapshotGone, message },
+    goneAt: toIso(now),
+    goneNoticedBy: noticedBy,
+    expiresAt: terminalExpiry(now, retentionDays),
+  };
 }
 
 /** The run with `calls` more Create attempts counted. */

@@ -3,9 +3,9 @@
  *
  * Lifecycle:
  *   CLAIMED ─▶ REQUESTED ─▶ AVAILABLE ─▶ PRUNING ─▶ PRUNED
- *      │  ╲        ╲
- *      │   RETRYING  FAILED (vanished / not complete in time)
- *      ▼      │
+ *      │  ╲        ╲  ╲          ╲
+ *      │   RETRYING  ╲  GONE      GONE (deleted outside the orchestrator)
+ *      ▼      │      FAILED (vanished / not complete in time)
  *   FAILED / MISSED / SKIPPED
  * CLAIMED holds a lease; a claim whose lease expired may be taken over by another tick.
  */
@@ -18,7 +18,8 @@ export type RunStatus =
   | 'PRUNED'
   | 'FAILED'
   | 'MISSED'
-  | 'SKIPPED';
+  | 'SKIPPED'
+  | 'GONE';
 
 /** Every status, in lifecycle order (checked against RunStatus: a new status cannot be forgotten here). */
 export const RUN_STATUSES = Object.keys({
@@ -31,13 +32,23 @@ export const RUN_STATUSES = Object.keys({
   FAILED: true,
   MISSED: true,
   SKIPPED: true,
+  GONE: true,
 } satisfies Record<RunStatus, true>) as [RunStatus, ...RunStatus[]];
 
 /** Statuses that still need a tick's attention; only these are in the runs table's open index. */
 export const OPEN_STATUSES: ReadonlySet<RunStatus> = new Set(['CLAIMED', 'REQUESTED', 'RETRYING', 'PRUNING']);
 
 /** Statuses that end a run; these records carry a TTL expiry. AVAILABLE is not one: its snapshot exists. */
-export const TERMINAL_STATUSES: ReadonlySet<RunStatus> = new Set(['PRUNED', 'FAILED', 'MISSED', 'SKIPPED']);
+export const TERMINAL_STATUSES: ReadonlySet<RunStatus> = new Set([
+  'PRUNED',
+  'FAILED',
+  'MISSED',
+  'SKIPPED',
+  'GONE',
+]);
+
+/** Who found a GONE run's snapshot missing: a completion check, retention, or reconcile's check. */
+export type GoneNoticedBy = 'completion' | 'retention' | 'reconcile';
 
 export interface RunError {
   readonly code: string;
@@ -92,4 +103,7 @@ export interface RunRecord extends RunKey {
   readonly nextCheckAt?: string;
   /** TTL, epoch seconds; set on terminal records only. */
   readonly expiresAt?: number;
+  /** GONE: when the snapshot was found deleted outside the orchestrator, and by which check. */
+  readonly goneAt?: string;
+  readonly goneNoticedBy?: GoneNoticedBy;
 }

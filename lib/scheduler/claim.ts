@@ -18,7 +18,12 @@ export async function claimSlot(
   owner: string,
 ): Promise<RunRecord | undefined> {
   const now = deps.clock();
-  const fresh = claimedRun(newRunFor(policy, slot), owner, now, deps.settings.leaseMs);
+  const fresh = claimedRun(
+    newRunFor(policy, slot, deps.settings.deploymentName),
+    owner,
+    now,
+    deps.settings.leaseMs,
+  );
   const existing = await deps.runs.create(fresh);
   if (!existing) return fresh;
   return takeOverExpiredClaim(deps, existing, owner);
@@ -47,6 +52,7 @@ export async function reclaim(
 
 /** Records a slot that will never run as MISSED with its reason (once: an existing record wins). */
 export async function recordMissed(deps: SchedulerDeps, policy: CachePolicy, slot: Date, reason: RunError) {
-  const run = missedRun(newRunFor(policy, slot), reason, deps.clock(), deps.settings.runRetentionDays);
+  const { deploymentName, runRetentionDays } = deps.settings;
+  const run = missedRun(newRunFor(policy, slot, deploymentName), reason, deps.clock(), runRetentionDays);
   return saveNewRun(deps, run);
 }

@@ -19,12 +19,13 @@ export interface CreateOutcome {
   readonly cacheBusy: boolean;
 }
 
-function requestFor({ run, policy }: WorkItem): CreateSnapshotRequest {
+function requestFor(deps: SchedulerDeps, { run, policy }: WorkItem): CreateSnapshotRequest {
+  const mark = { deployment: deps.settings.deploymentName, policyId: run.policyId, slot: run.slot };
   return {
     snapshotName: run.snapshotName,
     cacheName: run.cacheName,
     kmsKeyId: policy.kmsKeyId,
-    tags: { ...policy.tags, ...managedTags(run.policyId, run.slot) },
+    tags: { ...policy.tags, ...managedTags(mark) },
   };
 }
 
@@ -37,14 +38,21 @@ function accepted(deps: SchedulerDeps, run: RunRecord, snapshot: SnapshotInfo, r
   return written(deps, requested(run, snapshot, deps.clock(), deps.settings.pollIntervalMs), read);
 }
 
-/** A taken name: our snapshot when it is of our cache; else the fault stands (or the lookup's fault). */
+/**
+ * A taken name: our snapshot when it carries this deployment's mark for the run (lib/runs/own-snapshot.ts);
+ * else the fault stands, saying whose the name is (or the lookup's fault).
+ */
 async function ownSnapshotOr(
   deps: SchedulerDeps,
   run: RunRecord,
   fault: SnapshotServiceError,
 ): Promise<SnapshotInfo | SnapshotServiceError> {
   try {
-    return (await findOwnSnapshot(deps.snapshots, run)) ?? fault;
+    const own = await findOwnSnapshot(deps.snapshots, run, deps.settings.deploymentName);
+    if (own.found === 'ours') return own.snapshot;
+    if (own.found === 'none') return fault;
+    const message = `snapshot name ${run.snapshotName} is already taken by a snapshot ${own.reason}`;
+    return new SnapshotServiceError(fault.code, fault.faultClass, message, { cause: fault });
   } catch (error) {
     // Not knowing whose snapshot has the name is no reason to fail the slot: look again next time.
     return asServiceError(error);
@@ -54,14 +62,15 @@ async function ownSnapshotOr(
 /**
  * Takes one claimed run through CreateServerlessCacheSnapshot, handling each fault class as
  * docs/architecture.md says: transient faults are retried here with jittered backoff while time remains
- * (callCreate); our own name already existing for our cache is success; a quota fault prunes by retention
+ * (callCreate); our name already taken by this deployment's snapshot for the run is success, by anyone
+ * else's FAILED with a reason that says whose; a quota fault prunes by retention
  * (room for this snapshot: with maxCount N the policy then holds N once it is made) and retries once; what
  * is left goes to nextAfterFault: a durable retry within the start window, or FAILED with the code.
  * Returns the record as written; never throws for a fault of the service.
  */
 export async function createSnapshotForRun(deps: SchedulerDeps, item: WorkItem): Promise<CreateOutcome> {
   const read = item.run;
-  const request = requestFor(item);
+  const request = requestFor(deps, item);
   let attempt: CreateAttempt = await callCreate(deps, read, request, deps.settings.createAttemptsPerTick);
   if ('snapshot' in attempt) return accepted(deps, attempt.run, attempt.snapshot, read);
   logger.warn('CreateServerlessCacheSnapshot failed', {

@@ -20,6 +20,7 @@ export interface SchedulerSettings extends LifecycleSettings {
 
 export function settingsFrom(config: Config): SchedulerSettings {
   return {
+    deploymentName: config.deploymentName,
     concurrency: config.concurrency,
     leaseMs: config.leaseMs,
     deadlineMarginMs: config.deadlineMarginMs,

@@ -74,9 +74,9 @@ async function closeLateRun(deps: SchedulerDeps, run: RunRecord, now: Date): Pro
     await saveRun(deps, await failUnlessCreated(deps, run, reason), run);
     return;
   }
-  const own = await findOwnSnapshot(deps.snapshots, run);
-  if (own) {
-    await saveRun(deps, withOwnSnapshot(run, own, now, deps.settings.pollIntervalMs), run);
+  const own = await findOwnSnapshot(deps.snapshots, run, deps.settings.deploymentName);
+  if (own.found === 'ours') {
+    await saveRun(deps, withOwnSnapshot(run, own.snapshot, now, deps.settings.pollIntervalMs), run);
     return;
   }
   const reason = {

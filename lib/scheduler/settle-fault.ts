@@ -21,8 +21,8 @@ export async function failUnlessCreated(
   const now = deps.clock();
   if (run.attempts > 0) {
     try {
-      const own = await findOwnSnapshot(deps.snapshots, run);
-      if (own) return withOwnSnapshot(run, own, now, deps.settings.pollIntervalMs);
+      const own = await findOwnSnapshot(deps.snapshots, run, deps.settings.deploymentName);
+      if (own.found === 'ours') return withOwnSnapshot(run, own.snapshot, now, deps.settings.pollIntervalMs);
     } catch (error) {
       logger.warn('could not check whether the run’s snapshot was made; looking again before failing it', {
         ...runFields(run),
@@ -35,8 +35,9 @@ export async function failUnlessCreated(
 }
 
 /**
- * Writes the run's next record after `fault` (nextAfterFault; when the window closes, failUnlessCreated)
- * over `read`, the record as this tick read it. Returns the record as decided.
+ * Writes the run's next record after `fault` (nextAfterFault) over `read`, the record as this tick read it.
+ * Before the run ends FAILED it is looked for (failUnlessCreated) when its window closed, or when an earlier
+ * Create of this run was made (attempts > 1: it may have taken effect unseen). Returns the record as decided.
  */
 export async function settleFault(
   deps: SchedulerDeps,
@@ -45,7 +46,11 @@ export async function settleFault(
   fault: RunFault,
 ): Promise<RunRecord> {
   const after = nextAfterFault(run, fault, deps);
-  const next = after.kind === 'window-closed' ? await failUnlessCreated(deps, run, after.reason) : after.next;
+  let next: RunRecord;
+  if (after.kind === 'window-closed') next = await failUnlessCreated(deps, run, after.reason);
+  else if (after.kind === 'fail' && run.attempts > 1 && after.next.lastError) {
+    next = await failUnlessCreated(deps, run, after.next.lastError);
+  } else next = after.next;
   await saveRun(deps, next, read);
   return next;
 }

@@ -13,38 +13,60 @@ import { claimSlot, recordMissed } from './claim';
 import type { SchedulerDeps, WorkItem } from './deps';
 
 /**
- * Finds the policies due at `at` through the due index and takes each one's latest slot: slots skipped by an
- * outage are recorded MISSED (only the latest is taken), a slot whose start window has closed is MISSED, the
- * rest are claimed. Then `nextRunAt` moves on. A policy whose step fails is logged and left as it was, so the
- * next tick takes it again: nothing is lost, and no policy stops the others.
+ * When a tick takes slots: its event time, but never later than its clock. A slot later than the clock is
+ * not due, whatever time the tick was asked for: it is neither claimed nor recorded MISSED, and nextRunAt
+ * does not move past it.
+ */
+function dueAt(deps: SchedulerDeps, at: Date): Date {
+  const now = deps.clock();
+  if (at <= now) return at;
+  logger.warn('tick time is ahead of the clock; slots are taken only up to the clock', {
+    at: toIso(at),
+    now: toIso(now),
+  });
+  return now;
+}
+
+/**
+ * Finds the policies due at `at` through the due index, reads each afresh (one consistent BatchGetItem per
+ * 100: the index is eventually consistent, so a policy disabled or changed just before its slot is honoured),
+ * and takes each one's latest slot: slots skipped by an outage are recorded MISSED (only the latest is
+ * taken), a slot whose start window has closed is MISSED, the rest are claimed. Then `nextRunAt` moves on. A
+ * policy whose step fails is logged and left as it was, so the next tick takes it again: nothing is lost, and
+ * no policy stops the others.
  */
 export async function takeDueSlots(deps: SchedulerDeps, at: Date, owner: string): Promise<WorkItem[]> {
-  const due: PolicyItem[] = [];
-  for await (const item of deps.policies.listDue(toIso(at))) due.push(item);
+  const until = dueAt(deps, at);
+  const listed: string[] = [];
+  for await (const item of deps.policies.listDue(toIso(until))) listed.push(item.policyId);
+  const fresh = await deps.policies.getMany(listed);
   const items: WorkItem[] = [];
-  await runBounded(due, deps.settings.concurrency, async (item) => {
+  await runBounded(listed, deps.settings.concurrency, async (policyId) => {
     try {
-      const work = await takeDueSlot(deps, item, at, owner);
+      const item = fresh.get(policyId);
+      const work = item ? await takeDueSlot(deps, item, until, owner) : undefined;
       if (work) items.push(work);
     } catch (error) {
-      logger.error('could not take the due slot; the next tick will take it', {
-        policyId: item.policyId,
-        error,
-      });
+      logger.error('could not take the due slot; the next tick will take it', { policyId, error });
     }
   });
   return items;
 }
 
+/** Takes `item`'s due slot, `item` as read afresh; nothing when it is no longer due (the index lagged). */
 async function takeDueSlot(
   deps: SchedulerDeps,
   item: PolicyItem,
   at: Date,
   owner: string,
 ): Promise<WorkItem | undefined> {
-  const parsed = validatePolicy(item);
   const from = item.nextRunAt;
-  if (!parsed.ok || !parsed.policy.enabled || from === undefined || !isCachePolicy(parsed.policy)) {
+  if (item.state !== 'ACTIVE' || typeof from !== 'string' || from > toIso(at)) {
+    logger.debug('no longer due on a fresh read; the due index lagged', { policyId: item.policyId });
+    return undefined;
+  }
+  const parsed = validatePolicy(item);
+  if (!parsed.ok || !parsed.policy.enabled || !isCachePolicy(parsed.policy)) {
     // Policy sync decides the state of a record that no longer parses or is disabled (not the tick), and
     // clears the nextRunAt of a targets policy (its targets keep their own).
     await syncPolicyItem(deps, item, true);
@@ -66,7 +88,12 @@ async function takeDueSlot(
       if (run) work = { run, policy };
     }
   }
-  await advance(policy, from, nextSlotAfter(policy, latest ?? at), deps);
+  const takenUpTo = latest ?? at;
+  const next = nextSlotAfter(policy, takenUpTo);
+  // No slot left (the year field has passed): never an ACTIVE policy without a next run; policy sync judges
+  // it with its slots up to here counted as taken, and marks it DISABLED with the reason.
+  if (next) await advance(policy, from, next, deps);
+  else await syncPolicyItem(deps, item, true, takenUpTo);
   return work;
 }
 
@@ -105,14 +132,9 @@ async function recordSkippedSlots(
   }
 }
 
-async function advance(
-  policy: CachePolicy,
-  from: string,
-  to: Date | undefined,
-  deps: SchedulerDeps,
-): Promise<void> {
+async function advance(policy: CachePolicy, from: string, to: Date, deps: SchedulerDeps): Promise<void> {
   try {
-    await deps.policies.advanceNextRun(policy.policyId, from, to ? toIso(to) : undefined);
+    await deps.policies.advanceNextRun(policy.policyId, from, toIso(to));
   } catch (error) {
     if (!(error instanceof ConditionalWriteError)) throw error;
     logger.debug('nextRunAt already moved by another tick or an edit', { policyId: policy.policyId });

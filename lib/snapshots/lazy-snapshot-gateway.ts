@@ -15,6 +15,7 @@ export function lazySnapshotGateway(load: () => Promise<SnapshotGateway>): Snaps
     getSnapshot: async (snapshotName) => (await gateway()).getSnapshot(snapshotName),
     deleteSnapshot: async (snapshotName) => (await gateway()).deleteSnapshot(snapshotName),
     listTags: async (arn) => (await gateway()).listTags(arn),
+    tagSnapshot: async (arn, tags) => (await gateway()).tagSnapshot(arn, tags),
     getCache: async (cacheName) => (await gateway()).getCache(cacheName),
     listCaches: async () => (await gateway()).listCaches(),
     exportSnapshot: async (snapshotName, bucket) => (await gateway()).exportSnapshot(snapshotName, bucket),

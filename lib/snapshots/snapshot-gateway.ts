@@ -84,6 +84,8 @@ export interface SnapshotGateway {
   getSnapshot(snapshotName: string): Promise<SnapshotInfo | undefined>;
   deleteSnapshot(snapshotName: string): Promise<void>;
   listTags(arn: string): Promise<Record<string, string>>;
+  /** Adds (or overwrites) tags on a snapshot, by ARN: AddTagsToResource. */
+  tagSnapshot(arn: string, tags: Readonly<Record<string, string>>): Promise<void>;
   /** One cache (DescribeServerlessCaches by name), or undefined when it does not exist. */
   getCache(cacheName: string): Promise<CacheInfo | undefined>;
   /** Every serverless cache of the account and region (all pages). */
@@ -114,15 +116,24 @@ export const MANAGED_TAGS = {
   managedBy: 'managed-by',
   policyId: 'snapshot-policy-id',
   slot: 'snapshot-slot',
+  deployment: 'snapshot-orchestrator-deployment',
 } as const;
 
 export const MANAGED_BY_VALUE = 'cache-snapshot-orchestrator';
 
-/** The managed tags of a snapshot taken for (policyId, slot). */
-export function managedTags(policyId: string, slot: string): Record<string, string> {
+/** Whose a snapshot is: the deployment that took it, for which policy and slot. */
+export interface SnapshotMark {
+  readonly deployment: string;
+  readonly policyId: string;
+  readonly slot: string;
+}
+
+/** The managed tags of a snapshot taken by `mark.deployment` for (policyId, slot). */
+export function managedTags(mark: SnapshotMark): Record<string, string> {
   return {
     [MANAGED_TAGS.managedBy]: MANAGED_BY_VALUE,
-    [MANAGED_TAGS.policyId]: policyId,
-    [MANAGED_TAGS.slot]: slot,
+    [MANAGED_TAGS.deployment]: mark.deployment,
+    [MANAGED_TAGS.policyId]: mark.policyId,
+    [MANAGED_TAGS.slot]: mark.slot,
   };
 }

@@ -1,15 +1,25 @@
+import { checkAvailableSnapshots, type SnapshotCheckDeps } from '#lib/lifecycle/snapshot-check';
 import { logger } from '#lib/observability';
 import { validatePolicy } from '#lib/policy/parse-policy';
 import { isCachePolicy } from '#lib/policy/policy-for-target';
+import type { PolicyStore } from '#lib/policy/policy-store';
 import type { Policy, PolicyItem } from '#lib/policy/types';
 import { type FleetPassSummary, reconcileFleet, sharedFleet } from './reconcile-fleet';
 import { reportRecoveryPoints } from './report-rpo';
 import { activePoliciesByCache, activeReason, isInSync, type SyncDeps, syncPolicyItem } from './sync-policy';
 
+/** What reconcile touches: policy sync's dependencies and the snapshot check's. */
+export interface ReconcileDeps extends SyncDeps, SnapshotCheckDeps {
+  readonly policies: PolicyStore;
+  readonly snapshots: SyncDeps['snapshots'] & SnapshotCheckDeps['snapshots'];
+}
+
 export interface ReconcileSummary extends FleetPassSummary {
   readonly scanned: number;
   readonly synced: number;
   readonly failed: number;
+  /** Runs whose snapshot was found deleted outside the orchestrator (now GONE). */
+  readonly snapshotsGone: number;
   /** The worst recovery point of the active policies, in seconds (undefined when none is active). */
   readonly maxNewestSnapshotAgeSeconds: number | undefined;
 }
@@ -57,12 +67,14 @@ export async function readPeerIndex(
 /**
  * Heals what the stream missed: every policy item whose orchestrator attributes do not reflect its
  * operator attributes (or that waits for its cache to exist, or whose 24-in-24 h fit warning changed with the
- * other policies on its cache) is synced again, and the recovery-point
- * metrics are emitted for every active policy. Runs on its own schedule (every 15 minutes by default) and
- * reads the whole table, which a tick never does: the tick's cost stays proportional to what is due.
- * One item's failure is logged and the others go on.
+ * other policies on its cache) is synced again. Then every policy's AVAILABLE runs are checked against one
+ * listing per cache (checkAvailableSnapshots): a snapshot deleted by hand ends its run GONE and the policy's
+ * newest snapshot moves back, so the recovery-point metrics, emitted last for every active policy, count only
+ * snapshots that exist and the RPO alarm fires within one reconcile period. Runs on its own schedule (every
+ * 15 minutes by default) and reads the whole table, which a tick never does: the tick's cost stays
+ * proportional to what is due. One item's failure is logged and the others go on.
  */
-export async function reconcilePolicies(deps: SyncDeps): Promise<ReconcileSummary> {
+export async function reconcilePolicies(deps: ReconcileDeps): Promise<ReconcileSummary> {
   let scanned = 0;
   let synced = 0;
   let failed = 0;
@@ -93,8 +105,16 @@ export async function reconcilePolicies(deps: SyncDeps): Promise<ReconcileSummar
     }
   }
   const fleetPass = await reconcileFleet(withPeers, seen, deps.clock());
-  const maxNewestSnapshotAgeSeconds = reportRecoveryPoints(seen, deps.clock());
-  const summary = { scanned, synced, failed, maxNewestSnapshotAgeSeconds, ...fleetPass };
+  const checked = await checkAvailableSnapshots(deps, seen);
+  const maxNewestSnapshotAgeSeconds = reportRecoveryPoints(checked.items, deps.clock());
+  const summary = {
+    scanned,
+    synced,
+    failed,
+    snapshotsGone: checked.gone,
+    maxNewestSnapshotAgeSeconds,
+    ...fleetPass,
+  };
   logger.info('reconcile finished', summary);
   return summary;
 }

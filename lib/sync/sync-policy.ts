@@ -77,12 +77,14 @@ export function isInSync(item: PolicyItem): boolean {
 /**
  * The next slot to take. For an ACTIVE record, a pending slot already due is kept whatever the edit (the
  * tick records the slots it skipped and takes the latest), so an edit never drops a due slot. A new or
- * re-activated record starts at the first slot at or after now: it does not reach back for a slot.
+ * re-activated record starts at the first slot at or after now: it does not reach back for a slot. With
+ * `takenUpTo` (the tick re-judging a policy whose slots it has taken up to that instant), only a later slot.
  */
-function nextRunAtFor(policy: Policy, item: PolicyItem, now: Date): string | undefined {
+function nextRunAtFor(policy: Policy, item: PolicyItem, now: Date, takenUpTo?: Date): string | undefined {
   const pending = item.nextRunAt;
-  if (item.state === 'ACTIVE' && pending && pending <= toIso(now)) return pending;
-  const next = nextSlotAfter(policy, new Date(now.getTime() - 1));
+  if (item.state === 'ACTIVE' && pending && pending <= toIso(now) && !takenUpTo) return pending;
+  const after = new Date(Math.max(now.getTime() - 1, takenUpTo?.getTime() ?? Number.NEGATIVE_INFINITY));
+  const next = nextSlotAfter(policy, after);
   return next ? toIso(next) : undefined;
 }
 
@@ -92,7 +94,7 @@ type Verdict = Omit<SyncResult, 'specHash' | 'syncedAt' | 'activatedAt'> & {
   readonly view?: TargetsView;
 };
 
-async function judge(deps: SyncDeps, item: PolicyItem, now: Date): Promise<Verdict> {
+async function judge(deps: SyncDeps, item: PolicyItem, now: Date, takenUpTo?: Date): Promise<Verdict> {
   const parsed = validatePolicy(item);
   if (!parsed.ok) {
     return { state: 'INVALID', stateReason: describeIssues(parsed.issues), nextRunAt: undefined };
@@ -111,7 +113,7 @@ async function judge(deps: SyncDeps, item: PolicyItem, now: Date): Promise<Verdi
       error,
     });
   }
-  const nextRunAt = nextRunAtFor(policy, item, now);
+  const nextRunAt = nextRunAtFor(policy, item, now, takenUpTo);
   if (!nextRunAt)
     return {
       state: 'DISABLED',
@@ -140,12 +142,18 @@ async function judge(deps: SyncDeps, item: PolicyItem, now: Date): Promise<Verdi
  * operator attributes it read (a newer edit is never overwritten; its own stream record syncs it).
  * The write changes only orchestrator attributes and records `specHash`, so the stream record it causes is
  * recognised as in sync and not synced again: no loop. Used by the stream handler, the reconcile schedule,
- * the CLI and the local stack (which has no streams). `force` re-judges an item that looks in sync.
+ * the CLI and the local stack (which has no streams). `force` re-judges an item that looks in sync;
+ * `takenUpTo` says the tick has taken the policy's slots up to that instant (its next run must be later).
  */
-export async function syncPolicyItem(deps: SyncDeps, item: PolicyItem, force = false): Promise<SyncOutcome> {
+export async function syncPolicyItem(
+  deps: SyncDeps,
+  item: PolicyItem,
+  force = false,
+  takenUpTo?: Date,
+): Promise<SyncOutcome> {
   if (!force && isInSync(item)) return { policyId: item.policyId, action: 'unchanged' };
   const now = deps.clock();
-  const { targetsPolicy, view, ...verdict } = await judge(deps, item, now);
+  const { targetsPolicy, view, ...verdict } = await judge(deps, item, now, takenUpTo);
   const activatedAt = activatedAtFor(item, verdict.state, now);
   const result: SyncResult = {
     ...verdict,

@@ -4,7 +4,7 @@ import { parse } from 'yaml';
 import { tickAt } from '#cli/commands/tick';
 import { DAY_MS, HOUR_MS, MINUTE_MS } from '#lib/clock';
 import { loadConfig } from '#lib/config';
-import { createRuntime, type Runtime, syncDeps } from '#lib/runtime';
+import { createRuntime, type Runtime, reconcileDeps, syncDeps } from '#lib/runtime';
 import { parseSchedule } from '#lib/schedule/schedule';
 import { reconcilePolicies } from '#lib/sync/reconcile';
 import { isInSync, syncPolicyItem } from '#lib/sync/sync-policy';
@@ -137,7 +137,7 @@ Ctrl-C stops the stack (everything is in memory and goes with it).
     if (written.length > 0) log(`tick ${summary.at}: ${written.join(', ')}`);
   };
   const reconcile = async () => {
-    const { scanned, synced, failed } = await reconcilePolicies(syncDeps(runtime));
+    const { scanned, synced, failed } = await reconcilePolicies(reconcileDeps(runtime));
     log(`reconcile: ${scanned} policies, ${synced} synced again, ${failed} failed`);
   };
   const timers = [

@@ -148,7 +148,7 @@ describe('malformed policy records', () => {
       const records = fc.sample(malformedRecords(CACHES), { numRuns: THROUGH_RECONCILE, seed: SEED + 1 });
       const written = records.map((record, i) => ({ record, item: toItem(record, `r${i}`) }));
       for (const { item } of written) await writeRaw(item);
-      const summary = await reconcilePolicies(sim.syncDeps());
+      const summary = await reconcilePolicies(sim.reconcileDeps());
       reconcileFailed = summary.failed;
       judged.reconcile.push(
         ...(await judgeAll(written.map(({ record, item }) => ({ policyId: item.policyId, record })))),

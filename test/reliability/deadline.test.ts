@@ -61,6 +61,7 @@ describe(`ticks given little time, ${ROUNDS} rounds of ${POLICY_COUNT} due polic
       getSnapshot: (name) => gateway.getSnapshot(name),
       deleteSnapshot: (name) => gateway.deleteSnapshot(name),
       listTags: (arn) => gateway.listTags(arn),
+      tagSnapshot: (arn, tags) => gateway.tagSnapshot(arn, tags),
       getCache: (name) => gateway.getCache(name),
       listCaches: () => gateway.listCaches(),
       exportSnapshot: (name, bucket) => gateway.exportSnapshot(name, bucket),

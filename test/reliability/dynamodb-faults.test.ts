@@ -61,7 +61,11 @@ describe(`DynamoDB writes failing and throttled, two ticks at once, ${POLICY_COU
       policies: reportingStoreErrors(faulty.policies, onError),
       runs: reportingStoreErrors(faulty.runs, onError),
     };
-    const syncDeps = { ...sim.syncDeps(), policies: stores.policies ?? faulty.policies };
+    const reconcileDeps = {
+      ...sim.reconcileDeps(),
+      policies: stores.policies ?? faulty.policies,
+      runs: stores.runs ?? faulty.runs,
+    };
     const tables = [sim.stack.policiesTable, sim.stack.runsTable];
     // A third of the faults are throttles, the others 500s, half of them after the write took effect; the
     // SDK retries them as in production, without its backoff waits (noDelayRetries).
@@ -103,7 +107,7 @@ describe(`DynamoDB writes failing and throttled, two ticks at once, ${POLICY_COU
             }
           }
           if (edited) {
-            const summary = await reconcilePolicies(syncDeps).catch((error: unknown) => {
+            const summary = await reconcilePolicies(reconcileDeps).catch((error: unknown) => {
               tickErrors.push(error);
               return { failed: 1 };
             });

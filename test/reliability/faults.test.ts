@@ -72,7 +72,7 @@ describe(`${CACHE_COUNT * HOURS} (policy, slot) pairs with ${FAULT_RATE * 100}% 
     // Written as an operator would, then synced by one reconcile (one scan for every policy's peers, where
     // a sync per policy would scan the table for each).
     for (const policy of policies) await sim.runtime.policies.put(policy);
-    const reconciled = await reconcilePolicies(sim.syncDeps());
+    const reconciled = await reconcilePolicies(sim.reconcileDeps());
     expect(reconciled).toMatchObject({ synced: policies.length, failed: 0 });
     emulator.resetCalls();
     emulator.setRandomFaults({ rate: FAULT_RATE, seed: 2026 });

@@ -147,6 +147,12 @@ export class FakeSnapshotGateway implements SnapshotGateway {
     stored.info = { ...stored.info, status: 'available', bytesUsedForCache };
   }
 
+  /** Puts a snapshot in another state (`deleting` while someone deletes it, `failed`, …). */
+  setStatus(name: string, status: SnapshotStatus): void {
+    const stored = this.require(name);
+    stored.info = { ...stored.info, status };
+  }
+
   /** Removes a snapshot behind the orchestrator's back (someone deleted it). */
   removeSnapshot(name: string): void {
     this.snapshots.delete(name);
@@ -231,6 +237,13 @@ export class FakeSnapshotGateway implements SnapshotGateway {
     const stored = [...this.snapshots.values()].find((candidate) => candidate.info.arn === arn);
     if (!stored) throw serviceFault('not-found', 'ServerlessCacheSnapshotNotFoundFault');
     return { ...stored.tags };
+  }
+
+  async tagSnapshot(arn: string, tags: Readonly<Record<string, string>>): Promise<void> {
+    this.enter('tagSnapshot', arn);
+    const stored = [...this.snapshots.values()].find((candidate) => candidate.info.arn === arn);
+    if (!stored) throw serviceFault('not-found', 'ServerlessCacheSnapshotNotFoundFault');
+    stored.tags = { ...stored.tags, ...tags };
   }
 
   async getCache(cacheName: string): Promise<CacheInfo | undefined> {

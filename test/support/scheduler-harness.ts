@@ -10,11 +10,15 @@ import { targetStoreOf } from '#lib/targets/target-store';
 import { FakeSnapshotGateway } from './fake-snapshot-gateway';
 import { FakeTime } from './fake-time';
 
+/** The deployment name of the in-memory harness. */
+export const TEST_DEPLOYMENT = 'cache-snapshot-orchestrator-test';
+
 /** The deployed settings (config defaults), which tests override where a case needs it. */
 export const DEPLOYED_SETTINGS: SchedulerSettings = settingsFrom({
   policiesTable: 'policies',
   runsTable: 'runs',
   targetsTable: 'targets',
+  deploymentName: TEST_DEPLOYMENT,
   ...DEFAULTS,
 });
 

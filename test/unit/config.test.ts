@@ -6,6 +6,7 @@ const REQUIRED = {
   POLICIES_TABLE: 'snapshot-policies',
   RUNS_TABLE: 'snapshot-runs',
   TARGETS_TABLE: 'snapshot-targets',
+  DEPLOYMENT_NAME: 'cache-snapshot-orchestrator-prod',
 };
 
 function failureOf(env: Record<string, string | undefined>): ConfigError {
@@ -26,6 +27,7 @@ describe('loadConfig', () => {
       policiesTable: 'snapshot-policies',
       runsTable: 'snapshot-runs',
       targetsTable: 'snapshot-targets',
+      deploymentName: 'cache-snapshot-orchestrator-prod',
       concurrency: DEFAULTS.concurrency,
       leaseMs: DEFAULTS.leaseMs,
       deadlineMarginMs: DEFAULTS.deadlineMarginMs,
@@ -75,16 +77,22 @@ describe('loadConfig', () => {
   });
 
   it('fails naming POLICIES_TABLE when it is missing', () => {
-    const error = failureOf({ RUNS_TABLE: 'snapshot-runs' });
+    const error = failureOf({ ...REQUIRED, POLICIES_TABLE: undefined });
 
     expect(error.name).toBe('ConfigError');
     expect(error.message).toContain('POLICIES_TABLE');
   });
 
   it('fails naming RUNS_TABLE when it is blank', () => {
-    const error = failureOf({ POLICIES_TABLE: 'snapshot-policies', RUNS_TABLE: '  ' });
+    const error = failureOf({ ...REQUIRED, RUNS_TABLE: '  ' });
 
     expect(error.message).toContain('RUNS_TABLE');
+  });
+
+  it('fails naming DEPLOYMENT_NAME when it is missing: snapshots are never named or tagged without it', () => {
+    const error = failureOf({ ...REQUIRED, DEPLOYMENT_NAME: undefined });
+
+    expect(error.message).toContain('DEPLOYMENT_NAME');
   });
 
   it('rejects a tunable that is not an integer, naming the variable and the value', () => {

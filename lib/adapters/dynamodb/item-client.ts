@@ -1,5 +1,6 @@
 import {
   type AttributeValue,
+  BatchGetItemCommand,
   DeleteItemCommand,
   type DeleteItemCommandInput,
   DynamoDBClient,
@@ -50,6 +51,19 @@ type Plain<Input, Legacy extends keyof Input, Keys extends keyof Input> = Omit<
 > & { readonly [K in Keys]: undefined extends Input[K] ? Values | undefined : Values } & {
   readonly ExpressionAttributeValues?: Values;
 };
+
+/** BatchGetItem of one table's keys (the only form the stores use). */
+export interface BatchGetInput {
+  readonly tableName: string;
+  readonly keys: readonly Values[];
+  readonly consistentRead: boolean;
+}
+
+/** The items found, and the keys DynamoDB left unprocessed (to be asked again). */
+export interface BatchGetOutput {
+  readonly items: Values[];
+  readonly unprocessedKeys: Values[];
+}
 
 export type GetInput = Plain<GetItemCommandInput, 'AttributesToGet', 'Key'>;
 export type PutInput = Plain<PutItemCommandInput, 'Expected' | 'ConditionalOperator', 'Item'>;
@@ -123,6 +137,20 @@ export class ItemClient {
   async get(input: GetInput): Promise<Values | undefined> {
     const output = await this.client.send(new GetItemCommand({ ...input, Key: toAttributes(input.Key) }));
     return toValues(output.Item);
+  }
+
+  async batchGet(input: BatchGetInput): Promise<BatchGetOutput> {
+    const { tableName, consistentRead } = input;
+    const Keys = input.keys.map((key) => toAttributes(key));
+    const output = await this.client.send(
+      new BatchGetItemCommand({ RequestItems: { [tableName]: { Keys, ConsistentRead: consistentRead } } }),
+    );
+    return {
+      items: (output.Responses?.[tableName] ?? []).map((item) => unmarshall(item, UNMARSHALL_OPTIONS)),
+      unprocessedKeys: (output.UnprocessedKeys?.[tableName]?.Keys ?? []).map((key) =>
+        unmarshall(key, UNMARSHALL_OPTIONS),
+      ),
+    };
   }
 
   async put(input: PutInput): Promise<void> {

@@ -3,6 +3,7 @@ import {
   DUE_BUCKET,
   fromStoredPolicyItem,
   mergeChanges,
+  newestSnapshotChanges,
   summaryChanges,
   syncResultChanges,
   toStoredPolicyItem,
@@ -18,6 +19,9 @@ import { summaryConditionTerms } from './summary-condition';
 import { callTable, paginateItems } from './table-call';
 
 export { DUE_BUCKET };
+
+/** BatchGetItem's largest request. */
+const BATCH_GET_KEYS = 100;
 
 /** The policies table's sparse index of ACTIVE items by `nextRunAt` (serverless.yml). */
 export const DUE_INDEX = 'due-index';
@@ -48,6 +52,29 @@ export class DynamoPolicyStore implements PolicyStore {
     const input = { TableName: this.tableName, Key: { policyId }, ConsistentRead: true };
     const item = await this.call('GetItem', () => this.client.get(input));
     return item === undefined ? undefined : fromStoredPolicyItem(item, this.tableName);
+  }
+
+  /**
+   * Strongly consistent BatchGetItem, 100 keys a request. Keys DynamoDB leaves unprocessed (throttling) are
+   * read one by one with `get`, whose SDK retries back off, rather than re-sent in a tight loop.
+   */
+  async getMany(policyIds: readonly string[]): Promise<Map<string, PolicyItem>> {
+    const items = new Map<string, PolicyItem>();
+    const ids = [...new Set(policyIds)];
+    for (let start = 0; start < ids.length; start += BATCH_GET_KEYS) {
+      const keys = ids.slice(start, start + BATCH_GET_KEYS).map((policyId) => ({ policyId }));
+      const input = { tableName: this.tableName, keys, consistentRead: true };
+      const output = await this.call('BatchGetItem', () => this.client.batchGet(input));
+      for (const stored of output.items) {
+        const item = fromStoredPolicyItem(stored, this.tableName);
+        items.set(item.policyId, item);
+      }
+      for (const key of output.unprocessedKeys) {
+        const item = await this.get(String(key.policyId));
+        if (item) items.set(item.policyId, item);
+      }
+    }
+    return items;
   }
 
   async *listAll(): AsyncIterable<PolicyItem> {
@@ -93,7 +120,7 @@ export class DynamoPolicyStore implements PolicyStore {
   async advanceNextRun(
     policyId: string,
     from: string,
-    to: string | undefined,
+    to: string,
     summaries: Partial<SlotSummaries> = {},
   ): Promise<void> {
     const builder = new ExpressionBuilder();
@@ -126,6 +153,21 @@ export class DynamoPolicyStore implements PolicyStore {
       if (!(err instanceof ConditionalWriteError)) throw err;
       return false;
     }
+  }
+
+  async replaceNewestSnapshot(
+    policyId: string,
+    expectedSlot: string | undefined,
+    next: NewestSnapshotSummary | undefined,
+  ): Promise<void> {
+    const builder = new ExpressionBuilder();
+    const UpdateExpression = builder.update(newestSnapshotChanges(next));
+    const expected =
+      expectedSlot === undefined
+        ? `attribute_not_exists(${builder.name('newestSnapshot')})`
+        : `${builder.path(['newestSnapshot', 'slot'])} = ${builder.value(expectedSlot)}`;
+    const ConditionExpression = `attribute_exists(${builder.name('policyId')}) AND ${expected}`;
+    await this.update(policyId, 'replace newestSnapshot', builder, UpdateExpression, ConditionExpression);
   }
 
   private async setSlotSummary<K extends keyof SlotSummaries>(

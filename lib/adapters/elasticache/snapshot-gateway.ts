@@ -1,4 +1,5 @@
 import {
+  AddTagsToResourceCommand,
   CreateServerlessCacheCommand,
   CreateServerlessCacheSnapshotCommand,
   DeleteServerlessCacheCommand,
@@ -137,6 +138,11 @@ export class ElastiCacheSnapshotGateway implements SnapshotGateway {
     } catch (error) {
       throw classifyExportError(error, bucket);
     }
+  }
+
+  async tagSnapshot(arn: string, tags: Readonly<Record<string, string>>): Promise<void> {
+    const Tags = Object.entries(tags).map(([Key, Value]) => ({ Key, Value }));
+    await send(() => this.client.send(new AddTagsToResourceCommand({ ResourceName: arn, Tags })));
   }
 
   async getCache(cacheName: string): Promise<CacheInfo | undefined> {

@@ -8,6 +8,8 @@ import {
   maySetSlotSummary,
   maySetSummaries,
   mergeChanges,
+  newestSnapshotChanges,
+  newestSnapshotIsOf,
   operatorAttributesMatch,
   summaryChanges,
   syncResultChanges,
@@ -36,6 +38,15 @@ export class InMemoryPolicyStore implements PolicyStore {
   async get(policyId: string): Promise<PolicyItem | undefined> {
     const stored = this.items.get(policyId);
     return stored === undefined ? undefined : this.copyOut(stored);
+  }
+
+  async getMany(policyIds: readonly string[]): Promise<Map<string, PolicyItem>> {
+    const items = new Map<string, PolicyItem>();
+    for (const policyId of policyIds) {
+      const stored = this.items.get(policyId);
+      if (stored !== undefined) items.set(policyId, this.copyOut(stored));
+    }
+    return items;
   }
 
   async *listAll(): AsyncIterable<PolicyItem> {
@@ -72,7 +83,7 @@ export class InMemoryPolicyStore implements PolicyStore {
   async advanceNextRun(
     policyId: string,
     from: string,
-    to: string | undefined,
+    to: string,
     summaries: Partial<SlotSummaries> = {},
   ): Promise<void> {
     const stored = this.items.get(policyId);
@@ -101,6 +112,20 @@ export class InMemoryPolicyStore implements PolicyStore {
 
   async recordNewestSnapshot(policyId: string, summary: NewestSnapshotSummary): Promise<void> {
     this.setSlotSummary(policyId, 'newestSnapshot', summary);
+  }
+
+  async replaceNewestSnapshot(
+    policyId: string,
+    expectedSlot: string | undefined,
+    next: NewestSnapshotSummary | undefined,
+  ): Promise<void> {
+    const stored = this.items.get(policyId);
+    if (stored === undefined || !newestSnapshotIsOf(stored, expectedSlot)) {
+      throw new ConditionalWriteError(
+        `replaceNewestSnapshot ${policyId}: the summary changed or the policy is gone`,
+      );
+    }
+    this.apply(policyId, stored, newestSnapshotChanges(next));
   }
 
   private setSlotSummary<K extends keyof SlotSummaries>(

@@ -1,5 +1,6 @@
 /**
- * The snapshot API of the emulated service, rule by rule: Create, Describe, Delete and ListTagsForResource.
+ * The snapshot API of the emulated service, rule by rule: Create, Describe, Delete, ListTagsForResource and
+ * AddTagsToResource.
  * Every rule throws the ServiceFault the real service answers; statuses are read from the clock.
  */
 import type { EmulatorSnapshot } from '#local/emulator/types';
@@ -130,17 +131,34 @@ export class SnapshotOperations {
 
   /** Tags of a serverless snapshot or cache, by ARN. */
   listTags(resourceName: string | undefined): Record<string, string> {
+    return { ...this.taggable(resourceName) };
+  }
+
+  /**
+   * Adds tags to a serverless snapshot or cache, by ARN (a key already there takes the new value), within
+   * the 50-tag limit; answers the resource's tags after the change.
+   */
+  addTags(resourceName: string | undefined, input: readonly TagInput[]): Record<string, string> {
+    const tags = this.taggable(resourceName);
+    const added = checkTags(input);
+    if (Object.keys({ ...tags, ...added }).length > 50) throw faults.tagQuota();
+    Object.assign(tags, added);
+    return { ...tags };
+  }
+
+  /** The live tag record of the snapshot or cache `resourceName` names; NotFound or InvalidARN otherwise. */
+  private taggable(resourceName: string | undefined): Record<string, string> {
     const arn = requireParameter('ResourceName', resourceName);
     const parsed = parseResourceArn(this.partition, arn);
     if (parsed?.type === 'serverlesscachesnapshot') {
       const record = parsed.local ? this.store.find(parsed.name) : undefined;
       if (!record) throw faults.snapshotNotFound(parsed.name);
-      return { ...record.tags };
+      return record.tags;
     }
     if (parsed?.type === 'serverlesscache') {
       const cache = parsed.local ? this.caches.find(parsed.name) : undefined;
       if (!cache) throw faults.cacheNotFound(parsed.name);
-      return { ...cache.tags };
+      return cache.tags;
     }
     throw faults.invalidArn(arn);
   }

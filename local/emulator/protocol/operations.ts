@@ -104,6 +104,10 @@ export function createOperations(exports: ExportLedger): ReadonlyMap<string, Ope
       'ListTagsForResource',
       ({ params }, { snapshots }) => encodeTagList(snapshots.listTags(params.ResourceName)),
     ],
+    [
+      'AddTagsToResource',
+      ({ params, tags }, { snapshots }) => encodeTagList(snapshots.addTags(params.ResourceName, tags ?? [])),
+    ],
   ]);
 }
 

@@ -56,7 +56,9 @@ describe('cache-snapshots and a targets policy', () => {
     expect(rows.find((row) => row.cacheName === 'search')?.reason).toContain(
       'opted out: tagged snapshot-orchestrator-exclude = true',
     );
-    expect(rows.find((row) => row.cacheName === 'ledger')?.reason).toBe('no ACTIVE policy names or selects it');
+    expect(rows.find((row) => row.cacheName === 'ledger')?.reason).toBe(
+      'no ACTIVE policy names or selects it',
+    );
     expect(rows.find((row) => row.cacheName === 'cart')).toMatchObject({ engine: 'redis', reason: null });
   });
 

@@ -12,6 +12,12 @@ const HOURLY = {
   retention: { maxCount: 1 },
 };
 
+/** The name a slot of `policyId` on cache `orders` gets in the local stack's deployment. */
+function planned(policyId: string, slot: Date): string {
+  const deployment = 'cache-snapshot-orchestrator-local';
+  return buildSnapshotName({ namePrefix: 'orders', deployment, policyId, cacheName: 'orders', slot });
+}
+
 interface PlanOutput {
   readonly slots: { slot: string; local: string; snapshotName: string; runStatus: string | null }[];
 }
@@ -59,13 +65,13 @@ describe('cache-snapshots plan, tick, runs and status', () => {
       {
         slot: '2026-03-28T01:30:00.000Z',
         local: '2026-03-28T02:30+01:00',
-        snapshotName: buildSnapshotName('orders', 'orders-berlin', new Date('2026-03-28T01:30:00Z')),
+        snapshotName: planned('orders-berlin', new Date('2026-03-28T01:30:00Z')),
         runStatus: null,
       },
       {
         slot: '2026-03-29T01:00:00.000Z',
         local: '2026-03-29T03:00+02:00',
-        snapshotName: buildSnapshotName('orders', 'orders-berlin', new Date('2026-03-29T01:00:00Z')),
+        snapshotName: planned('orders-berlin', new Date('2026-03-29T01:00:00Z')),
         runStatus: null,
       },
     ]);

@@ -1,4 +1,5 @@
 import {
+  AddTagsToResourceCommand,
   DescribeServerlessCacheSnapshotsCommand,
   DescribeServerlessCachesCommand,
   InvalidARNFault,
@@ -18,7 +19,7 @@ import {
   stopFixture,
 } from './emulator-fixture';
 
-describe('Describe and ListTagsForResource', () => {
+describe('Describe, ListTagsForResource and AddTagsToResource', () => {
   let fixture: Fixture;
 
   beforeEach(async () => {
@@ -196,6 +197,50 @@ describe('Describe and ListTagsForResource', () => {
     );
 
     expect(output.TagList).toEqual([{ Key: 'team', Value: 'checkout' }]);
+  });
+
+  it('adds tags to a snapshot by its ARN, overwriting a key already there, and answers the tags it now has', async () => {
+    fixture.emulator.seedSnapshot({
+      name: 'orders-0001',
+      cacheName: 'orders',
+      tags: { team: 'a', keep: 'x' },
+    });
+    const arn = 'arn:aws:elasticache:us-east-1:123456789012:serverlesscachesnapshot:orders-0001';
+
+    const output = await fixture.client.send(
+      new AddTagsToResourceCommand({
+        ResourceName: arn,
+        Tags: [
+          { Key: 'team', Value: 'b' },
+          { Key: 'new', Value: '' },
+        ],
+      }),
+    );
+    const listed = await fixture.client.send(new ListTagsForResourceCommand({ ResourceName: arn }));
+
+    const expected = [
+      { Key: 'team', Value: 'b' },
+      { Key: 'keep', Value: 'x' },
+      { Key: 'new', Value: '' },
+    ];
+    expect(output.TagList).toEqual(expected);
+    expect(listed.TagList).toEqual(expected);
+  });
+
+  it('refuses to tag an unknown snapshot (NotFound) or to pass 50 tags (TagQuotaPerResourceExceeded)', async () => {
+    const tags = Object.fromEntries(Array.from({ length: 50 }, (_, index) => [`k${index}`, 'v']));
+    fixture.emulator.seedSnapshot({ name: 'orders-0002', cacheName: 'orders', tags });
+    const arn = (name: string) =>
+      `arn:aws:elasticache:us-east-1:123456789012:serverlesscachesnapshot:${name}`;
+    const addTag = (name: string) =>
+      rejectionOf(
+        fixture.client.send(
+          new AddTagsToResourceCommand({ ResourceName: arn(name), Tags: [{ Key: 'one', Value: 'more' }] }),
+        ),
+      );
+
+    expect(await addTag('ghost')).toBeInstanceOf(ServerlessCacheSnapshotNotFoundFault);
+    expect(await addTag('orders-0002')).toMatchObject({ name: 'TagQuotaPerResourceExceeded' });
   });
 
   it('answers the matching NotFound fault for unknown snapshot and cache ARNs, and InvalidARN for garbage', async () => {

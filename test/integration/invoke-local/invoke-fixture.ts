@@ -157,9 +157,12 @@ function elastiCacheRequests(call: CallRecord, arnBase: string): Request[] {
   }
 }
 
+/** IAM's ARN wildcards: `*` any run of characters, `?` any one character. */
 function globMatches(pattern: string, value: string): boolean {
-  const source = pattern.split('*').map((part) => part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
-  return new RegExp(`^${source.join('.*')}$`).test(value);
+  const source = [...pattern]
+    .map((char) => (char === '*' ? '.*' : char === '?' ? '.' : char.replace(/[.+^${}()|[\]\\]/g, '\\$&')))
+    .join('');
+  return new RegExp(`^${source}$`).test(value);
 }
 
 export async function startInvokeFixture(): Promise<InvokeFixture> {

@@ -17,11 +17,23 @@ export interface RecordingProxy {
   stop(): Promise<void>;
 }
 
+/** The table a call names: `TableName`, or the one table of a batch call's `RequestItems`. */
+function tableOf(parsed: { TableName?: unknown; RequestItems?: unknown }): string {
+  if (parsed.TableName !== undefined) return String(parsed.TableName);
+  const items = parsed.RequestItems;
+  const tables = typeof items === 'object' && items !== null ? Object.keys(items) : [];
+  return tables.length === 1 ? (tables[0] ?? '') : tables.join(',');
+}
+
 function recordOf(target: string | undefined, body: string): DynamoCall {
-  const parsed = JSON.parse(body || '{}') as { TableName?: unknown; IndexName?: unknown };
+  const parsed = JSON.parse(body || '{}') as {
+    TableName?: unknown;
+    IndexName?: unknown;
+    RequestItems?: unknown;
+  };
   return {
     operation: (target ?? '').split('.').pop() ?? '',
-    table: String(parsed.TableName ?? ''),
+    table: tableOf(parsed),
     index: typeof parsed.IndexName === 'string' ? parsed.IndexName : undefined,
   };
 }

@@ -25,7 +25,7 @@ describe('recovery point of each policy', () => {
     // billing's cache stops taking snapshots: its recovery point ages while orders' stays fresh.
     sim.stack.emulator.setCacheStatus('billing', 'modifying');
     await sim.tickThrough(later(70), later(4 * 60 + 5), 5 * MINUTE_MS);
-    const summary = await reconcilePolicies(sim.syncDeps());
+    const summary = await reconcilePolicies(sim.reconcileDeps());
     const billingNewest = (await sim.runtime.policies.get('billing-hourly'))?.newestSnapshot;
     expect(billingNewest?.takenAt).toBe(later(60).toISOString());
     expect(summary.maxNewestSnapshotAgeSeconds).toBe(

@@ -103,13 +103,21 @@ describe('CreateServerlessCacheSnapshot faults, handled by class', () => {
     await sim.tick(new Date(SLOT.getTime() - 30_000));
     expect((await sim.runtime.policies.get('orders-hourly'))?.nextRunAt).toBe(SLOT.toISOString());
     sim.stack.emulator.seedSnapshot({
-      name: buildSnapshotName('orders', 'orders-hourly', SLOT),
+      name: buildSnapshotName({
+        namePrefix: 'orders',
+        deployment: sim.stack.deploymentName,
+        policyId: 'orders-hourly',
+        cacheName: 'orders',
+        slot: SLOT,
+      }),
       cacheName: 'other',
     });
     await sim.tick(SLOT);
-    expect(await onlyRun(sim, 'orders-hourly')).toMatchObject({
+    const run = await onlyRun(sim, 'orders-hourly');
+    expect(run).toMatchObject({
       status: 'FAILED',
       lastError: { code: 'ServerlessCacheSnapshotAlreadyExistsFault' },
     });
+    expect(run.lastError?.message).toContain('taken by a snapshot of another cache, "other"');
   });
 });

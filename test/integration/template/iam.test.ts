@@ -19,8 +19,15 @@ import {
 // biome-ignore-start lint/suspicious/noTemplateCurlyInString: CloudFormation Fn::Sub placeholders, not JavaScript
 const ACCOUNT_ARN = 'arn:${AWS::Partition}:elasticache:${AWS::Region}:${AWS::AccountId}';
 const KMS_KEYS_ARN = 'arn:${AWS::Partition}:kms:${AWS::Region}:${AWS::AccountId}:key/*';
-const ELASTICACHE_ENDPOINT = 'elasticache.${AWS::Region}.amazonaws.com';
+const VIA_ELASTICACHE = [
+  { 'Fn::Sub': 'elasticache.${AWS::Region}.${AWS::URLSuffix}' },
+  { 'Fn::Sub': 'dax.${AWS::Region}.${AWS::URLSuffix}' },
+];
 // biome-ignore-end lint/suspicious/noTemplateCurlyInString: CloudFormation Fn::Sub placeholders, not JavaScript
+/** The names the orchestrator gives snapshots: <prefix>-<yyyymmdd>-<hhmm>-<8 hex>. */
+const OUR_NAMES = '*-????????-????-????????';
+/** The deployment the packaged template is for (serverless package's default stage). */
+const DEPLOYMENT = 'cache-snapshot-orchestrator-dev';
 const READ_VERBS = /^(Describe|List|Get|BatchGet|Query|Scan)/;
 /** The deployment's identity: the stack name of the packaged (dev) stage. */
 const STACK = 'cache-snapshot-orchestrator-dev';
@@ -161,7 +168,7 @@ describe('IAM in the packaged template', () => {
     [
       'scheduler',
       {
-        PoliciesTable: ['dynamodb:GetItem', 'dynamodb:UpdateItem'],
+        PoliciesTable: ['dynamodb:BatchGetItem', 'dynamodb:GetItem', 'dynamodb:UpdateItem'],
         [`PoliciesTable/index/${DUE_INDEX}`]: ['dynamodb:Query'],
         RunsTable: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query'],
         [`RunsTable/index/${OPEN_INDEX}`]: ['dynamodb:Query'],
@@ -186,6 +193,7 @@ describe('IAM in the packaged template', () => {
       'reconcile',
       {
         PoliciesTable: ['dynamodb:Scan', 'dynamodb:UpdateItem'],
+        RunsTable: ['dynamodb:PutItem', 'dynamodb:Query'],
         TargetsTable: ['dynamodb:Query', 'dynamodb:UpdateItem'],
       },
     ],
@@ -195,22 +203,25 @@ describe('IAM in the packaged template', () => {
     expect(actionsByResource(statements, 'dynamodb')).toEqual(expected);
   });
 
-  it('lets policy sync and reconcile only describe caches and read their tags, and only the scheduler touch snapshots', () => {
-    for (const name of ['policySync', 'reconcile']) {
-      const elasticache = actionsByResource(
-        roleStatements(template, functionFacts(name).roleId),
-        'elasticache',
-      );
+  it('lets policy sync describe caches and read their tags, reconcile also describe snapshots, and only the scheduler change them', () => {
+    const byFunction = (name: string) =>
+      actionsByResource(roleStatements(template, functionFacts(name).roleId), 'elasticache');
 
-      expect(elasticache).toEqual({
-        [`${ACCOUNT_ARN}:serverlesscache:*`]: [
-          'elasticache:DescribeServerlessCaches',
-          'elasticache:ListTagsForResource',
-        ],
-      });
-    }
-    const scheduler = actionsByResource(roleStatements(template, 'SchedulerRole'), 'elasticache');
-    expect(scheduler).toEqual({
+    expect(byFunction('policySync')).toEqual({
+      [`${ACCOUNT_ARN}:serverlesscache:*`]: [
+        'elasticache:DescribeServerlessCaches',
+        'elasticache:ListTagsForResource',
+      ],
+    });
+    expect(byFunction('reconcile')).toEqual({
+      [`${ACCOUNT_ARN}:serverlesscache:*`]: [
+        'elasticache:DescribeServerlessCacheSnapshots',
+        'elasticache:DescribeServerlessCaches',
+        'elasticache:ListTagsForResource',
+      ],
+      [`${ACCOUNT_ARN}:serverlesscachesnapshot:*`]: ['elasticache:DescribeServerlessCacheSnapshots'],
+    });
+    expect(byFunction('scheduler')).toEqual({
       [`${ACCOUNT_ARN}:serverlesscache:*`]: [
         'elasticache:CreateServerlessCacheSnapshot',
         'elasticache:DescribeServerlessCacheSnapshots',
@@ -222,18 +233,56 @@ describe('IAM in the packaged template', () => {
         'elasticache:DeleteServerlessCache',
       ],
       [`${ACCOUNT_ARN}:serverlesscachesnapshot:*`]: [
-        'elasticache:AddTagsToResource',
-        'elasticache:CreateServerlessCache',
-        'elasticache:CreateServerlessCacheSnapshot',
-        'elasticache:DeleteServerlessCacheSnapshot',
         'elasticache:DescribeServerlessCacheSnapshots',
         'elasticache:ExportServerlessCacheSnapshot',
         'elasticache:ListTagsForResource',
       ],
+      [`${ACCOUNT_ARN}:serverlesscachesnapshot:${OUR_NAMES}`]: [
+        'elasticache:AddTagsToResource',
+        'elasticache:CreateServerlessCache',
+        'elasticache:CreateServerlessCacheSnapshot',
+        'elasticache:DeleteServerlessCacheSnapshot',
+      ],
     });
   });
 
-  it('deletes only snapshots that carry the orchestrator managed-by tag', () => {
+  it('creates and tags on create only with the managed-by and this deployment’s tags in the request', () => {
+    const [create, ...others] = statementsWith(
+      template,
+      'SchedulerRole',
+      'elasticache:CreateServerlessCacheSnapshot',
+    ).filter((statement) => statement.Resource.map(referenceOf).some((arn) => arn.includes('snapshot:')));
+
+    expect(others).toEqual([]);
+    expect(create?.Action.sort()).toEqual([
+      'elasticache:AddTagsToResource',
+      'elasticache:CreateServerlessCacheSnapshot',
+    ]);
+    expect(create?.Condition).toEqual({
+      StringEquals: {
+        [`aws:RequestTag/${MANAGED_TAGS.managedBy}`]: MANAGED_BY_VALUE,
+        [`aws:RequestTag/${MANAGED_TAGS.deployment}`]: DEPLOYMENT,
+      },
+    });
+  });
+
+  it('tags an existing snapshot only with this deployment’s tag alone, on an orchestrator snapshot that has none yet', () => {
+    const tagging = statementsWith(template, 'SchedulerRole', 'elasticache:AddTagsToResource');
+    const [adopt, ...others] = tagging.filter((statement) => statement.Action.length === 1);
+
+    expect(others).toEqual([]);
+    expect(adopt?.Resource.map(referenceOf)).toEqual([`${ACCOUNT_ARN}:serverlesscachesnapshot:${OUR_NAMES}`]);
+    expect(adopt?.Condition).toEqual({
+      StringEquals: {
+        [`aws:RequestTag/${MANAGED_TAGS.deployment}`]: DEPLOYMENT,
+        [`aws:ResourceTag/${MANAGED_TAGS.managedBy}`]: MANAGED_BY_VALUE,
+      },
+      'ForAllValues:StringEquals': { 'aws:TagKeys': [MANAGED_TAGS.deployment] },
+      Null: { [`aws:ResourceTag/${MANAGED_TAGS.deployment}`]: 'true' },
+    });
+  });
+
+  it('deletes only snapshots with an orchestrator name that carry managed-by and this deployment’s tag', () => {
     const [deletion, ...others] = statementsWith(
       template,
       'SchedulerRole',
@@ -242,19 +291,43 @@ describe('IAM in the packaged template', () => {
 
     expect(others).toEqual([]);
     expect(deletion?.Action).toEqual(['elasticache:DeleteServerlessCacheSnapshot']);
+    expect(deletion?.Resource.map(referenceOf)).toEqual([
+      `${ACCOUNT_ARN}:serverlesscachesnapshot:${OUR_NAMES}`,
+    ]);
     expect(deletion?.Condition).toEqual({
-      StringEquals: { [`aws:ResourceTag/${MANAGED_TAGS.managedBy}`]: MANAGED_BY_VALUE },
+      StringEquals: {
+        [`aws:ResourceTag/${MANAGED_TAGS.managedBy}`]: MANAGED_BY_VALUE,
+        [`aws:ResourceTag/${MANAGED_TAGS.deployment}`]: DEPLOYMENT,
+      },
     });
   });
 
-  it('uses customer managed keys only through ElastiCache, and only in the scheduler', () => {
-    const kms = statementsWith(template, 'SchedulerRole', 'kms:CreateGrant');
+  it('gives every function the deployment name, the stack name, as DEPLOYMENT_NAME', () => {
+    for (const fn of FUNCTIONS) {
+      const environment = propertiesOf(template, fn.functionId, 'AWS::Lambda::Function').Environment as {
+        Variables: Record<string, unknown>;
+      };
 
-    expect(kms).toHaveLength(1);
-    expect(kms[0]?.Action.sort()).toEqual(['kms:CreateGrant', 'kms:DescribeKey']);
-    expect(kms[0]?.Resource.map(referenceOf)).toEqual([KMS_KEYS_ARN]);
-    expect(kms[0]?.Condition).toEqual({
-      StringEquals: { 'kms:ViaService': { 'Fn::Sub': ELASTICACHE_ENDPOINT } },
+      expect(environment.Variables.DEPLOYMENT_NAME).toBe(DEPLOYMENT);
+    }
+  });
+
+  it('uses customer managed keys only through ElastiCache (elasticache and dax), granting only to AWS resources, and only in the scheduler', () => {
+    const describe = statementsWith(template, 'SchedulerRole', 'kms:DescribeKey');
+    const grant = statementsWith(template, 'SchedulerRole', 'kms:CreateGrant');
+
+    expect(describe).toHaveLength(1);
+    expect(grant).toHaveLength(1);
+    expect(describe[0]?.Action).toEqual(['kms:DescribeKey']);
+    expect(grant[0]?.Action).toEqual(['kms:CreateGrant']);
+    expect([...(describe[0]?.Resource ?? []), ...(grant[0]?.Resource ?? [])].map(referenceOf)).toEqual([
+      KMS_KEYS_ARN,
+      KMS_KEYS_ARN,
+    ]);
+    expect(describe[0]?.Condition).toEqual({ StringEquals: { 'kms:ViaService': VIA_ELASTICACHE } });
+    expect(grant[0]?.Condition).toEqual({
+      StringEquals: { 'kms:ViaService': VIA_ELASTICACHE },
+      Bool: { 'kms:GrantIsForAWSResource': 'true' },
     });
     for (const { owner, statement } of allStatements(template)) {
       if (owner !== 'SchedulerRole')
@@ -302,7 +375,7 @@ describe('IAM with the cacheNamePrefix and cacheTagValue parameters', () => {
     expect(scheduler[`${ACCOUNT_ARN}:serverlesscache:orders-*`]).toEqual([
       'elasticache:CreateServerlessCacheSnapshot',
     ]);
-    expect(scheduler[`${ACCOUNT_ARN}:serverlesscachesnapshot:orders-*`]).toEqual([
+    expect(scheduler[`${ACCOUNT_ARN}:serverlesscachesnapshot:orders-${OUR_NAMES}`]).toEqual([
       'elasticache:AddTagsToResource',
       'elasticache:CreateServerlessCache',
       'elasticache:CreateServerlessCacheSnapshot',

@@ -35,6 +35,7 @@ function holding(gateway: SnapshotGateway, point: HoldPoint, nth: number): Snaps
     getSnapshot: (name) => gateway.getSnapshot(name),
     deleteSnapshot: (name) => gateway.deleteSnapshot(name),
     listTags: (arn) => gateway.listTags(arn),
+    tagSnapshot: (arn, tags) => gateway.tagSnapshot(arn, tags),
     getCache: (name) => gateway.getCache(name),
     listCaches: () => gateway.listCaches(),
     exportSnapshot: (name, bucket) => gateway.exportSnapshot(name, bucket),

@@ -8,6 +8,7 @@ const synced = vi.hoisted(() => {
   vi.stubEnv('POLICIES_TABLE', 'policies');
   vi.stubEnv('RUNS_TABLE', 'runs');
   vi.stubEnv('TARGETS_TABLE', 'targets');
+  vi.stubEnv('DEPLOYMENT_NAME', 'cache-snapshot-orchestrator-test');
   return { calls: [] as string[], failFor: new Set<string>(), pending: [] as (() => void)[] };
 });
 

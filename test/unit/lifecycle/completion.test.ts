@@ -56,8 +56,18 @@ describe('completion tracking', () => {
     expect(after.expiresAt).toBeDefined();
   });
 
-  it('records a snapshot still creating after the completion timeout FAILED CompletionTimeout', async () => {
+  it('never fails a run whose snapshot is still creating, even past the completion timeout', async () => {
     const { h } = await requestedSlot();
+
+    await h.tick('2025-03-01T16:01:00.000Z');
+    await h.tick('2025-03-02T10:00:00.000Z');
+
+    expect((await h.requireRun('orders-daily', SLOT)).status).toBe('REQUESTED');
+  });
+
+  it('records a snapshot in another state past the completion timeout FAILED CompletionTimeout', async () => {
+    const { h, run } = await requestedSlot();
+    h.gateway.setStatus(run.snapshotName, 'failed');
 
     await h.tick('2025-03-01T15:59:00.000Z');
     const before = await h.requireRun('orders-daily', SLOT);
@@ -66,6 +76,31 @@ describe('completion tracking', () => {
 
     expect(before.status).toBe('REQUESTED');
     expect(after).toMatchObject({ status: 'FAILED', lastError: { code: 'CompletionTimeout' } });
+    expect(after.lastError?.message).toMatch(/still failed/);
+  });
+
+  it('records a snapshot someone is deleting before it was seen available GONE, noticed by completion', async () => {
+    const { h, run } = await requestedSlot();
+    h.gateway.setStatus(run.snapshotName, 'deleting');
+
+    await h.tick('2025-03-01T10:01:00.000Z');
+
+    expect(await h.requireRun('orders-daily', SLOT)).toMatchObject({
+      status: 'GONE',
+      goneAt: '2025-03-01T10:01:00.000Z',
+      goneNoticedBy: 'completion',
+      lastError: { code: 'SnapshotGone' },
+    });
+  });
+
+  it('judges nothing without a look: a failed listing past the completion timeout leaves the run REQUESTED', async () => {
+    const { h, run } = await requestedSlot();
+    h.gateway.failNext('listSnapshots', serviceFault('transient'), 'orders');
+    h.time.set('2025-03-01T17:00:00.000Z');
+
+    await trackCompletions(h.deps, [run]);
+
+    expect((await h.requireRun('orders-daily', SLOT)).status).toBe('REQUESTED');
   });
 
   it('prunes by retention in the tick in which a snapshot becomes available', async () => {

@@ -1,12 +1,18 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, type MockInstance, vi } from 'vitest';
 import { applyRetention, selectPrunable } from '#lib/lifecycle/retention';
+import { metrics } from '#lib/observability';
 import type { RetentionRule } from '#lib/policy/types';
 import type { RunRecord } from '#lib/runs/types';
-import { managedTags } from '#lib/snapshots/snapshot-gateway';
+import { MANAGED_TAGS, managedTags } from '#lib/snapshots/snapshot-gateway';
 import { serviceFault } from '#test/support/fake-snapshot-gateway';
 import { policyItem, policyOf, putActivePolicy } from '#test/support/policy-builders';
-import { seedAvailableRun } from '#test/support/run-builders';
+import { seedAvailableRun, testManagedTags } from '#test/support/run-builders';
 import { SchedulerHarness } from '#test/support/scheduler-harness';
+
+/** The names of the metrics recorded through a spy on metrics.addMetric. */
+function metricNames(spy: MockInstance<(typeof metrics)['addMetric']>): string[] {
+  return spy.mock.calls.map(([name]) => name);
+}
 
 function availableRun(slot: string): RunRecord {
   return {
@@ -101,6 +107,10 @@ describe('applyRetention', () => {
   const item = policyItem('orders-hourly', { retention: { maxCount: 2 } });
   const policy = policyOf(item);
 
+  afterEach(() => {
+    vi.restoreAllMocks();
+  });
+
   async function arrange() {
     const h = new SchedulerHarness({ start: START });
     await putActivePolicy(h.policies, item, '2025-03-01T11:00:00.000Z');
@@ -124,7 +134,7 @@ describe('applyRetention', () => {
   it('leaves a snapshot whose tags no longer carry this policy, recording its run SKIPPED NotOwned', async () => {
     const { h, runs } = await arrange();
     const retagged = runs[0]?.snapshotName ?? '';
-    h.gateway.setTags(retagged, managedTags('someone-else', SLOTS[0] ?? ''));
+    h.gateway.setTags(retagged, testManagedTags('someone-else', SLOTS[0] ?? ''));
 
     const pruned = await applyRetention(h.deps, policy);
 
@@ -136,6 +146,66 @@ describe('applyRetention', () => {
       lastError: { code: 'NotOwned' },
     });
     expect((await h.requireRun('orders-hourly', SLOTS[1] ?? '')).status).toBe('PRUNED');
+  });
+
+  it('leaves a snapshot of the same policy and slot made by another deployment, naming it', async () => {
+    const { h, runs } = await arrange();
+    const theirs = runs[0]?.snapshotName ?? '';
+    const mark = {
+      deployment: 'cache-snapshot-orchestrator-qa',
+      policyId: 'orders-hourly',
+      slot: SLOTS[0] ?? '',
+    };
+    h.gateway.setTags(theirs, managedTags(mark));
+
+    await applyRetention(h.deps, policy);
+
+    expect(h.gateway.snapshot(theirs)).toBeDefined();
+    expect(h.gateway.count('deleteSnapshot', theirs)).toBe(0);
+    const run = await h.requireRun('orders-hourly', SLOTS[0] ?? '');
+    expect(run).toMatchObject({ status: 'SKIPPED', lastError: { code: 'NotOwned' } });
+    expect(run.lastError?.message).toContain(
+      'another deployment of the orchestrator, "cache-snapshot-orchestrator-qa"',
+    );
+  });
+
+  it('adopts a snapshot made before deployments were told apart, through its run record: tagged, then deleted', async () => {
+    const h = new SchedulerHarness({ start: START });
+    await putActivePolicy(h.policies, item, '2025-03-01T11:00:00.000Z');
+    const runs = [];
+    for (const slot of SLOTS) runs.push(await seedAvailableRun(h.runs, h.gateway, policy, slot, true));
+    const oldest = runs[0];
+
+    const pruned = await applyRetention(h.deps, policy);
+
+    expect(pruned).toBe(2);
+    expect(h.gateway.count('tagSnapshot', oldest?.snapshotArn)).toBe(1);
+    expect(h.gateway.calls.map((call) => call.operation)).toEqual([
+      'listTags',
+      'tagSnapshot',
+      'deleteSnapshot',
+      'listTags',
+      'tagSnapshot',
+      'deleteSnapshot',
+    ]);
+    expect((await h.requireRun('orders-hourly', SLOTS[0] ?? '')).status).toBe('PRUNED');
+    expect(h.gateway.tagsOf(runs[2]?.snapshotName ?? '')?.[MANAGED_TAGS.deployment]).toBeUndefined();
+  });
+
+  it('leaves a legacy snapshot of another slot than its run’s, without tagging it', async () => {
+    const h = new SchedulerHarness({ start: START });
+    await putActivePolicy(h.policies, item, '2025-03-01T11:00:00.000Z');
+    const runs = [];
+    for (const slot of SLOTS) runs.push(await seedAvailableRun(h.runs, h.gateway, policy, slot, true));
+    h.gateway.setTags(runs[0]?.snapshotName ?? '', testManagedTags('orders-hourly', SLOTS[3] ?? '', true));
+
+    await applyRetention(h.deps, policy);
+
+    expect(h.gateway.count('tagSnapshot', runs[0]?.snapshotArn)).toBe(0);
+    expect(h.gateway.snapshot(runs[0]?.snapshotName ?? '')).toBeDefined();
+    expect((await h.requireRun('orders-hourly', SLOTS[0] ?? '')).lastError?.message).toContain(
+      'another slot',
+    );
   });
 
   it('leaves a snapshot whose managed tags were removed', async () => {
@@ -156,7 +226,7 @@ describe('applyRetention', () => {
       name: 'orders-other-policy',
       cacheName: 'orders',
       status: 'available',
-      tags: managedTags('orders-daily', '2025-02-01T03:00:00.000Z'),
+      tags: testManagedTags('orders-daily', '2025-02-01T03:00:00.000Z'),
     });
 
     await applyRetention(h.deps, policy);
@@ -175,8 +245,9 @@ describe('applyRetention', () => {
     expect(h.gateway.calls).toEqual([]);
   });
 
-  it('records PRUNED when the snapshot is gone by the time it is deleted', async () => {
+  it('records GONE, not a prune failure, when a first deletion finds the snapshot already deleted', async () => {
     const { h, runs } = await arrange();
+    const added = vi.spyOn(metrics, 'addMetric');
     h.gateway.failNext(
       'deleteSnapshot',
       serviceFault('not-found', 'ServerlessCacheSnapshotNotFoundFault'),
@@ -185,7 +256,44 @@ describe('applyRetention', () => {
 
     await applyRetention(h.deps, policy);
 
+    expect(await h.requireRun('orders-hourly', SLOTS[0] ?? '')).toMatchObject({
+      status: 'GONE',
+      goneNoticedBy: 'retention',
+      lastError: { code: 'SnapshotGone' },
+    });
+    expect(metricNames(added)).toContain('SnapshotsGone');
+    expect(metricNames(added)).not.toContain('PruneFailures');
+  });
+
+  it('records PRUNED when a retried deletion finds the snapshot gone (the failed attempt may have done it)', async () => {
+    const { h, runs } = await arrange();
+    const stubborn = runs[0]?.snapshotName ?? '';
+    h.gateway.failNext('deleteSnapshot', serviceFault('transient'), stubborn);
+    await applyRetention(h.deps, policy);
+    const pending = await h.requireRun('orders-hourly', SLOTS[0] ?? '');
+    h.gateway.removeSnapshot(stubborn);
+
+    await h.tick(pending.nextCheckAt ?? '');
+
     expect((await h.requireRun('orders-hourly', SLOTS[0] ?? '')).status).toBe('PRUNED');
+  });
+
+  it('records GONE when the snapshot was deleted by hand before retention reads its tags, once, without a prune failure', async () => {
+    const { h, runs } = await arrange();
+    const added = vi.spyOn(metrics, 'addMetric');
+    h.gateway.removeSnapshot(runs[0]?.snapshotName ?? '');
+
+    const pruned = await applyRetention(h.deps, policy);
+    const again = await applyRetention(h.deps, policy);
+
+    expect([pruned, again]).toEqual([1, 0]);
+    expect(await h.requireRun('orders-hourly', SLOTS[0] ?? '')).toMatchObject({
+      status: 'GONE',
+      goneNoticedBy: 'retention',
+    });
+    expect(metricNames(added).filter((name) => name === 'SnapshotsGone')).toHaveLength(1);
+    expect(metricNames(added)).not.toContain('PruneFailures');
+    expect(h.gateway.count('listTags', runs[0]?.snapshotArn)).toBe(1);
   });
 
   it('keeps a run PRUNING with the error when the deletion fails, and a later tick deletes it', async () => {

@@ -7,9 +7,23 @@ import {
   MAX_SNAPSHOT_NAME_LENGTH,
   normalizeNamePrefix,
   SNAPSHOT_NAME_PATTERN,
+  type SnapshotNameParts,
 } from '#lib/naming/snapshot-name';
 
 const SLOT = new Date('2026-03-08T07:00:00.000Z');
+const DEPLOYMENT = 'cache-snapshot-orchestrator-prod';
+
+/** The name `prefix` gives `policyId`'s slot on cache `orders` in the prod deployment, unless overridden. */
+function nameOf(namePrefix: string, policyId: string, slot: Date, extra: Partial<SnapshotNameParts> = {}) {
+  return buildSnapshotName({
+    namePrefix,
+    deployment: DEPLOYMENT,
+    policyId,
+    cacheName: 'orders',
+    slot,
+    ...extra,
+  });
+}
 
 /** A small deterministic generator (mulberry32), so the loops below are repeatable. */
 function randomSource(seed: number): () => number {
@@ -31,38 +45,46 @@ function randomText(random: () => number, alphabet: string, maxLength: number): 
 
 describe('buildSnapshotName', () => {
   it('builds <prefix>-<yyyymmdd>-<hhmm>-<hash> from the slot in UTC', () => {
-    const name = buildSnapshotName('orders-cache', 'orders-hourly', SLOT);
+    const name = nameOf('orders-cache', 'orders-hourly', SLOT);
 
     expect(name).toMatch(/^orders-cache-20260308-0700-[0-9a-f]{8}$/);
   });
 
-  it('returns the same name for the same policy and slot, and another for another slot or policy', () => {
-    const name = buildSnapshotName('orders', 'p1', SLOT);
+  it('returns the same name for the same deployment, policy, cache and slot, and another when any differs', () => {
+    const name = nameOf('orders', 'p1', SLOT);
 
-    expect(buildSnapshotName('orders', 'p1', new Date(SLOT.getTime()))).toBe(name);
-    expect(buildSnapshotName('orders', 'p2', SLOT)).not.toBe(name);
-    expect(buildSnapshotName('orders', 'p1', new Date('2026-03-08T07:01:00.000Z'))).not.toBe(name);
+    expect(nameOf('orders', 'p1', new Date(SLOT.getTime()))).toBe(name);
+    expect(nameOf('orders', 'p2', SLOT)).not.toBe(name);
+    expect(nameOf('orders', 'p1', new Date('2026-03-08T07:01:00.000Z'))).not.toBe(name);
+    expect(nameOf('orders', 'p1', SLOT, { cacheName: 'orders-eu' })).not.toBe(name);
   });
 
-  it('gives an on-demand or restore-test run of a slot another name than its scheduled run, which keeps the name it had before kinds', () => {
-    const scheduled = buildSnapshotName('orders', 'p1', SLOT, 'SCHEDULED');
+  it('gives two deployments (stages) with the same policy id on one cache different names for a slot', () => {
+    const dev = nameOf('orders', 'orders-hourly', SLOT, { deployment: 'cache-snapshot-orchestrator-dev' });
+    const qa = nameOf('orders', 'orders-hourly', SLOT, { deployment: 'cache-snapshot-orchestrator-qa' });
 
-    expect(buildSnapshotName('orders', 'p1', SLOT)).toBe(scheduled);
-    expect(scheduled).toBe('orders-20260308-0700-4a38f913');
-    const onDemand = buildSnapshotName('orders', 'p1', SLOT, 'ON_DEMAND');
+    expect(dev).not.toBe(qa);
+    expect(dev.slice(0, -8)).toBe(qa.slice(0, -8));
+  });
+
+  it('gives an on-demand or restore-test run of a slot another name than its scheduled run, whose hash has no kind', () => {
+    const scheduled = nameOf('orders', 'p1', SLOT, { kind: 'SCHEDULED' });
+
+    expect(nameOf('orders', 'p1', SLOT)).toBe(scheduled);
+    const onDemand = nameOf('orders', 'p1', SLOT, { kind: 'ON_DEMAND' });
     expect(onDemand).toMatch(/^orders-20260308-0700-[0-9a-f]{8}$/);
     expect(onDemand).not.toBe(scheduled);
-    expect(buildSnapshotName('orders', 'p1', SLOT, 'RESTORE_TEST')).not.toBe(onDemand);
+    expect(nameOf('orders', 'p1', SLOT, { kind: 'RESTORE_TEST' })).not.toBe(onDemand);
   });
 
   it('lowercases the prefix', () => {
-    expect(buildSnapshotName('Orders-Cache', 'p1', SLOT)).toMatch(/^orders-cache-20260308-0700-/);
+    expect(nameOf('Orders-Cache', 'p1', SLOT)).toMatch(/^orders-cache-20260308-0700-/);
   });
 
   it('shortens a long prefix to fit 255 characters without leaving a double hyphen', () => {
     const prefix = `${'a'.repeat(MAX_NAME_PREFIX_LENGTH - 1)}-bbbb`;
 
-    const name = buildSnapshotName(prefix, 'p1', SLOT);
+    const name = nameOf(prefix, 'p1', SLOT);
 
     expect(name.length).toBeLessThanOrEqual(MAX_SNAPSHOT_NAME_LENGTH);
     expect(name.startsWith(`${'a'.repeat(MAX_NAME_PREFIX_LENGTH - 1)}-20260308-0700-`)).toBe(true);
@@ -70,12 +92,12 @@ describe('buildSnapshotName', () => {
   });
 
   it('refuses a prefix that cannot be made valid, naming namePrefix', () => {
-    expect(() => buildSnapshotName('9lives', 'p1', SLOT)).toThrow(PolicyValidationError);
-    expect(() => buildSnapshotName('9lives', 'p1', SLOT)).toThrow(/namePrefix: must start with a letter/);
+    expect(() => nameOf('9lives', 'p1', SLOT)).toThrow(PolicyValidationError);
+    expect(() => nameOf('9lives', 'p1', SLOT)).toThrow(/namePrefix: must start with a letter/);
   });
 
   it('refuses an invalid slot date', () => {
-    expect(() => buildSnapshotName('orders', 'p1', new Date(Number.NaN))).toThrow(RangeError);
+    expect(() => nameOf('orders', 'p1', new Date(Number.NaN))).toThrow(RangeError);
   });
 
   it('makes valid, deterministic names for random policy ids, prefixes and slots', () => {
@@ -91,11 +113,11 @@ describe('buildSnapshotName', () => {
 
       const normalized = normalizeNamePrefix(prefix);
       if (!normalized.ok) continue;
-      const name = buildSnapshotName(prefix, policyId, slot);
+      const name = nameOf(prefix, policyId, slot);
 
       expect(name).toMatch(SNAPSHOT_NAME_PATTERN);
       expect(name.length).toBeLessThanOrEqual(MAX_SNAPSHOT_NAME_LENGTH);
-      expect(buildSnapshotName(prefix, policyId, slot)).toBe(name);
+      expect(nameOf(prefix, policyId, slot)).toBe(name);
       built += 1;
     }
     expect(built).toBeGreaterThan(400);

@@ -32,6 +32,7 @@ function gatewayAt(label: string, credentials?: () => Promise<TemporaryCredentia
     listSnapshots: unused,
     listCaches: unused,
     exportSnapshot: unused,
+    tagSnapshot: unused,
     createCache: unused,
     deleteCache: unused,
     getSnapshot: unused,

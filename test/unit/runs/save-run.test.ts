@@ -9,7 +9,7 @@ import type { RunRecord } from '#lib/runs/types';
 import { serviceFault } from '#test/support/fake-snapshot-gateway';
 import { policyItem, policyOf, putActivePolicy } from '#test/support/policy-builders';
 import { claimedRunOf } from '#test/support/run-builders';
-import { SchedulerHarness } from '#test/support/scheduler-harness';
+import { SchedulerHarness, TEST_DEPLOYMENT } from '#test/support/scheduler-harness';
 
 const SLOT = '2025-03-01T10:00:00.000Z';
 const ITEM = policyItem('orders-hourly');
@@ -93,7 +93,7 @@ describe('saving run outcomes', () => {
     const { h, deps, claim } = await arrange();
     await saveRun(deps, retrying(claim, BUSY, new Date('2025-03-01T10:02:00.000Z'), new Date(SLOT)), claim);
     const older = missedRun(
-      newRunFor(policyOf(ITEM), new Date('2025-03-01T09:00:00.000Z')),
+      newRunFor(policyOf(ITEM), new Date('2025-03-01T09:00:00.000Z'), TEST_DEPLOYMENT),
       { code: 'SlotSuperseded', message: 'outage' },
       new Date(SLOT),
       90,
@@ -109,7 +109,12 @@ describe('saving run outcomes', () => {
 
   it('creates a terminal record once: a slot that already has a record keeps it', async () => {
     const { h, deps, observed, claim } = await arrange();
-    const missed = missedRun(newRunFor(policyOf(ITEM), new Date(SLOT)), BUSY, new Date(SLOT), 90);
+    const missed = missedRun(
+      newRunFor(policyOf(ITEM), new Date(SLOT), TEST_DEPLOYMENT),
+      BUSY,
+      new Date(SLOT),
+      90,
+    );
 
     const saved = await saveNewRun(deps, missed);
 

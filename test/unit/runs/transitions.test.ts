@@ -4,6 +4,7 @@ import {
   claimedRun,
   counted,
   ended,
+  gone,
   missedRun,
   type NewRun,
   pruning,
@@ -194,6 +195,27 @@ describe('run transitions', () => {
       });
     },
   );
+
+  it('a GONE run is terminal with the TTL expiry, when and by which check it was noticed, and why', () => {
+    const done = available(requested(claimed(), SNAPSHOT, at(1), POLL_MS), SNAPSHOT, at(4));
+
+    const run = gone(done, 'reconcile', 'not in the listing of cache orders', at(90), 90);
+
+    expect(run).toMatchObject({
+      status: 'GONE',
+      goneAt: '2025-03-01T11:30:00.000Z',
+      goneNoticedBy: 'reconcile',
+      lastError: { code: 'SnapshotGone', message: 'not in the listing of cache orders' },
+      snapshotArn: SNAPSHOT.arn,
+    });
+    expect(run.expiresAt).toBe(Math.floor(at(90).getTime() / 1000) + 90 * 24 * 3600);
+    expect(statusFields(run)).toEqual({
+      retryAt: false,
+      leaseExpiresAt: false,
+      nextCheckAt: false,
+      expiresAt: true,
+    });
+  });
 
   it('only PRUNED is stamped with prunedAt', () => {
     const done = available(requested(claimed(), SNAPSHOT, at(1), POLL_MS), SNAPSHOT, at(4));

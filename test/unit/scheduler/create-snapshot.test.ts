@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { newRunFor } from '#lib/runs/new-run';
+import { managedTags } from '#lib/snapshots/snapshot-gateway';
 import { serviceFault } from '#test/support/fake-snapshot-gateway';
 import { policyItem, policyOf, putActivePolicy } from '#test/support/policy-builders';
-import { seedAvailableRun } from '#test/support/run-builders';
-import { SchedulerHarness } from '#test/support/scheduler-harness';
+import { seedAvailableRun, testManagedTags } from '#test/support/run-builders';
+import { SchedulerHarness, TEST_DEPLOYMENT } from '#test/support/scheduler-harness';
 
 const SLOT = '2025-03-01T10:00:00.000Z';
 const WINDOW_CLOSES = '2025-03-01T10:30:00.000Z';
@@ -15,7 +16,7 @@ async function duePolicy(item = policyItem('orders-hourly')) {
 }
 
 function snapshotNameOf(item = policyItem('orders-hourly')): string {
-  return newRunFor(policyOf(item), new Date(SLOT)).snapshotName;
+  return newRunFor(policyOf(item), new Date(SLOT), TEST_DEPLOYMENT).snapshotName;
 }
 
 describe('creating a snapshot for a claimed run', () => {
@@ -180,6 +181,35 @@ describe('creating a snapshot for a claimed run', () => {
     expect(h.time.sleeps).toEqual([]);
   });
 
+  it('never ends a run FAILED on a terminal fault while an earlier Create of it took effect unseen and its snapshot is still creating', async () => {
+    const h = await duePolicy();
+    // The first Create went through but its answer was lost (a transient fault); the second answers a
+    // terminal fault. The snapshot of the first is there, creating.
+    const tags = testManagedTags('orders-hourly', SLOT);
+    h.gateway.seedSnapshot({ name: snapshotNameOf(), cacheName: 'orders', status: 'creating', tags });
+    h.gateway.failNext('createSnapshot', serviceFault('transient'));
+    h.gateway.failNext('createSnapshot', serviceFault('terminal', 'InvalidParameterValue'));
+
+    await h.tick(SLOT);
+
+    expect(await h.requireRun('orders-hourly', SLOT)).toMatchObject({ status: 'REQUESTED', attempts: 2 });
+    expect(h.gateway.createRequests).toHaveLength(2);
+  });
+
+  it('ends a run FAILED on a terminal fault after a lost Create when its snapshot was never made', async () => {
+    const h = await duePolicy();
+    h.gateway.failNext('createSnapshot', serviceFault('transient'));
+    h.gateway.failNext('createSnapshot', serviceFault('terminal', 'InvalidParameterValue'));
+
+    await h.tick(SLOT);
+
+    expect(await h.requireRun('orders-hourly', SLOT)).toMatchObject({
+      status: 'FAILED',
+      attempts: 2,
+      lastError: { code: 'InvalidParameterValue' },
+    });
+  });
+
   it('records success when our snapshot already exists on our cache and is available', async () => {
     const h = await duePolicy();
     h.gateway.seedSnapshot({
@@ -187,6 +217,7 @@ describe('creating a snapshot for a claimed run', () => {
       cacheName: 'orders',
       status: 'available',
       bytesUsedForCache: 512,
+      tags: testManagedTags('orders-hourly', SLOT),
     });
 
     await h.tick(SLOT);
@@ -199,7 +230,8 @@ describe('creating a snapshot for a claimed run', () => {
 
   it('records REQUESTED when our snapshot already exists on our cache and is still creating', async () => {
     const h = await duePolicy();
-    h.gateway.seedSnapshot({ name: snapshotNameOf(), cacheName: 'orders', status: 'creating' });
+    const tags = testManagedTags('orders-hourly', SLOT);
+    h.gateway.seedSnapshot({ name: snapshotNameOf(), cacheName: 'orders', status: 'creating', tags });
 
     await h.tick(SLOT);
 
@@ -221,5 +253,51 @@ describe('creating a snapshot for a claimed run', () => {
       lastError: { code: 'ServerlessCacheSnapshotAlreadyExistsFault' },
     });
     expect(h.gateway.snapshot(snapshotNameOf())?.cacheName).toBe('sessions');
+  });
+
+  it.each([
+    [
+      'another deployment',
+      managedTags({ deployment: 'cache-snapshot-orchestrator-qa', policyId: 'orders-hourly', slot: SLOT }),
+      'taken by a snapshot made by another deployment of the orchestrator, "cache-snapshot-orchestrator-qa"',
+    ],
+    ['someone outside the orchestrator', { team: 'payments' }, 'not made by the orchestrator'],
+    ['another policy', testManagedTags('orders-daily', SLOT), 'made for another policy, "orders-daily"'],
+  ])('fails, saying whose it is, when our name on our cache is taken by %s', async (_whose, tags, says) => {
+    const h = await duePolicy();
+    h.gateway.seedSnapshot({ name: snapshotNameOf(), cacheName: 'orders', status: 'available', tags });
+
+    await h.tick(SLOT);
+
+    const run = await h.requireRun('orders-hourly', SLOT);
+    expect(run).toMatchObject({
+      status: 'FAILED',
+      lastError: { code: 'ServerlessCacheSnapshotAlreadyExistsFault' },
+    });
+    expect(run.lastError?.message).toContain(says);
+    expect(h.gateway.tagsOf(snapshotNameOf())).toEqual(tags);
+  });
+
+  it('takes our name on our cache with this policy’s and slot’s tags but no deployment tag as ours (made before deployments were told apart)', async () => {
+    const h = await duePolicy();
+    const tags = testManagedTags('orders-hourly', SLOT, true);
+    h.gateway.seedSnapshot({ name: snapshotNameOf(), cacheName: 'orders', status: 'available', tags });
+
+    await h.tick(SLOT);
+
+    expect((await h.requireRun('orders-hourly', SLOT)).status).toBe('AVAILABLE');
+  });
+
+  it('tags every snapshot with the deployment, the policy and the slot', async () => {
+    const h = await duePolicy();
+
+    await h.tick(SLOT);
+
+    expect(h.gateway.tagsOf(snapshotNameOf())).toMatchObject({
+      'managed-by': 'cache-snapshot-orchestrator',
+      'snapshot-orchestrator-deployment': TEST_DEPLOYMENT,
+      'snapshot-policy-id': 'orders-hourly',
+      'snapshot-slot': SLOT,
+    });
   });
 });

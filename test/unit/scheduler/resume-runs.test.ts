@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import { managedTags } from '#lib/snapshots/snapshot-gateway';
 import { serviceFault } from '#test/support/fake-snapshot-gateway';
 import { policyItem, policyOf, putActivePolicy } from '#test/support/policy-builders';
-import { claimedRunOf, runsOf } from '#test/support/run-builders';
+import { claimedRunOf, runsOf, testManagedTags } from '#test/support/run-builders';
 import { SchedulerHarness } from '#test/support/scheduler-harness';
 
 const SLOT = '2025-03-01T10:00:00.000Z';
@@ -55,6 +56,7 @@ describe('resuming open runs', () => {
       cacheName: 'orders',
       status: 'available',
       bytesUsedForCache: 7,
+      tags: testManagedTags('orders-hourly', SLOT),
     });
 
     await h.tick('2025-03-01T10:35:00.000Z');
@@ -68,7 +70,8 @@ describe('resuming open runs', () => {
 
   it('records an abandoned claim REQUESTED when its window closed while its snapshot is still creating', async () => {
     const { h, claim } = await abandonedClaim();
-    h.gateway.seedSnapshot({ name: claim.snapshotName, cacheName: 'orders', status: 'creating' });
+    const tags = testManagedTags('orders-hourly', SLOT);
+    h.gateway.seedSnapshot({ name: claim.snapshotName, cacheName: 'orders', status: 'creating', tags });
 
     await h.tick('2025-03-01T10:35:00.000Z');
 
@@ -86,6 +89,21 @@ describe('resuming open runs', () => {
       lastError: { code: 'ClaimAbandoned' },
     });
     expect(h.gateway.createRequests).toEqual([]);
+  });
+
+  it('does not count a snapshot of its name that another deployment made as made', async () => {
+    const { h, claim } = await abandonedClaim();
+    const mark = { deployment: 'cache-snapshot-orchestrator-qa', policyId: 'orders-hourly', slot: SLOT };
+    h.gateway.seedSnapshot({
+      name: claim.snapshotName,
+      cacheName: 'orders',
+      status: 'available',
+      tags: managedTags(mark),
+    });
+
+    await h.tick('2025-03-01T10:35:00.000Z');
+
+    expect((await h.requireRun('orders-hourly', SLOT)).status).toBe('MISSED');
   });
 
   it('does not count a snapshot of the same name on another cache as made', async () => {

@@ -71,6 +71,7 @@ describe('runTick', () => {
     expect(request?.tags).toEqual({
       team: 'payments',
       'managed-by': 'cache-snapshot-orchestrator',
+      'snapshot-orchestrator-deployment': 'cache-snapshot-orchestrator-test',
       'snapshot-policy-id': 'orders-hourly',
       'snapshot-slot': SLOT,
     });

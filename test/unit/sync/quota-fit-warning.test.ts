@@ -1,21 +1,25 @@
 import { describe, expect, it } from 'vitest';
 import { InMemoryPolicyStore } from '#lib/adapters/memory/policy-store';
+import { InMemoryRunStore } from '#lib/adapters/memory/run-store';
 import { InMemoryTargetTable } from '#lib/adapters/memory/target-table';
 import type { PolicyItem } from '#lib/policy/types';
-import { reconcilePolicies } from '#lib/sync/reconcile';
-import { type SyncDeps, scanPeersOn, syncPolicyItem } from '#lib/sync/sync-policy';
+import { type ReconcileDeps, reconcilePolicies } from '#lib/sync/reconcile';
+import { scanPeersOn, syncPolicyItem } from '#lib/sync/sync-policy';
 import { FakeSnapshotGateway } from '#test/support/fake-snapshot-gateway';
 import { FakeTime } from '#test/support/fake-time';
 import { policyItem } from '#test/support/policy-builders';
+import { DEPLOYED_SETTINGS } from '#test/support/scheduler-harness';
 
 /** `scan`: sync as the CLI's put does (one scan for the peers); otherwise as the stream does (none). */
 function arrange(scan = true) {
   const policies = new InMemoryPolicyStore();
-  const deps: SyncDeps = {
+  const deps: ReconcileDeps = {
     policies,
     targets: { table: new InMemoryTargetTable() },
+    runs: new InMemoryRunStore(),
     snapshots: new FakeSnapshotGateway(['orders', 'billing']),
     clock: new FakeTime('2025-03-01T10:20:00.000Z').clock,
+    settings: DEPLOYED_SETTINGS,
   };
   const putAndSync = async (item: PolicyItem) => {
     await policies.put(item);

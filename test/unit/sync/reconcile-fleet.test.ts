@@ -1,12 +1,14 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { InMemoryPolicyStore } from '#lib/adapters/memory/policy-store';
+import { InMemoryRunStore } from '#lib/adapters/memory/run-store';
 import { InMemoryTargetTable } from '#lib/adapters/memory/target-table';
 import { METRIC, metrics } from '#lib/observability';
 import type { PolicyItem } from '#lib/policy/types';
-import { reconcilePolicies } from '#lib/sync/reconcile';
-import { type SyncDeps, syncPolicyItem } from '#lib/sync/sync-policy';
+import { type ReconcileDeps, reconcilePolicies } from '#lib/sync/reconcile';
+import { syncPolicyItem } from '#lib/sync/sync-policy';
 import { FakeSnapshotGateway } from '#test/support/fake-snapshot-gateway';
 import { FakeTime } from '#test/support/fake-time';
+import { DEPLOYED_SETTINGS } from '#test/support/scheduler-harness';
 import { collect } from '#test/unit/adapters/contract/fixtures';
 
 const GOLD: PolicyItem = {
@@ -24,7 +26,14 @@ function arrange() {
   const policies = new InMemoryPolicyStore();
   const table = new InMemoryTargetTable();
   const time = new FakeTime('2025-03-01T10:00:00.000Z');
-  const deps: SyncDeps = { policies, targets: { table }, snapshots: gateway, clock: time.clock };
+  const deps: ReconcileDeps = {
+    policies,
+    runs: new InMemoryRunStore(),
+    targets: { table },
+    snapshots: gateway,
+    clock: time.clock,
+    settings: DEPLOYED_SETTINGS,
+  };
   const put = async (item: PolicyItem) => {
     await policies.put(item);
     await syncPolicyItem(deps, item);

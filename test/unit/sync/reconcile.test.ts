@@ -1,14 +1,28 @@
 import { describe, expect, it } from 'vitest';
 import { InMemoryPolicyStore } from '#lib/adapters/memory/policy-store';
+import { InMemoryRunStore } from '#lib/adapters/memory/run-store';
 import { InMemoryTargetTable } from '#lib/adapters/memory/target-table';
 import { StoreError } from '#lib/errors';
 import type { SyncResult } from '#lib/policy/policy-store';
 import type { PolicyItem } from '#lib/policy/types';
-import { reconcilePolicies } from '#lib/sync/reconcile';
-import { type SyncDeps, syncPolicyItem } from '#lib/sync/sync-policy';
+import { type ReconcileDeps, reconcilePolicies } from '#lib/sync/reconcile';
+import { syncPolicyItem } from '#lib/sync/sync-policy';
 import { FakeSnapshotGateway } from '#test/support/fake-snapshot-gateway';
 import { FakeTime } from '#test/support/fake-time';
 import { policyItem } from '#test/support/policy-builders';
+import { DEPLOYED_SETTINGS } from '#test/support/scheduler-harness';
+
+/** Reconcile over `policies` and `gateway` on `time`, with an empty run store. */
+function depsOf(policies: InMemoryPolicyStore, gateway: FakeSnapshotGateway, time: FakeTime): ReconcileDeps {
+  return {
+    policies,
+    runs: new InMemoryRunStore(),
+    targets: { table: new InMemoryTargetTable() },
+    snapshots: gateway,
+    clock: time.clock,
+    settings: DEPLOYED_SETTINGS,
+  };
+}
 
 /** The in-memory policy store, except that sync results for `failing` policies cannot be written. */
 class FlakyPolicyStore extends InMemoryPolicyStore {
@@ -31,12 +45,7 @@ describe('reconcilePolicies', () => {
     const policies = new FlakyPolicyStore();
     const gateway = new FakeSnapshotGateway(['orders', 'sessions', 'carts', 'queues']);
     const time = new FakeTime('2025-03-01T10:20:00.000Z');
-    const deps: SyncDeps = {
-      policies,
-      targets: { table: new InMemoryTargetTable() },
-      snapshots: gateway,
-      clock: time.clock,
-    };
+    const deps = depsOf(policies, gateway, time);
     await policies.put(policyItem('in-sync', { cacheName: 'orders' }));
     await syncPolicyItem(deps, await stored(policies, 'in-sync'));
     const inSync = await stored(policies, 'in-sync');
@@ -60,12 +69,7 @@ describe('reconcilePolicies', () => {
     const policies = new InMemoryPolicyStore();
     const gateway = new FakeSnapshotGateway([]);
     const time = new FakeTime('2025-03-01T10:20:00.000Z');
-    const deps: SyncDeps = {
-      policies,
-      targets: { table: new InMemoryTargetTable() },
-      snapshots: gateway,
-      clock: time.clock,
-    };
+    const deps = depsOf(policies, gateway, time);
     await policies.put(policyItem('orders-hourly'));
     await syncPolicyItem(deps, await stored(policies, 'orders-hourly'));
     expect((await stored(policies, 'orders-hourly')).state).toBe('INVALID');
@@ -84,12 +88,7 @@ describe('reconcilePolicies', () => {
     const policies = new InMemoryPolicyStore();
     const gateway = new FakeSnapshotGateway(['orders']);
     const time = new FakeTime('2025-03-01T10:20:00.000Z');
-    const deps: SyncDeps = {
-      policies,
-      targets: { table: new InMemoryTargetTable() },
-      snapshots: gateway,
-      clock: time.clock,
-    };
+    const deps = depsOf(policies, gateway, time);
     await policies.put(policyItem('orders-hourly', { schedule: 'rate(5 minutes)' }));
     await syncPolicyItem(deps, await stored(policies, 'orders-hourly'));
     const invalid = await stored(policies, 'orders-hourly');

@@ -223,11 +223,11 @@ export function describePolicyStoreContract(createStore: () => Promise<PolicySto
       expect(await store.get('p1')).toMatchObject({ nextRunAt: at(61) });
     });
 
-    it('removes nextRunAt and takes the policy out of the due listing when there is no next run', async () => {
+    it('keeps the policy in the due listing at its new next run', async () => {
       await syncActive('p1', at(1));
-      await store.advanceNextRun('p1', at(1), undefined);
-      expect(await store.get('p1')).not.toHaveProperty('nextRunAt');
-      expect(await dueIds(at(600))).toEqual([]);
+      await store.advanceNextRun('p1', at(1), at(61));
+      expect(await dueIds(at(60))).toEqual([]);
+      expect(await dueIds(at(61))).toEqual(['p1']);
     });
 
     it('refuses for a policy that does not exist, without creating it', async () => {
@@ -256,6 +256,69 @@ export function describePolicyStoreContract(createStore: () => Promise<PolicySto
     it('does not resurrect a deleted policy', async () => {
       await store.recordNewestSnapshot('gone', newest(1));
       expect(await store.get('gone')).toBeUndefined();
+    });
+  });
+
+  describe('replaceNewestSnapshot', () => {
+    const newest = (minutes: number) => ({
+      slot: at(minutes),
+      snapshotName: `s-${minutes}`,
+      takenAt: at(minutes),
+      availableAt: at(minutes + 2),
+    });
+
+    it('moves the summary back to an older snapshot when the stored one is still the expected slot', async () => {
+      await store.put(operatorRecord('p1'));
+      await store.recordNewestSnapshot('p1', newest(60));
+      await store.replaceNewestSnapshot('p1', at(60), newest(0));
+      expect((await store.get('p1'))?.newestSnapshot).toEqual(newest(0));
+    });
+
+    it('removes the summary, and sets one where there was none', async () => {
+      await store.put(operatorRecord('p1'));
+      await store.recordNewestSnapshot('p1', newest(60));
+      await store.replaceNewestSnapshot('p1', at(60), undefined);
+      expect(await store.get('p1')).not.toHaveProperty('newestSnapshot');
+      await store.replaceNewestSnapshot('p1', undefined, newest(0));
+      expect((await store.get('p1'))?.newestSnapshot).toEqual(newest(0));
+    });
+
+    it('refuses when the summary changed meanwhile or the policy is gone, writing nothing', async () => {
+      await store.put(operatorRecord('p1'));
+      await store.recordNewestSnapshot('p1', newest(120));
+      await expect(store.replaceNewestSnapshot('p1', at(60), undefined)).rejects.toBeInstanceOf(
+        ConditionalWriteError,
+      );
+      await expect(store.replaceNewestSnapshot('p1', undefined, newest(0))).rejects.toBeInstanceOf(
+        ConditionalWriteError,
+      );
+      await expect(store.replaceNewestSnapshot('gone', undefined, newest(0))).rejects.toBeInstanceOf(
+        ConditionalWriteError,
+      );
+      expect((await store.get('p1'))?.newestSnapshot).toEqual(newest(120));
+      expect(await store.get('gone')).toBeUndefined();
+    });
+  });
+
+  describe('getMany', () => {
+    it('reads the items of the given ids as stored now, leaving out the ones that do not exist', async () => {
+      await syncActive('p1', at(5));
+      await store.put(operatorRecord('p2'));
+      const items = await store.getMany(['p1', 'missing', 'p2', 'p1']);
+      expect([...items.keys()].sort()).toEqual(['p1', 'p2']);
+      expect(items.get('p1')).toEqual(await store.get('p1'));
+      expect(items.get('p1')).not.toHaveProperty('dueBucket');
+    });
+
+    it('reads more ids than one batch request takes', async () => {
+      const ids = Array.from({ length: 130 }, (_, index) => `p${String(index).padStart(3, '0')}`);
+      for (const id of ids) await store.put(operatorRecord(id));
+      const items = await store.getMany(ids);
+      expect([...items.keys()].sort()).toEqual(ids);
+    });
+
+    it('reads nothing for no ids', async () => {
+      expect((await store.getMany([])).size).toBe(0);
     });
   });
 

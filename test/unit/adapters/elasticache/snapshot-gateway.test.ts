@@ -1,4 +1,5 @@
 import {
+  AddTagsToResourceCommand,
   CreateServerlessCacheCommand,
   CreateServerlessCacheSnapshotCommand,
   DeleteServerlessCacheCommand,
@@ -189,6 +190,25 @@ describe('ElastiCacheSnapshotGateway', () => {
       'managed-by': 'cache-snapshot-orchestrator',
       empty: '',
     });
+  });
+
+  it('adds tags to a snapshot by ARN, and reports a missing one as not-found', async () => {
+    elasticache.on(AddTagsToResourceCommand, { ResourceName: `${ARN_PREFIX}a` }).resolves({ TagList: [] });
+    elasticache
+      .on(AddTagsToResourceCommand, { ResourceName: `${ARN_PREFIX}gone` })
+      .rejects(new ServerlessCacheSnapshotNotFoundFault(notFound));
+
+    await gateway.tagSnapshot(`${ARN_PREFIX}a`, { 'snapshot-orchestrator-deployment': 'cso-prod' });
+    const missing = await gateway
+      .tagSnapshot(`${ARN_PREFIX}gone`, { k: 'v' })
+      .catch((error: unknown) => error);
+
+    expect(elasticache.commandCalls(AddTagsToResourceCommand)[0]?.args[0].input).toEqual({
+      ResourceName: `${ARN_PREFIX}a`,
+      Tags: [{ Key: 'snapshot-orchestrator-deployment', Value: 'cso-prod' }],
+    });
+    expect(missing).toBeInstanceOf(SnapshotServiceError);
+    expect(missing).toMatchObject({ faultClass: 'not-found' });
   });
 
   it('gets a cache by name with its engine, version, network and creation time; undefined when it does not exist', async () => {

@@ -1,0 +1,136 @@
+import { groupBy } from '#lib/collections';
+import { runBounded } from '#lib/concurrency';
+import { ConditionalWriteError } from '#lib/errors';
+import { logger } from '#lib/observability';
+import type { PolicyStore } from '#lib/policy/policy-store';
+import type { PolicyItem } from '#lib/policy/types';
+import { runFields } from '#lib/runs/report-outcome';
+import type { RunStore } from '#lib/runs/run-store';
+import { type SaveRunDeps, saveRun } from '#lib/runs/save-run';
+import { newestSnapshotOf } from '#lib/runs/snapshot-summary';
+import { gone } from '#lib/runs/transitions';
+import type { RunRecord } from '#lib/runs/types';
+import type { SnapshotGateway } from '#lib/snapshots/snapshot-gateway';
+import { type CacheListing, isUnknown, listCacheSnapshots, type Sighting } from './cache-listing';
+import type { LifecycleSettings } from './deps';
+
+/** What the check touches: runs, the policies' summaries, snapshot listings and the clock. */
+export interface SnapshotCheckDeps extends SaveRunDeps {
+  readonly runs: Pick<RunStore, 'create' | 'transition' | 'listByPolicy'>;
+  readonly policies: Pick<PolicyStore, 'recordLastRun' | 'recordNewestSnapshot' | 'replaceNewestSnapshot'>;
+  readonly snapshots: Pick<SnapshotGateway, 'listSnapshots' | 'getSnapshot'>;
+  readonly settings: Pick<LifecycleSettings, 'concurrency' | 'runRetentionDays'>;
+}
+
+export interface SnapshotCheck {
+  /** The items, each with `newestSnapshot` as it now is (moved back, or removed, when its snapshot is gone). */
+  readonly items: PolicyItem[];
+  /** How many runs were found GONE. */
+  readonly gone: number;
+}
+
+/**
+ * Checks that every AVAILABLE run of `items` still has its snapshot, with one paginated Describe per cache
+ * (not per run): a snapshot missing from its cache's listing, or being deleted, was deleted outside the
+ * orchestrator and its run ends GONE (noticed by reconcile). Each policy's `newestSnapshot` is then recomputed
+ * from the AVAILABLE runs left, so it moves back (or goes) when the newest recovery point was deleted by hand,
+ * and the recovery-point metric counts only snapshots that exist. A policy whose runs or cache cannot be
+ * listed is logged and kept as it was; the next reconcile checks again.
+ */
+export async function checkAvailableSnapshots(
+  deps: SnapshotCheckDeps,
+  items: readonly PolicyItem[],
+): Promise<SnapshotCheck> {
+  const available = new Map<string, RunRecord[]>();
+  await runBounded(items, deps.settings.concurrency, async (item) => {
+    try {
+      const runs: RunRecord[] = [];
+      for await (const run of deps.runs.listByPolicy(item.policyId, { statuses: ['AVAILABLE'] }))
+        runs.push(run);
+      available.set(item.policyId, runs);
+    } catch (error) {
+      logger.error('could not list the policy’s available runs; the next reconcile checks them', {
+        policyId: item.policyId,
+        error,
+      });
+    }
+  });
+  const listings = new Map<string, CacheListing>();
+  const byCache = [...groupBy([...available.values()].flat(), (run) => run.cacheName)];
+  await runBounded(byCache, deps.settings.concurrency, async ([cacheName, runs]) => {
+    listings.set(cacheName, await listCacheSnapshots(deps.snapshots, cacheName, runs, 'to check they exist'));
+  });
+  let goneCount = 0;
+  const checked: PolicyItem[] = [];
+  for (const item of items) {
+    const runs = available.get(item.policyId);
+    if (runs === undefined) {
+      checked.push(item);
+      continue;
+    }
+    const kept: RunRecord[] = [];
+    for (const run of runs) {
+      const outcome = await settleRun(deps, run, listings.get(run.cacheName)?.lookup(run));
+      if (outcome === 'gone') goneCount += 1;
+      if (outcome === 'kept') kept.push(run);
+    }
+    checked.push(await settleNewest(deps, item, kept));
+  }
+  return { items: checked, gone: goneCount };
+}
+
+/** GONE when the listing shows the run's snapshot missing or being deleted; `moved` when another writer won. */
+async function settleRun(
+  deps: SnapshotCheckDeps,
+  run: RunRecord,
+  sighting: Sighting,
+): Promise<'kept' | 'gone' | 'moved'> {
+  if (isUnknown(sighting) || (sighting && sighting.status !== 'deleting')) return 'kept';
+  const seen = sighting
+    ? `snapshot ${run.snapshotName} is being deleted outside the orchestrator`
+    : `snapshot ${run.snapshotName} is no longer in the listing of cache ${run.cacheName}`;
+  try {
+    const next = gone(run, 'reconcile', seen, deps.clock(), deps.settings.runRetentionDays);
+    return (await saveRun(deps, next, run)) ? 'gone' : 'moved';
+  } catch (error) {
+    logger.error('could not record the run GONE; the next reconcile tries again', {
+      ...runFields(run),
+      error,
+    });
+    return 'kept';
+  }
+}
+
+/** Sets the policy's newest-snapshot summary to its newest AVAILABLE run left, when that differs. */
+async function settleNewest(
+  deps: SnapshotCheckDeps,
+  item: PolicyItem,
+  kept: readonly RunRecord[],
+): Promise<PolicyItem> {
+  const newestRun = kept.reduce<RunRecord | undefined>((a, b) => (a && a.slot >= b.slot ? a : b), undefined);
+  const next = newestRun && newestSnapshotOf(newestRun);
+  const current = typeof item.newestSnapshot?.slot === 'string' ? item.newestSnapshot.slot : undefined;
+  if (next?.slot === current) return item;
+  try {
+    await deps.policies.replaceNewestSnapshot(item.policyId, current, next);
+  } catch (error) {
+    if (error instanceof ConditionalWriteError) {
+      logger.info('newest snapshot changed meanwhile; left to the next reconcile', {
+        policyId: item.policyId,
+      });
+    } else {
+      logger.error('could not set the newest snapshot; the next reconcile tries again', {
+        policyId: item.policyId,
+        error,
+      });
+    }
+    return item;
+  }
+  logger.info('newest snapshot summary set from the snapshots that exist', {
+    policyId: item.policyId,
+    from: current,
+    to: next?.slot,
+  });
+  const { newestSnapshot: _replaced, ...rest } = item;
+  return next ? { ...rest, newestSnapshot: next } : rest;
+}
