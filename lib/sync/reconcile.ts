@@ -12,6 +12,7 @@ import { activePoliciesByCache, activeReason, isInSync, type SyncDeps, syncPolic
 export interface ReconcileDeps extends SyncDeps, SnapshotCheckDeps {
   readonly policies: PolicyStore;
   readonly snapshots: SyncDeps['snapshots'] & SnapshotCheckDeps['snapshots'];
+  readonly targets: SyncDeps['targets'] & SnapshotCheckDeps['targets'];
 }
 
 export interface ReconcileSummary extends FleetPassSummary {

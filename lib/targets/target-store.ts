@@ -46,14 +46,11 @@ export function targetStoreOf(
     table,
     async *listDue(at) {
       for await (const item of policies.listDue(at)) {
-        // A targets policy's item is never in the due index (sync keeps no nextRunAt on it).
-        if (typeof item.cacheName !== 'string' || item.nextRunAt === undefined) continue;
-        yield {
-          policyId: item.policyId,
-          cacheName: item.cacheName,
-          nextRunAt: item.nextRunAt,
-          home: 'policy',
-        };
+        if (item.nextRunAt === undefined) continue;
+        // An item in the due index that names no cache (a targets policy left with a nextRunAt, a record
+        // edited by hand) is listed with an empty cacheName: the tick hands it to policy sync, which clears it.
+        const cacheName = typeof item.cacheName === 'string' ? item.cacheName : '';
+        yield { policyId: item.policyId, cacheName, nextRunAt: item.nextRunAt, home: 'policy' };
       }
       yield* table.listDue(at);
     },

@@ -5,6 +5,7 @@ import { InMemoryTargetTable } from '#lib/adapters/memory/target-table';
 import type { PolicyItem } from '#lib/policy/types';
 import { type ReconcileDeps, reconcilePolicies } from '#lib/sync/reconcile';
 import { scanPeersOn, syncPolicyItem } from '#lib/sync/sync-policy';
+import { targetStoreOf } from '#lib/targets/target-store';
 import { FakeSnapshotGateway } from '#test/support/fake-snapshot-gateway';
 import { FakeTime } from '#test/support/fake-time';
 import { policyItem } from '#test/support/policy-builders';
@@ -15,7 +16,7 @@ function arrange(scan = true) {
   const policies = new InMemoryPolicyStore();
   const deps: ReconcileDeps = {
     policies,
-    targets: { table: new InMemoryTargetTable() },
+    targets: targetStoreOf(policies, new InMemoryTargetTable()),
     runs: new InMemoryRunStore(),
     snapshots: new FakeSnapshotGateway(['orders', 'billing']),
     clock: new FakeTime('2025-03-01T10:20:00.000Z').clock,

@@ -6,6 +6,7 @@ import { METRIC, metrics } from '#lib/observability';
 import type { PolicyItem } from '#lib/policy/types';
 import { type ReconcileDeps, reconcilePolicies } from '#lib/sync/reconcile';
 import { syncPolicyItem } from '#lib/sync/sync-policy';
+import { targetStoreOf } from '#lib/targets/target-store';
 import { FakeSnapshotGateway } from '#test/support/fake-snapshot-gateway';
 import { FakeTime } from '#test/support/fake-time';
 import { DEPLOYED_SETTINGS } from '#test/support/scheduler-harness';
@@ -29,7 +30,7 @@ function arrange() {
   const deps: ReconcileDeps = {
     policies,
     runs: new InMemoryRunStore(),
-    targets: { table },
+    targets: targetStoreOf(policies, table),
     snapshots: gateway,
     clock: time.clock,
     settings: DEPLOYED_SETTINGS,

@@ -7,6 +7,7 @@ import type { SyncResult } from '#lib/policy/policy-store';
 import type { PolicyItem } from '#lib/policy/types';
 import { type ReconcileDeps, reconcilePolicies } from '#lib/sync/reconcile';
 import { syncPolicyItem } from '#lib/sync/sync-policy';
+import { targetStoreOf } from '#lib/targets/target-store';
 import { FakeSnapshotGateway } from '#test/support/fake-snapshot-gateway';
 import { FakeTime } from '#test/support/fake-time';
 import { policyItem } from '#test/support/policy-builders';
@@ -17,7 +18,7 @@ function depsOf(policies: InMemoryPolicyStore, gateway: FakeSnapshotGateway, tim
   return {
     policies,
     runs: new InMemoryRunStore(),
-    targets: { table: new InMemoryTargetTable() },
+    targets: targetStoreOf(policies, new InMemoryTargetTable()),
     snapshots: gateway,
     clock: time.clock,
     settings: DEPLOYED_SETTINGS,
