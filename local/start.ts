@@ -1,6 +1,7 @@
 import '#cli/interactive-env';
 import { logger } from '#lib/observability';
 import { countEvents } from './demo/event-lines';
+import { fleetCoverage, formatCoverage } from './demo/fleet';
 import { describeSnapshots, formatReport } from './demo/report';
 import { runDemo } from './demo/run-demo';
 import { serve } from './demo/serve';
@@ -20,6 +21,8 @@ if (process.argv.includes('--serve')) {
   try {
     log('\nWhat the run records say, per policy:\n');
     for (const line of formatReport(report)) log(line);
+    log('\nCoverage of every cache at the end of the week (cache-snapshots coverage):\n');
+    for (const line of formatCoverage(await fleetCoverage(simulation))) log(line);
     log(`\n${describeSnapshots(simulation.stack.emulator.snapshots(), report)}`);
     for (const line of countEvents(simulation.stack.eventBridge.events())) log(line);
     log(

@@ -2,6 +2,7 @@ import { addMs, DAY_MS } from '#lib/clock';
 import type { PolicyItem } from '#lib/policy/types';
 import type { RunStatus } from '#lib/runs/types';
 import { Simulation } from '#local/simulation';
+import { FLEET_EVENTS, reconcileIfDue, seedFleet } from './fleet';
 import { buildReport, type PolicyReport } from './report';
 import {
   DEMO_CACHES,
@@ -62,6 +63,7 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
     emulator.seedSnapshot({ ...PERSON_SNAPSHOT, createTime: addMs(DEMO_START, -DAY_MS) });
     log(`seeding ${DEMO_CACHES.length} caches and the policies in examples/ at ${DEMO_START.toISOString()}`);
     await seedExamples(simulation.syncDeps(), EXAMPLES_DIR, log);
+    await seedFleet(simulation, log);
     const days = options.days ?? DEMO_DAYS;
     const tickMs = options.tickMs ?? DEMO_TICK_MS;
     log(`simulating ${days} days, a scheduler tick every ${tickMs / 60_000} simulated minutes:`);
@@ -81,7 +83,7 @@ async function simulateDays(
   tickMs: number,
   log: (line: string) => void,
 ) {
-  const events = [...DEMO_EVENTS];
+  const events = [...DEMO_EVENTS, ...FLEET_EVENTS].sort((a, b) => a.at.getTime() - b.at.getTime());
   const end = addMs(DEMO_START, days * DAY_MS);
   let written: Partial<Record<RunStatus, number>> = {};
   for (let at = DEMO_START; at < end; at = addMs(at, tickMs)) {
@@ -92,6 +94,7 @@ async function simulateDays(
     }
     if (at.getTime() === SCHEDULER_OUTAGE.from.getTime())
       log(`  ${at.toISOString().slice(11, 16)}Z  ${SCHEDULER_OUTAGE.says}`);
+    await reconcileIfDue(simulation, at, log);
     if (schedulerRunsAt(at)) {
       const summary = await simulation.tick(at);
       for (const [status, count] of Object.entries(summary.outcomes)) {

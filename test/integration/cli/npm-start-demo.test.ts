@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createItemClient } from '#lib/adapters/dynamodb/item-client';
 import { countEvents } from '#local/demo/event-lines';
+import { fleetCoverage } from '#local/demo/fleet';
 import type { DemoResult } from '#local/demo/run-demo';
 import { runDemo } from '#local/demo/run-demo';
 
@@ -26,6 +27,25 @@ describe('npm start (the simulated week)', () => {
     demo = await runDemo({ log: (line) => lines.push(line) });
   }, 60_000);
   afterAll(() => demo?.simulation.stop());
+
+  it('covers the gold tier: a cache created mid-week enrolled, one deleted retired with its last recovery points kept', async () => {
+    const rows = await fleetCoverage(demo.simulation);
+    const status = Object.fromEntries(rows.map((row) => [row.cacheName, row.status]));
+    const deleted = await demo.simulation.runtime.targets.table.get({
+      policyId: 'gold-tier',
+      cacheName: 'search-index',
+    });
+    const kept = (await demo.simulation.allRuns()).filter(
+      (run) => run.cacheName === 'search-index' && run.status === 'AVAILABLE',
+    );
+
+    expect(status).toMatchObject({ ledger: 'PROTECTED', checkout: 'PROTECTED', 'gold-sandbox': 'EXCLUDED' });
+    expect(status['search-index']).toBeUndefined();
+    expect(deleted).toMatchObject({ state: 'RETIRED' });
+    // Its newest maxCount (3) snapshots, never fewer than minCount (2): the last recovery points of a deleted cache.
+    expect(kept).toHaveLength(3);
+    expect(lines).toContainEqual(expect.stringMatching(/reconcile: 1 target\(s\) enrolled/));
+  });
 
   it('reports, for every policy, exactly the counts in its run records', async () => {
     const runs = await scanTable(demo.simulation.stack.runsTable);
