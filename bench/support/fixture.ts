@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { createItemClient, type ItemClient } from '#lib/adapters/dynamodb/item-client';
 import { InMemoryPolicyStore } from '#lib/adapters/memory/policy-store';
 import { InMemoryRunStore } from '#lib/adapters/memory/run-store';
-import { HOUR_MS, toIso } from '#lib/clock';
+import { MINUTE_MS, toIso } from '#lib/clock';
 import { runBounded } from '#lib/concurrency';
 import { DEFAULTS, loadConfig } from '#lib/config';
 import { parsePolicy } from '#lib/policy/parse-policy';
@@ -22,15 +22,16 @@ export interface Fixture {
   /** A DynamoDB client of its own, for seeding. */
   readonly documents: ItemClient;
   /**
-   * The tick's time: an hour's start at most 50 minutes back (within the last 10 minutes of an hour, the next
-   * one), so its slot is inside the 60-minute start window however long the setup and the tick take.
+   * The tick's time: the minute the fixture started, the slot of a daily schedule at that minute, so the slot
+   * is never ahead of the tick's clock (a tick takes no slot later than its clock) and stays inside the
+   * 60-minute start window however long the setup and the tick take.
    */
   readonly at: Date;
   readonly policies: PolicyStore;
   readonly runs: RunStore;
   /** Scheduler dependencies on the fixture's stores and the real clock, with a deadline far away. */
   deps(overrides?: Partial<SchedulerDeps>): SchedulerDeps;
-  /** Seeds `count` caches and one hourly policy on each, due at `at`. */
+  /** Seeds `count` caches and one daily policy on each, due at `at`. */
   seedDue(count: number): Promise<void>;
   /**
    * Claims the slot at `at` of the `count` policies seedDue wrote, as takeDueSlots would, but without
@@ -47,9 +48,10 @@ export interface FixtureOptions {
   readonly stores?: 'dynamodb' | 'memory';
 }
 
-const HOURLY = 'cron(0 * * * ? *)';
-/** How long before an hour's end a fixture already ticks at the next hour (see Fixture.at). */
-const SETUP_MARGIN_MS = 10 * 60_000;
+/** A daily schedule whose slot is `at` (UTC). */
+function dailyAt(at: Date): string {
+  return `cron(${at.getUTCMinutes()} ${at.getUTCHours()} * * ? *)`;
+}
 
 /** seedDue's caches are named this followed by 0, 1, 2, … */
 export const DUE_CACHE_PREFIX = 'bench-cache-';
@@ -63,7 +65,8 @@ export async function startFixture(options: FixtureOptions = {}): Promise<Fixtur
   Object.assign(process.env, stack.env);
   const runtime = createRuntime(loadConfig({ ...process.env, SCHEDULER_CONCURRENCY: String(concurrency) }));
   const documents = createItemClient();
-  const at = new Date(Math.floor((Date.now() + SETUP_MARGIN_MS) / HOUR_MS) * HOUR_MS);
+  const at = new Date(Math.floor(Date.now() / MINUTE_MS) * MINUTE_MS);
+  const schedule = dailyAt(at);
   const inMemory = options.stores === 'memory';
   const policies = inMemory ? new InMemoryPolicyStore() : runtime.policies;
   const runs = inMemory ? new InMemoryRunStore() : runtime.runs;
@@ -85,14 +88,14 @@ export async function startFixture(options: FixtureOptions = {}): Promise<Fixtur
       const caches = Array.from({ length: count }, (_, i) => cacheOf(i));
       await stack.seedCaches(caches);
       const items = caches.map((cacheName, i) =>
-        syncedPolicy({ policyId: dueId(i), cacheName, schedule: HOURLY }, toIso(at), toIso(at)),
+        syncedPolicy({ policyId: dueId(i), cacheName, schedule }, toIso(at), toIso(at)),
       );
       if (!inMemory) await writePolicies(documents, runtime.config.policiesTable, items);
       else for (const item of items) await policies.put(item);
     },
     async claimDue(count) {
       const template = policyForTarget(
-        parsePolicy({ policyId: 'bench', cacheName: 'bench', schedule: HOURLY }),
+        parsePolicy({ policyId: 'bench', cacheName: 'bench', schedule }),
         'bench',
       );
       const owner = `${tickId()}/bench`;

@@ -20,6 +20,7 @@ export const FUNCTION_ENV: Readonly<Record<string, string>> = {
   POLICIES_TABLE: 'bench-policies',
   RUNS_TABLE: 'bench-runs',
   TARGETS_TABLE: 'bench-targets',
+  DEPLOYMENT_NAME: 'cache-snapshot-orchestrator-bench',
   AWS_REGION: 'us-east-1',
   AWS_ACCESS_KEY_ID: 'local',
   AWS_SECRET_ACCESS_KEY: 'local',

@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import type * as z from 'zod';
 import { MAX_QUOTED_LENGTH, type PolicyIssue, shorten } from '#lib/errors';
 
 /** `text` as a message quotes an operator's value: shortened (lib/errors), in double quotes. */

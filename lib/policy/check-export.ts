@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { PolicyIssue } from '#lib/errors';
 import { checkWithSchema, describeType, mustBe, quote } from './attribute-checks';
 import { checkRetention } from './check-retention';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { PolicyIssue } from '#lib/errors';
 import { checkWithSchema, mustBe } from './attribute-checks';
 import type { RetentionRule } from './types';

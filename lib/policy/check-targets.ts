@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { PolicyIssue } from '#lib/errors';
 import { MAX_SNAPSHOT_NAME_LENGTH } from '#lib/naming/snapshot-name';
 import { checkWithSchema, describeType, mustBe, quote } from './attribute-checks';

@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import type * as z from 'zod';
 import { type PolicyIssue, PolicyValidationError, shorten } from '#lib/errors';
 import { checkWithSchema, describeType, isPlainRecord } from './attribute-checks';
 import { attributeSchemas, DEFAULT_START_WINDOW_MINUTES, DEFAULT_TIMEZONE } from './attribute-schemas';

@@ -10,6 +10,7 @@ import {
   type CfnTemplate,
   type PolicyStatement,
   propertiesOf,
+  RESOURCE_LESS_ACTIONS,
   referenceOf,
   renderTemplate,
   resourcesOfType,
@@ -31,17 +32,6 @@ const DEPLOYMENT = 'cache-snapshot-orchestrator-dev';
 const READ_VERBS = /^(Describe|List|Get|BatchGet|Query|Scan)/;
 /** The deployment's identity: the stack name of the packaged (dev) stage. */
 const STACK = 'cache-snapshot-orchestrator-dev';
-/**
- * Actions that support no resource-level permission, so '*' is their only resource (Service Authorization
- * Reference, Amazon EC2): what restore tests' CreateServerlessCache needs to look at the cache's network.
- */
-const RESOURCE_LESS_ACTIONS = new Set([
-  'ec2:DescribeSecurityGroups',
-  'ec2:DescribeSubnets',
-  'ec2:DescribeTags',
-  'ec2:DescribeVpcEndpoints',
-  'ec2:DescribeVpcs',
-]);
 
 /** Read-only by its verb; anything with a wildcard counts as a write. */
 function isWriteAction(action: string): boolean {
@@ -234,7 +224,6 @@ describe('IAM in the packaged template', () => {
       ],
       [`${ACCOUNT_ARN}:serverlesscachesnapshot:*`]: [
         'elasticache:DescribeServerlessCacheSnapshots',
-        'elasticache:ExportServerlessCacheSnapshot',
         'elasticache:ListTagsForResource',
       ],
       [`${ACCOUNT_ARN}:serverlesscachesnapshot:${OUR_NAMES}`]: [
@@ -242,6 +231,7 @@ describe('IAM in the packaged template', () => {
         'elasticache:CreateServerlessCache',
         'elasticache:CreateServerlessCacheSnapshot',
         'elasticache:DeleteServerlessCacheSnapshot',
+        'elasticache:ExportServerlessCacheSnapshot',
       ],
     });
   });

@@ -74,9 +74,10 @@ function acrossRegions(statement: PolicyStatement): unknown {
   };
 }
 
+/** The statements of the services the member role mirrors (not the orchestrator's own tables, queues, logs, S3). */
 const ofServices = (statements: PolicyStatement[]) =>
   statements
-    .filter((statement) => statement.Action.some((action) => /^(elasticache|kms):/.test(action)))
+    .filter((statement) => statement.Action.some((action) => /^(elasticache|ec2|kms):/.test(action)))
     .map(acrossRegions);
 
 describe('member accounts in the packaged template', () => {
@@ -153,12 +154,29 @@ describe('member accounts in the packaged template', () => {
 
 describe('member-role.yml beside the packaged template', () => {
   const memberRole = readMemberRoleTemplate();
-  const given = { OrchestratorRoleArns: 'arn:aws:iam::123456789012:role/scheduler', ExternalId: EXTERNAL_ID };
+  /** The packaged templates are serverless package's default stage, so this is their deployment name. */
+  const DEPLOYMENT = 'cache-snapshot-orchestrator-dev';
+  const given = {
+    OrchestratorRoleArns: 'arn:aws:iam::123456789012:role/scheduler',
+    ExternalId: EXTERNAL_ID,
+    DeploymentName: DEPLOYMENT,
+  };
 
-  it("grants the scheduler role's ElastiCache and KMS statements, in every region of its account", () => {
+  it("grants the scheduler role's ElastiCache, EC2 and KMS statements, in every region of its account", () => {
     const member = instantiate(memberRole, given);
 
     expect(ofServices(roleStatements(member, 'MemberRole'))).toEqual(
+      ofServices(roleStatements(template, 'SchedulerRole')),
+    );
+  });
+
+  it('puts DeploymentName where the scheduler role has its deployment name, and only the same name makes them equal', () => {
+    const other = instantiate(memberRole, { ...given, DeploymentName: 'cache-snapshot-orchestrator-qa' });
+    const statements = JSON.stringify(ofServices(roleStatements(other, 'MemberRole')));
+
+    expect(statements).not.toContain(DEPLOYMENT);
+    expect(statements).toContain('cache-snapshot-orchestrator-qa');
+    expect(ofServices(roleStatements(other, 'MemberRole'))).not.toEqual(
       ofServices(roleStatements(template, 'SchedulerRole')),
     );
   });

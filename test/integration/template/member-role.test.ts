@@ -1,15 +1,21 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULTS, loadConfig } from '#lib/config';
+import { ConfigError } from '#lib/errors';
 import { instantiate, readMemberRoleTemplate } from './member-role-template';
-import { propertiesOf, referenceOf, roleStatements } from './template-reader';
+import { propertiesOf, RESOURCE_LESS_ACTIONS, referenceOf, roleStatements } from './template-reader';
 
 const ORCHESTRATOR_ROLES = [
   'arn:aws:iam::123456789012:role/cache-snapshot-orchestrator-prod-SchedulerRole-AB12CD34',
   'arn:aws:iam::123456789012:role/cache-snapshot-orchestrator-prod-PolicySyncRole-EF56GH78',
 ];
 const EXTERNAL_ID = 'b7f3c1d2e5a94f60-orders';
+const DEPLOYMENT = 'cache-snapshot-orchestrator-prod';
 const template = readMemberRoleTemplate();
-const given = { OrchestratorRoleArns: ORCHESTRATOR_ROLES.join(','), ExternalId: EXTERNAL_ID };
+const given = {
+  OrchestratorRoleArns: ORCHESTRATOR_ROLES.join(','),
+  ExternalId: EXTERNAL_ID,
+  DeploymentName: DEPLOYMENT,
+};
 const member = instantiate(template, given);
 
 /** Whether CloudFormation would accept `value` for a parameter's AllowedPattern, MinLength and MaxLength. */
@@ -42,30 +48,40 @@ describe('member-role.yml', () => {
     });
   });
 
-  it('cannot be created without the role ARNs and an external ID', () => {
+  it('cannot be created without the role ARNs, an external ID and the deployment name', () => {
     expect(template.Parameters.OrchestratorRoleArns).toMatchObject({ Type: 'CommaDelimitedList' });
-    expect(template.Parameters.OrchestratorRoleArns?.Default).toBeUndefined();
-    expect(template.Parameters.ExternalId?.Default).toBeUndefined();
-    expect(() => instantiate(template, { OrchestratorRoleArns: ORCHESTRATOR_ROLES.join(',') })).toThrow(
-      /ExternalId/,
-    );
+    for (const name of ['OrchestratorRoleArns', 'ExternalId', 'DeploymentName'] as const) {
+      expect(template.Parameters[name]?.Default, name).toBeUndefined();
+      const { [name]: _, ...others } = given;
+      expect(() => instantiate(template, others), name).toThrow(new RegExp(name));
+    }
+  });
+
+  it("accepts the orchestrator's deployment names, its stack names", () => {
+    expect(acceptedBy('DeploymentName', DEPLOYMENT)).toBe(true);
+    expect(acceptedBy('DeploymentName', 'cache-snapshot-orchestrator-local')).toBe(true);
+    for (const value of ['', '1-starts-with-a-digit', 'has_underscore', 'a'.repeat(129)]) {
+      expect(acceptedBy('DeploymentName', value), value.slice(0, 40)).toBe(false);
+    }
   });
 
   it('accepts exactly the external IDs and role names the orchestrator accepts', () => {
     const samples = ['x', 'ab', 'b7f3:orders/prod=1,a.b@c+d_e', 'has space', 'semi;colon', 'a'.repeat(1224)];
     for (const value of [...samples, 'a'.repeat(1225)]) {
       const orchestrator = (() => {
+        const env = {
+          POLICIES_TABLE: 'p',
+          RUNS_TABLE: 'r',
+          TARGETS_TABLE: 't',
+          DEPLOYMENT_NAME: DEPLOYMENT,
+          MEMBER_EXTERNAL_ID: value,
+        };
         try {
-          return (
-            loadConfig({
-              POLICIES_TABLE: 'p',
-              RUNS_TABLE: 'r',
-              TARGETS_TABLE: 't',
-              MEMBER_EXTERNAL_ID: value,
-            }) !== undefined
-          );
-        } catch {
-          return false;
+          return loadConfig(env).memberExternalId === value;
+        } catch (error) {
+          // Only a refusal of the external ID itself counts: any other refusal would make this check vacuous.
+          if (error instanceof ConfigError && error.message.includes('MEMBER_EXTERNAL_ID')) return false;
+          throw error;
         }
       })();
       expect(acceptedBy('ExternalId', value), value.slice(0, 40)).toBe(orchestrator);
@@ -84,7 +100,7 @@ describe('member-role.yml', () => {
     expect(referenceOf(output?.Value)).toBe('MemberRole');
   });
 
-  it('allows only named actions, each on resources of its own account (any region), never on "*"', () => {
+  it('allows only named actions, each on resources of its own account (any region), on "*" only EC2 reads without resource-level permissions', () => {
     const statements = roleStatements(member, 'MemberRole');
 
     expect(statements.length).toBeGreaterThan(0);
@@ -93,10 +109,15 @@ describe('member-role.yml', () => {
       expect(statement.NotAction, statement.Sid).toBeUndefined();
       expect(statement.NotResource, statement.Sid).toBeUndefined();
       for (const action of statement.Action)
-        expect(action, statement.Sid).toMatch(/^(elasticache|kms):[A-Za-z]+$/);
+        expect(action, statement.Sid).toMatch(/^(elasticache|ec2|kms):[A-Za-z]+$/);
+      if (statement.Resource.includes('*')) {
+        expect(statement.Resource, statement.Sid).toEqual(['*']);
+        for (const action of statement.Action) expect(RESOURCE_LESS_ACTIONS, statement.Sid).toContain(action);
+        continue;
+      }
       for (const resource of statement.Resource) {
         expect(referenceOf(resource), statement.Sid).toMatch(
-          /^arn:\$\{AWS::Partition\}:[a-z]+:\*:\$\{AWS::AccountId\}:/,
+          /^arn:\$\{AWS::Partition\}:[a-z0-9]+:\*:\$\{AWS::AccountId\}:/,
         );
       }
     }
@@ -118,8 +139,18 @@ describe('member-role.yml', () => {
         ['arn:${AWS::Partition}:elasticache:*:${AWS::AccountId}:serverlesscache:orders-*'],
         { StringEquals: { 'aws:ResourceTag/snapshot-orchestrator': 'enabled' } },
       ],
-      // biome-ignore lint/suspicious/noTemplateCurlyInString: CloudFormation Fn::Sub placeholders
-      [['arn:${AWS::Partition}:elasticache:*:${AWS::AccountId}:serverlesscachesnapshot:orders-*'], undefined],
+      [
+        [
+          // biome-ignore lint/suspicious/noTemplateCurlyInString: CloudFormation Fn::Sub placeholders
+          'arn:${AWS::Partition}:elasticache:*:${AWS::AccountId}:serverlesscachesnapshot:orders-*-????????-????-????????',
+        ],
+        {
+          StringEquals: {
+            'aws:RequestTag/managed-by': 'cache-snapshot-orchestrator',
+            'aws:RequestTag/snapshot-orchestrator-deployment': DEPLOYMENT,
+          },
+        },
+      ],
     ]);
   });
 });

@@ -157,6 +157,19 @@ export function roleStatements(template: CfnTemplate, roleId: string): PolicySta
   return [...inline, ...attached];
 }
 
+/**
+ * Actions that support no resource-level permission, so '*' is their only resource (Service Authorization
+ * Reference, Amazon EC2): what restore tests' CreateServerlessCache needs to look at the cache's network. The
+ * only actions any role here may have on '*'.
+ */
+export const RESOURCE_LESS_ACTIONS: ReadonlySet<string> = new Set([
+  'ec2:DescribeSecurityGroups',
+  'ec2:DescribeSubnets',
+  'ec2:DescribeTags',
+  'ec2:DescribeVpcEndpoints',
+  'ec2:DescribeVpcs',
+]);
+
 /** Every identity-policy statement in the template, with the resource that holds it. */
 export function allStatements(template: CfnTemplate): { owner: string; statement: PolicyStatement }[] {
   return Object.entries(template.Resources).flatMap(([owner, resource]) => {
