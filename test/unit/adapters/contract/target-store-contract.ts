@@ -48,7 +48,7 @@ export function describeTargetStoreContract(createStores: () => Promise<TargetSt
       await targets.table.enrol(enrolment('fleet', 'cart', at(3)));
       await targets.table.enrol(enrolment('fleet', 'search', at(30)));
 
-      expect(await dueKeys(at(10))).toEqual(['fleet/cart@' + at(3), 'single/orders@' + at(5)]);
+      expect(await dueKeys(at(10))).toEqual([`fleet/cart@${at(3)}`, `single/orders@${at(5)}`]);
     });
 
     it('lists every due target across pages', async () => {
