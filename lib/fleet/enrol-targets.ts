@@ -66,7 +66,10 @@ export async function enrolTargets(
   }
   for (const target of existing.values()) {
     const reason = target.state === 'ACTIVE' ? leaveReason(policy, byName.get(target.cacheName)) : undefined;
-    if (reason === undefined) continue;
+    if (reason === undefined) {
+      await retime(deps.table, target, first, now);
+      continue;
+    }
     await retireOne(deps.table, target, now, reason, retired);
   }
   const active = [...existing.values()]
@@ -103,6 +106,20 @@ async function attempt(policyId: string, cacheName: string, action: string, writ
       error,
     });
   }
+}
+
+/**
+ * Keeps an ACTIVE target's pending `nextRunAt` a slot of the policy's schedule as it is now (an edited
+ * schedule moves it to its first slot at or after now; a slot already due is kept, for the tick to take), as
+ * policy sync does for a `cacheName` policy: the tick relies on it being one.
+ */
+async function retime(table: TargetTable, target: TargetRecord, first: Date | undefined, now: Date) {
+  const pending = target.nextRunAt;
+  if (target.state !== 'ACTIVE' || pending === undefined || first === undefined) return;
+  if (pending <= toIso(now) || pending === toIso(first)) return;
+  await attempt(target.policyId, target.cacheName, 'move to the edited schedule', async () => {
+    await table.advance(target, pending, toIso(first), {});
+  });
 }
 
 /** Retires `target` (logged), adding its cache to `retired` when this call retired it. */

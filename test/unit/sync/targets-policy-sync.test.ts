@@ -140,6 +140,23 @@ describe('policy sync of a targets policy', () => {
     });
   });
 
+  it('moves each target to the first slot of an edited schedule', async () => {
+    const { put, targetStates } = arrange();
+    await put(ITEM);
+
+    await put({ ...ITEM, schedule: 'cron(0 18 * * ? *)' });
+
+    expect(await targetStates()).toEqual(
+      [
+        'cart:ACTIVE@2025-03-01T18:00:00.000Z',
+        'opted-out:ACTIVE@2025-03-01T18:00:00.000Z',
+        'orders:ACTIVE@2025-03-01T18:00:00.000Z',
+        'orders-test:ACTIVE@2025-03-01T18:00:00.000Z',
+        'scratch:ACTIVE@2025-03-01T18:00:00.000Z',
+      ].filter((line) => !line.startsWith('opted-out')),
+    );
+  });
+
   it('leaves the targets as they were, with a warning, when the caches cannot be listed', async () => {
     const { put, targetStates, gateway } = arrange();
     await put(ITEM);
