@@ -216,6 +216,7 @@ describe('IAM in the packaged template', () => {
         'elasticache:CreateServerlessCacheSnapshot',
         'elasticache:DescribeServerlessCacheSnapshots',
         'elasticache:DescribeServerlessCaches',
+        'elasticache:ListTagsForResource',
       ],
       [`${ACCOUNT_ARN}:serverlesscache:rt-*`]: [
         'elasticache:AddTagsToResource',
