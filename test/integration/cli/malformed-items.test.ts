@@ -33,6 +33,8 @@ describe('cache-snapshots with malformed orchestrator attributes in the table', 
     await documents.put({ TableName: fixture.stack.policiesTable, Item });
     const run = {
       policyId: HEALTHY.policyId,
+      runKey: `${HEALTHY.cacheName}#2026-01-01T00:00:00.000Z`,
+      cacheName: HEALTHY.cacheName,
       slot: '2026-01-01T00:00:00.000Z',
       status: 'AVAILABLE',
       attempts: 'x',
