@@ -24,7 +24,7 @@ async function syncRecord(record: unknown): Promise<void> {
       await retireTargetsOfDeleted(syncDeps(runtime), change.policyId, new Date());
       return;
     }
-    await syncPolicyItem(syncDeps(runtime), change.newItem);
+    await syncPolicyItem(syncDeps(runtime), change.newItem, false, undefined, change.wasTargets);
   } catch (error) {
     logger.error('policy sync failed; the record will be retried', { policyId: change?.policyId, error });
     throw error;

@@ -132,10 +132,11 @@ export class Simulation {
 
   /** Writes a policy record as an operator would, then syncs it (the local stack has no streams). */
   async putPolicy(item: PolicyItem): Promise<SyncOutcome> {
+    const before = await this.runtime.policies.get(item.policyId);
     await this.runtime.policies.put(item);
     const stored = await this.runtime.policies.get(item.policyId);
     if (!stored) throw new Error(`policy ${item.policyId} vanished right after it was written`);
-    return syncPolicyItem(this.syncDeps(), stored);
+    return syncPolicyItem(this.syncDeps(), stored, false, undefined, before?.targets !== undefined);
   }
 
   /** One scheduler tick at `at` (default: now); the clock is set to `at` first. */

@@ -143,13 +143,16 @@ async function judge(deps: SyncDeps, item: PolicyItem, now: Date, takenUpTo?: Da
  * The write changes only orchestrator attributes and records `specHash`, so the stream record it causes is
  * recognised as in sync and not synced again: no loop. Used by the stream handler, the reconcile schedule,
  * the CLI and the local stack (which has no streams). `force` re-judges an item that looks in sync;
- * `takenUpTo` says the tick has taken the policy's slots up to that instant (its next run must be later).
+ * `takenUpTo` says the tick has taken the policy's slots up to that instant (its next run must be later);
+ * `wasTargets` says the version this item replaced was a `targets` policy (the stream's old image, the
+ * CLI's read), so a policy that names one cache now still retires the targets it had.
  */
 export async function syncPolicyItem(
   deps: SyncDeps,
   item: PolicyItem,
   force = false,
   takenUpTo?: Date,
+  wasTargets = false,
 ): Promise<SyncOutcome> {
   if (!force && isInSync(item)) return { policyId: item.policyId, action: 'unchanged' };
   const now = deps.clock();
@@ -172,7 +175,13 @@ export async function syncPolicyItem(
     }
     throw error;
   }
-  await syncTargets(deps, item.policyId, { state: result.state, policy: targetsPolicy, view }, now);
+  const hadTargets = wasTargets || item.targets !== undefined;
+  await syncTargets(
+    deps,
+    item.policyId,
+    { state: result.state, policy: targetsPolicy, view, hadTargets },
+    now,
+  );
   const fields = {
     policyId: item.policyId,
     state: result.state,

@@ -55,17 +55,27 @@ export function targetsWarning(policy: TargetsPolicy, view: TargetsView): string
 /**
  * After a sync result was written: an ACTIVE targets policy's targets brought in line with the fleet
  * (enrolled, retired); any other result (not ACTIVE, or a policy that names one cache now) retires every
- * target the policy still has, so they leave the due index. Failures are logged; reconcile tries again.
+ * target the policy still has, so they leave the due index, when it may have some (`hadTargets`: it is or
+ * was a targets policy): a plain `cacheName` policy costs no read of the targets table. A leftover target
+ * this misses is retired by the tick at its next due slot (its policy cannot take it). Failures are logged;
+ * reconcile tries again.
  */
 export async function syncTargets(
   deps: TargetSyncDeps,
   policyId: string,
-  outcome: { state: PolicyState; policy: TargetsPolicy | undefined; view: TargetsView | undefined },
+  outcome: {
+    state: PolicyState;
+    policy: TargetsPolicy | undefined;
+    view: TargetsView | undefined;
+    hadTargets: boolean;
+  },
   now: Date,
 ): Promise<void> {
   try {
     if (outcome.state === 'ACTIVE' && outcome.policy && outcome.view && 'fleet' in outcome.view) {
       await enrolTargets(deps.targets, outcome.policy, outcome.view.fleet, now);
+    } else if (!outcome.hadTargets) {
+      return;
     } else if (outcome.state !== 'ACTIVE') {
       await retireAllTargets(deps.targets, policyId, now, `the policy is ${outcome.state}`);
     } else if (outcome.policy === undefined) {

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { InMemoryPolicyStore } from '#lib/adapters/memory/policy-store';
 import { InMemoryTargetTable } from '#lib/adapters/memory/target-table';
 import { SnapshotServiceError } from '#lib/errors';
@@ -138,6 +138,37 @@ describe('policy sync of a targets policy', () => {
       nextRunAt: '2025-03-04T03:00:00.000Z',
       newestSnapshot: { snapshotName: 's' },
     });
+  });
+
+  it('retires every target when the policy is edited to name one cache, told the version it replaced had targets', async () => {
+    const { policies, deps, put, targetStates } = arrange();
+    await put(ITEM);
+    const edited: PolicyItem = { policyId: ITEM.policyId, schedule: ITEM.schedule, cacheName: 'orders' };
+    await policies.put(edited);
+
+    await syncPolicyItem(deps, edited, false, undefined, true);
+
+    expect((await policies.get(ITEM.policyId))?.state).toBe('ACTIVE');
+    expect(await targetStates()).toEqual([
+      'cart:RETIRED',
+      'orders:RETIRED',
+      'orders-test:RETIRED',
+      'scratch:RETIRED',
+    ]);
+  });
+
+  it('reads nothing of the targets table when syncing a policy that names one cache and never had targets', async () => {
+    const { policies, deps, table } = arrange();
+    const listByPolicy = vi.spyOn(table, 'listByPolicy');
+    const item: PolicyItem = { policyId: 'orders-daily', schedule: 'rate(1 day)', cacheName: 'orders' };
+    await policies.put(item);
+    await syncPolicyItem(deps, item);
+    await policies.put({ ...item, enabled: false });
+
+    await syncPolicyItem(deps, { ...item, enabled: false });
+
+    expect((await policies.get('orders-daily'))?.state).toBe('DISABLED');
+    expect(listByPolicy).not.toHaveBeenCalled();
   });
 
   it('moves each target to the first slot of an edited schedule', async () => {
