@@ -5,6 +5,7 @@
 import './support/quiet';
 import { measureColdStart } from './rows/cold-start';
 import { measureDispatch } from './rows/dispatch';
+import { measureExports } from './rows/exports';
 import { measureSlotLag } from './rows/slot-lag';
 import { measureTick } from './rows/tick';
 import { measureTickReadCost } from './rows/tick-read-cost';
@@ -16,6 +17,7 @@ const ROWS: Readonly<Record<string, () => Promise<Row[]>>> = {
   'cold-start': measureColdStart,
   tick: measureTick,
   'slot-lag': measureSlotLag,
+  exports: measureExports,
 };
 
 function selectedRows(args: readonly string[]): string[] {

@@ -86,3 +86,11 @@ export function parseStatuses(value: string, previous: RunStatus[] = []): RunSta
   }
   return [...previous, ...(statuses as RunStatus[])];
 }
+
+/** A duration such as `30s`, `15m` or `2h`, in milliseconds. */
+export function parseDuration(value: string): number {
+  const match = /^(\d+)(s|m|h)$/.exec(value);
+  const ms = match ? Number(match[1]) * { s: 1000, m: 60_000, h: 3_600_000 }[match[2] as 's' | 'm' | 'h'] : 0;
+  if (ms <= 0) throw new InvalidArgumentError('expected a duration such as 30s, 20m or 2h');
+  return ms;
+}

@@ -4,7 +4,9 @@ import { registerCoverageCommand } from './commands/coverage';
 import { registerPlanCommand } from './commands/plan';
 import { registerPolicyCommands } from './commands/policy';
 import { registerRestoreCommand } from './commands/restore';
+import { registerRestoreTestCommand } from './commands/restore-test';
 import { registerRunsCommand } from './commands/runs';
+import { registerSnapshotCommand } from './commands/snapshot';
 import { registerStatusCommand } from './commands/status';
 import { registerTickCommand } from './commands/tick';
 
@@ -32,7 +34,9 @@ export function formatCommanderError(text: string): string {
 /** The `cache-snapshots` program: global options, then one command group per module in commands/. */
 export function buildProgram(): Command {
   const program = new Command('cache-snapshots')
-    .description('Operate cache-snapshot-orchestrator: policies, plans, run history, status, coverage, ticks')
+    .description(
+      'Operate cache-snapshot-orchestrator: policies, plans, run history, status, coverage, ticks, on-demand snapshots',
+    )
     .option('--json', 'machine-readable output (JSON on stdout)')
     .option('--verbose', "the orchestrator's log lines, and stack traces on errors")
     .option('--policies-table <name>', 'policies table name')
@@ -50,5 +54,7 @@ export function buildProgram(): Command {
   registerCoverageCommand(program);
   registerTickCommand(program);
   registerRestoreCommand(program);
+  registerSnapshotCommand(program);
+  registerRestoreTestCommand(program);
   return program;
 }

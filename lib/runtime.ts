@@ -2,13 +2,20 @@ import type { DynamoDBClientConfig } from '@aws-sdk/client-dynamodb';
 import { createAwsPlacementClients } from './adapters/aws-placement-clients';
 import { createItemClient } from './adapters/dynamodb/item-client';
 import { DynamoPolicyStore } from './adapters/dynamodb/policy-store';
+import { DynamoRestoreTestStore } from './adapters/dynamodb/restore-test-store';
 import { DynamoRunStore } from './adapters/dynamodb/run-store';
 import { DynamoTargetTable } from './adapters/dynamodb/target-table';
 import { AdaptiveLimit } from './adaptive-limit';
 import { realSleep, type Sleep, systemClock } from './clock';
 import type { Config } from './config';
+import { EXPORT_DEFAULTS, type ExportContext } from './exports/deps';
+import { lazyObjectStore } from './exports/lazy-object-store';
+import type { ObjectStore } from './exports/object-store';
 import type { PlacementClients } from './placements/placement-clients';
 import type { PolicyStore } from './policy/policy-store';
+import type { RestoreTestDeps } from './restore-tests/restore-test-deps';
+import type { RestoreTestStore } from './restore-tests/restore-test-store';
+import type { StartRestoreTestDeps } from './restore-tests/start-restore-test';
 import { type EventOrigin, type RunEventSink, runEventSink } from './runs/run-events';
 import type { RunStore } from './runs/run-store';
 import { type SchedulerDeps, settingsFrom } from './scheduler/deps';
@@ -27,11 +34,15 @@ export interface Runtime {
   readonly runs: RunStore;
   /** Every target's schedule state: the `cacheName` policies' items and the targets table. */
   readonly targets: TargetStore;
+  /** Restore-test records, in the runs table (lib/restore-tests). */
+  readonly restoreTests: RestoreTestStore;
   readonly snapshots: SnapshotGateway;
   /** The gateways of every (account, region), `snapshots` being the own one's (lib/placements). */
   readonly placements: PlacementClients;
   /** The event bus of `config.eventBusName`, its client loaded and built on the first put. */
   readonly eventBus: EventBus;
+  /** S3 for exports (lib/exports), its clients loaded and built on the first call, one per region. */
+  readonly objects: ObjectStore;
 }
 
 /** SDK client settings the functions leave at the SDK's defaults: for the local simulation and tests only. */
@@ -61,6 +72,7 @@ export function createRuntime(config: Config, overrides: ClientOverrides = {}): 
       new DynamoTargetTable({ client: documents, tableName: config.targetsTable }),
     ),
     runs: new DynamoRunStore({ client: documents, tableName: config.runsTable }),
+    restoreTests: new DynamoRestoreTestStore({ client: documents, tableName: config.runsTable }),
     snapshots: lazySnapshotGateway(async () => {
       const elastiCache = await import('./adapters/elasticache/snapshot-gateway');
       const client = elastiCache.createElastiCacheClient(clientConfig(), limit);
@@ -70,6 +82,11 @@ export function createRuntime(config: Config, overrides: ClientOverrides = {}): 
       const eventBridge = await import('./adapters/eventbridge/event-bus');
       const client = eventBridge.createEventBridgeClient(clientConfig());
       return new eventBridge.EventBridgeEventBus(client, config.eventBusName);
+    }),
+    objects: lazyObjectStore(async () => {
+      const s3 = await import('./adapters/s3/object-store');
+      const { s3ClientsByRegion } = await import('./adapters/s3/client');
+      return new s3.S3ObjectStore({ clientFor: s3ClientsByRegion(clientConfig()) });
     }),
   };
   return { ...own, placements: createAwsPlacementClients(config, own.snapshots, clientConfig) };
@@ -110,7 +127,9 @@ export function schedulerDeps(
   remainingMs: () => number,
   origin?: EventOrigin,
 ): SchedulerDeps {
+  const exports = exportContextOf(runtime);
   return {
+    ...(exports ? { exports } : {}),
     policies: runtime.policies,
     runs: runtime.runs,
     targets: runtime.targets,
@@ -121,12 +140,69 @@ export function schedulerDeps(
     remainingMs,
     settings: settingsFrom(runtime.config),
     events: runEventsOf(runtime, { origin }),
+    restoreTests: { store: runtime.restoreTests, deployment: runtime.config.deploymentName },
   };
 }
 
+/**
+ * What following a restore test needs outside a tick (the CLI's `restore-test`): real time, no invocation
+ * deadline, the deployed settings, and the runtime's events (flush them at the end).
+ */
+export function restoreTestDeps(
+  runtime: Runtime,
+  deployment: string,
+): RestoreTestDeps & { events: RunEventSink } {
+  return {
+    restoreTests: runtime.restoreTests,
+    runs: runtime.runs,
+    policies: runtime.policies,
+    snapshots: runtime.snapshots,
+    clock: systemClock,
+    random: Math.random,
+    remainingMs: () => Number.POSITIVE_INFINITY,
+    settings: settingsFrom(runtime.config),
+    deployment,
+    events: runEventsOf(runtime),
+  };
+}
+
+/** What reconcile needs to start the restore tests whose slot came (lib/restore-tests). */
+export function restoreTestStartDeps(runtime: Runtime): StartRestoreTestDeps {
+  return {
+    restoreTests: runtime.restoreTests,
+    policies: runtime.policies,
+    clock: systemClock,
+    deployment: runtime.config.deploymentName,
+  };
+}
+
+/**
+ * What a tick needs to export (lib/exports): the runtime's S3, the deployed export settings and the region
+ * of its caches. Undefined without a region (AWS_REGION, always set in Lambda): no export can be placed then.
+ */
+export function exportContextOf(runtime: Runtime): ExportContext | undefined {
+  const { region } = runtime.config;
+  if (region === undefined) return undefined;
+  return {
+    objects: runtime.objects,
+    settings: { ...EXPORT_DEFAULTS, region },
+  };
+}
+
+/**
+ * Policy sync's dependencies. Export buckets are checked in the function's own region (where its caches
+ * are until policies name a region); without a known region they are not checked.
+ */
 export function syncDeps(runtime: Runtime): SyncDeps {
+  const { region } = runtime.config;
   const { policies, targets, snapshots } = runtime;
-  return { policies, targets, snapshots, clock: systemClock };
+  return {
+    policies,
+    targets,
+    snapshots,
+    clock: systemClock,
+    ...(region === undefined ? {} : { exportChecks: { objects: runtime.objects, region } }),
+  };
 }
 
 /** Reconcile's dependencies: policy sync's, the runs, and the settings its snapshot check reads. */

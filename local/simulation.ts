@@ -1,9 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { addMs } from '#lib/clock';
 import { loadConfig } from '#lib/config';
+import type { ExportContext, ExportSettings } from '#lib/exports/deps';
 import type { PolicyItem } from '#lib/policy/types';
+import type { StartRestoreTestDeps } from '#lib/restore-tests/start-restore-test';
 import type { RunRecord } from '#lib/runs/types';
-import { createRuntime, type Runtime, runEventsOf } from '#lib/runtime';
+import { createRuntime, exportContextOf, type Runtime, runEventsOf } from '#lib/runtime';
 import { type SchedulerDeps, type SchedulerSettings, settingsFrom } from '#lib/scheduler/deps';
 import { runTick, type TickSummary } from '#lib/scheduler/tick';
 import type { ReconcileDeps } from '#lib/sync/reconcile';
@@ -26,6 +28,8 @@ export interface SimulationOptions {
   readonly s3?: boolean;
   /** `DEPLOYMENT_NAME` of the stack (default `cache-snapshot-orchestrator-local`). */
   readonly deploymentName?: string;
+  /** Export settings over the deployed ones (exports run only with `s3`). */
+  readonly exportSettings?: Partial<ExportSettings>;
 }
 
 /**
@@ -103,16 +107,39 @@ export class Simulation {
       remainingMs: this.options.remainingMs ?? (() => 60_000),
       settings: { ...settingsFrom(this.runtime.config), ...this.options.settings },
       events: runEventsOf(this.runtime, { sleep: async () => {} }),
+      ...this.exportContext(),
+      restoreTests: { store: this.runtime.restoreTests, deployment: this.runtime.config.deploymentName },
       ...overrides,
     };
   }
 
+  /** The ticks' export context: the local S3 and the deployed export settings with the test's, when S3 runs. */
+  private exportContext(): { exports?: ExportContext } {
+    const context = this.stack.s3 ? exportContextOf(this.runtime) : undefined;
+    if (!context) return {};
+    return { exports: { ...context, settings: { ...context.settings, ...this.options.exportSettings } } };
+  }
+
+  /** What reconcile needs to start due restore tests, on the fake clock. */
+  restoreTestStartDeps(): StartRestoreTestDeps {
+    return {
+      restoreTests: this.runtime.restoreTests,
+      policies: this.runtime.policies,
+      clock: () => this.time.current,
+      deployment: this.runtime.config.deploymentName,
+    };
+  }
+
+  /** Policy sync on the fake clock; export buckets are checked against the local S3 when it runs. */
   syncDeps(): SyncDeps {
+    const { region } = this.runtime.config;
+    const checks = this.stack.s3 && region ? { exportChecks: { objects: this.runtime.objects, region } } : {};
     return {
       policies: this.runtime.policies,
       targets: this.runtime.targets,
       snapshots: this.runtime.snapshots,
       clock: () => this.time.current,
+      ...checks,
     };
   }
 

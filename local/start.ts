@@ -1,8 +1,11 @@
 import '#cli/interactive-env';
 import { logger } from '#lib/observability';
 import { countEvents } from './demo/event-lines';
+import { describeExports } from './demo/exports';
 import { fleetCoverage, formatCoverage } from './demo/fleet';
+import { describeOnDemand } from './demo/on-demand';
 import { describeSnapshots, formatReport } from './demo/report';
+import { restoreTestReport } from './demo/restore-tests';
 import { runDemo } from './demo/run-demo';
 import { serve } from './demo/serve';
 
@@ -24,6 +27,9 @@ if (process.argv.includes('--serve')) {
     log('\nCoverage of every cache at the end of the week (cache-snapshots coverage):\n');
     for (const line of formatCoverage(await fleetCoverage(simulation))) log(line);
     log(`\n${describeSnapshots(simulation.stack.emulator.snapshots(), report)}`);
+    log(describeOnDemand(await simulation.allRuns(), simulation.stack.emulator.snapshots()));
+    for (const line of await describeExports(simulation, await simulation.allRuns())) log(line);
+    for (const line of await restoreTestReport(simulation)) log(line);
     for (const line of countEvents(simulation.stack.eventBridge.events())) log(line);
     log(
       `Simulated ${report.length} policies over a week in ${((Date.now() - started) / 1000).toFixed(1)} s.`,

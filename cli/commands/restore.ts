@@ -2,6 +2,7 @@ import { type Command, InvalidArgumentError } from 'commander';
 import { contextOf, type GlobalOptions } from '#cli/context';
 import { CliError } from '#cli/errors';
 import { formatDuration } from '#cli/format';
+import { parseDuration } from '#cli/option-parsers';
 import { printJson, printLine } from '#cli/output';
 import { defaultStackName } from '#cli/resolve-tables';
 import { realSleep, type Sleep } from '#lib/clock';
@@ -52,14 +53,6 @@ function idList(kind: string, pattern: RegExp) {
       throw new InvalidArgumentError(`expected ${kind} ids such as ${kind}-0a1b2c3d`);
     return [...previous, ...ids];
   };
-}
-
-/** A duration such as `30s`, `15m` or `2h`, in milliseconds. */
-function parseDuration(value: string): number {
-  const match = /^(\d+)(s|m|h)$/.exec(value);
-  const ms = match ? Number(match[1]) * { s: 1000, m: 60_000, h: 3_600_000 }[match[2] as 's' | 'm' | 'h'] : 0;
-  if (ms <= 0) throw new InvalidArgumentError('expected a duration such as 30s, 20m or 2h');
-  return ms;
 }
 
 /** The deployment whose snapshots may be restored: DEPLOYMENT_NAME, else the stack the tables come from. */

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { contextOf } from '#cli/context';
 import { CliError } from '#cli/errors';
+import { exportCell } from '#cli/export-cell';
 import { formatUtc } from '#cli/format';
 import { parseSince, parseStatuses } from '#cli/option-parsers';
 import { printJson, printTable, printWarning } from '#cli/output';
@@ -62,6 +63,8 @@ async function runsAction(policyId: string, options: RunsOptions, command: Comma
     run.status,
     String(run.attempts),
     run.snapshotName,
+    run.keep ? `${run.kind} (kept)` : run.kind,
+    exportCell(run),
     formatUtc(run.updatedAt),
     errorCell(run),
   ]);
@@ -72,6 +75,8 @@ async function runsAction(policyId: string, options: RunsOptions, command: Comma
       'STATUS',
       'ATTEMPTS',
       'SNAPSHOT',
+      'KIND',
+      'EXPORT',
       'UPDATED',
       'LAST ERROR',
     ],

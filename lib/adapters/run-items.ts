@@ -5,7 +5,7 @@
 import * as z from 'zod';
 import { StoreError } from '#lib/errors';
 import { runKeyOf } from '#lib/runs/run-key';
-import { OPEN_STATUSES, RUN_KINDS, RUN_STATUSES, type RunRecord } from '#lib/runs/types';
+import { isExportInFlight, OPEN_STATUSES, RUN_KINDS, RUN_STATUSES, type RunRecord } from '#lib/runs/types';
 import { stripUndefined } from './plain-values';
 
 /** Partition value of the runs table's sparse `open-index`: only open runs with a `nextCheckAt` carry it. */
@@ -20,6 +20,7 @@ const runRecordSchema = z.looseObject({
   cacheName: z.string(),
   kind: z.enum(RUN_KINDS).default('SCHEDULED'),
   snapshotName: z.string(),
+  keep: z.literal(true).optional(),
   status: z.enum(RUN_STATUSES),
   attempts: z.number(),
   lastError: z.object({ code: z.string(), message: z.string() }).optional(),
@@ -40,9 +41,13 @@ const runRecordSchema = z.looseObject({
   goneNoticedBy: z.enum(['completion', 'retention', 'reconcile']).optional(),
 });
 
-/** True when the run belongs in the open index: an open status and a time to look at it again. */
+/**
+ * True when the run belongs in the open index: an open status, or an AVAILABLE run whose export is in flight
+ * (docs/architecture.md, "Exports"), and a time to look at it again.
+ */
 export function isListedOpen(run: RunRecord): boolean {
-  return OPEN_STATUSES.has(run.status) && run.nextCheckAt !== undefined;
+  const open = OPEN_STATUSES.has(run.status) || (run.status === 'AVAILABLE' && isExportInFlight(run.export));
+  return open && run.nextCheckAt !== undefined;
 }
 
 type Derived = { openBucket?: unknown; runKey?: unknown };

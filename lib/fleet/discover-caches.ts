@@ -34,7 +34,11 @@ function unreadable(cache: CacheInfo, tagsError: TagsError, error?: unknown): Fl
   return { ...cache, tags: undefined, tagsError };
 }
 
-async function withTags(deps: DiscoveryDeps, cache: CacheInfo): Promise<FleetCache> {
+/** One cache with its tags, or with `tagsError` and a warning line when they cannot be read. */
+export async function withTags(
+  deps: { readonly snapshots: Pick<SnapshotGateway, 'listTags'> },
+  cache: CacheInfo,
+): Promise<FleetCache> {
   if (cache.arn === undefined) {
     return unreadable(cache, { code: 'InvalidResponse', message: 'DescribeServerlessCaches gave no ARN' });
   }

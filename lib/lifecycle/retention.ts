@@ -5,7 +5,7 @@ import { OUTCOME_CODE } from '#lib/runs/outcome-codes';
 import { runFields } from '#lib/runs/report-outcome';
 import { saveRun } from '#lib/runs/save-run';
 import { ended, pruning } from '#lib/runs/transitions';
-import type { RunRecord } from '#lib/runs/types';
+import { isExportInFlight, type RunRecord } from '#lib/runs/types';
 import { judgeOwnership, type Ownership } from '#lib/snapshots/ownership';
 import { MANAGED_TAGS } from '#lib/snapshots/snapshot-gateway';
 import type { LifecycleDeps } from './deps';
@@ -13,16 +13,18 @@ import { deleteSnapshotOfRun, goneBeforeRetention, isNotFound } from './snapshot
 
 /**
  * The runs whose snapshots retention removes, oldest first: beyond `maxCount`, or older than `maxAgeDays`
- * (by slot), but never one of the newest `minCount`. `runs` are the policy's AVAILABLE runs. `reserve`
+ * (by slot), but never one of the newest `minCount`. `runs` are the policy's AVAILABLE runs (or anything
+ * with a slot: exported objects by the slot of their snapshot, lib/exports/export-retention.ts). `reserve`
  * counts snapshots about to be taken against `maxCount` (quota relief makes room for the next one).
+ * Kept snapshots (`snapshot --keep`) are outside retention: never selected, and not counted.
  */
-export function selectPrunable(
-  runs: readonly RunRecord[],
+export function selectPrunable<T extends { readonly slot: string; readonly keep?: boolean }>(
+  runs: readonly T[],
   rule: RetentionRule,
   now: Date,
   reserve = 0,
-): RunRecord[] {
-  const newestFirst = [...runs].sort((a, b) => (a.slot < b.slot ? 1 : -1));
+): T[] {
+  const newestFirst = runs.filter((run) => !run.keep).sort((a, b) => (a.slot < b.slot ? 1 : -1));
   const cutoff =
     rule.maxAgeDays === undefined ? undefined : addMs(now, -rule.maxAgeDays * DAY_MS).toISOString();
   return newestFirst
@@ -60,6 +62,7 @@ export async function applyRetention(
   // (its cache deleted: its newest minCount snapshots are its last recovery points, and stay).
   for (const runs of byCache.values()) {
     for (const run of selectPrunable(runs, policy.retention, deps.clock(), reserve)) {
+      if (isExportInFlight(run.export)) continue; // its export needs the snapshot: pruned once it is done
       try {
         if (await pruneRun(deps, run)) pruned += 1;
       } catch (error) {

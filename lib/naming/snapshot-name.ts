@@ -49,7 +49,7 @@ function formatSlotUtc(slot: Date): string {
   return `${iso.slice(0, 4)}${iso.slice(5, 7)}${iso.slice(8, 10)}-${iso.slice(11, 13)}${iso.slice(14, 16)}`;
 }
 
-/** What a snapshot name is made of: the policy's name prefix, and who took which slot of which cache. */
+/** What a snapshot name is made of: the policy's name prefix, and who took which slot of which cache, for what. */
 export interface SnapshotNameParts {
   readonly namePrefix: string;
   /** The deployment's name (the stack name): two deployments never get the same name for a slot. */
@@ -57,14 +57,14 @@ export interface SnapshotNameParts {
   readonly policyId: string;
   readonly cacheName: string;
   readonly slot: Date;
-  /** The run kind (lib/runs/types.ts); absent or SCHEDULED adds nothing to the hash. */
+  /** The run's kind (lib/runs/types.ts, RunKind); absent or SCHEDULED: not part of the hash. */
   readonly kind?: string;
 }
 
 /**
  * 8 hex characters of sha256(deployment, policyId, cacheName, slot ISO[, kind]): what keeps names of
  * different takers apart, and an on-demand snapshot's apart from a scheduled one of the same minute. A
- * SCHEDULED run's hash has no kind.
+ * SCHEDULED run's hash has no kind, so its name is the one it had before kinds existed.
  */
 function hashOf(parts: SnapshotNameParts): string {
   const kind = parts.kind === undefined || parts.kind === 'SCHEDULED' ? [] : [parts.kind];
@@ -75,12 +75,12 @@ function hashOf(parts: SnapshotNameParts): string {
 }
 
 /**
- * The snapshot name of one (deployment, policy, cache, slot): `<prefix>-<yyyymmdd>-<hhmm>-<hash>`, with the
- * slot's date and time in UTC (whatever the policy's time zone) and the first 8 hex characters of a sha256
- * of the deployment, the policy id, the cache, the slot and the kind when it is not SCHEDULED. Deterministic: a retry of the same slot gets the
- * same name; another deployment (stage) with the same policy id gets another. The prefix is lowercased and
- * shortened as in normalizeNamePrefix; one that cannot be made valid throws a PolicyValidationError naming
- * `namePrefix`.
+ * The snapshot name of one (deployment, policy, cache, slot, kind): `<prefix>-<yyyymmdd>-<hhmm>-<hash>`, with
+ * the slot's date and time in UTC (whatever the policy's time zone) and the first 8 hex characters of a
+ * sha256 of the deployment, the policy id, the cache, the slot and the kind when it is not SCHEDULED.
+ * Deterministic: a retry of the same slot gets the same name; another deployment (stage) with the same
+ * policy id gets another. The prefix is lowercased and shortened as in normalizeNamePrefix; one that cannot
+ * be made valid throws a PolicyValidationError naming `namePrefix`.
  */
 export function buildSnapshotName(parts: SnapshotNameParts): string {
   const { slot } = parts;

@@ -31,6 +31,7 @@ export const attributeSchemas = {
     .max(64, { error: 'must be at most 64 characters', abort: true })
     .refine(isValidTimeZone, { error: "must be an IANA time zone such as 'Europe/Berlin' or 'UTC'" }),
   enabled: z.boolean(mustBe('true or false')),
+  copyCacheTags: z.boolean(mustBe('true or false')),
   namePrefix: text(),
   kmsKeyId: text()
     .min(1, { error: 'must not be empty' })

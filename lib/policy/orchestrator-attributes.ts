@@ -1,7 +1,13 @@
 import * as z from 'zod';
 import type { PolicyIssue } from '#lib/errors';
 import { checkWithSchema, mustBe } from './attribute-checks';
-import type { LastRunSummary, NewestSnapshotSummary, PolicyItem, PolicyState } from './types';
+import type {
+  LastRunSummary,
+  NewestSnapshotSummary,
+  PolicyItem,
+  PolicyState,
+  RestoreTestSummary,
+} from './types';
 
 /** The form of every instant the orchestrator writes (toIso): `2026-03-23T06:00:00.000Z`. */
 const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?Z$/;
@@ -22,6 +28,19 @@ const newestSnapshotSchema = z.object(
   mustBe('a map { slot, snapshotName, takenAt, availableAt }'),
 );
 
+const restoreTestSchema = z.object(
+  {
+    cacheName: text(),
+    slot: instant(),
+    status: text(),
+    at: instant(),
+    verifiedAt: instant().optional(),
+    restoreSeconds: z.number(mustBe('a number')).optional(),
+    errorCode: text().optional(),
+  },
+  mustBe('a map { cacheName, slot, status, at }'),
+);
+
 /** The shape of each orchestrator attribute a view shows (dueBucket and specHash are the stores' own). */
 const VIEW_SCHEMAS = {
   state: z.enum(['ACTIVE', 'INVALID', 'DISABLED'], mustBe('ACTIVE, INVALID or DISABLED')),
@@ -31,6 +50,8 @@ const VIEW_SCHEMAS = {
   activatedAt: instant(),
   lastRun: lastRunSchema,
   newestSnapshot: newestSnapshotSchema,
+  lastRestoreTest: restoreTestSchema,
+  lastVerifiedRestoreTest: restoreTestSchema,
 } as const;
 
 /** The orchestrator's attributes of a policy item, each present only when it has the shape it is written in. */
@@ -42,6 +63,8 @@ export interface OrchestratorView {
   readonly activatedAt?: string;
   readonly lastRun?: LastRunSummary;
   readonly newestSnapshot?: NewestSnapshotSummary;
+  readonly lastRestoreTest?: RestoreTestSummary;
+  readonly lastVerifiedRestoreTest?: RestoreTestSummary;
 }
 
 /** What readOrchestratorAttributes found: the well-formed attributes, and one issue per broken one. */

@@ -61,6 +61,7 @@ export function validatePolicy(item: Record<string, unknown>): PolicyValidation 
   const namePrefix = checkNamePrefix(read('namePrefix'), cacheName, issues);
   const kmsKeyId = optional('kmsKeyId', attributeSchemas.kmsKeyId, undefined);
   const tags = checkTags(read('tags'), issues);
+  const copyCacheTags = optional('copyCacheTags', attributeSchemas.copyCacheTags, false);
   const retention = checkRetention(read('retention'), issues);
   const startWindowMinutes = optional(
     'startWindowMinutes',
@@ -91,6 +92,7 @@ export function validatePolicy(item: Record<string, unknown>): PolicyValidation 
     timezone === undefined ||
     enabled === undefined ||
     tags === undefined ||
+    copyCacheTags === undefined ||
     startWindowMinutes === undefined
   ) {
     return refused();
@@ -102,6 +104,7 @@ export function validatePolicy(item: Record<string, unknown>): PolicyValidation 
     enabled,
     kmsKeyId,
     tags,
+    copyCacheTags,
     retention,
     startWindowMinutes,
     export: exportRule,

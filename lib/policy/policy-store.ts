@@ -1,4 +1,11 @@
-import type { LastRunSummary, NewestSnapshotSummary, PolicyItem, PolicyState, SlotSummaries } from './types';
+import type {
+  LastRunSummary,
+  NewestSnapshotSummary,
+  PolicyItem,
+  PolicyState,
+  RestoreTestSummary,
+  SlotSummaries,
+} from './types';
 
 /** What policy sync writes back on a policy item. */
 export interface SyncResult {
@@ -73,4 +80,9 @@ export interface PolicyStore {
     expectedSlot: string | undefined,
     next: NewestSnapshotSummary | undefined,
   ): Promise<void>;
+  /**
+   * Records a restore test's status change as `lastRestoreTest`, and as `lastVerifiedRestoreTest` when
+   * VERIFIED, with the same rules as recordLastRun (a policy of one cache: its target state is the item).
+   */
+  recordRestoreTest(policyId: string, summary: RestoreTestSummary): Promise<void>;
 }

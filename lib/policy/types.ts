@@ -15,6 +15,8 @@ interface PolicySettings {
   readonly enabled: boolean;
   readonly kmsKeyId: string | undefined;
   readonly tags: Readonly<Record<string, string>>;
+  /** Copy the cache's own tags onto its snapshots (not `aws:` keys, not the managed keys); default false. */
+  readonly copyCacheTags: boolean;
   readonly retention: RetentionRule | undefined;
   readonly startWindowMinutes: number;
   /** Exports of the policy's snapshots to S3; undefined: none. */
@@ -107,6 +109,7 @@ export const OPERATOR_ATTRIBUTES = [
   'namePrefix',
   'kmsKeyId',
   'tags',
+  'copyCacheTags',
   'retention',
   'startWindowMinutes',
   'export',
@@ -124,6 +127,8 @@ export const ORCHESTRATOR_ATTRIBUTES = [
   'activatedAt',
   'lastRun',
   'newestSnapshot',
+  'lastRestoreTest',
+  'lastVerifiedRestoreTest',
 ] as const;
 
 /** What the orchestrator keeps of the latest run on the policy item, for `status` views. */
@@ -143,8 +148,27 @@ export interface NewestSnapshotSummary {
   readonly availableAt: string;
 }
 
+/**
+ * The latest restore test of the policy's cache (`lastRestoreTest`) and the latest VERIFIED one
+ * (`lastVerifiedRestoreTest`, what RestoreTestAgeDays measures from). docs/architecture.md, "Restore tests".
+ */
+export interface RestoreTestSummary {
+  readonly cacheName: string;
+  readonly slot: string;
+  readonly status: string;
+  readonly at: string;
+  readonly verifiedAt?: string;
+  readonly restoreSeconds?: number;
+  readonly errorCode?: string;
+}
+
 /** Orchestrator summaries kept on a policy item, each replaced only by one of a slot at least as new. */
-export type SlotSummaries = { lastRun: LastRunSummary; newestSnapshot: NewestSnapshotSummary };
+export type SlotSummaries = {
+  lastRun: LastRunSummary;
+  newestSnapshot: NewestSnapshotSummary;
+  lastRestoreTest: RestoreTestSummary;
+  lastVerifiedRestoreTest: RestoreTestSummary;
+};
 
 /** A policy item as stored: raw operator attributes (unvalidated) plus the orchestrator's. */
 export type PolicyItem = Record<string, unknown> & {
@@ -157,4 +181,6 @@ export type PolicyItem = Record<string, unknown> & {
   activatedAt?: string;
   lastRun?: LastRunSummary;
   newestSnapshot?: NewestSnapshotSummary;
+  lastRestoreTest?: RestoreTestSummary;
+  lastVerifiedRestoreTest?: RestoreTestSummary;
 };

@@ -24,8 +24,19 @@ export const OUTCOME_CODE = {
   SnapshotVanished: 'SnapshotVanished',
   /** SKIPPED: the snapshot no longer carries the policy's managed tags; retention leaves it alone. */
   NotOwned: 'NotOwned',
+  /**
+   * FAILED: with `copyCacheTags`, the snapshot would carry more tags than ElastiCache allows on a resource
+   * (the managed, the policy's and the cache's own); nothing was created.
+   */
+  TooManyTags: 'TooManyTags',
   /** GONE: the run's snapshot was deleted outside the orchestrator (console, CLI, another tool). */
   SnapshotGone: 'SnapshotGone',
+  /** Export FAILED: it did not end (or could not be retried) within its time (lib/exports/deps.ts). */
+  ExportTimeout: 'ExportTimeout',
+  /** Export FAILED: every export call ended without an object in the bucket. */
+  ExportObjectMissing: 'ExportObjectMissing',
+  /** Export FAILED: the snapshot was deleted before its export wrote anything. */
+  ExportSnapshotGone: 'ExportSnapshotGone',
   /** An error that was not a classified service fault (its message says what it was). */
   InternalError: 'InternalError',
 } as const;

@@ -50,3 +50,29 @@ export function reportOutcome(run: RunRecord): void {
     recordMetric(METRIC.SnapshotBytes, run.bytesUsedForCache);
   }
 }
+
+/**
+ * The outcome line of a write that changed only the run's export (docs/architecture.md, "Exports"), with
+ * the stable field `outcome` = `EXPORT` and the export's status: FAILED at error, a retry's wait at warn,
+ * the rest at info. No run metric: the snapshot's own outcome was counted when it became AVAILABLE.
+ */
+export function reportExportOutcome(run: RunRecord): void {
+  const exported = run.export;
+  if (exported === undefined) return;
+  const fields = {
+    outcome: 'EXPORT',
+    exportStatus: exported.status,
+    ...runFields(run),
+    bucket: exported.bucket,
+    key: exported.key,
+    bytes: exported.bytes,
+    replicaBucket: exported.replica?.bucket,
+    exportAttempts: exported.attempts,
+    errorCode: exported.lastError?.code,
+    errorMessage: exported.lastError?.message,
+    nextCheckAt: run.nextCheckAt,
+  };
+  if (exported.status === 'FAILED') logger.error('export outcome', fields);
+  else if (exported.lastError) logger.warn('export outcome', fields);
+  else logger.info('export outcome', fields);
+}

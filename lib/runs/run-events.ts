@@ -1,6 +1,6 @@
 import { DETAIL_TYPE, type StateEvent } from '#lib/state-events/event-bus';
 import type { FlushReport } from '#lib/state-events/publisher';
-import type { RunRecord, RunStatus } from './types';
+import type { ExportStatus, RunRecord, RunStatus } from './types';
 
 /** The account and region a run's event names while run records carry none (until issue 17: the orchestrator's own). */
 export interface EventOrigin {
@@ -51,6 +51,29 @@ export function runChangeEvent(
 }
 
 /**
+ * The contract's event for the run's export having become `run.export.status` from `previousStatus` (null:
+ * the run had no export): the run's detail (docs/architecture.md, "Events") with `status` and
+ * `previousStatus` the export's, `attempts` its export calls and `error` its last error.
+ */
+export function exportChangeEvent(
+  run: RunRecord,
+  previousStatus: ExportStatus | null,
+  origin: EventOrigin,
+): StateEvent | undefined {
+  const exported = run.export;
+  if (exported === undefined) return undefined;
+  const base = runChangeEvent(run, null, origin);
+  const error = exported.lastError
+    ? { code: exported.lastError.code, message: exported.lastError.message.slice(0, MAX_MESSAGE_LENGTH) }
+    : null;
+  return {
+    detailType: DETAIL_TYPE.export,
+    time: base.time,
+    detail: { ...base.detail, status: exported.status, previousStatus, attempts: exported.attempts, error },
+  };
+}
+
+/**
  * The status operators last saw of a run read as `read` (undefined: no record yet), for `previousStatus`.
  * CLAIMED is looked through: a claim is the orchestrator's internal lease on a slot (the contract's statuses
  * are those operators see; it lasts the moment between the claim and the Create, and an event for it would
@@ -74,13 +97,21 @@ export interface StateEventPublisher {
 export interface RunEventSink {
   /** `next` was written over `read` (undefined: `next` is the run's first record). */
   changed(next: RunRecord, read: RunRecord | undefined): void;
+  /**
+   * Queues another state change of the invocation (a restore test's: lib/restore-tests), to go out with
+   * the runs' in the same flush.
+   */
+  publish(event: StateEvent): void;
+  /** The account and region of records that carry none. */
+  readonly origin: EventOrigin;
   /** Sends what is queued, waiting at most the publisher's bound and never into the invocation's end. */
   flush(remainingMs: number): Promise<FlushReport>;
 }
 
 /**
  * One event per status change a run write makes, to `publisher`: none for a claim (previousStatusOf), none
- * when the status operators saw stays (a retry that finds the cache busy again is still RETRYING).
+ * when the status operators saw stays (a retry that finds the cache busy again is still RETRYING); and one
+ * `Snapshot Export State Change` per change of the export's status (none while an export waits or retries).
  */
 export function runEventSink(publisher: StateEventPublisher, origin: EventOrigin): RunEventSink {
   return {
@@ -88,7 +119,14 @@ export function runEventSink(publisher: StateEventPublisher, origin: EventOrigin
       if (next.status === 'CLAIMED') return;
       const previous = previousStatusOf(read);
       if (previous !== next.status) publisher.publish(runChangeEvent(next, previous, origin));
+      const exportBefore = read?.export?.status ?? null;
+      if (next.export !== undefined && next.export.status !== exportBefore) {
+        const event = exportChangeEvent(next, exportBefore, origin);
+        if (event) publisher.publish(event);
+      }
     },
+    publish: (event) => publisher.publish(event),
+    origin,
     flush: (remainingMs) => publisher.flush(remainingMs),
   };
 }

@@ -3,7 +3,7 @@ import { toIso } from '#lib/clock';
 import { ConditionalWriteError } from '#lib/errors';
 import { logger } from '#lib/observability';
 import type { TargetStore } from '#lib/targets/target-store';
-import { reportOutcome, runFields } from './report-outcome';
+import { reportExportOutcome, reportOutcome, runFields } from './report-outcome';
 import type { RunEventSink } from './run-events';
 import type { RunStore } from './run-store';
 import { newestSnapshotOf } from './snapshot-summary';
@@ -54,10 +54,22 @@ async function summarize(deps: SaveRunDeps, run: RunRecord): Promise<void> {
   }
 }
 
+/**
+ * Whether the write over `read` changed only the run's export (an AVAILABLE run stays AVAILABLE): its
+ * snapshot's outcome was reported, counted and summarised when it became AVAILABLE, not again.
+ */
+function changedExportOnly(run: RunRecord, read: RunRecord | undefined): boolean {
+  return read?.status === 'AVAILABLE' && run.status === 'AVAILABLE';
+}
+
 /** After a write of `run` over `read`: the outcome line and metric, the event, the observer, the summaries. */
 async function written(deps: SaveRunDeps, run: RunRecord, read: RunRecord | undefined): Promise<void> {
-  reportOutcome(run);
   deps.events?.changed(run, read);
+  if (changedExportOnly(run, read)) {
+    reportExportOutcome(run);
+    return;
+  }
+  reportOutcome(run);
   deps.observe?.(run);
   await summarize(deps, run);
 }

@@ -13,6 +13,7 @@ import type { GoneNoticedBy, RunError, RunKey, RunRecord, RunStatus } from './ty
 
 export interface NewRun extends RunKey {
   readonly snapshotName: string;
+  readonly keep?: true;
   readonly windowClosesAt: string;
 }
 

@@ -79,6 +79,11 @@ export interface RunKey {
 
 export interface RunRecord extends RunKey {
   readonly snapshotName: string;
+  /**
+   * An on-demand snapshot taken with `--keep`: retention never selects it, and its snapshot carries the tag
+   * `snapshot-orchestrator-keep = true`. Absent otherwise.
+   */
+  readonly keep?: true;
   readonly status: RunStatus;
   readonly attempts: number;
   readonly lastError?: RunError;
@@ -106,4 +111,60 @@ export interface RunRecord extends RunKey {
   /** GONE: when the snapshot was found deleted outside the orchestrator, and by which check. */
   readonly goneAt?: string;
   readonly goneNoticedBy?: GoneNoticedBy;
+  /** The export of the run's snapshot to S3, when the policy's `export` chose this snapshot (lib/exports). */
+  readonly export?: RunExport;
+}
+
+/** docs/architecture.md, "Exports": the contract's statuses of a run's export. */
+export type ExportStatus = 'EXPORTING' | 'EXPORTED' | 'REPLICATED' | 'FAILED';
+
+/** One object an export wrote: its key in the export bucket and its size. */
+export interface ExportedObject {
+  readonly key: string;
+  readonly bytes: number;
+}
+
+/** Where an export is copied, and how far the copy has come (resumable across ticks). */
+export interface ReplicaState {
+  readonly bucket: string;
+  readonly region: string;
+  /** Keys already copied there. */
+  readonly copied?: readonly string[];
+  /** A multipart copy left open between ticks: the key it copies and its upload id. */
+  readonly upload?: { readonly key: string; readonly uploadId: string };
+}
+
+/**
+ * The `export` map of a run record (docs/architecture.md, "Exports"): the contract's `status`, `bucket`,
+ * `key` (the first object), `bytes` (all objects), `exportedAt`, `replicatedAt`, `lastError`, and what the
+ * orchestrator keeps to follow it across ticks: the export calls made (`attempts`), when the last accepted
+ * call started (`startedAt`; absent: no call accepted yet, the next step makes one), every object written
+ * (`objects`), the copy's progress (`replica`), and `giveUpAt`, after which nothing is retried.
+ */
+export interface RunExport {
+  readonly status: ExportStatus;
+  readonly bucket: string;
+  /** The region of `bucket`: the cache's. */
+  readonly region: string;
+  readonly key?: string;
+  readonly bytes?: number;
+  readonly exportedAt?: string;
+  readonly replicatedAt?: string;
+  readonly lastError?: RunError;
+  readonly attempts: number;
+  readonly startedAt?: string;
+  readonly objects?: readonly ExportedObject[];
+  readonly replica?: ReplicaState;
+  readonly giveUpAt: string;
+}
+
+/**
+ * Whether an export still needs a tick: being made (EXPORTING) or made and not yet copied to its replica
+ * bucket. Such a run stays in the open index (lib/adapters/run-items.ts) though its status is AVAILABLE.
+ */
+export function isExportInFlight(exported: RunExport | undefined): boolean {
+  if (exported === undefined) return false;
+  return (
+    exported.status === 'EXPORTING' || (exported.status === 'EXPORTED' && exported.replica !== undefined)
+  );
 }

@@ -2,7 +2,7 @@ import { toIso } from '#lib/clock';
 import type { CachePolicy } from '#lib/policy/types';
 import { newRunFor } from '#lib/runs/new-run';
 import { saveNewRun, saveRun } from '#lib/runs/save-run';
-import { claimedRun, missedRun, reclaimed } from '#lib/runs/transitions';
+import { claimedRun, missedRun, type NewRun, reclaimed } from '#lib/runs/transitions';
 import type { RunError, RunRecord } from '#lib/runs/types';
 import type { SchedulerDeps } from './deps';
 
@@ -11,19 +11,22 @@ import type { SchedulerDeps } from './deps';
  * take each slot once. A claim left by a crashed tick is taken over once its lease has expired.
  * Returns the claimed run, or undefined when the slot belongs to someone else or is already done.
  */
-export async function claimSlot(
+export function claimSlot(
   deps: SchedulerDeps,
   policy: CachePolicy,
   slot: Date,
   owner: string,
 ): Promise<RunRecord | undefined> {
-  const now = deps.clock();
-  const fresh = claimedRun(
-    newRunFor(policy, slot, deps.settings.deploymentName),
-    owner,
-    now,
-    deps.settings.leaseMs,
-  );
+  return claimRun(deps, newRunFor(policy, slot, deps.settings.deploymentName), owner);
+}
+
+/** Claims `run` (any kind) as claimSlot does: the one conditional create every run starts with. */
+export async function claimRun(
+  deps: SchedulerDeps,
+  run: NewRun,
+  owner: string,
+): Promise<RunRecord | undefined> {
+  const fresh = claimedRun(run, owner, deps.clock(), deps.settings.leaseMs);
   const existing = await deps.runs.create(fresh);
   if (!existing) return fresh;
   return takeOverExpiredClaim(deps, existing, owner);

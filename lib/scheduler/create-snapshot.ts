@@ -6,10 +6,11 @@ import { runFields } from '#lib/runs/report-outcome';
 import { saveRun } from '#lib/runs/save-run';
 import { requested, withOwnSnapshot } from '#lib/runs/transitions';
 import type { RunRecord } from '#lib/runs/types';
-import { type CreateSnapshotRequest, managedTags, type SnapshotInfo } from '#lib/snapshots/snapshot-gateway';
+import type { CreateSnapshotRequest, SnapshotInfo } from '#lib/snapshots/snapshot-gateway';
 import { asServiceError, type CreateAttempt, callCreate } from './create-call';
 import type { SchedulerDeps, WorkItem } from './deps';
 import { settleFault } from './settle-fault';
+import { snapshotTagsFor } from './snapshot-tags';
 
 /** What one run's Create came to. */
 export interface CreateOutcome {
@@ -19,14 +20,8 @@ export interface CreateOutcome {
   readonly cacheBusy: boolean;
 }
 
-function requestFor(deps: SchedulerDeps, { run, policy }: WorkItem): CreateSnapshotRequest {
-  const mark = { deployment: deps.settings.deploymentName, policyId: run.policyId, slot: run.slot };
-  return {
-    snapshotName: run.snapshotName,
-    cacheName: run.cacheName,
-    kmsKeyId: policy.kmsKeyId,
-    tags: { ...policy.tags, ...managedTags(mark) },
-  };
+function requestFor({ run, policy }: WorkItem, tags: Record<string, string>): CreateSnapshotRequest {
+  return { snapshotName: run.snapshotName, cacheName: run.cacheName, kmsKeyId: policy.kmsKeyId, tags };
 }
 
 async function written(deps: SchedulerDeps, next: RunRecord, read: RunRecord): Promise<CreateOutcome> {
@@ -60,7 +55,8 @@ async function ownSnapshotOr(
 }
 
 /**
- * Takes one claimed run through CreateServerlessCacheSnapshot, handling each fault class as
+ * Takes one claimed run through CreateServerlessCacheSnapshot with its tags (snapshotTagsFor: a fault there
+ * settles the run without a call), handling each fault class as
  * docs/architecture.md says: transient faults are retried here with jittered backoff while time remains
  * (callCreate); our name already taken by this deployment's snapshot for the run is success, by anyone
  * else's FAILED with a reason that says whose; a quota fault prunes by retention
@@ -70,7 +66,9 @@ async function ownSnapshotOr(
  */
 export async function createSnapshotForRun(deps: SchedulerDeps, item: WorkItem): Promise<CreateOutcome> {
   const read = item.run;
-  const request = requestFor(deps, item);
+  const tags = await snapshotTagsFor(deps, item);
+  if (tags.fault) return { run: await settleFault(deps, read, read, tags.fault), cacheBusy: false };
+  const request = requestFor(item, tags.tags);
   let attempt: CreateAttempt = await callCreate(deps, read, request, deps.settings.createAttemptsPerTick);
   if ('snapshot' in attempt) return accepted(deps, attempt.run, attempt.snapshot, read);
   logger.warn('CreateServerlessCacheSnapshot failed', {

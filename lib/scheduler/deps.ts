@@ -1,9 +1,11 @@
 import type { Sleep } from '#lib/clock';
 import { MINUTE_MS } from '#lib/clock';
 import type { Config } from '#lib/config';
+import type { ExportContext } from '#lib/exports/deps';
 import type { LifecycleDeps, LifecycleSettings } from '#lib/lifecycle/deps';
 import type { PolicyStore } from '#lib/policy/policy-store';
 import type { Policy } from '#lib/policy/types';
+import type { RestoreTestStore } from '#lib/restore-tests/restore-test-store';
 import type { Backoff } from '#lib/retry/retry';
 import type { RunRecord } from '#lib/runs/types';
 import type { TargetStore } from '#lib/targets/target-store';
@@ -44,6 +46,13 @@ export interface SchedulerDeps extends LifecycleDeps {
   readonly targets: TargetStore;
   readonly sleep: Sleep;
   readonly settings: SchedulerSettings;
+  /** S3 and the export settings (lib/exports); absent: no export is started or followed. */
+  readonly exports?: ExportContext;
+  /**
+   * Restore tests in flight, followed by every tick (docs/architecture.md, "Restore tests"), and the
+   * deployment whose scratch caches they are; without them a tick follows none.
+   */
+  readonly restoreTests?: { readonly store: RestoreTestStore; readonly deployment: string };
 }
 
 /** A claimed run and its policy: what one Create attempt needs. */

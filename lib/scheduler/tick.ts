@@ -1,11 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import { toIso } from '#lib/clock';
 import { runBounded } from '#lib/concurrency';
+import { followExports } from '#lib/exports/advance-export';
+import { startExports } from '#lib/exports/start-exports';
 import { trackCompletions } from '#lib/lifecycle/completion';
 import { hasTimeLeft } from '#lib/lifecycle/deps';
 import { applyRetention } from '#lib/lifecycle/retention';
 import { retryPrunes } from '#lib/lifecycle/snapshot-deletion';
 import { logger } from '#lib/observability';
+import { followRestoreTests } from '#lib/restore-tests/follow-restore-tests';
 import { runKeyOf } from '#lib/runs/run-key';
 import type { RunRecord } from '#lib/runs/types';
 import type { SchedulerDeps, WorkItem } from './deps';
@@ -30,10 +33,16 @@ export interface TickSummary {
 }
 
 async function loadOpenRuns(deps: SchedulerDeps, at: Date) {
-  const open = { requested: [] as RunRecord[], pruning: [] as RunRecord[], resumable: [] as RunRecord[] };
+  const open = {
+    requested: [] as RunRecord[],
+    pruning: [] as RunRecord[],
+    resumable: [] as RunRecord[],
+    exporting: [] as RunRecord[],
+  };
   for await (const run of deps.runs.listOpen(toIso(at))) {
     if (run.status === 'REQUESTED') open.requested.push(run);
     else if (run.status === 'PRUNING') open.pruning.push(run);
+    else if (run.status === 'AVAILABLE') open.exporting.push(run);
     else open.resumable.push(run);
   }
   return open;
@@ -44,13 +53,16 @@ function uniqueByRun(items: readonly WorkItem[]): WorkItem[] {
 }
 
 /**
- * Retention for the policies with new snapshots, several at a time like every other phase, none started
- * within the deadline margin: a policy left out is pruned after its next snapshot (retention only lags).
+ * Exports (lib/exports) and retention for the policies with new snapshots, with one read of each policy,
+ * several at a time like every other phase, none started within the deadline margin: a policy left out is
+ * pruned after its next snapshot (retention only lags). Exports come first: retention keeps a snapshot
+ * whose export is in flight.
  */
-async function pruneAfterCompletion(
+export async function pruneAfterCompletion(
   deps: SchedulerDeps,
   completed: readonly RunRecord[],
   timeLeft: () => boolean,
+  owner: string,
 ): Promise<void> {
   const policyIds = [...new Set(completed.map((run) => run.policyId))];
   const { notStarted } = await runBounded(
@@ -59,7 +71,12 @@ async function pruneAfterCompletion(
     async (policyId) => {
       try {
         const policy = await loadUsablePolicy(deps, policyId);
-        if (typeof policy !== 'string') await applyRetention(deps, policy);
+        if (typeof policy === 'string') return;
+        if (policy.export && deps.exports) {
+          const runs = completed.filter((run) => run.policyId === policyId);
+          await startExports({ ...deps, exports: deps.exports }, policy, runs, owner);
+        }
+        await applyRetention(deps, policy);
       } catch (error) {
         logger.error('retention failed; it runs again after the next snapshot', { policyId, error });
       }
@@ -98,10 +115,31 @@ export async function runTick(deps: SchedulerDeps, input: TickInput): Promise<Ti
  * records are written): a bounded wait that never fails the tick; what did not go out is logged and
  * counted by the publisher.
  */
-async function publishEvents(deps: SchedulerDeps): Promise<void> {
+export async function publishEvents(deps: SchedulerDeps): Promise<void> {
   if (!deps.events) return;
   const report = await deps.events.flush(deps.remainingMs());
   if (report.published + report.notPublished > 0) logger.info('events published', { ...report });
+}
+
+/** The exports in flight that are due (lib/exports); without S3 in the tick's dependencies, a warning. */
+async function followExportsInFlight(deps: SchedulerDeps, runs: readonly RunRecord[], owner: string) {
+  if (runs.length === 0) return;
+  if (deps.exports) await followExports({ ...deps, exports: deps.exports }, runs, owner);
+  else logger.warn('exports in flight but no S3 in this tick; they wait', { runs: runs.length });
+}
+
+/**
+ * The restore tests in flight one step on (lib/restore-tests), when the tick has them and time is left: the
+ * last phase, so snapshots come first; tests not looked at are listed again by the next tick.
+ */
+async function followOpenRestoreTests(deps: SchedulerDeps, at: Date): Promise<void> {
+  if (!deps.restoreTests) return;
+  if (!hasTimeLeft(deps)) {
+    logger.warn('out of time: restore tests left for the next tick');
+    return;
+  }
+  const { store, deployment } = deps.restoreTests;
+  await followRestoreTests({ ...deps, restoreTests: store, deployment }, at);
 }
 
 async function tickPhases(deps: SchedulerDeps, input: TickInput): Promise<TickSummary> {
@@ -121,8 +159,11 @@ async function tickPhases(deps: SchedulerDeps, input: TickInput): Promise<TickSu
   const items = uniqueByRun([...resumed, ...fresh]);
   await dispatch(tick, items, completion.busyCaches);
   await retryPrunes(tick, open.pruning);
-  await pruneAfterCompletion(tick, completion.completed, () => hasTimeLeft(tick));
-  const openRuns = open.requested.length + open.pruning.length + open.resumable.length;
+  await followExportsInFlight(tick, open.exporting, owner);
+  await pruneAfterCompletion(tick, completion.completed, () => hasTimeLeft(tick), owner);
+  await followOpenRestoreTests(tick, input.at);
+  const openRuns =
+    open.requested.length + open.pruning.length + open.resumable.length + open.exporting.length;
   const summary: TickSummary = { at: toIso(input.at), openRuns, claimed: items.length, outcomes };
   logger.info('tick finished', { ...summary });
   return summary;

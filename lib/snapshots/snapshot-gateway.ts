@@ -117,6 +117,8 @@ export const MANAGED_TAGS = {
   policyId: 'snapshot-policy-id',
   slot: 'snapshot-slot',
   deployment: 'snapshot-orchestrator-deployment',
+  /** `true` on an on-demand snapshot taken with `--keep`: retention leaves it alone. */
+  keep: 'snapshot-orchestrator-keep',
 } as const;
 
 export const MANAGED_BY_VALUE = 'cache-snapshot-orchestrator';

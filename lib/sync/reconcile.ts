@@ -1,9 +1,12 @@
+import { reportExportRecoveryPoints } from '#lib/exports/export-rpo';
 import { checkAvailableSnapshots, type SnapshotCheckDeps } from '#lib/lifecycle/snapshot-check';
 import { logger } from '#lib/observability';
 import { validatePolicy } from '#lib/policy/parse-policy';
 import { isCachePolicy } from '#lib/policy/policy-for-target';
 import type { PolicyStore } from '#lib/policy/policy-store';
 import type { Policy, PolicyItem } from '#lib/policy/types';
+import { reportRestoreTestAges } from '#lib/restore-tests/report-restore-test-age';
+import { type StartRestoreTestDeps, startDueRestoreTests } from '#lib/restore-tests/start-due-restore-tests';
 import { type FleetPassSummary, reconcileFleet, sharedFleet } from './reconcile-fleet';
 import { reportRecoveryPoints } from './report-rpo';
 import { activePoliciesByCache, activeReason, isInSync, type SyncDeps, syncPolicyItem } from './sync-policy';
@@ -23,6 +26,8 @@ export interface ReconcileSummary extends FleetPassSummary {
   readonly snapshotsGone: number;
   /** The worst recovery point of the active policies, in seconds (undefined when none is active). */
   readonly maxNewestSnapshotAgeSeconds: number | undefined;
+  /** Restore tests started for their due slots (docs/architecture.md, "Restore tests"). */
+  readonly restoreTestsStarted: number;
 }
 
 /** An INVALID policy whose only fault may have healed on its own (the cache was created since). */
@@ -71,11 +76,16 @@ export async function readPeerIndex(
  * other policies on its cache) is synced again. Then every policy's AVAILABLE runs are checked against one
  * listing per cache (checkAvailableSnapshots): a snapshot deleted by hand ends its run GONE and the policy's
  * newest snapshot moves back, so the recovery-point metrics, emitted last for every active policy, count only
- * snapshots that exist and the RPO alarm fires within one reconcile period. Runs on its own schedule (every
+ * snapshots that exist and the RPO alarm fires within one reconcile period; the export recovery points
+ * (ExportRecoveryPointAgeHours per destination bucket) come from the exporting policies' runs. Runs on its own schedule (every
  * 15 minutes by default) and reads the whole table, which a tick never does: the tick's cost stays
- * proportional to what is due. One item's failure is logged and the others go on.
+ * proportional to what is due. Last, with `restoreTests`, the restore tests whose slot came are started (the
+ * tick follows them) and the restore-test ages reported. One item's failure is logged and the others go on.
  */
-export async function reconcilePolicies(deps: ReconcileDeps): Promise<ReconcileSummary> {
+export async function reconcilePolicies(
+  deps: ReconcileDeps,
+  restoreTests?: StartRestoreTestDeps,
+): Promise<ReconcileSummary> {
   let scanned = 0;
   let synced = 0;
   let failed = 0;
@@ -108,12 +118,16 @@ export async function reconcilePolicies(deps: ReconcileDeps): Promise<ReconcileS
   const fleetPass = await reconcileFleet(withPeers, seen, deps.clock());
   const checked = await checkAvailableSnapshots(deps, seen);
   const maxNewestSnapshotAgeSeconds = reportRecoveryPoints(checked.items, deps.clock());
+  await reportExportRecoveryPoints(deps, checked.items);
+  reportRestoreTestAges(checked.items, deps.clock());
+  const restoreTestsStarted = restoreTests ? await startDueRestoreTests(restoreTests, checked.items) : 0;
   const summary = {
     scanned,
     synced,
     failed,
     snapshotsGone: checked.gone,
     maxNewestSnapshotAgeSeconds,
+    restoreTestsStarted,
     ...fleetPass,
   };
   logger.info('reconcile finished', summary);

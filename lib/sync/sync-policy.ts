@@ -11,6 +11,7 @@ import type { CachePolicy, Policy, PolicyItem, TargetsPolicy } from '#lib/policy
 import { nextSlotAfter } from '#lib/schedule/policy-slots';
 import type { SnapshotGateway } from '#lib/snapshots/snapshot-gateway';
 import { activatedAtFor } from './activated-at';
+import { type ExportCheckDeps, exportBucketIssues } from './export-bucket-issues';
 import {
   syncTargets,
   type TargetSyncDeps,
@@ -30,6 +31,8 @@ export interface SyncDeps extends TargetSyncDeps {
    * run and refreshes every active policy's warning, the CLI passes scanPeersOn for one put).
    */
   readonly peersOn?: (cacheName: string) => Promise<Policy[]>;
+  /** S3, to check a policy's export buckets when it is written (absent: they are not checked). */
+  readonly exportChecks?: ExportCheckDeps;
 }
 
 /** The ACTIVE, valid `cacheName` policies among `items`, grouped by cache. */
@@ -112,6 +115,10 @@ async function judge(deps: SyncDeps, item: PolicyItem, now: Date, takenUpTo?: Da
       policyId: policy.policyId,
       error,
     });
+  }
+  const bucketIssues = await exportBucketIssues(deps.exportChecks, policy);
+  if (bucketIssues.length > 0) {
+    return { state: 'INVALID', stateReason: describeIssues(bucketIssues), nextRunAt: undefined };
   }
   const nextRunAt = nextRunAtFor(policy, item, now, takenUpTo);
   if (!nextRunAt)

@@ -2,8 +2,11 @@ import { addMs, DAY_MS } from '#lib/clock';
 import type { PolicyItem } from '#lib/policy/types';
 import type { RunStatus } from '#lib/runs/types';
 import { Simulation } from '#local/simulation';
+import { addDemoExports } from './exports';
 import { FLEET_EVENTS, reconcileIfDue, seedFleet } from './fleet';
+import { ON_DEMAND_DEMO, takeDemoSnapshot } from './on-demand';
 import { buildReport, type PolicyReport } from './report';
+import { restoreTestsBeforeTick } from './restore-tests';
 import {
   DEMO_CACHES,
   DEMO_DAYS,
@@ -56,7 +59,7 @@ function dayLabel(day: Date): string {
  */
 export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
   const log = options.log ?? (() => {});
-  const simulation = await Simulation.start({ start: DEMO_START, seed: 7, emulator: { seed: 3 } });
+  const simulation = await Simulation.start({ start: DEMO_START, seed: 7, emulator: { seed: 3 }, s3: true });
   try {
     const { emulator } = simulation.stack;
     for (const cache of DEMO_CACHES) emulator.seedCache(cache);
@@ -64,6 +67,7 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
     log(`seeding ${DEMO_CACHES.length} caches and the policies in examples/ at ${DEMO_START.toISOString()}`);
     await seedExamples(simulation.syncDeps(), EXAMPLES_DIR, log);
     await seedFleet(simulation, log);
+    await addDemoExports(simulation, log);
     const days = options.days ?? DEMO_DAYS;
     const tickMs = options.tickMs ?? DEMO_TICK_MS;
     log(`simulating ${days} days, a scheduler tick every ${tickMs / 60_000} simulated minutes:`);
@@ -95,6 +99,10 @@ async function simulateDays(
     if (at.getTime() === SCHEDULER_OUTAGE.from.getTime())
       log(`  ${at.toISOString().slice(11, 16)}Z  ${SCHEDULER_OUTAGE.says}`);
     await reconcileIfDue(simulation, at, log);
+    if (at.getTime() === ON_DEMAND_DEMO.at.getTime()) await takeDemoSnapshot(simulation, log);
+    for (const line of await restoreTestsBeforeTick(simulation, at, tickMs)) {
+      log(`  ${at.toISOString().slice(11, 16)}Z  ${line}`);
+    }
     if (schedulerRunsAt(at)) {
       const summary = await simulation.tick(at);
       for (const [status, count] of Object.entries(summary.outcomes)) {

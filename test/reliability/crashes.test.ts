@@ -4,7 +4,7 @@ import type { PolicyItem } from '#lib/policy/types';
 import { createRandom, randomInt } from '#local/emulator/prng';
 import type { Simulation } from '#local/simulation';
 import { auditSlots, formatStatuses, type SlotAudit, scheduledSlots } from './support/audit';
-import { type ChildTicks, type CrashPlan, prepareChildTicks } from './support/child-ticks';
+import { type ChildTicks, prepareChildTicks, type SnapshotCrashPlan } from './support/child-ticks';
 import { openRuns } from './support/drive';
 import { SCALE, timeoutFor } from './support/scale';
 import { startWithPolicies } from './support/start';
@@ -27,7 +27,7 @@ describe(`ticks in child processes killed with SIGKILL, ${ROUNDS} rounds of ${PO
   let sim: Simulation;
   let children: ChildTicks;
   let audit: SlotAudit;
-  const kills: Record<CrashPlan['kind'] | 'finished', number> = {
+  const kills: Record<SnapshotCrashPlan['kind'] | 'finished', number> = {
     'before-create': 0,
     'after-create': 0,
     timed: 0,
@@ -40,7 +40,7 @@ describe(`ticks in child processes killed with SIGKILL, ${ROUNDS} rounds of ${PO
    * moment, in turn; the second (minute 5, the first tick that may take over the crashed claims) before or
    * after its first Create, in turn.
    */
-  function planFor(round: number, minute: number, draw: () => number): CrashPlan {
+  function planFor(round: number, minute: number, draw: () => number): SnapshotCrashPlan {
     if (minute > 0) return { kind: round % 2 === 0 ? 'after-create' : 'before-create', nth: 1 };
     const nth = randomInt(draw, 1, POLICY_COUNT);
     if (round % 3 === 0) return { kind: 'before-create', nth };

@@ -1,6 +1,12 @@
 import { compareStrings } from '#lib/adapters/plain-values';
 import type { PolicyStore, SyncResult } from '#lib/policy/policy-store';
-import type { LastRunSummary, NewestSnapshotSummary, PolicyItem, SlotSummaries } from '#lib/policy/types';
+import type {
+  LastRunSummary,
+  NewestSnapshotSummary,
+  PolicyItem,
+  RestoreTestSummary,
+  SlotSummaries,
+} from '#lib/policy/types';
 
 /**
  * A PolicyStore whose due index lags, as DynamoDB's eventually consistent GSI may: after `freeze()`, `listDue`
@@ -63,6 +69,10 @@ export class StaleDueIndex implements PolicyStore {
   recordNewestSnapshot(policyId: string, summary: NewestSnapshotSummary) {
     return this.inner.recordNewestSnapshot(policyId, summary);
   }
+  recordRestoreTest(policyId: string, summary: RestoreTestSummary) {
+    return this.inner.recordRestoreTest(policyId, summary);
+  }
+
   replaceNewestSnapshot(
     policyId: string,
     expectedSlot: string | undefined,

@@ -10,7 +10,13 @@ import {
 } from '#lib/adapters/policy-items';
 import { ConditionalWriteError } from '#lib/errors';
 import type { PolicyStore, SyncResult } from '#lib/policy/policy-store';
-import type { LastRunSummary, NewestSnapshotSummary, PolicyItem, SlotSummaries } from '#lib/policy/types';
+import type {
+  LastRunSummary,
+  NewestSnapshotSummary,
+  PolicyItem,
+  RestoreTestSummary,
+  SlotSummaries,
+} from '#lib/policy/types';
 import { toMarshallableItem } from './document-values';
 import { ExpressionBuilder } from './expression-builder';
 import type { ItemClient } from './item-client';
@@ -168,6 +174,12 @@ export class DynamoPolicyStore implements PolicyStore {
         : `${builder.path(['newestSnapshot', 'slot'])} = ${builder.value(expectedSlot)}`;
     const ConditionExpression = `attribute_exists(${builder.name('policyId')}) AND ${expected}`;
     await this.update(policyId, 'replace newestSnapshot', builder, UpdateExpression, ConditionExpression);
+  }
+
+  async recordRestoreTest(policyId: string, summary: RestoreTestSummary): Promise<void> {
+    await this.setSlotSummary(policyId, 'lastRestoreTest', summary);
+    if (summary.status === 'VERIFIED')
+      await this.setSlotSummary(policyId, 'lastVerifiedRestoreTest', summary);
   }
 
   private async setSlotSummary<K extends keyof SlotSummaries>(

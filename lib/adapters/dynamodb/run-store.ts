@@ -1,3 +1,4 @@
+import { isRestoreTestItem } from '#lib/adapters/restore-test-items';
 import { fromRunItem, OPEN_BUCKET, toRunItem } from '#lib/adapters/run-items';
 import { ConditionalWriteError, StoreError } from '#lib/errors';
 import { logger } from '#lib/observability';
@@ -145,9 +146,12 @@ export class DynamoRunStore implements RunStore {
 
   /**
    * One record broken by hand must not stop every tick: it is logged (each time it is listed) and passed
-   * over, and the other runs go on. `get` still throws for it.
+   * over, and the other runs go on. `get` still throws for it. Restore tests in the same table are passed
+   * over without a word (their store reads them).
    */
   private parseListed(item: Record<string, unknown>): RunRecord | undefined {
+    // A restore test shares the runs table (lib/adapters/restore-test-items.ts) but is no snapshot run.
+    if (isRestoreTestItem(item)) return undefined;
     try {
       return fromRunItem(item, this.tableName);
     } catch (error) {

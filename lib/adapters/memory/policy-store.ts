@@ -17,7 +17,13 @@ import {
 } from '#lib/adapters/policy-items';
 import { ConditionalWriteError } from '#lib/errors';
 import type { PolicyStore, SyncResult } from '#lib/policy/policy-store';
-import type { LastRunSummary, NewestSnapshotSummary, PolicyItem, SlotSummaries } from '#lib/policy/types';
+import type {
+  LastRunSummary,
+  NewestSnapshotSummary,
+  PolicyItem,
+  RestoreTestSummary,
+  SlotSummaries,
+} from '#lib/policy/types';
 
 const TABLE_NAME = 'in-memory policies';
 
@@ -126,6 +132,11 @@ export class InMemoryPolicyStore implements PolicyStore {
       );
     }
     this.apply(policyId, stored, newestSnapshotChanges(next));
+  }
+
+  async recordRestoreTest(policyId: string, summary: RestoreTestSummary): Promise<void> {
+    this.setSlotSummary(policyId, 'lastRestoreTest', summary);
+    if (summary.status === 'VERIFIED') this.setSlotSummary(policyId, 'lastVerifiedRestoreTest', summary);
   }
 
   private setSlotSummary<K extends keyof SlotSummaries>(

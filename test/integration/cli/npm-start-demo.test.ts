@@ -1,7 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createItemClient } from '#lib/adapters/dynamodb/item-client';
 import { countEvents } from '#local/demo/event-lines';
+import { DEMO_EXPORT, describeExports } from '#local/demo/exports';
 import { fleetCoverage } from '#local/demo/fleet';
+import { describeOnDemand } from '#local/demo/on-demand';
+import { describeRestoreTest, restoreTestReport } from '#local/demo/restore-tests';
 import type { DemoResult } from '#local/demo/run-demo';
 import { runDemo } from '#local/demo/run-demo';
 
@@ -48,7 +51,10 @@ describe('npm start (the simulated week)', () => {
   });
 
   it('reports, for every policy, exactly the counts in its run records', async () => {
-    const runs = await scanTable(demo.simulation.stack.runsTable);
+    // Restore tests share the runs table (kind RESTORE_TEST); the policy rows count snapshot runs.
+    const runs = (await scanTable(demo.simulation.stack.runsTable)).filter(
+      (run) => run.kind !== 'RESTORE_TEST',
+    );
     const policies = await scanTable(demo.simulation.stack.policiesTable);
 
     const expected = policies
@@ -96,21 +102,87 @@ describe('npm start (the simulated week)', () => {
   });
 
   it('publishes the week to EventBridge: one event per run entering each status, counted in the report', () => {
-    const events = demo.simulation.stack.eventBridge.events();
+    const all = demo.simulation.stack.eventBridge.events();
+    const events = all.filter((event) => event.detailType === 'Snapshot Run State Change');
     const total = (key: 'failed' | 'missed' | 'created' | 'available' | 'pruned') =>
       demo.report.reduce((sum, row) => sum + row[key], 0);
-    const entered = (status: string) => events.filter((event) => event.detail.status === status).length;
+    const runEvents = events.filter((event) => event.detailType === 'Snapshot Run State Change');
+    const entered = (status: string) => runEvents.filter((event) => event.detail.status === status).length;
 
     expect(entered('AVAILABLE')).toBe(total('available') + total('pruned'));
     expect(entered('PRUNED')).toBe(total('pruned'));
     expect(entered('FAILED')).toBe(total('failed'));
     expect(entered('MISSED')).toBe(total('missed'));
-    expect(new Set(events.map((event) => event.detailType))).toEqual(new Set(['Snapshot Run State Change']));
-    const report = countEvents(events);
-    expect(report[0]).toBe(
-      `EventBridge received ${events.length} events (source cache-snapshot-orchestrator):`,
+    expect(new Set(all.map((event) => event.detailType))).toEqual(
+      new Set(['Snapshot Run State Change', 'Snapshot Export State Change', 'Restore Test State Change']),
     );
+    const report = countEvents(all);
+    expect(report[0]).toBe(`EventBridge received ${all.length} events (source cache-snapshot-orchestrator):`);
     expect(report[1]).toContain(`AVAILABLE ${entered('AVAILABLE')}`);
+    expect(report).toContain('  Restore Test State Change: RESTORING 2, VERIFIED 1, FAILED 1');
+  });
+
+  it('runs a restore test twice: one VERIFIED with its duration, one failing as injected, both cleaned up', async () => {
+    const lines = await restoreTestReport(demo.simulation);
+    const tests = [];
+    for await (const record of demo.simulation.runtime.restoreTests.listOfTarget('orders-daily', 'orders')) {
+      tests.push(record);
+    }
+
+    expect(tests.map((test) => [test.slot, test.status, test.lastError?.code])).toEqual([
+      ['2026-03-25T09:00:00.000Z', 'VERIFIED', undefined],
+      ['2026-03-28T09:00:00.000Z', 'FAILED', 'CreateFailed'],
+    ]);
+    expect(tests[0]?.restoreSeconds).toBe(600);
+    expect(tests.every((test) => test.cleanedUpAt !== undefined)).toBe(true);
+    expect(demo.simulation.stack.emulator.caches().filter((cache) => cache.name.startsWith('rt-'))).toEqual(
+      [],
+    );
+    expect(lines.slice(1)).toEqual(tests.map(describeRestoreTest));
+  });
+
+  it('takes one on-demand snapshot with --keep mid-week, which retention keeps while it prunes the policy’s older ones', async () => {
+    const runs = await demo.simulation.allRuns();
+    const onDemand = runs.filter((run) => run.kind === 'ON_DEMAND');
+    const snapshots = demo.simulation.stack.emulator.snapshots();
+
+    expect(onDemand).toMatchObject([
+      { policyId: 'orders-daily', cacheName: 'orders', keep: true, status: 'AVAILABLE' },
+    ]);
+    expect(snapshots.find((snapshot) => snapshot.name === onDemand[0]?.snapshotName)?.tags).toMatchObject({
+      'snapshot-orchestrator-keep': 'true',
+    });
+    expect(lines).toContain(
+      '  14:20Z  an operator runs `cache-snapshots snapshot orders-daily --keep` before a migration of orders: REQUESTED',
+    );
+    const line = describeOnDemand(runs, snapshots);
+    expect(line).toMatch(
+      /^On demand \(--keep\): orders-daily-20260325-1420-[0-9a-f]{8} of cache orders \(policy orders-daily\), AVAILABLE at the end, still in the emulator; retention pruned [1-9]\d* other snapshots of orders-daily meanwhile\.$/,
+    );
+    const events = demo.simulation.stack.eventBridge
+      .events()
+      .filter(
+        (event) => event.detailType === 'Snapshot Run State Change' && event.detail.kind === 'ON_DEMAND',
+      );
+    expect(events.map((event) => event.detail.status)).toEqual(['REQUESTED', 'AVAILABLE']);
+  });
+
+  it('exports every orders-daily snapshot, copies each to the replica bucket and keeps the newest three in both', async () => {
+    const runs = await demo.simulation.allRuns();
+    const daily = runs.filter(
+      (run) => run.policyId === DEMO_EXPORT.policyId && run.requestedAt !== undefined,
+    );
+    expect(daily.length).toBeGreaterThan(3);
+    expect(daily.map((run) => run.export?.status)).toEqual(daily.map(() => 'REPLICATED'));
+    const lines = await describeExports(demo.simulation, runs);
+    expect(lines).toEqual([
+      `Exports (run records): ${daily.length} snapshots exported, ${daily.length} copied to orders-dr, 0 not copied yet, 0 failed.`,
+      'Objects now in s3://orders-exports: 3, in s3://orders-dr: 3 (export retention keeps 3).',
+    ]);
+    const exportEvents = demo.simulation.stack.eventBridge
+      .events()
+      .filter((event) => event.detailType === 'Snapshot Export State Change');
+    expect(exportEvents).toHaveLength(3 * daily.length);
   });
 
   it('logs one progress line per simulated day', () => {

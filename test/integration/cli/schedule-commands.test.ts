@@ -129,8 +129,8 @@ describe('cache-snapshots plan, tick, runs and status', () => {
     const none = await fixture.cli(['runs', HOURLY.policyId, '--status', 'FAILED,MISSED']);
 
     expect(available.stdout.trim().split('\n')).toHaveLength(2);
-    expect(available.stdout).toMatch(/^SLOT \(UTC\)\s+STATUS\s+ATTEMPTS\s+SNAPSHOT/);
-    expect(available.stdout).toMatch(/AVAILABLE\s+1\s+orders-/);
+    expect(available.stdout).toMatch(/^SLOT \(UTC\)\s+STATUS\s+ATTEMPTS\s+SNAPSHOT\s+KIND/);
+    expect(available.stdout).toMatch(/AVAILABLE\s+1\s+orders-\S+\s+SCHEDULED\s/);
     expect(since.map((run) => run.slot)).toEqual([at(60 * MINUTE).toISOString()]);
     expect(none.stdout.trim()).toBe(`no runs of ${HOURLY.policyId}`);
   });

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { METRIC, METRICS_NAMESPACE, SERVICE_NAME } from '#lib/observability';
+import { EXPORT_DESTINATION_DIMENSION, METRIC, METRICS_NAMESPACE, SERVICE_NAME } from '#lib/observability';
 import { DETAIL_TYPE, EVENT_SOURCE } from '#lib/state-events/event-bus';
 import { FUNCTIONS } from './functions';
 import { copyService, packageService, type ServiceCopy } from './service-copy';
@@ -15,8 +15,6 @@ import {
 } from './template-reader';
 
 const TOPIC = 'arn:aws:sns:eu-west-1:123456789012:snapshot-notifications';
-/** Metrics the fleet capabilities will emit (DESIGN.md: coverage, exports, restore tests); not emitted yet. */
-const LATER_METRICS = ['UnprotectedCaches', 'ExportRecoveryPointAgeHours', 'RestoreTestAgeDays'];
 // biome-ignore lint/suspicious/noTemplateCurlyInString: a CloudFormation Fn::Sub placeholder
 const BUS_ARN = 'arn:${AWS::Partition}:events:${AWS::Region}:${AWS::AccountId}:event-bus/';
 
@@ -140,14 +138,14 @@ describe('events in the packaged template', () => {
 });
 
 describe('the dashboard', () => {
-  it('names only metrics the code emits with its service dimension, or that DESIGN.md says will come', () => {
+  it('names only metrics lib/observability declares, with its service dimension', () => {
     const ours = dashboardMetrics(dashboardOf(template).widgets).filter(
       (metric) => metric.namespace === METRICS_NAMESPACE,
     );
 
     expect(ours.length).toBeGreaterThan(0);
     for (const metric of ours) {
-      expect([...Object.values(METRIC), ...LATER_METRICS], metric.widget).toContain(metric.name);
+      expect(Object.values(METRIC), metric.widget).toContain(metric.name);
       if (metric.dimensions.length > 0)
         expect(metric.dimensions, metric.widget).toEqual(['service', SERVICE_NAME]);
     }
@@ -172,7 +170,6 @@ describe('the dashboard', () => {
         METRIC.MaxNewestSnapshotAgeSeconds,
         METRIC.NewestSnapshotAgeSeconds,
         METRIC.EventsNotPublished,
-        ...LATER_METRICS,
       ]),
     );
     const throttles = metrics.filter(
@@ -192,5 +189,38 @@ describe('the dashboard', () => {
       expect(widget.properties.region, widget.properties.title).toBe('AWS::Region');
     }
     expect(new Set(substituted)).toEqual(new Set(['AWS::Region', ...FUNCTIONS.map((fn) => fn.functionId)]));
+  });
+
+  it('shows unprotected caches, each export destination’s age against the export alarm, and restore-test age per policy with the overdue measure', () => {
+    const { widgets } = dashboardOf(template);
+    const widgetOf = (name: string) => {
+      const found = widgets.filter((widget) =>
+        dashboardMetrics([widget]).some((metric) => metric.name === name),
+      );
+      expect(found, name).toHaveLength(1);
+      return found[0]?.properties as Widget['properties'];
+    };
+    const queries = (properties: Record<string, unknown>) =>
+      dashboardMetrics([{ type: 'metric', properties } as Widget]).map(
+        (metric) => metric.options.expression ?? `${metric.name} ${metric.dimensions.join(' ')}`,
+      );
+
+    expect(queries(widgetOf(METRIC.UnprotectedCaches))).toEqual([
+      `${METRIC.UnprotectedCaches} service ${SERVICE_NAME}`,
+    ]);
+    const exports = widgetOf(METRIC.ExportRecoveryPointAgeHours);
+    expect(queries(exports)).toEqual([
+      `SELECT MAX(${METRIC.ExportRecoveryPointAgeHours}) FROM SCHEMA(${METRICS_NAMESPACE}, ${EXPORT_DESTINATION_DIMENSION}, service) GROUP BY ${EXPORT_DESTINATION_DIMENSION} ORDER BY MAX() DESC LIMIT 10`,
+    ]);
+    expect(exports.annotations).toEqual({
+      horizontal: [{ label: 'export alarm', value: 49 }], // the exportRpoThresholdHours default
+    });
+    const restore = widgetOf(METRIC.RestoreTestAgeDays);
+    expect(widgetOf(METRIC.MaxRestoreTestOverdueDays)).toBe(restore);
+    expect(queries(restore)).toEqual([
+      `SELECT MAX(${METRIC.RestoreTestAgeDays}) FROM SCHEMA(${METRICS_NAMESPACE}, policyId, service) GROUP BY policyId ORDER BY MAX() DESC LIMIT 10`,
+      `${METRIC.MaxRestoreTestOverdueDays} service ${SERVICE_NAME}`,
+    ]);
+    expect(restore.annotations).toEqual({ horizontal: [{ label: 'overdue alarm (above 0)', value: 0 }] });
   });
 });

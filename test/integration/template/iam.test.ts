@@ -183,7 +183,10 @@ describe('IAM in the packaged template', () => {
       'reconcile',
       {
         PoliciesTable: ['dynamodb:Scan', 'dynamodb:UpdateItem'],
-        RunsTable: ['dynamodb:PutItem', 'dynamodb:Query'],
+        // The GONE check (Query, PutItem); starting due restore tests: the record's conditional create, the
+        // one a lost create met (GetItem), those in flight (the open index).
+        RunsTable: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query'],
+        [`RunsTable/index/${OPEN_INDEX}`]: ['dynamodb:Query'],
         TargetsTable: ['dynamodb:Query', 'dynamodb:UpdateItem'],
       },
     ],

@@ -11,11 +11,19 @@ import { build } from 'esbuild';
 import { BUNDLE_BASE } from '#scripts/bundle-options.mjs';
 
 /** Where the child is stopped and killed. `timed`: killed `afterMs` after it starts its tick. */
-export type CrashPlan =
+export type SnapshotCrashPlan =
   | { readonly kind: 'before-create'; readonly nth: number }
   | { readonly kind: 'after-create'; readonly nth: number }
   | { readonly kind: 'timed'; readonly afterMs: number }
   | { readonly kind: 'none' };
+
+/** Stopped at the Nth scratch cache Create (before or after the call) or Delete (after it). */
+export interface RestoreTestCrashPlan {
+  readonly kind: 'before-create-cache' | 'after-create-cache' | 'after-delete-cache';
+  readonly nth: number;
+}
+
+export type CrashPlan = SnapshotCrashPlan | RestoreTestCrashPlan;
 
 export interface ChildOutcome {
   /** `killed` at the plan's point, or `finished` (the point never came: fewer Creates than `nth`, say). */
@@ -54,7 +62,7 @@ function runChild(
   env: Readonly<Record<string, string>>,
 ): Promise<ChildOutcome> {
   const args = [bundle, at.toISOString()];
-  if (plan.kind === 'before-create' || plan.kind === 'after-create') args.push(plan.kind, String(plan.nth));
+  if ('nth' in plan) args.push(plan.kind, String(plan.nth));
   const child = spawn(process.execPath, args, {
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

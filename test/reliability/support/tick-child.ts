@@ -18,7 +18,13 @@ import { createRuntime, schedulerDeps } from '#lib/runtime';
 import { runTick } from '#lib/scheduler/tick';
 import type { CreateSnapshotRequest, SnapshotGateway } from '#lib/snapshots/snapshot-gateway';
 
-const HOLD_POINTS = ['before-create', 'after-create'] as const;
+const HOLD_POINTS = [
+  'before-create',
+  'after-create',
+  'before-create-cache',
+  'after-create-cache',
+  'after-delete-cache',
+] as const;
 type HoldPoint = (typeof HOLD_POINTS)[number];
 
 function say(line: string): void {
@@ -27,9 +33,17 @@ function say(line: string): void {
 
 const forever = () => new Promise<never>(() => setInterval(() => {}, 60_000));
 
-/** The gateway, stopped at `point` on its `nth` Create. */
+/**
+ * The gateway, stopped at `point` on its `nth` call: a snapshot Create (`before-create`, `after-create`), a
+ * scratch cache's Create (`before-create-cache`, `after-create-cache`) or Delete (`after-delete-cache`, the
+ * delete accepted, before its record is written).
+ */
 function holding(gateway: SnapshotGateway, point: HoldPoint, nth: number): SnapshotGateway {
   let creates = 0;
+  const hold = (name: string) => {
+    say(`HOLD ${point} ${name}`);
+    return forever();
+  };
   return {
     listSnapshots: (name) => gateway.listSnapshots(name),
     getSnapshot: (name) => gateway.getSnapshot(name),
@@ -39,9 +53,24 @@ function holding(gateway: SnapshotGateway, point: HoldPoint, nth: number): Snaps
     getCache: (name) => gateway.getCache(name),
     listCaches: () => gateway.listCaches(),
     exportSnapshot: (name, bucket) => gateway.exportSnapshot(name, bucket),
-    createCache: (request) => gateway.createCache(request),
-    deleteCache: (name) => gateway.deleteCache(name),
+    async createCache(request) {
+      if (point === 'before-create-cache') {
+        creates += 1;
+        if (creates === nth) return hold(request.name);
+        return gateway.createCache(request);
+      }
+      const created = await gateway.createCache(request);
+      creates += point === 'after-create-cache' ? 1 : 0;
+      return point === 'after-create-cache' && creates === nth ? hold(request.name) : created;
+    },
+    async deleteCache(name) {
+      const deletion = await gateway.deleteCache(name);
+      if (point !== 'after-delete-cache') return deletion;
+      creates += 1;
+      return creates === nth ? hold(name) : deletion;
+    },
     async createSnapshot(request: CreateSnapshotRequest) {
+      if (point !== 'before-create' && point !== 'after-create') return gateway.createSnapshot(request);
       if (point === 'before-create') {
         creates += 1;
         if (creates !== nth) return gateway.createSnapshot(request);

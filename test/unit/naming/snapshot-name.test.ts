@@ -67,10 +67,11 @@ describe('buildSnapshotName', () => {
     expect(dev.slice(0, -8)).toBe(qa.slice(0, -8));
   });
 
-  it('gives an on-demand or restore-test run of a slot another name than its scheduled run, whose hash has no kind', () => {
+  it('gives an on-demand or restore-test run of a slot another name than its scheduled run, which keeps the name it had before kinds', () => {
     const scheduled = nameOf('orders', 'p1', SLOT, { kind: 'SCHEDULED' });
 
     expect(nameOf('orders', 'p1', SLOT)).toBe(scheduled);
+    expect(scheduled).toBe('orders-20260308-0700-4430d350'); // sha256 of deployment, policy, cache, slot alone
     const onDemand = nameOf('orders', 'p1', SLOT, { kind: 'ON_DEMAND' });
     expect(onDemand).toMatch(/^orders-20260308-0700-[0-9a-f]{8}$/);
     expect(onDemand).not.toBe(scheduled);

@@ -20,6 +20,7 @@ describe('a targets policy', () => {
       namePrefix: undefined,
       kmsKeyId: undefined,
       tags: {},
+      copyCacheTags: false,
       retention: undefined,
       startWindowMinutes: 60,
       targets: {

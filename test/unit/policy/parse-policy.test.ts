@@ -18,6 +18,7 @@ describe('parsePolicy', () => {
       namePrefix: 'orders',
       kmsKeyId: undefined,
       tags: {},
+      copyCacheTags: false,
       retention: undefined,
       startWindowMinutes: 60,
       export: undefined,
@@ -34,11 +35,13 @@ describe('parsePolicy', () => {
       namePrefix: 'Orders-EU',
       kmsKeyId: 'arn:aws:kms:eu-west-1:111122223333:key/1234abcd',
       tags: { team: 'payments', empty: '' },
+      copyCacheTags: true,
       retention: { maxCount: 14, maxAgeDays: 30, minCount: 3 },
       startWindowMinutes: 120,
     });
 
     expect(policy).toMatchObject({
+      copyCacheTags: true,
       timezone: 'Europe/Berlin',
       enabled: false,
       namePrefix: 'orders-eu',
@@ -160,6 +163,8 @@ describe('validatePolicy rules', () => {
     ['timezone an offset', { timezone: '+02:00' }, 'timezone', 'must be an IANA time zone'],
     ['timezone null', { timezone: null }, 'timezone', 'must be a string (found null)'],
     ['enabled a string', { enabled: 'true' }, 'enabled', 'must be true or false'],
+    ['copyCacheTags a string', { copyCacheTags: 'yes' }, 'copyCacheTags', 'must be true or false'],
+    ['copyCacheTags null', { copyCacheTags: null }, 'copyCacheTags', 'must be true or false'],
     [
       'namePrefix with invalid characters',
       { namePrefix: 'orders_eu' },

@@ -1,0 +1,31 @@
+/** What every step of a restore test uses: the conditional write, the retry time, a fault as an error. */
+import { addMs } from '#lib/clock';
+import { SnapshotServiceError } from '#lib/errors';
+import { backoffDelay } from '#lib/retry/retry';
+import type { RestoreTestDeps } from './restore-test-deps';
+import { saveRestoreTest } from './save-restore-test';
+import { RESTORE_TEST_CODES, type RestoreTestError, type RestoreTestRecord } from './types';
+
+/** Writes `next` over `read`; the record as it now is, or undefined when another writer came first. */
+export async function write(
+  deps: RestoreTestDeps,
+  next: RestoreTestRecord,
+  read: RestoreTestRecord,
+): Promise<RestoreTestRecord | undefined> {
+  return (await saveRestoreTest(deps, next, read)) ? next : undefined;
+}
+
+/** When retry number `retry` of a refused call is due: jittered backoff, at least one poll away. */
+export function retryAt(deps: RestoreTestDeps, retry: number): Date {
+  const { pollIntervalMs, durableBackoff } = deps.settings;
+  return addMs(deps.clock(), Math.max(pollIntervalMs, backoffDelay(retry, durableBackoff, deps.random)));
+}
+
+/** A fault as a record's error: the service's code and message, or InternalError for anything else. */
+export function errorOf(error: unknown): RestoreTestError {
+  if (error instanceof SnapshotServiceError) return { code: error.code, message: error.message };
+  return {
+    code: RESTORE_TEST_CODES.internal,
+    message: error instanceof Error ? error.message : String(error),
+  };
+}

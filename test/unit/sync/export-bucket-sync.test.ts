@@ -1,0 +1,70 @@
+import { describe, expect, it } from 'vitest';
+import { InMemoryObjectStore } from '#lib/adapters/memory/object-store';
+import { InMemoryPolicyStore } from '#lib/adapters/memory/policy-store';
+import { InMemoryTargetTable } from '#lib/adapters/memory/target-table';
+import { ObjectStoreError } from '#lib/errors';
+import { type SyncDeps, syncPolicyItem } from '#lib/sync/sync-policy';
+import { FakeSnapshotGateway } from '#test/support/fake-snapshot-gateway';
+import { FakeTime } from '#test/support/fake-time';
+import { policyItem } from '#test/support/policy-builders';
+
+function arrange(withS3 = true) {
+  const policies = new InMemoryPolicyStore();
+  const objects = new InMemoryObjectStore();
+  const deps: SyncDeps = {
+    policies,
+    targets: { table: new InMemoryTargetTable() },
+    snapshots: new FakeSnapshotGateway(['orders']),
+    clock: new FakeTime('2025-03-01T10:20:00.000Z').clock,
+    ...(withS3 ? { exportChecks: { objects, region: 'us-east-1' } } : {}),
+  };
+  return { policies, objects, deps };
+}
+
+const exporting = policyItem('orders-hourly', { export: { bucket: 'orders-exports' } });
+
+describe('policy sync of a policy with export', () => {
+  it('marks the policy INVALID with a reason naming export.bucket when the bucket is missing', async () => {
+    const ctx = arrange();
+    await ctx.policies.put(exporting);
+
+    await syncPolicyItem(ctx.deps, exporting);
+
+    const after = await ctx.policies.get('orders-hourly');
+    expect(after?.state).toBe('INVALID');
+    expect(after?.stateReason).toBe('export.bucket: bucket "orders-exports" does not exist');
+  });
+
+  it('activates the policy once its bucket exists in the region', async () => {
+    const ctx = arrange();
+    ctx.objects.createBucket('orders-exports', 'us-east-1');
+    await ctx.policies.put(exporting);
+
+    await syncPolicyItem(ctx.deps, exporting);
+
+    expect((await ctx.policies.get('orders-hourly'))?.state).toBe('ACTIVE');
+  });
+
+  it('throws a transient S3 fault so the record is synced again, writing nothing', async () => {
+    const ctx = arrange();
+    ctx.objects.failNext(
+      'locateBucket',
+      new ObjectStoreError('SlowDown', 'transient', 'orders-exports', 'SlowDown on bucket "orders-exports"'),
+    );
+    await ctx.policies.put(exporting);
+
+    await expect(syncPolicyItem(ctx.deps, exporting)).rejects.toThrow('SlowDown');
+
+    expect((await ctx.policies.get('orders-hourly'))?.state).toBeUndefined();
+  });
+
+  it('does not ask S3 when no object store is given', async () => {
+    const ctx = arrange(false);
+    await ctx.policies.put(exporting);
+
+    await syncPolicyItem(ctx.deps, exporting);
+
+    expect((await ctx.policies.get('orders-hourly'))?.state).toBe('ACTIVE');
+    expect(ctx.objects.calls).toEqual([]);
+  });
+});
