@@ -3,6 +3,7 @@
  * prints one Markdown table (BENCHMARKS.md holds a recent one). `-- --only dispatch,memory` runs some rows.
  */
 import './support/quiet';
+import { measureAccounts } from './rows/accounts';
 import { measureColdStart } from './rows/cold-start';
 import { measureDispatch } from './rows/dispatch';
 import { measureExports } from './rows/exports';
@@ -18,6 +19,7 @@ const ROWS: Readonly<Record<string, () => Promise<Row[]>>> = {
   tick: measureTick,
   'slot-lag': measureSlotLag,
   exports: measureExports,
+  accounts: measureAccounts,
 };
 
 function selectedRows(args: readonly string[]): string[] {

@@ -1,4 +1,6 @@
 import { InvalidArgumentError } from 'commander';
+import type * as z from 'zod';
+import { attributeSchemas } from '#lib/policy/attribute-schemas';
 import { RUN_STATUSES, type RunStatus } from '#lib/runs/types';
 
 const ISO_INSTANT =
@@ -94,3 +96,17 @@ export function parseDuration(value: string): number {
   if (ms <= 0) throw new InvalidArgumentError('expected a duration such as 30s, 20m or 2h');
   return ms;
 }
+/** A value of `schema` (a policy attribute's), or the attribute's own message as the option's error. */
+function parseWith(schema: z.ZodType<string>) {
+  return (value: string): string => {
+    const parsed = schema.safeParse(value);
+    if (!parsed.success) throw new InvalidArgumentError(parsed.error.issues[0]?.message ?? 'invalid value');
+    return parsed.data;
+  };
+}
+
+/** `--account`: a 12-digit account id, by the rule of the policy attribute `account`. */
+export const parseAccount = parseWith(attributeSchemas.account);
+
+/** `--region`: an AWS Region code, by the rule of the policy attribute `region`. */
+export const parseRegion = parseWith(attributeSchemas.region);

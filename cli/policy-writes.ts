@@ -93,13 +93,13 @@ function writtenBefore(writes: readonly PolicyWrite[]): string {
  * failure with a CliError that says what was written before it.
  */
 export async function writePolicies(deps: SyncDeps, checks: readonly PolicyCheck[]): Promise<PolicyWrite[]> {
-  const { peers, withPeers } = await readPeerIndex(deps);
+  const { index, withPeers } = await readPeerIndex(deps);
   const writes: PolicyWrite[] = [];
   for (const check of checks) {
     if (check.policyId === undefined) continue;
     try {
       const write = await writePolicy(withPeers, check.record, check.policyId);
-      replacePeer(peers, { ...check.record, policyId: check.policyId, state: write.state });
+      replacePeer(index, { ...check.record, policyId: check.policyId, state: write.state });
       writes.push(write);
     } catch (error) {
       throw new CliError(

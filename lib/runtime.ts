@@ -133,7 +133,7 @@ export function schedulerDeps(
     policies: runtime.policies,
     runs: runtime.runs,
     targets: runtime.targets,
-    snapshots: runtime.snapshots,
+    placements: runtime.placements,
     clock: systemClock,
     sleep: realSleep,
     random: Math.random,
@@ -195,11 +195,11 @@ export function exportContextOf(runtime: Runtime): ExportContext | undefined {
  */
 export function syncDeps(runtime: Runtime): SyncDeps {
   const { region } = runtime.config;
-  const { policies, targets, snapshots } = runtime;
+  const { policies, targets, placements } = runtime;
   return {
     policies,
     targets,
-    snapshots,
+    placements,
     clock: systemClock,
     ...(region === undefined ? {} : { exportChecks: { objects: runtime.objects, region } }),
   };
@@ -208,7 +208,7 @@ export function syncDeps(runtime: Runtime): SyncDeps {
 /** Reconcile's dependencies: policy sync's, the runs, and the settings its snapshot check reads. */
 export function reconcileDeps(runtime: Runtime): ReconcileDeps {
   const { concurrency, runRetentionDays } = runtime.config;
-  const { policies, runs, targets, snapshots } = runtime;
+  const { policies, runs, targets, placements } = runtime;
   const settings = { concurrency, runRetentionDays };
-  return { policies, runs, targets, snapshots, clock: systemClock, settings };
+  return { policies, runs, targets, placements, clock: systemClock, settings };
 }

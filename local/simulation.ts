@@ -30,6 +30,8 @@ export interface SimulationOptions {
   readonly deploymentName?: string;
   /** Export settings over the deployed ones (exports run only with `s3`). */
   readonly exportSettings?: Partial<ExportSettings>;
+  /** `MEMBER_EXTERNAL_ID` of the runtime (default none: member accounts unreachable, as deployed without it). */
+  readonly memberExternalId?: string;
 }
 
 /**
@@ -62,6 +64,8 @@ export class Simulation {
       deploymentName: options.deploymentName,
     });
     Object.assign(process.env, stack.env);
+    if (options.memberExternalId === undefined) delete process.env.MEMBER_EXTERNAL_ID;
+    else process.env.MEMBER_EXTERNAL_ID = options.memberExternalId;
     simulation = new Simulation(
       stack,
       createRuntime(loadConfig(), { retryStrategy: noDelayRetries }),
@@ -98,7 +102,7 @@ export class Simulation {
       policies: this.runtime.policies,
       runs: this.runtime.runs,
       targets: this.runtime.targets,
-      snapshots: this.runtime.snapshots,
+      placements: this.runtime.placements,
       clock: () => this.time.current,
       sleep: async (ms) => {
         this.time.current = addMs(this.time.current, ms);
@@ -137,7 +141,7 @@ export class Simulation {
     return {
       policies: this.runtime.policies,
       targets: this.runtime.targets,
-      snapshots: this.runtime.snapshots,
+      placements: this.runtime.placements,
       clock: () => this.time.current,
       ...checks,
     };
@@ -146,12 +150,12 @@ export class Simulation {
   /** Reconcile's dependencies on the fake clock. */
   reconcileDeps(): ReconcileDeps {
     const { concurrency, runRetentionDays } = this.runtime.config;
-    const { policies, runs, targets, snapshots } = this.runtime;
+    const { policies, runs, targets, placements } = this.runtime;
     return {
       policies,
       runs,
       targets,
-      snapshots,
+      placements,
       clock: () => this.time.current,
       settings: { concurrency, runRetentionDays },
     };

@@ -1,5 +1,6 @@
 import '#cli/interactive-env';
 import { logger } from '#lib/observability';
+import { describeAccounts } from './demo/accounts';
 import { countEvents } from './demo/event-lines';
 import { describeExports } from './demo/exports';
 import { fleetCoverage, formatCoverage } from './demo/fleet';
@@ -26,10 +27,17 @@ if (process.argv.includes('--serve')) {
     for (const line of formatReport(report)) log(line);
     log('\nCoverage of every cache at the end of the week (cache-snapshots coverage):\n');
     for (const line of formatCoverage(await fleetCoverage(simulation))) log(line);
-    log(`\n${describeSnapshots(simulation.stack.emulator.snapshots(), report)}`);
+    log(
+      `\n${describeSnapshots(
+        simulation.stack.emulator.partitions().flatMap((partition) => partition.snapshots()),
+        report,
+      )}`,
+    );
     log(describeOnDemand(await simulation.allRuns(), simulation.stack.emulator.snapshots()));
     for (const line of await describeExports(simulation, await simulation.allRuns())) log(line);
     for (const line of await restoreTestReport(simulation)) log(line);
+    log('\nPer account and region (each policy works only in its own):\n');
+    for (const line of await describeAccounts(simulation, report)) log(line);
     for (const line of countEvents(simulation.stack.eventBridge.events())) log(line);
     log(
       `Simulated ${report.length} policies over a week in ${((Date.now() - started) / 1000).toFixed(1)} s.`,

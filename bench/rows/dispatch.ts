@@ -4,6 +4,7 @@ import type { Row } from '#bench/support/table';
 import { createElastiCacheClient } from '#lib/adapters/elasticache/client';
 import { ElastiCacheSnapshotGateway } from '#lib/adapters/elasticache/snapshot-gateway';
 import { DEFAULTS } from '#lib/config';
+import { withOwnGateway } from '#lib/placements/placement-clients';
 import { dispatch } from '#lib/scheduler/dispatch';
 
 const DUE = 1_000;
@@ -39,7 +40,7 @@ async function dispatchOnce(setup: DispatchSetup): Promise<DispatchRun> {
     const snapshots = setup.unlimited
       ? new ElastiCacheSnapshotGateway(createElastiCacheClient())
       : fixture.runtime.snapshots;
-    const deps = fixture.deps({ snapshots });
+    const deps = fixture.deps({ placements: withOwnGateway(fixture.runtime.placements, snapshots) });
     const items = await fixture.claimDue(DUE);
     if (items.length !== DUE) throw new Error(`claimed ${items.length} runs, not ${DUE}`);
     await fixture.stack.setLatency(LATENCY_MS);

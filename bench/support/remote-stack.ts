@@ -1,12 +1,15 @@
 import { type ChildProcess, fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import type { CallSummary, StackMessage, StackRequest } from './stack-protocol';
+import type { CallSummary, PartitionName, StackMessage, StackRequest } from './stack-protocol';
 
 /** The local stack running in its own process: its environment and the emulator's knobs the rows use. */
 export interface RemoteStack {
   /** Endpoint variables, table names, region and dummy credentials (as LocalStack.env). */
   readonly env: Readonly<Record<string, string>>;
-  seedCaches(names: readonly string[]): Promise<void>;
+  /** Seeds caches in the emulator's own partition, or in `partition`. */
+  seedCaches(names: readonly string[], partition?: PartitionName): Promise<void>;
+  /** The local STS lets `trusted` (an account) assume `roleArn` with `externalId`. */
+  trustRole(roleArn: string, externalId: string, trusted: string): Promise<void>;
   /** Fixed wall-clock latency of every ElastiCache call; undefined for none. */
   setLatency(ms: number | undefined): Promise<void>;
   setRateLimit(perSecond: number | undefined): Promise<void>;
@@ -48,7 +51,9 @@ export async function startRemoteStack(): Promise<RemoteStack> {
   const call = (body: StackRequest) => request(child, ++id, body);
   return {
     env,
-    seedCaches: async (names) => void (await call({ op: 'seedCaches', names })),
+    seedCaches: async (names, partition) => void (await call({ op: 'seedCaches', names, partition })),
+    trustRole: async (roleArn, externalId, trusted) =>
+      void (await call({ op: 'trustRole', roleArn, externalId, trusted })),
     setLatency: async (ms) => void (await call({ op: 'setLatency', ms })),
     setRateLimit: async (perSecond) => void (await call({ op: 'setRateLimit', perSecond })),
     calls: () => call({ op: 'calls' }),

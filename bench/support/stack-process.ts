@@ -15,8 +15,17 @@ function send(message: StackMessage): void {
 /** Carries out one request; the call log is the only answer with content. */
 function handle(request: StackRequest): readonly CallSummary[] | undefined {
   switch (request.op) {
-    case 'seedCaches':
-      for (const name of request.names) emulator.seedCache({ name });
+    case 'seedCaches': {
+      const { partition } = request;
+      const target = partition ? emulator.partition(partition.accountId, partition.region) : emulator;
+      for (const name of request.names) target.seedCache({ name });
+      return undefined;
+    }
+    case 'trustRole':
+      stack.sts.trustRole(request.roleArn, {
+        externalId: request.externalId,
+        trustedAccounts: [request.trusted],
+      });
       return undefined;
     case 'setLatency':
       emulator.setLatency(request.ms === undefined ? undefined : { minMs: request.ms, maxMs: request.ms });
@@ -29,6 +38,8 @@ function handle(request: StackRequest): readonly CallSummary[] | undefined {
         action: call.action,
         at: call.at.getTime(),
         outcome: call.outcome,
+        accountId: call.accountId,
+        region: call.region,
       }));
     case 'resetCalls':
       emulator.resetCalls();

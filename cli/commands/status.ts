@@ -1,26 +1,41 @@
 import type { Command } from 'commander';
 import { contextOf } from '#cli/context';
 import { cell, formatDuration, formatUtc } from '#cli/format';
+import { parseAccount, parseRegion } from '#cli/option-parsers';
 import { printJson, printTable } from '#cli/output';
+import type { Placement } from '#lib/placements/placement';
 import type { OrchestratorView } from '#lib/policy/orchestrator-attributes';
 import type { PolicyItem } from '#lib/policy/types';
 import type { TargetRecord } from '#lib/targets/types';
 import { listPolicyItems, listTargetsOf, viewOf } from './policy-read';
 
+interface StatusOptions {
+  readonly cache?: string;
+  readonly account?: string;
+  readonly region?: string;
+}
+
+/** The item's account or region as written, the orchestrator's own when absent, `?` when not a string. */
+function placementField(item: PolicyItem, name: 'account' | 'region', home: Placement): string {
+  const value = item[name];
+  if (value === undefined) return home[name];
+  return typeof value === 'string' ? value : '?';
+}
+
 /**
  * One policy's status line. The orchestrator's attributes are read defensively (viewOf): a malformed one is
  * left out and listed in `problems` (and warned about), and the line is still shown.
  */
-function statusOf(item: PolicyItem, now: Date) {
+function statusOf(item: PolicyItem, now: Date, home: Placement) {
   const { view, problems } = viewOf(item);
-  return lineOf(item.policyId, item.cacheName, view, now, problems);
+  return lineOf(item, item.cacheName, view, { now, home }, problems);
 }
 
 /**
  * A target's status line: its own schedule state and summaries, under its policy's state (RETIRED when
  * the target is, with the reason).
  */
-function targetStatusOf(item: PolicyItem, target: TargetRecord, now: Date) {
+function targetStatusOf(item: PolicyItem, target: TargetRecord, now: Date, home: Placement) {
   const { view } = viewOf(item);
   const retired = target.state === 'RETIRED';
   const own = {
@@ -30,14 +45,22 @@ function targetStatusOf(item: PolicyItem, target: TargetRecord, now: Date) {
     lastRun: target.lastRun,
     newestSnapshot: target.newestSnapshot,
   };
-  return lineOf(item.policyId, target.cacheName, own as OrchestratorView, now, []);
+  return lineOf(item, target.cacheName, own as OrchestratorView, { now, home }, []);
 }
 
-function lineOf(policyId: string, cacheName: unknown, view: OrchestratorView, now: Date, problems: string[]) {
+function lineOf(
+  item: PolicyItem,
+  cacheName: unknown,
+  view: OrchestratorView,
+  { now, home }: { now: Date; home: Placement },
+  problems: string[],
+) {
   const newest = view.newestSnapshot;
   return {
-    policyId,
+    policyId: item.policyId,
     cacheName,
+    account: placementField(item, 'account', home),
+    region: placementField(item, 'region', home),
     state: view.state as string | undefined,
     stateReason: view.stateReason,
     nextRunAt: view.nextRunAt,
@@ -50,19 +73,24 @@ function lineOf(policyId: string, cacheName: unknown, view: OrchestratorView, no
   };
 }
 
-async function statusAction(options: { cache?: string }, command: Command): Promise<void> {
+async function statusAction(options: StatusOptions, command: Command): Promise<void> {
   const context = contextOf(command);
   const runtime = await context.runtime();
   const now = new Date();
-  const policies = await listPolicyItems(runtime);
+  const home = await runtime.placements.home();
+  const policies = (await listPolicyItems(runtime)).filter((item) => {
+    const matches = (name: 'account' | 'region') =>
+      options[name] === undefined || placementField(item, name, home) === options[name];
+    return matches('account') && matches('region');
+  });
   const items: PolicyItem[] = [];
   const lines: ReturnType<typeof statusOf>[] = [];
   for (const item of policies) {
     const targets = await listTargetsOf(runtime, item);
     const found =
       item.targets === undefined
-        ? [statusOf(item, now)]
-        : targets.map((target) => targetStatusOf(item, target, now));
+        ? [statusOf(item, now, home)]
+        : targets.map((target) => targetStatusOf(item, target, now, home));
     for (const line of found) {
       if (options.cache !== undefined && line.cacheName !== options.cache) continue;
       items.push(item);
@@ -81,6 +109,8 @@ async function statusAction(options: { cache?: string }, command: Command): Prom
     return [
       line.policyId,
       cell(line.cacheName),
+      line.account,
+      line.region,
       line.state ?? absent('state'),
       line.lastRun ? formatUtc(line.lastRun.slot) : absent('lastRun'),
       line.lastRun
@@ -96,6 +126,8 @@ async function statusAction(options: { cache?: string }, command: Command): Prom
   const headers = [
     'POLICY',
     'CACHE',
+    'ACCOUNT',
+    'REGION',
     'STATE',
     'LAST RUN',
     'OUTCOME',
@@ -107,7 +139,8 @@ async function statusAction(options: { cache?: string }, command: Command): Prom
 }
 
 /**
- * `status [--cache name]`: one line per policy (per target for a `targets` policy): state, last run and its
+ * `status [--cache name] [--account …] [--region …]`: one line per policy (per target for a `targets`
+ * policy): its account and region (the orchestrator's own where it names none), state, last run and its
  * outcome, age of the newest available snapshot.
  */
 export function registerStatusCommand(program: Command): void {
@@ -117,5 +150,15 @@ export function registerStatusCommand(program: Command): void {
       'one line per policy, or per target of a targets policy: state, last run and outcome, age of the newest available snapshot',
     )
     .option('--cache <name>', 'only the lines of this cache')
+    .option(
+      '--account <id>',
+      "only policies in this account (the orchestrator's own if they name none)",
+      parseAccount,
+    )
+    .option(
+      '--region <code>',
+      "only policies in this region (the orchestrator's own if they name none)",
+      parseRegion,
+    )
     .action(statusAction);
 }

@@ -19,6 +19,8 @@ const runRecordSchema = z.looseObject({
   slot: z.string(),
   cacheName: z.string(),
   kind: z.enum(RUN_KINDS).default('SCHEDULED'),
+  account: optionalString,
+  region: optionalString,
   snapshotName: z.string(),
   keep: z.literal(true).optional(),
   status: z.enum(RUN_STATUSES),

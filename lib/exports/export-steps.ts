@@ -1,5 +1,6 @@
 import { addMs, toIso } from '#lib/clock';
 import { SnapshotServiceError } from '#lib/errors';
+import { placementOf } from '#lib/placements/placement';
 import { OUTCOME_CODE } from '#lib/runs/outcome-codes';
 import type { RunRecord } from '#lib/runs/types';
 import type { ExportDeps } from './deps';
@@ -44,7 +45,7 @@ export async function callExport(deps: ExportDeps, run: RunRecord, owner: string
     return exportFailed(run, { code: OUTCOME_CODE.ExportObjectMissing, message: reason + last }, now, owner);
   }
   try {
-    await deps.snapshots.exportSnapshot(run.snapshotName, exported.bucket);
+    await deps.placements.snapshots(placementOf(run)).exportSnapshot(run.snapshotName, exported.bucket);
     return exportAccepted(run, now, owner, pollMs);
   } catch (error) {
     if (error instanceof SnapshotServiceError && error.faultClass === 'already-exists') {
@@ -65,7 +66,7 @@ export async function checkExport(deps: ExportDeps, run: RunRecord, owner: strin
   const now = deps.clock();
   const { pollMs } = deps.exports.settings;
   try {
-    const snapshot = await deps.snapshots.getSnapshot(run.snapshotName);
+    const snapshot = await deps.placements.snapshots(placementOf(run)).getSnapshot(run.snapshotName);
     if (snapshot?.status === 'exporting') {
       if (toIso(now) < exported.giveUpAt) return exportWaiting(run, now, owner, addMs(now, pollMs));
       const message = `the export of ${run.snapshotName} to bucket "${exported.bucket}" was still running at ${exported.giveUpAt}`;

@@ -1,6 +1,7 @@
 import { groupBy } from '#lib/collections';
 import { runBounded } from '#lib/concurrency';
 import { logger } from '#lib/observability';
+import { cacheKey, placementOf } from '#lib/placements/placement';
 import { OUTCOME_CODE } from '#lib/runs/outcome-codes';
 import { runFields } from '#lib/runs/report-outcome';
 import { saveRun } from '#lib/runs/save-run';
@@ -11,7 +12,10 @@ import { isUnknown, listCacheSnapshots, type Sighting } from './cache-listing';
 import type { LifecycleDeps } from './deps';
 
 export interface CompletionResult {
-  /** Caches with a snapshot still being made (ours or anyone's): no Create on them this tick. */
+  /**
+   * Caches with a snapshot still being made (ours or anyone's): no Create on them this tick. Each is a
+   * `cacheKey` (account, region and cache name: a name is unique only within its placement).
+   */
   readonly busyCaches: ReadonlySet<string>;
   /** Runs that became AVAILABLE in this pass. */
   readonly completed: readonly RunRecord[];
@@ -31,10 +35,13 @@ export async function trackCompletions(
 ): Promise<CompletionResult> {
   const busyCaches = new Set<string>();
   const completed: RunRecord[] = [];
-  const groups = [...groupBy(runs, (run) => run.cacheName)];
-  await runBounded(groups, deps.settings.concurrency, async ([cacheName, cacheRuns]) => {
-    const listing = await listCacheSnapshots(deps.snapshots, cacheName, cacheRuns, 'to track completion');
-    if (listing.busy) busyCaches.add(cacheName);
+  const groups = [...groupBy(runs, (run) => cacheKey(placementOf(run), run.cacheName))];
+  await runBounded(groups, deps.settings.concurrency, async ([key, cacheRuns]) => {
+    const [first] = cacheRuns;
+    if (!first) return;
+    const gateway = deps.placements.snapshots(placementOf(first));
+    const listing = await listCacheSnapshots(gateway, first.cacheName, cacheRuns, 'to track completion');
+    if (listing.busy) busyCaches.add(key);
     for (const run of cacheRuns) {
       try {
         const next = completionOf(deps, run, listing.lookup(run));

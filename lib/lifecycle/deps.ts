@@ -1,9 +1,9 @@
 import { addMs } from '#lib/clock';
+import type { PlacementClients } from '#lib/placements/placement-clients';
 import type { Backoff } from '#lib/retry/retry';
 import { backoffDelay } from '#lib/retry/retry';
 import type { RunStore } from '#lib/runs/run-store';
 import type { SaveRunDeps } from '#lib/runs/save-run';
-import type { SnapshotGateway } from '#lib/snapshots/snapshot-gateway';
 
 /** The tunables the snapshot lifecycle (completion, retention, durable retries) reads. */
 export interface LifecycleSettings {
@@ -26,7 +26,11 @@ export interface LifecycleSettings {
  */
 export interface LifecycleDeps extends SaveRunDeps {
   readonly runs: RunStore;
-  readonly snapshots: SnapshotGateway;
+  /**
+   * The ElastiCache gateway (and own placement) of each (account, region): a run's calls go to
+   * `placements.snapshots(placementOf(run))`, a policy's to `placements.snapshots(placementOf(policy))`.
+   */
+  readonly placements: Pick<PlacementClients, 'home' | 'snapshots'>;
   readonly random: () => number;
   /** Milliseconds left in the invocation (Lambda's getRemainingTimeInMillis). */
   readonly remainingMs: () => number;

@@ -1,5 +1,6 @@
 import { addMs, DAY_MS } from '#lib/clock';
 import { logger, METRIC, recordMetric } from '#lib/observability';
+import { placementOf } from '#lib/placements/placement';
 import type { Policy, RetentionRule } from '#lib/policy/types';
 import { OUTCOME_CODE } from '#lib/runs/outcome-codes';
 import { runFields } from '#lib/runs/report-outcome';
@@ -74,10 +75,14 @@ export async function applyRetention(
   return pruned;
 }
 
-/** The snapshot's tags, or undefined when it no longer exists. */
-async function tagsOfSnapshot(deps: LifecycleDeps, arn: string): Promise<Record<string, string> | undefined> {
+/** The snapshot's tags (in the run's account and region), or undefined when it no longer exists. */
+async function tagsOfSnapshot(
+  deps: LifecycleDeps,
+  run: RunRecord,
+  arn: string,
+): Promise<Record<string, string> | undefined> {
   try {
-    return await deps.snapshots.listTags(arn);
+    return await deps.placements.snapshots(placementOf(run)).listTags(arn);
   } catch (error) {
     if (isNotFound(error)) return undefined;
     throw error;
@@ -91,7 +96,8 @@ async function tagsOfSnapshot(deps: LifecycleDeps, arn: string): Promise<Record<
  */
 async function adoptLegacySnapshot(deps: LifecycleDeps, run: RunRecord, arn: string): Promise<boolean> {
   try {
-    await deps.snapshots.tagSnapshot(arn, { [MANAGED_TAGS.deployment]: deps.settings.deploymentName });
+    const tag = { [MANAGED_TAGS.deployment]: deps.settings.deploymentName };
+    await deps.placements.snapshots(placementOf(run)).tagSnapshot(arn, tag);
   } catch (error) {
     if (isNotFound(error)) return false;
     throw error;
@@ -103,7 +109,7 @@ async function adoptLegacySnapshot(deps: LifecycleDeps, run: RunRecord, arn: str
 async function pruneRun(deps: LifecycleDeps, run: RunRecord): Promise<boolean> {
   const now = deps.clock();
   const arn = run.snapshotArn;
-  const tags = arn ? await tagsOfSnapshot(deps, arn) : {};
+  const tags = arn ? await tagsOfSnapshot(deps, run, arn) : {};
   if (tags === undefined) {
     await saveRun(deps, goneBeforeRetention(deps, run, 'ListTagsForResource: not found'), run);
     return false;

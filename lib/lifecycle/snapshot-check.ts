@@ -2,6 +2,8 @@ import { groupBy } from '#lib/collections';
 import { runBounded } from '#lib/concurrency';
 import { ConditionalWriteError } from '#lib/errors';
 import { logger } from '#lib/observability';
+import { cacheKey, placementOf } from '#lib/placements/placement';
+import type { PlacementClients } from '#lib/placements/placement-clients';
 import type { PolicyStore } from '#lib/policy/policy-store';
 import type { PolicyItem } from '#lib/policy/types';
 import { runFields } from '#lib/runs/report-outcome';
@@ -10,7 +12,6 @@ import { type SaveRunDeps, saveRun } from '#lib/runs/save-run';
 import { newestSnapshotOf } from '#lib/runs/snapshot-summary';
 import { gone } from '#lib/runs/transitions';
 import type { RunRecord } from '#lib/runs/types';
-import type { SnapshotGateway } from '#lib/snapshots/snapshot-gateway';
 import { type CacheListing, isUnknown, listCacheSnapshots, type Sighting } from './cache-listing';
 import type { LifecycleSettings } from './deps';
 
@@ -18,7 +19,8 @@ import type { LifecycleSettings } from './deps';
 export interface SnapshotCheckDeps extends SaveRunDeps {
   readonly runs: Pick<RunStore, 'create' | 'transition' | 'listByPolicy'>;
   readonly policies: Pick<PolicyStore, 'recordLastRun' | 'recordNewestSnapshot' | 'replaceNewestSnapshot'>;
-  readonly snapshots: Pick<SnapshotGateway, 'listSnapshots' | 'getSnapshot'>;
+  /** Each run's cache is listed in the run's account and region. */
+  readonly placements: Pick<PlacementClients, 'snapshots'>;
   readonly settings: Pick<LifecycleSettings, 'concurrency' | 'runRetentionDays'>;
 }
 
@@ -56,9 +58,13 @@ export async function checkAvailableSnapshots(
     }
   });
   const listings = new Map<string, CacheListing>();
-  const byCache = [...groupBy([...available.values()].flat(), (run) => run.cacheName)];
-  await runBounded(byCache, deps.settings.concurrency, async ([cacheName, runs]) => {
-    listings.set(cacheName, await listCacheSnapshots(deps.snapshots, cacheName, runs, 'to check they exist'));
+  const cacheOf = (run: RunRecord) => cacheKey(placementOf(run), run.cacheName);
+  const byCache = [...groupBy([...available.values()].flat(), cacheOf)];
+  await runBounded(byCache, deps.settings.concurrency, async ([key, runs]) => {
+    const [first] = runs;
+    if (!first) return;
+    const gateway = deps.placements.snapshots(placementOf(first));
+    listings.set(key, await listCacheSnapshots(gateway, first.cacheName, runs, 'to check they exist'));
   });
   let goneCount = 0;
   const checked: PolicyItem[] = [];
@@ -70,7 +76,7 @@ export async function checkAvailableSnapshots(
     }
     const kept: RunRecord[] = [];
     for (const run of runs) {
-      const outcome = await settleRun(deps, run, listings.get(run.cacheName)?.lookup(run));
+      const outcome = await settleRun(deps, run, listings.get(cacheOf(run))?.lookup(run));
       if (outcome === 'gone') goneCount += 1;
       if (outcome === 'kept') kept.push(run);
     }

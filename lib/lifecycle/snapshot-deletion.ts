@@ -1,6 +1,7 @@
 import { runBounded } from '#lib/concurrency';
 import { SnapshotServiceError } from '#lib/errors';
 import { logger, METRIC, recordMetric } from '#lib/observability';
+import { placementOf } from '#lib/placements/placement';
 import { OUTCOME_CODE } from '#lib/runs/outcome-codes';
 import { runFields } from '#lib/runs/report-outcome';
 import { saveRun } from '#lib/runs/save-run';
@@ -27,7 +28,7 @@ export function goneBeforeRetention(deps: LifecycleDeps, run: RunRecord, what: s
  */
 export async function deleteSnapshotOfRun(deps: LifecycleDeps, run: RunRecord): Promise<boolean> {
   try {
-    await deps.snapshots.deleteSnapshot(run.snapshotName);
+    await deps.placements.snapshots(placementOf(run)).deleteSnapshot(run.snapshotName);
   } catch (error) {
     if (isNotFound(error)) {
       if (run.lastError) {

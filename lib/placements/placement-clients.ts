@@ -11,7 +11,10 @@ import {
   type MemberRoleRequest,
   memberRoleArn,
   type Placement,
+  type PlacementRef,
   placementKey,
+  refKey,
+  resolvePlacement,
 } from './placement';
 
 /**
@@ -23,11 +26,11 @@ export interface PlacementClients {
   /** The orchestrator's own account, region and partition, looked up once (a failed lookup is tried again). */
   home(): Promise<HomePlacement>;
   /**
-   * The ElastiCache gateway of `placement`, the same object on every call. Its calls fail with an
-   * AssumeRoleError (code `AssumeRoleFailed`) when the placement's member role cannot be assumed; no other
-   * placement is affected.
+   * The ElastiCache gateway of `placement` (an account or region left undefined: the orchestrator's own), the
+   * same object on every call. Its calls fail with an AssumeRoleError (code `AssumeRoleFailed`) when the
+   * placement's member role cannot be assumed; no other placement is affected.
    */
-  snapshots(placement: Placement): SnapshotGateway;
+  snapshots(placement: PlacementRef): SnapshotGateway;
 }
 
 /** How a placement's clients reach it: credentials (undefined: the orchestrator's own) and its adaptive limit. */
@@ -120,27 +123,65 @@ export function createPlacementClients(options: PlacementClientsOptions): Placem
     return source;
   };
 
-  const gateways = new Map<string, SnapshotGateway>();
-  const connect = async (placement: Placement): Promise<SnapshotGateway> => {
+  // Built once per resolved placement, however it was named (own account by id or left undefined).
+  const built = new Map<string, Promise<SnapshotGateway>>();
+  const build = (placement: Placement, own: HomePlacement): Promise<SnapshotGateway> => {
+    const key = placementKey(placement);
+    let gateway = built.get(key);
+    if (!gateway) {
+      const credentials =
+        placement.account === own.account ? undefined : credentialsOf(placement.account, own.partition);
+      gateway = options.buildSnapshots(placement, { credentials, limit: options.newLimit() });
+      // A failed build is not kept (its callers get the error through `gateway`): the next call builds again.
+      gateway.catch(() => built.delete(key));
+      built.set(key, gateway);
+    }
+    return gateway;
+  };
+  const connect = async (ref: PlacementRef): Promise<SnapshotGateway> => {
     const own = await home();
-    if (isSamePlacement(placement, own)) return options.homeSnapshots;
-    const credentials =
-      placement.account === own.account ? undefined : credentialsOf(placement.account, own.partition);
-    return options.buildSnapshots(placement, { credentials, limit: options.newLimit() });
+    const placement = resolvePlacement(ref, own);
+    return isSamePlacement(placement, own) ? options.homeSnapshots : build(placement, own);
   };
 
+  const gateways = new Map<string, SnapshotGateway>();
   return {
     home,
-    snapshots(placement) {
-      const key = placementKey(placement);
+    snapshots(ref) {
+      const named = { account: ref.account, region: ref.region };
+      const key = refKey(named);
       let gateway = gateways.get(key);
       if (!gateway) {
-        gateway = lazySnapshotGateway(() =>
-          connect({ account: placement.account, region: placement.region }),
-        );
+        gateway = lazySnapshotGateway(() => connect(named));
         gateways.set(key, gateway);
       }
       return gateway;
+    },
+  };
+}
+
+/**
+ * `placements` with `gateway` as the own placement's (a placement naming no account and region, or the own
+ * ones), every other placement's as before: for the simulation, tests and benchmarks that wrap or replace the
+ * own gateway (fault injection, an unlimited client).
+ */
+export function withOwnGateway(placements: PlacementClients, gateway: SnapshotGateway): PlacementClients {
+  const gateways = new Map<string, SnapshotGateway>();
+  return {
+    home: () => placements.home(),
+    snapshots(ref) {
+      if (ref.account === undefined && ref.region === undefined) return gateway;
+      const key = refKey(ref);
+      let found = gateways.get(key);
+      if (!found) {
+        const named = { account: ref.account, region: ref.region };
+        found = lazySnapshotGateway(async () => {
+          const own = await placements.home();
+          return isSamePlacement(resolvePlacement(named, own), own) ? gateway : placements.snapshots(named);
+        });
+        gateways.set(key, found);
+      }
+      return found;
     },
   };
 }

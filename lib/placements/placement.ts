@@ -14,6 +14,52 @@ export interface HomePlacement extends Placement {
   readonly partition: string;
 }
 
+/**
+ * A placement as a policy or a run names it: `account` and `region`, each undefined for the orchestrator's own
+ * (a policy's attributes default to the orchestrator's; run records written before issue 17 carry neither).
+ */
+export interface PlacementRef {
+  readonly account?: string | undefined;
+  readonly region?: string | undefined;
+}
+
+/** The placement a policy (its `account` and `region` attributes) or a run record names. */
+export function placementOf(target: PlacementRef): PlacementRef {
+  return { account: target.account, region: target.region };
+}
+
+/** `ref` with the orchestrator's own account and region where it names none. */
+export function resolvePlacement(ref: PlacementRef, home: Placement): Placement {
+  return { account: ref.account ?? home.account, region: ref.region ?? home.region };
+}
+
+/** One string per placement as named (undefined parts kept apart from the own account's id), for maps. */
+export function refKey(ref: PlacementRef): string {
+  return `${ref.account ?? ''}/${ref.region ?? ''}`;
+}
+
+/**
+ * One string per (placement, cache): a cache name is unique only within an account and region, so whatever
+ * is kept per cache (one snapshot at a time, the 24-in-24 h fit, the tick's per-cache groups) is kept per
+ * this key. An unnamed account or region counts as the own one only where callers resolved it first.
+ */
+export function cacheKey(ref: PlacementRef, cacheName: string): string {
+  return `${refKey(ref)}/${cacheName}`;
+}
+
+/**
+ * The placement `ref` names, the orchestrator's own account and region asked of `home` only when `ref`
+ * leaves one out (a policy naming both needs no lookup).
+ */
+export async function resolvedPlacement(
+  ref: PlacementRef,
+  home: () => Promise<Placement>,
+): Promise<Placement> {
+  if (ref.account !== undefined && ref.region !== undefined)
+    return { account: ref.account, region: ref.region };
+  return resolvePlacement(ref, await home());
+}
+
 /** One string per placement, for maps. */
 export function placementKey(placement: Placement): string {
   return `${placement.account}/${placement.region}`;

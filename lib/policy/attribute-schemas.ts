@@ -2,6 +2,7 @@ import * as z from 'zod';
 import { MAX_SNAPSHOT_NAME_LENGTH, SNAPSHOT_NAME_PATTERN } from '#lib/naming/snapshot-name';
 import { isValidTimeZone } from '#lib/schedule/time-zone';
 import { mustBe } from './attribute-checks';
+import { AWS_REGION_PATTERN } from './check-export';
 
 /** docs/architecture.md, policy record: `policyId` is the key of the policies table. */
 export const POLICY_ID_PATTERN = /^[a-z0-9][a-z0-9-]{0,62}$/;
@@ -36,6 +37,9 @@ export const attributeSchemas = {
   kmsKeyId: text()
     .min(1, { error: 'must not be empty' })
     .max(MAX_KMS_KEY_ID_LENGTH, { error: `must be at most ${MAX_KMS_KEY_ID_LENGTH} characters` }),
+  /** An AWS account id: exactly 12 digits (a string, so that leading zeros stay). */
+  account: text().regex(/^\d{12}$/, { error: "must be a 12-digit AWS account id such as '123456789012'" }),
+  region: text().regex(AWS_REGION_PATTERN, { error: "must be an AWS Region code such as 'eu-west-1'" }),
   startWindowMinutes: z
     .number(mustBe('a number'))
     .int({ error: 'must be a whole number of minutes' })

@@ -73,6 +73,8 @@ export function validatePolicy(item: Record<string, unknown>): PolicyValidation 
   }
   const exportRule = checkExport(read('export'), issues);
   const restoreTest = checkRestoreTest(read('restoreTest'), timezone ?? DEFAULT_TIMEZONE, issues);
+  const account = optional('account', attributeSchemas.account, undefined);
+  const region = optional('region', attributeSchemas.region, undefined);
   for (const name of Object.keys(item)) {
     if (KNOWN_ATTRIBUTES.has(name)) continue;
     issues.push({
@@ -109,6 +111,8 @@ export function validatePolicy(item: Record<string, unknown>): PolicyValidation 
     startWindowMinutes,
     export: exportRule,
     restoreTest,
+    account,
+    region,
   };
   if (cacheName !== undefined && namePrefix !== undefined) {
     return { ok: true, policy: Object.freeze({ ...settings, cacheName, namePrefix }) };

@@ -23,6 +23,10 @@ interface PolicySettings {
   readonly export: ExportRule | undefined;
   /** Scheduled proof that the policy's snapshots restore (docs/architecture.md, "Restore tests"). */
   readonly restoreTest: RestoreTestRule | undefined;
+  /** The 12-digit account its caches are in; undefined: the orchestrator's own (`placementOf`). */
+  readonly account: string | undefined;
+  /** The Region its caches are in; undefined: the orchestrator's own (`placementOf`). */
+  readonly region: string | undefined;
 }
 
 /** A policy of one cache: a `cacheName` policy, or a `targets` policy as it applies to one target. */
@@ -114,6 +118,8 @@ export const OPERATOR_ATTRIBUTES = [
   'startWindowMinutes',
   'export',
   'restoreTest',
+  'account',
+  'region',
 ] as const;
 
 /** The attributes the orchestrator writes on a policy item. */

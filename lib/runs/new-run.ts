@@ -1,5 +1,6 @@
 import { addMs, MINUTE_MS, toIso } from '#lib/clock';
 import { buildSnapshotName } from '#lib/naming/snapshot-name';
+import type { Placement } from '#lib/placements/placement';
 import type { CachePolicy, Policy } from '#lib/policy/types';
 import type { NewRun } from './transitions';
 import type { RunKind } from './types';
@@ -10,13 +11,15 @@ export function startWindowEnd(policy: Pick<Policy, 'startWindowMinutes'>, slot:
 }
 
 /**
- * The run a (policy, slot, kind) gets in `deployment`: its deterministic snapshot name and the end of its
- * start window. `kind` is SCHEDULED for the tick's slots.
+ * The run a (policy, slot, kind) gets in `deployment`: its deterministic snapshot name, the end of its start
+ * window, and the account and region of its cache (`placement`: the policy's, resolved against the
+ * orchestrator's own). `kind` is SCHEDULED for the tick's slots.
  */
 export function newRunFor(
   policy: CachePolicy,
   slot: Date,
   deployment: string,
+  placement: Placement,
   kind: RunKind = 'SCHEDULED',
 ): NewRun {
   return {
@@ -24,6 +27,8 @@ export function newRunFor(
     slot: toIso(slot),
     cacheName: policy.cacheName,
     kind,
+    account: placement.account,
+    region: placement.region,
     snapshotName: buildSnapshotName({ ...policy, deployment, slot, kind }),
     windowClosesAt: toIso(startWindowEnd(policy, slot)),
   };

@@ -12,6 +12,8 @@ import type { GoneNoticedBy, RunError, RunKey, RunRecord, RunStatus } from './ty
  */
 
 export interface NewRun extends RunKey {
+  readonly account: string;
+  readonly region: string;
   readonly snapshotName: string;
   readonly keep?: true;
   readonly windowClosesAt: string;

@@ -78,6 +78,12 @@ export interface RunKey {
 }
 
 export interface RunRecord extends RunKey {
+  /**
+   * The account and region of the run's cache, written when the run is first recorded (every run since issue
+   * 17); a record without them is from before and was the orchestrator's own (`placementOf`).
+   */
+  readonly account?: string;
+  readonly region?: string;
   readonly snapshotName: string;
   /**
    * An on-demand snapshot taken with `--keep`: retention never selects it, and its snapshot carries the tag

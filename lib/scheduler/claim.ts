@@ -1,4 +1,5 @@
 import { toIso } from '#lib/clock';
+import { resolvedPlacement } from '#lib/placements/placement';
 import type { CachePolicy } from '#lib/policy/types';
 import { newRunFor } from '#lib/runs/new-run';
 import { saveNewRun, saveRun } from '#lib/runs/save-run';
@@ -11,13 +12,14 @@ import type { SchedulerDeps } from './deps';
  * take each slot once. A claim left by a crashed tick is taken over once its lease has expired.
  * Returns the claimed run, or undefined when the slot belongs to someone else or is already done.
  */
-export function claimSlot(
+export async function claimSlot(
   deps: SchedulerDeps,
   policy: CachePolicy,
   slot: Date,
   owner: string,
 ): Promise<RunRecord | undefined> {
-  return claimRun(deps, newRunFor(policy, slot, deps.settings.deploymentName), owner);
+  const placement = await resolvedPlacement(policy, () => deps.placements.home());
+  return claimRun(deps, newRunFor(policy, slot, deps.settings.deploymentName, placement), owner);
 }
 
 /** Claims `run` (any kind) as claimSlot does: the one conditional create every run starts with. */
@@ -56,6 +58,8 @@ export async function reclaim(
 /** Records a slot that will never run as MISSED with its reason (once: an existing record wins). */
 export async function recordMissed(deps: SchedulerDeps, policy: CachePolicy, slot: Date, reason: RunError) {
   const { deploymentName, runRetentionDays } = deps.settings;
-  const run = missedRun(newRunFor(policy, slot, deploymentName), reason, deps.clock(), runRetentionDays);
+  const placement = await resolvedPlacement(policy, () => deps.placements.home());
+  const fresh = newRunFor(policy, slot, deploymentName, placement);
+  const run = missedRun(fresh, reason, deps.clock(), runRetentionDays);
   return saveNewRun(deps, run);
 }

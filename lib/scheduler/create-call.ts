@@ -1,5 +1,6 @@
 import { SnapshotServiceError } from '#lib/errors';
 import { logger, METRIC, recordMetric } from '#lib/observability';
+import { placementOf } from '#lib/placements/placement';
 import { retryWithBackoff } from '#lib/retry/retry';
 import { OUTCOME_CODE } from '#lib/runs/outcome-codes';
 import { runFields } from '#lib/runs/report-outcome';
@@ -33,9 +34,10 @@ export async function callCreate(
   maxAttempts: number,
 ): Promise<CreateAttempt> {
   let calls = 0;
+  const gateway = deps.placements.snapshots(placementOf(run));
   const attempt = (call: number) => {
     calls = call;
-    return deps.snapshots.createSnapshot(request);
+    return gateway.createSnapshot(request);
   };
   try {
     const snapshot = await retryWithBackoff(attempt, {

@@ -1,6 +1,7 @@
 import { SnapshotServiceError } from '#lib/errors';
 import { applyRetention } from '#lib/lifecycle/retention';
 import { logger } from '#lib/observability';
+import { placementOf } from '#lib/placements/placement';
 import { findOwnSnapshot } from '#lib/runs/own-snapshot';
 import { runFields } from '#lib/runs/report-outcome';
 import { saveRun } from '#lib/runs/save-run';
@@ -43,7 +44,8 @@ async function ownSnapshotOr(
   fault: SnapshotServiceError,
 ): Promise<SnapshotInfo | SnapshotServiceError> {
   try {
-    const own = await findOwnSnapshot(deps.snapshots, run, deps.settings.deploymentName);
+    const gateway = deps.placements.snapshots(placementOf(run));
+    const own = await findOwnSnapshot(gateway, run, deps.settings.deploymentName);
     if (own.found === 'ours') return own.snapshot;
     if (own.found === 'none') return fault;
     const message = `snapshot name ${run.snapshotName} is already taken by a snapshot ${own.reason}`;

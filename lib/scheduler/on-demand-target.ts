@@ -1,6 +1,7 @@
 import { quote } from '#lib/errors';
 import { withTags } from '#lib/fleet/discover-caches';
 import { matchSelector } from '#lib/fleet/match-selector';
+import { placementOf } from '#lib/placements/placement';
 import { isCachePolicy, policyForTarget } from '#lib/policy/policy-for-target';
 import type { CachePolicy, Policy } from '#lib/policy/types';
 import type { SchedulerDeps } from './deps';
@@ -13,7 +14,7 @@ import type { SchedulerDeps } from './deps';
  *   cache's tags as discovery would; then it becomes "an ACTIVE target of the policy".
  */
 export async function resolveOnDemandTarget(
-  deps: Pick<SchedulerDeps, 'snapshots'>,
+  deps: Pick<SchedulerDeps, 'placements'>,
   policy: Policy,
   cacheName: string | undefined,
 ): Promise<CachePolicy | string> {
@@ -25,9 +26,10 @@ export async function resolveOnDemandTarget(
   if (cacheName === undefined) {
     return `policy ${policyId} chooses its caches by targets: an on-demand snapshot is of one target, name it with --cache`;
   }
-  const cache = await deps.snapshots.getCache(cacheName);
+  const gateway = deps.placements.snapshots(placementOf(policy));
+  const cache = await gateway.getCache(cacheName);
   if (!cache) return `no serverless cache ${quote(cacheName)}`;
-  const verdict = matchSelector(policy.targets, await withTags(deps, cache));
+  const verdict = matchSelector(policy.targets, await withTags({ snapshots: gateway }, cache));
   if (verdict.verdict !== 'selected') {
     return `cache ${cacheName} is not a target of policy ${policyId}: ${verdict.reason}`;
   }

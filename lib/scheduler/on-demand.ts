@@ -1,5 +1,6 @@
 import { MINUTE_MS } from '#lib/clock';
 import { logger } from '#lib/observability';
+import { cacheKey, placementOf, resolvedPlacement } from '#lib/placements/placement';
 import { newRunFor } from '#lib/runs/new-run';
 import type { RunRecord } from '#lib/runs/types';
 import { claimRun } from './claim';
@@ -48,10 +49,11 @@ export async function takeOnDemandSnapshot(
     const target = await resolveOnDemandTarget(deps, policy, request.cacheName);
     if (typeof target === 'string') return { outcome: 'refused', reason: target };
     const minute = new Date(Math.floor(deps.clock().getTime() / MINUTE_MS) * MINUTE_MS);
-    const fresh = newRunFor(target, minute, deps.settings.deploymentName, 'ON_DEMAND');
+    const placement = await resolvedPlacement(target, () => deps.placements.home());
+    const fresh = newRunFor(target, minute, deps.settings.deploymentName, placement, 'ON_DEMAND');
     const run = await claimRun(deps, request.keep ? { ...fresh, keep: true } : fresh, request.owner);
     if (!run) return { outcome: 'already-taken', run: await readRun(deps, fresh) };
-    await dispatch(deps, [{ run, policy: target }], await busyCaches(deps, run.cacheName));
+    await dispatch(deps, [{ run, policy: target }], await busyCaches(deps, run));
     return { outcome: 'taken', run: await readRun(deps, run) };
   } finally {
     await publishEvents(deps);
@@ -69,12 +71,14 @@ async function readRun(deps: SchedulerDeps, key: Parameters<SchedulerDeps['runs'
  * listing that fails counts as busy, as in the tick: the run becomes a durable retry, never a second
  * snapshot in flight.
  */
-async function busyCaches(deps: SchedulerDeps, cacheName: string): Promise<ReadonlySet<string>> {
+async function busyCaches(deps: SchedulerDeps, run: RunRecord): Promise<ReadonlySet<string>> {
+  const { cacheName } = run;
+  const key = cacheKey(placementOf(run), cacheName);
   try {
-    const snapshots = await deps.snapshots.listSnapshots(cacheName);
-    return new Set(snapshots.some((snapshot) => snapshot.status === 'creating') ? [cacheName] : []);
+    const snapshots = await deps.placements.snapshots(placementOf(run)).listSnapshots(cacheName);
+    return new Set(snapshots.some((snapshot) => snapshot.status === 'creating') ? [key] : []);
   } catch (error) {
     logger.warn('could not list the cache’s snapshots; treating it as busy', { cacheName, error });
-    return new Set([cacheName]);
+    return new Set([key]);
   }
 }

@@ -1,6 +1,8 @@
 import { toIso } from '#lib/clock';
 import { runBounded } from '#lib/concurrency';
+import { AssumeRoleError } from '#lib/errors';
 import { logger } from '#lib/observability';
+import { placementOf } from '#lib/placements/placement';
 import type { Policy } from '#lib/policy/types';
 import { OUTCOME_CODE } from '#lib/runs/outcome-codes';
 import { findOwnSnapshot } from '#lib/runs/own-snapshot';
@@ -74,7 +76,17 @@ async function closeLateRun(deps: SchedulerDeps, run: RunRecord, now: Date): Pro
     await saveRun(deps, await failUnlessCreated(deps, run, reason), run);
     return;
   }
-  const own = await findOwnSnapshot(deps.snapshots, run, deps.settings.deploymentName);
+  const gateway = deps.placements.snapshots(placementOf(run));
+  let own: Awaited<ReturnType<typeof findOwnSnapshot>>;
+  try {
+    own = await findOwnSnapshot(gateway, run, deps.settings.deploymentName);
+  } catch (error) {
+    if (!(error instanceof AssumeRoleError)) throw error;
+    // The account cannot be reached to tell whether the abandoned claim's Create went through.
+    const reason = { code: error.code, message: error.message.slice(0, 1000) };
+    await saveRun(deps, ended(run, 'FAILED', now, days, reason), run);
+    return;
+  }
   if (own.found === 'ours') {
     await saveRun(deps, withOwnSnapshot(run, own.snapshot, now, deps.settings.pollIntervalMs), run);
     return;

@@ -1,4 +1,6 @@
+import { ASSUME_ROLE_FAILED } from '#lib/errors';
 import { logger } from '#lib/observability';
+import { placementOf } from '#lib/placements/placement';
 import { findOwnSnapshot } from '#lib/runs/own-snapshot';
 import { runFields } from '#lib/runs/report-outcome';
 import { saveRun } from '#lib/runs/save-run';
@@ -11,7 +13,9 @@ import type { SchedulerDeps } from './deps';
  * Ends a run that gets no further attempt: FAILED with `reason`, unless one of its Creates took effect after
  * all (a dropped connection or a 5xx can hide a Create that went through), so a run is never recorded FAILED
  * while its snapshot exists. When that cannot be checked, the run stays a retry due at the end of its start
- * window (or now, if that has passed), where the next tick looks again. Returns the record; writes nothing.
+ * window (or now, if that has passed), where the next tick looks again. After AssumeRoleFailed there is
+ * nothing to look up: that Create never reached ElastiCache, and the lookup would fail the same way (a
+ * denied account would keep the run open for ever). Returns the record; writes nothing.
  */
 export async function failUnlessCreated(
   deps: SchedulerDeps,
@@ -19,9 +23,10 @@ export async function failUnlessCreated(
   reason: RunError,
 ): Promise<RunRecord> {
   const now = deps.clock();
-  if (run.attempts > 0) {
+  if (run.attempts > 0 && reason.code !== ASSUME_ROLE_FAILED) {
     try {
-      const own = await findOwnSnapshot(deps.snapshots, run, deps.settings.deploymentName);
+      const gateway = deps.placements.snapshots(placementOf(run));
+      const own = await findOwnSnapshot(gateway, run, deps.settings.deploymentName);
       if (own.found === 'ours') return withOwnSnapshot(run, own.snapshot, now, deps.settings.pollIntervalMs);
     } catch (error) {
       logger.warn('could not check whether the run’s snapshot was made; looking again before failing it', {

@@ -1,3 +1,4 @@
+import { placementOf } from '#lib/placements/placement';
 import { OUTCOME_CODE } from '#lib/runs/outcome-codes';
 import { MANAGED_TAGS, managedTags } from '#lib/snapshots/snapshot-gateway';
 import type { RunFault } from './after-fault';
@@ -31,7 +32,7 @@ export type SnapshotTags =
  * and its Create then fails as not found.
  */
 export async function snapshotTagsFor(
-  deps: Pick<SchedulerDeps, 'snapshots' | 'settings'>,
+  deps: Pick<SchedulerDeps, 'placements' | 'settings'>,
   { run, policy }: WorkItem,
 ): Promise<SnapshotTags> {
   const mark = { deployment: deps.settings.deploymentName, policyId: run.policyId, slot: run.slot };
@@ -42,10 +43,11 @@ export async function snapshotTagsFor(
   if (!policy.copyCacheTags) return { tags: { ...policy.tags, ...managed } };
   let copied: Record<string, string>;
   try {
-    const cache = await deps.snapshots.getCache(run.cacheName);
+    const gateway = deps.placements.snapshots(placementOf(run));
+    const cache = await gateway.getCache(run.cacheName);
     if (!cache) return { tags: { ...policy.tags, ...managed } };
     if (!cache.arn) throw new Error(`DescribeServerlessCaches gave no ARN for cache ${run.cacheName}`);
-    copied = copyableCacheTags(await deps.snapshots.listTags(cache.arn));
+    copied = copyableCacheTags(await gateway.listTags(cache.arn));
   } catch (error) {
     const fault = asServiceError(error);
     return {

@@ -139,7 +139,9 @@ async function followOpenRestoreTests(deps: SchedulerDeps, at: Date): Promise<vo
     return;
   }
   const { store, deployment } = deps.restoreTests;
-  await followRestoreTests({ ...deps, restoreTests: store, deployment }, at);
+  // Restore tests run in the orchestrator's own account and region for now (README, "Restore tests").
+  const snapshots = deps.placements.snapshots({});
+  await followRestoreTests({ ...deps, snapshots, restoreTests: store, deployment }, at);
 }
 
 async function tickPhases(deps: SchedulerDeps, input: TickInput): Promise<TickSummary> {

@@ -1,6 +1,7 @@
 import { reportExportRecoveryPoints } from '#lib/exports/export-rpo';
 import { checkAvailableSnapshots, type SnapshotCheckDeps } from '#lib/lifecycle/snapshot-check';
 import { logger } from '#lib/observability';
+import type { Placement } from '#lib/placements/placement';
 import { validatePolicy } from '#lib/policy/parse-policy';
 import { isCachePolicy } from '#lib/policy/policy-for-target';
 import type { PolicyStore } from '#lib/policy/policy-store';
@@ -9,12 +10,19 @@ import { reportRestoreTestAges } from '#lib/restore-tests/report-restore-test-ag
 import { type StartRestoreTestDeps, startDueRestoreTests } from '#lib/restore-tests/start-due-restore-tests';
 import { type FleetPassSummary, reconcileFleet, sharedFleet } from './reconcile-fleet';
 import { reportRecoveryPoints } from './report-rpo';
-import { activePoliciesByCache, activeReason, isInSync, type SyncDeps, syncPolicyItem } from './sync-policy';
+import {
+  activePoliciesByCache,
+  activeReason,
+  isInSync,
+  peerKey,
+  type SyncDeps,
+  syncPolicyItem,
+} from './sync-policy';
 
 /** What reconcile touches: policy sync's dependencies and the snapshot check's. */
 export interface ReconcileDeps extends SyncDeps, SnapshotCheckDeps {
   readonly policies: PolicyStore;
-  readonly snapshots: SyncDeps['snapshots'] & SnapshotCheckDeps['snapshots'];
+  readonly placements: SyncDeps['placements'] & SnapshotCheckDeps['placements'];
   readonly targets: SyncDeps['targets'] & SnapshotCheckDeps['targets'];
 }
 
@@ -36,22 +44,29 @@ function awaitsCache(item: PolicyItem): boolean {
 }
 
 /** An ACTIVE policy whose fit warning no longer matches its cache's other active policies. */
-function warningChanged(item: PolicyItem, peers: ReadonlyMap<string, Policy[]>, now: Date): boolean {
+function warningChanged(item: PolicyItem, index: PeerIndex, now: Date): boolean {
   if (item.state !== 'ACTIVE') return false;
   const parsed = validatePolicy(item);
   if (!parsed.ok || !isCachePolicy(parsed.policy)) return false;
-  return activeReason(parsed.policy, peers.get(parsed.policy.cacheName) ?? [], now) !== item.stateReason;
+  const peers = index.peers.get(peerKey(parsed.policy, index.home)) ?? [];
+  return activeReason(parsed.policy, peers, now) !== item.stateReason;
+}
+
+/** The ACTIVE `cacheName` policies by cache (`peerKey`), and the own placement the keys were made with. */
+export interface PeerIndex {
+  readonly peers: Map<string, Policy[]>;
+  readonly home: Placement;
 }
 
 /** Puts `item` in the peer index as it now is: out of every cache's list, back in if ACTIVE. */
-export function replacePeer(peers: Map<string, Policy[]>, item: PolicyItem): void {
+export function replacePeer({ peers, home }: PeerIndex, item: PolicyItem): void {
   for (const [cacheName, list] of peers) {
     peers.set(
       cacheName,
       list.filter((policy) => policy.policyId !== item.policyId),
     );
   }
-  for (const [cacheName, list] of activePoliciesByCache([item])) {
+  for (const [cacheName, list] of activePoliciesByCache([item], home)) {
     peers.set(cacheName, [...(peers.get(cacheName) ?? []), ...list]);
   }
 }
@@ -63,11 +78,16 @@ export function replacePeer(peers: Map<string, Policy[]>, item: PolicyItem): voi
  */
 export async function readPeerIndex(
   deps: SyncDeps,
-): Promise<{ items: PolicyItem[]; peers: Map<string, Policy[]>; withPeers: SyncDeps }> {
+): Promise<{ items: PolicyItem[]; index: PeerIndex; withPeers: SyncDeps }> {
   const items: PolicyItem[] = [];
   for await (const item of deps.policies.listAll()) items.push(item);
-  const peers = activePoliciesByCache(items);
-  return { items, peers, withPeers: { ...deps, peersOn: async (cacheName) => peers.get(cacheName) ?? [] } };
+  const home = await deps.placements.home();
+  const peers = activePoliciesByCache(items, home);
+  return {
+    items,
+    index: { peers, home },
+    withPeers: { ...deps, peersOn: async (key) => peers.get(key) ?? [] },
+  };
 }
 
 /**
@@ -91,20 +111,20 @@ export async function reconcilePolicies(
   let failed = 0;
   // Whom each policy shares its cache with, kept current as this pass activates or deactivates policies.
   const read = await readPeerIndex(deps);
-  const { items, peers } = read;
+  const { items, index } = read;
   // One discovery of the account's caches for the whole pass: every targets policy is judged against it.
   const withPeers = { ...read.withPeers, fleet: sharedFleet(deps) };
   const seen: PolicyItem[] = [];
   for (const item of items) {
     scanned += 1;
-    if (isInSync(item) && !awaitsCache(item) && !warningChanged(item, peers, deps.clock())) {
+    if (isInSync(item) && !awaitsCache(item) && !warningChanged(item, index, deps.clock())) {
       seen.push(item);
       continue;
     }
     try {
       const outcome = await syncPolicyItem(withPeers, item, true);
       const after = outcome.action === 'written' ? { ...item, ...outcome.result } : item;
-      if (outcome.action === 'written') replacePeer(peers, after);
+      if (outcome.action === 'written') replacePeer(index, after);
       seen.push(after);
       if (outcome.action === 'written') synced += 1;
     } catch (error) {

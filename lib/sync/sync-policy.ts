@@ -3,13 +3,14 @@ import { toIso } from '#lib/clock';
 import { groupBy } from '#lib/collections';
 import { ConditionalWriteError, describeIssues } from '#lib/errors';
 import { logger, METRIC, recordMetric } from '#lib/observability';
+import { cacheKey, type Placement, placementOf, resolvePlacement } from '#lib/placements/placement';
+import type { PlacementClients } from '#lib/placements/placement-clients';
 import { computeSpecHash, validatePolicy } from '#lib/policy/parse-policy';
 import { isCachePolicy } from '#lib/policy/policy-for-target';
 import type { PolicyStore, SyncResult } from '#lib/policy/policy-store';
 import { quotaFitWarning } from '#lib/policy/quota-fit';
 import type { CachePolicy, Policy, PolicyItem, TargetsPolicy } from '#lib/policy/types';
 import { nextSlotAfter } from '#lib/schedule/policy-slots';
-import type { SnapshotGateway } from '#lib/snapshots/snapshot-gateway';
 import { activatedAtFor } from './activated-at';
 import { type ExportCheckDeps, exportBucketIssues } from './export-bucket-issues';
 import {
@@ -22,38 +23,54 @@ import {
 
 export interface SyncDeps extends TargetSyncDeps {
   readonly policies: PolicyStore;
-  /** Used to check that the policy's cache exists, and to discover a targets policy's caches. */
-  readonly snapshots: Pick<SnapshotGateway, 'getCache' | 'listCaches' | 'listTags'>;
+  /**
+   * The gateway of the policy's account and region, to check that its cache exists there; the own
+   * placement, to tell which cache two policies share (`peerKey`).
+   */
+  readonly placements: Pick<PlacementClients, 'home' | 'snapshots'>;
   readonly clock: Clock;
   /**
-   * The other ACTIVE policies on a cache, for the 24-in-24 h fit warning. Absent: no fit check (the stream
-   * and the scheduler do not read the whole table per record; reconcile passes an index it builds once per
-   * run and refreshes every active policy's warning, the CLI passes scanPeersOn for one put).
+   * The other ACTIVE policies on a cache (by `peerKey`), for the 24-in-24 h fit warning. Absent: no fit check
+   * (the stream and the scheduler do not read the whole table per record; reconcile passes an index it builds
+   * once per run and refreshes every active policy's warning, the CLI passes scanPeersOn for one put).
    */
-  readonly peersOn?: (cacheName: string) => Promise<Policy[]>;
+  readonly peersOn?: (key: string) => Promise<Policy[]>;
   /** S3, to check a policy's export buckets when it is written (absent: they are not checked). */
   readonly exportChecks?: ExportCheckDeps;
 }
 
-/** The ACTIVE, valid `cacheName` policies among `items`, grouped by cache. */
-export function activePoliciesByCache(items: Iterable<PolicyItem>): Map<string, CachePolicy[]> {
+/**
+ * The cache a `cacheName` policy snapshots, as a key: a cache name is unique only within an account and
+ * region, so two policies share a cache (and its 24 snapshots in 24 hours) only in the same placement;
+ * `home` stands for what the policy leaves out.
+ */
+export function peerKey(policy: CachePolicy, home: Placement): string {
+  return cacheKey(resolvePlacement(policy, home), policy.cacheName);
+}
+
+/** The ACTIVE, valid `cacheName` policies among `items`, grouped by cache (`peerKey`). */
+export function activePoliciesByCache(
+  items: Iterable<PolicyItem>,
+  home: Placement,
+): Map<string, CachePolicy[]> {
   const active: CachePolicy[] = [];
   for (const item of items) {
     if (item.state !== 'ACTIVE') continue;
     const parsed = validatePolicy(item);
     if (parsed.ok && isCachePolicy(parsed.policy)) active.push(parsed.policy);
   }
-  return groupBy(active, (policy) => policy.cacheName);
+  return groupBy(active, (policy) => peerKey(policy, home));
 }
 
 /** A `peersOn` that scans the store: for a single interactive write, not for bulk syncs. */
 export function scanPeersOn(
   policies: Pick<PolicyStore, 'listAll'>,
-): (cacheName: string) => Promise<Policy[]> {
-  return async (cacheName) => {
+  home: Placement,
+): (key: string) => Promise<Policy[]> {
+  return async (key) => {
     const items: PolicyItem[] = [];
-    for await (const item of policies.listAll()) if (item.cacheName === cacheName) items.push(item);
-    return activePoliciesByCache(items).get(cacheName) ?? [];
+    for await (const item of policies.listAll()) items.push(item);
+    return activePoliciesByCache(items, home).get(key) ?? [];
   };
 }
 
@@ -105,8 +122,13 @@ async function judge(deps: SyncDeps, item: PolicyItem, now: Date, takenUpTo?: Da
   const policy = parsed.policy;
   if (!policy.enabled) return { state: 'DISABLED', stateReason: 'enabled is false', nextRunAt: undefined };
   try {
-    if (isCachePolicy(policy) && !(await deps.snapshots.getCache(policy.cacheName))) {
-      const reason = `cacheName: no serverless cache named "${policy.cacheName}" in this account and region`;
+    const gateway = deps.placements.snapshots(placementOf(policy));
+    if (isCachePolicy(policy) && !(await gateway.getCache(policy.cacheName))) {
+      const where =
+        policy.account === undefined && policy.region === undefined
+          ? 'this account and region'
+          : `account ${policy.account ?? '(own)'}, region ${policy.region ?? '(own)'}`;
+      const reason = `cacheName: no serverless cache named "${policy.cacheName}" in ${where}`;
       return { state: 'INVALID', stateReason: reason, nextRunAt: undefined };
     }
   } catch (error) {
@@ -134,7 +156,7 @@ async function judge(deps: SyncDeps, item: PolicyItem, now: Date, takenUpTo?: Da
     return { state: 'ACTIVE', stateReason, nextRunAt: undefined, targetsPolicy: policy, view };
   }
   const stateReason = deps.peersOn
-    ? activeReason(policy, await deps.peersOn(policy.cacheName), now)
+    ? activeReason(policy, await deps.peersOn(peerKey(policy, await deps.placements.home())), now)
     : undefined;
   if (stateReason)
     logger.warn('policy may exceed the snapshot quota of its cache', {

@@ -3,8 +3,8 @@ import { enrolTargets, retireAllTargets } from '#lib/fleet/enrol-targets';
 import { matchSelector } from '#lib/fleet/match-selector';
 import type { FleetSnapshot } from '#lib/fleet/types';
 import { logger } from '#lib/observability';
+import type { PlacementClients } from '#lib/placements/placement-clients';
 import type { PolicyState, TargetsPolicy } from '#lib/policy/types';
-import type { SnapshotGateway } from '#lib/snapshots/snapshot-gateway';
 import type { TargetTable } from '#lib/targets/target-table';
 
 /** Tag listings in flight at once during discovery (each also waits for the process's adaptive limit). */
@@ -12,7 +12,8 @@ export const DISCOVERY_CONCURRENCY = 8;
 
 /** What syncing a `targets` policy's targets needs. */
 export interface TargetSyncDeps {
-  readonly snapshots: Pick<SnapshotGateway, 'listCaches' | 'listTags'>;
+  /** Discovery lists the caches of the orchestrator's own account and region (`placements.snapshots({})`). */
+  readonly placements: Pick<PlacementClients, 'snapshots'>;
   readonly targets: { readonly table: TargetTable };
   /**
    * The account's caches and tags. Absent: discovered on each call (a stream record, a CLI write);
@@ -23,7 +24,8 @@ export interface TargetSyncDeps {
 
 /** The fleet as `deps` provides it, or one discovery. */
 export function fleetOf(deps: TargetSyncDeps): Promise<FleetSnapshot> {
-  return deps.fleet?.() ?? discoverCaches({ snapshots: deps.snapshots, concurrency: DISCOVERY_CONCURRENCY });
+  const snapshots = deps.placements.snapshots({});
+  return deps.fleet?.() ?? discoverCaches({ snapshots, concurrency: DISCOVERY_CONCURRENCY });
 }
 
 /** The caches of `fleet` a selector chooses now, or the error that kept the fleet from being listed. */

@@ -2,6 +2,7 @@ import { addMs, DAY_MS } from '#lib/clock';
 import type { PolicyItem } from '#lib/policy/types';
 import type { RunStatus } from '#lib/runs/types';
 import { Simulation } from '#local/simulation';
+import { DEMO_EXTERNAL_ID, seedAccounts } from './accounts';
 import { addDemoExports } from './exports';
 import { FLEET_EVENTS, reconcileIfDue, seedFleet } from './fleet';
 import { ON_DEMAND_DEMO, takeDemoSnapshot } from './on-demand';
@@ -59,12 +60,19 @@ function dayLabel(day: Date): string {
  */
 export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
   const log = options.log ?? (() => {});
-  const simulation = await Simulation.start({ start: DEMO_START, seed: 7, emulator: { seed: 3 }, s3: true });
+  const simulation = await Simulation.start({
+    start: DEMO_START,
+    seed: 7,
+    emulator: { seed: 3 },
+    s3: true,
+    memberExternalId: DEMO_EXTERNAL_ID,
+  });
   try {
     const { emulator } = simulation.stack;
     for (const cache of DEMO_CACHES) emulator.seedCache(cache);
     emulator.seedSnapshot({ ...PERSON_SNAPSHOT, createTime: addMs(DEMO_START, -DAY_MS) });
     log(`seeding ${DEMO_CACHES.length} caches and the policies in examples/ at ${DEMO_START.toISOString()}`);
+    log(`  and the ${seedAccounts(simulation)}`);
     await seedExamples(simulation.syncDeps(), EXAMPLES_DIR, log);
     await seedFleet(simulation, log);
     await addDemoExports(simulation, log);

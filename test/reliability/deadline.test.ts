@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addMs, HOUR_MS, MINUTE_MS } from '#lib/clock';
 import { DEFAULTS } from '#lib/config';
+import { withOwnGateway } from '#lib/placements/placement-clients';
 import type { PolicyItem } from '#lib/policy/types';
 import type { RunRecord } from '#lib/runs/types';
 import type { SnapshotGateway } from '#lib/snapshots/snapshot-gateway';
@@ -72,7 +73,7 @@ describe(`ticks given little time, ${ROUNDS} rounds of ${POLICY_COUNT} due polic
         return gateway.createSnapshot(request);
       },
     };
-    await sim.tick(at, { remainingMs, snapshots });
+    await sim.tick(at, { remainingMs, placements: withOwnGateway(sim.runtime.placements, snapshots) });
     const remainingAtReturn = remainingMs();
     const left = (await sim.allRuns()).filter((run) => run.slot === at.toISOString());
     return { kind, budgetMs, remainingAtReturn, remainingAtCreates, left };

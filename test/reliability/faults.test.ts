@@ -4,6 +4,7 @@ import {
   ElastiCacheSnapshotGateway,
 } from '#lib/adapters/elasticache/snapshot-gateway';
 import { addMs, HOUR_MS, MINUTE_MS } from '#lib/clock';
+import { withOwnGateway } from '#lib/placements/placement-clients';
 import type { PolicyItem } from '#lib/policy/types';
 import { reconcilePolicies } from '#lib/sync/reconcile';
 import { createRandom } from '#local/emulator/prng';
@@ -84,7 +85,7 @@ describe(`${CACHE_COUNT * HOURS} (policy, slot) pairs with ${FAULT_RATE * 100}% 
       createElastiCacheClient({ retryStrategy: noDelayRetries() }),
     );
     await driveTicks(sim, {
-      overrides: () => ({ snapshots }),
+      overrides: () => ({ placements: withOwnGateway(sim.runtime.placements, snapshots) }),
       from: START,
       until: addMs(LAST_SLOT, 75 * MINUTE_MS),
       settleBy: addMs(LAST_SLOT, 6 * HOUR_MS),

@@ -4,6 +4,7 @@ import type { RunStore } from '#lib/runs/run-store';
 import { available, claimedRun, requested } from '#lib/runs/transitions';
 import type { RunRecord } from '#lib/runs/types';
 import { MANAGED_TAGS, managedTags } from '#lib/snapshots/snapshot-gateway';
+import { HOME } from './fake-placements';
 import type { FakeSnapshotGateway } from './fake-snapshot-gateway';
 import { TEST_DEPLOYMENT } from './scheduler-harness';
 
@@ -11,7 +12,7 @@ const LEASE_MS = 5 * 60_000;
 
 /** The claim `owner` took of (policy, slot) at `at` in the harness's deployment, lease 5 minutes. */
 export function claimedRunOf(policy: CachePolicy, slot: string, owner: string, at: string): RunRecord {
-  return claimedRun(newRunFor(policy, new Date(slot), TEST_DEPLOYMENT), owner, new Date(at), LEASE_MS);
+  return claimedRun(newRunFor(policy, new Date(slot), TEST_DEPLOYMENT, HOME), owner, new Date(at), LEASE_MS);
 }
 
 /** The managed tags the harness's deployment puts on the snapshot of (policy, slot); without the deployment tag when `legacy`. */

@@ -7,6 +7,7 @@ import type { RunKind, RunRecord } from '#lib/runs/types';
 import { type SchedulerDeps, type SchedulerSettings, settingsFrom } from '#lib/scheduler/deps';
 import { runTick, type TickSummary } from '#lib/scheduler/tick';
 import { targetStoreOf } from '#lib/targets/target-store';
+import { FakePlacements } from './fake-placements';
 import { FakeSnapshotGateway } from './fake-snapshot-gateway';
 import { FakeTime } from './fake-time';
 
@@ -41,7 +42,10 @@ export class SchedulerHarness {
   readonly policies = new InMemoryPolicyStore();
   readonly targets = targetStoreOf(this.policies, new InMemoryTargetTable());
   readonly runs: RunStore;
+  /** The own placement's gateway. */
   readonly gateway: FakeSnapshotGateway;
+  /** Every placement's gateway, `gateway` the own one's; `placements.add` gives another account or region one. */
+  readonly placements: FakePlacements;
   readonly time: FakeTime;
   readonly deps: SchedulerDeps;
   private deadlineMs = Number.POSITIVE_INFINITY;
@@ -50,11 +54,12 @@ export class SchedulerHarness {
     this.time = new FakeTime(options.start);
     this.gateway = new FakeSnapshotGateway(options.caches ?? ['orders']);
     this.runs = options.runs ?? new InMemoryRunStore();
+    this.placements = new FakePlacements(this.gateway, this.time.clock);
     this.deps = {
       policies: this.policies,
       runs: this.runs,
       targets: this.targets,
-      snapshots: this.gateway,
+      placements: this.placements,
       clock: this.time.clock,
       sleep: this.time.sleep,
       random: options.random ?? (() => 0.5),

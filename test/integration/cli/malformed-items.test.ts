@@ -48,8 +48,8 @@ describe('cache-snapshots with malformed orchestrator attributes in the table', 
     const table = await fixture.cli(['status']);
 
     expect(table.code).toBe(0);
-    expect(table.stdout).toMatch(/^orders-healthy\s+orders\s+ACTIVE\s+-\s+-\s+none\s+\S+Z/m);
-    expect(table.stdout).toMatch(/^orders-broken\s+orders\s+ACTIVE\s+\?\s+\?\s+\?\s+\?/m);
+    expect(table.stdout).toMatch(/^orders-healthy\s+orders\s+\d{12}\s+\S+\s+ACTIVE\s+-\s+-\s+none\s+\S+Z/m);
+    expect(table.stdout).toMatch(/^orders-broken\s+orders\s+\d{12}\s+\S+\s+ACTIVE\s+\?\s+\?\s+\?\s+\?/m);
     expect(table.stderr.trim().split('\n')).toEqual([
       expect.stringMatching(
         /^cache-snapshots: warning: policy orders-broken has malformed orchestrator attributes, shown without them: nextRunAt: must be an ISO-8601 UTC instant .*; lastRun: must be a map \{ slot, status, at \} \(found string\); newestSnapshot\.slot: must be a string \(found number\); newestSnapshot\.takenAt: /,

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createItemClient } from '#lib/adapters/dynamodb/item-client';
+import { DEMO_MEMBER_ACCOUNT, DEMO_OTHER_REGION, describeAccounts } from '#local/demo/accounts';
 import { countEvents } from '#local/demo/event-lines';
 import { DEMO_EXPORT, describeExports } from '#local/demo/exports';
 import { fleetCoverage } from '#local/demo/fleet';
@@ -92,7 +93,9 @@ describe('npm start (the simulated week)', () => {
   });
 
   it("holds in the emulator exactly the AVAILABLE runs' snapshots, and the person's snapshot untouched", () => {
-    const snapshots = demo.simulation.stack.emulator.snapshots();
+    const snapshots = demo.simulation.stack.emulator
+      .partitions()
+      .flatMap((partition) => partition.snapshots());
     const available = demo.report.reduce((sum, row) => sum + row.available, 0);
 
     expect(
@@ -183,6 +186,25 @@ describe('npm start (the simulated week)', () => {
       .events()
       .filter((event) => event.detailType === 'Snapshot Export State Change');
     expect(exportEvents).toHaveLength(3 * daily.length);
+  });
+
+  it('snapshots the member account and the second region, each policy only in its own placement', async () => {
+    const table = await describeAccounts(demo.simulation, demo.report);
+    const row = (account: string, region: string) =>
+      table.find((line) => line.startsWith(account) && line.includes(region))?.split(/\s+/);
+
+    const member = row(DEMO_MEMBER_ACCOUNT, 'us-east-1');
+    const abroad = row('123456789012', DEMO_OTHER_REGION);
+    expect(member?.slice(2, 3)).toEqual(['1']);
+    expect(abroad?.slice(2, 3)).toEqual(['1']);
+    for (const line of [member, abroad, row('123456789012', 'us-east-1')]) {
+      expect(Number(line?.[3])).toBeGreaterThan(0);
+      expect(line?.[3]).toBe(line?.[4]);
+    }
+    expect(demo.report.find((r) => r.policyId === 'billing-member-6h')).toMatchObject({
+      state: 'ACTIVE',
+      failed: 0,
+    });
   });
 
   it('logs one progress line per simulated day', () => {

@@ -144,7 +144,34 @@ describe('cache-snapshots plan, tick, runs and status', () => {
     const hourly = lines.find((line) => line.policyId === HOURLY.policyId);
     expect(hourly?.lastRun?.status).toBe('AVAILABLE');
     expect(hourly?.newestSnapshot?.slot).toBe(at(60 * MINUTE).toISOString());
-    expect(table.stdout).toMatch(/^orders-hourly\s+orders\s+ACTIVE\s+\S+Z\s+AVAILABLE\s+\S+ ago\s+\S+Z/m);
+    expect(table.stdout).toMatch(
+      /^orders-hourly\s+orders\s+123456789012\s+\S+\s+ACTIVE\s+\S+Z\s+AVAILABLE\s+\S+ ago\s+\S+Z/m,
+    );
+  });
+
+  it('status --account and --region show only the policies of that placement, the own one where none is named', async () => {
+    const abroad = {
+      policyId: 'orders-eu',
+      cacheName: 'orders',
+      schedule: 'rate(1 day)',
+      region: 'eu-west-1',
+    };
+    await fixture.cli(['policy', 'put', '-'], JSON.stringify(abroad));
+
+    const ids = async (...filter: string[]) =>
+      (await fixture.cliJson<{ policyId: string; region: string }[]>(['status', ...filter])).map(
+        (line) => `${line.policyId}@${line.region}`,
+      );
+    const own = await ids('--region', 'us-east-1', '--account', '123456789012');
+    const refused = await fixture.cli(['status', '--region', 'europe']);
+
+    expect(await ids('--region', 'eu-west-1')).toEqual(['orders-eu@eu-west-1']);
+    expect(own).toContain('orders-hourly@us-east-1');
+    expect(own).not.toContain('orders-eu@eu-west-1');
+    expect(await ids('--account', '999999999999')).toEqual([]);
+    expect(refused.code).not.toBe(0);
+    expect(refused.stderr).toMatch(/--region.*must be an AWS Region code such as 'eu-west-1'/);
+    await fixture.cli(['policy', 'delete', abroad.policyId]);
   });
 
   it('judges the start window at the --at time: a daily slot ticked 90 minutes late is MISSED, not created', async () => {

@@ -1,6 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createAwsPlacementClients } from '#lib/adapters/aws-placement-clients';
+import { loadConfig } from '#lib/config';
 import { METRIC, METRICS_NAMESPACE, SERVICE_NAME } from '#lib/observability';
 import { MANAGED_BY_VALUE, MANAGED_TAGS } from '#lib/snapshots/snapshot-gateway';
 import { syncPolicyItem } from '#lib/sync/sync-policy';
@@ -33,7 +35,7 @@ beforeAll(async () => {
     {
       policies: fixture.policies,
       targets: fixture.targets,
-      snapshots: fixture.snapshots,
+      placements: createAwsPlacementClients(loadConfig(), fixture.snapshots),
       clock: () => tickAt,
     },
     item,

@@ -4,6 +4,7 @@ import { InMemoryPolicyStore } from '#lib/adapters/memory/policy-store';
 import { InMemoryTargetTable } from '#lib/adapters/memory/target-table';
 import type { PolicyItem } from '#lib/policy/types';
 import type { SyncDeps } from '#lib/sync/sync-policy';
+import { FakePlacements } from '#test/support/fake-placements';
 import { FakeSnapshotGateway } from '#test/support/fake-snapshot-gateway';
 import { FakeTime } from '#test/support/fake-time';
 import { policyItem } from '#test/support/policy-builders';
@@ -29,7 +30,7 @@ function arrange() {
   const deps: SyncDeps = {
     policies,
     targets: { table: new InMemoryTargetTable() },
-    snapshots: new FakeSnapshotGateway(['orders', 'billing']),
+    placements: new FakePlacements(new FakeSnapshotGateway(['orders', 'billing'])),
     clock: new FakeTime('2025-03-01T10:20:00.000Z').clock,
   };
   return { policies, deps };

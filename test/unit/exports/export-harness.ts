@@ -9,6 +9,7 @@ import { runEventSink } from '#lib/runs/run-events';
 import type { RunRecord } from '#lib/runs/types';
 import type { StateEvent } from '#lib/state-events/event-bus';
 import { targetStoreOf } from '#lib/targets/target-store';
+import { FakePlacements } from '#test/support/fake-placements';
 import { FakeSnapshotGateway } from '#test/support/fake-snapshot-gateway';
 import { FakeTime } from '#test/support/fake-time';
 import { policyItem, policyOf } from '#test/support/policy-builders';
@@ -35,7 +36,7 @@ export function exportHarness(limits: CopyLimits = DEFAULT_COPY_LIMITS) {
     runs,
     policies,
     targets: targetStoreOf(policies, new InMemoryTargetTable()),
-    snapshots: gateway,
+    placements: new FakePlacements(gateway),
     clock: time.clock,
     random: () => 0.5,
     remainingMs: () => remaining,

@@ -80,7 +80,7 @@ describe('export steps', () => {
       kind: 'SCHEDULED',
       snapshotName: run.snapshotName,
       error: null,
-      account: '123456789012',
+      account: run.account, // the run's own (every run carries its placement since issue 17)
       region: 'us-east-1',
     });
   });

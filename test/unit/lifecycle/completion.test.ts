@@ -1,9 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { trackCompletions } from '#lib/lifecycle/completion';
+import { cacheKey } from '#lib/placements/placement';
+import { HOME } from '#test/support/fake-placements';
 import { serviceFault } from '#test/support/fake-snapshot-gateway';
 import { policyItem, policyOf, putActivePolicy } from '#test/support/policy-builders';
 import { seedAvailableRun } from '#test/support/run-builders';
 import { SchedulerHarness } from '#test/support/scheduler-harness';
+
+/** The key completion reports a cache of the own placement by. */
+const ownCache = (name: string) => cacheKey(HOME, name);
 
 const SLOT = '2025-03-01T10:00:00.000Z';
 const DAILY = policyItem('orders-daily', { schedule: 'cron(0 10 * * ? *)' });
@@ -126,7 +131,7 @@ describe('completion tracking', () => {
 
     const result = await trackCompletions(h.deps, [run, same, other]);
 
-    expect([...result.busyCaches].sort()).toEqual(['orders', 'sessions']);
+    expect([...result.busyCaches].sort()).toEqual([ownCache('orders'), ownCache('sessions')]);
     expect(h.gateway.count('listSnapshots', 'orders')).toBe(1);
     expect(h.gateway.count('listSnapshots', 'sessions')).toBe(1);
   });
@@ -139,7 +144,7 @@ describe('completion tracking', () => {
 
     const result = await trackCompletions(h.deps, [run]);
 
-    expect([...result.busyCaches]).toEqual(['orders']);
+    expect([...result.busyCaches]).toEqual([ownCache('orders')]);
     expect(result.completed).toEqual([]);
     expect((await h.requireRun('orders-daily', SLOT)).status).toBe('REQUESTED');
   });

@@ -8,6 +8,7 @@ import type { RunRecord } from '#lib/runs/types';
 import { runTick } from '#lib/scheduler/tick';
 import type { SnapshotInfo } from '#lib/snapshots/snapshot-gateway';
 import type { StateEvent } from '#lib/state-events/event-bus';
+import { HOME } from '#test/support/fake-placements';
 import { serviceFault } from '#test/support/fake-snapshot-gateway';
 import { policyItem, policyOf, putActivePolicy } from '#test/support/policy-builders';
 import { claimedRunOf } from '#test/support/run-builders';
@@ -29,6 +30,7 @@ const SNAPSHOT: SnapshotInfo = {
 };
 
 const at = (iso: string) => new Date(iso);
+const HOME_PLACEMENT = { account: HOME.account, region: HOME.region };
 const fresh = () => claimedRunOf(POLICY, SLOT, 'tick-a', SLOT);
 
 /** A publisher that keeps what it is given. */
@@ -47,8 +49,9 @@ function recorder() {
 }
 
 describe('runChangeEvent', () => {
-  it("carries exactly the contract's fields, the run's kind and the origin's account and region by default", () => {
-    const run = requested(fresh(), SNAPSHOT, at('2025-03-01T10:00:02.000Z'), 60_000);
+  it("carries exactly the contract's fields, the run's kind and the origin's account and region for a record from before accounts", () => {
+    const { account: _account, region: _region, ...before } = fresh();
+    const run = requested(before, SNAPSHOT, at('2025-03-01T10:00:02.000Z'), 60_000);
 
     const event = runChangeEvent(run, null, ORIGIN);
 
@@ -151,7 +154,7 @@ describe('run writes and their events', () => {
     await h.runs.create(claim);
     const busy = retrying(claim, BUSY, at('2025-03-01T10:05:00.000Z'), at(SLOT));
     const missed = missedRun(
-      { ...claim, slot: '2025-03-01T09:00:00.000Z' },
+      { ...claim, ...HOME_PLACEMENT, slot: '2025-03-01T09:00:00.000Z' },
       { code: 'SlotSuperseded', message: 'skipped' },
       at(SLOT),
       90,

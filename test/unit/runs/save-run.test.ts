@@ -6,6 +6,7 @@ import { newRunFor } from '#lib/runs/new-run';
 import { saveNewRun, saveRun } from '#lib/runs/save-run';
 import { ended, missedRun, retrying } from '#lib/runs/transitions';
 import type { RunRecord } from '#lib/runs/types';
+import { HOME } from '#test/support/fake-placements';
 import { serviceFault } from '#test/support/fake-snapshot-gateway';
 import { policyItem, policyOf, putActivePolicy } from '#test/support/policy-builders';
 import { claimedRunOf } from '#test/support/run-builders';
@@ -93,7 +94,7 @@ describe('saving run outcomes', () => {
     const { h, deps, claim } = await arrange();
     await saveRun(deps, retrying(claim, BUSY, new Date('2025-03-01T10:02:00.000Z'), new Date(SLOT)), claim);
     const older = missedRun(
-      newRunFor(policyOf(ITEM), new Date('2025-03-01T09:00:00.000Z'), TEST_DEPLOYMENT),
+      newRunFor(policyOf(ITEM), new Date('2025-03-01T09:00:00.000Z'), TEST_DEPLOYMENT, HOME),
       { code: 'SlotSuperseded', message: 'outage' },
       new Date(SLOT),
       90,
@@ -110,7 +111,7 @@ describe('saving run outcomes', () => {
   it('creates a terminal record once: a slot that already has a record keeps it', async () => {
     const { h, deps, observed, claim } = await arrange();
     const missed = missedRun(
-      newRunFor(policyOf(ITEM), new Date(SLOT), TEST_DEPLOYMENT),
+      newRunFor(policyOf(ITEM), new Date(SLOT), TEST_DEPLOYMENT, HOME),
       BUSY,
       new Date(SLOT),
       90,

@@ -23,6 +23,8 @@ const NEW_RUN: NewRun = {
   slot: SLOT,
   cacheName: 'orders',
   kind: 'SCHEDULED',
+  account: '111111111111',
+  region: 'us-east-1',
   snapshotName: 'orders-20250301-1000-1a2b3c4d',
   windowClosesAt: '2025-03-01T10:30:00.000Z',
 };
@@ -257,6 +259,8 @@ describe('the error a run carries', () => {
       slot: '2025-01-01T00:00:00.000Z',
       cacheName: 'c',
       kind: 'SCHEDULED',
+      account: '111111111111',
+      region: 'us-east-1',
       snapshotName: 'c-1',
       windowClosesAt: '2025-01-01T01:00:00.000Z',
     },

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { newRunFor } from '#lib/runs/new-run';
 import { managedTags } from '#lib/snapshots/snapshot-gateway';
+import { HOME } from '#test/support/fake-placements';
 import { serviceFault } from '#test/support/fake-snapshot-gateway';
 import { policyItem, policyOf, putActivePolicy } from '#test/support/policy-builders';
 import { seedAvailableRun, testManagedTags } from '#test/support/run-builders';
@@ -16,7 +17,7 @@ async function duePolicy(item = policyItem('orders-hourly')) {
 }
 
 function snapshotNameOf(item = policyItem('orders-hourly')): string {
-  return newRunFor(policyOf(item), new Date(SLOT), TEST_DEPLOYMENT).snapshotName;
+  return newRunFor(policyOf(item), new Date(SLOT), TEST_DEPLOYMENT, HOME).snapshotName;
 }
 
 describe('creating a snapshot for a claimed run', () => {

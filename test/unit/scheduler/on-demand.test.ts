@@ -4,6 +4,7 @@ import { applyRetention } from '#lib/lifecycle/retention';
 import { newRunFor } from '#lib/runs/new-run';
 import { type OnDemandResult, takeOnDemandSnapshot } from '#lib/scheduler/on-demand';
 import { MANAGED_TAGS } from '#lib/snapshots/snapshot-gateway';
+import { HOME } from '#test/support/fake-placements';
 import { serviceFault } from '#test/support/fake-snapshot-gateway';
 import { policyItem, policyOf, putActivePolicy } from '#test/support/policy-builders';
 import { seedAvailableRun } from '#test/support/run-builders';
@@ -51,6 +52,7 @@ describe('on-demand snapshots', () => {
       policyOf(policyItem('orders-hourly')),
       new Date(MINUTE),
       TEST_DEPLOYMENT,
+      HOME,
     ).snapshotName;
     expect(run.snapshotName).not.toBe(scheduledName);
     expect(h.gateway.tagsOf(run.snapshotName)).toEqual({

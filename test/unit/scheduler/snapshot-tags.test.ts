@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { newRunFor } from '#lib/runs/new-run';
 import { MAX_TAGS_PER_RESOURCE } from '#lib/scheduler/snapshot-tags';
 import { MANAGED_TAGS } from '#lib/snapshots/snapshot-gateway';
+import { HOME } from '#test/support/fake-placements';
 import { serviceFault } from '#test/support/fake-snapshot-gateway';
 import { policyItem, policyOf, putActivePolicy } from '#test/support/policy-builders';
 import { SchedulerHarness, TEST_DEPLOYMENT } from '#test/support/scheduler-harness';
@@ -18,7 +19,7 @@ async function harnessWith(cacheTags: Record<string, string>, overrides: Record<
   const h = new SchedulerHarness({ start: SLOT, caches: [] });
   h.gateway.addCache('orders', { tags: cacheTags });
   await putActivePolicy(h.policies, item, SLOT);
-  return { h, name: newRunFor(policyOf(item), new Date(SLOT), TEST_DEPLOYMENT).snapshotName };
+  return { h, name: newRunFor(policyOf(item), new Date(SLOT), TEST_DEPLOYMENT, HOME).snapshotName };
 }
 
 describe('copyCacheTags', () => {

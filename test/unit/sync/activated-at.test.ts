@@ -5,6 +5,7 @@ import { HOUR_MS } from '#lib/clock';
 import type { PolicyItem } from '#lib/policy/types';
 import { newestSnapshotAgeSeconds } from '#lib/sync/report-rpo';
 import { type SyncDeps, syncPolicyItem } from '#lib/sync/sync-policy';
+import { FakePlacements } from '#test/support/fake-placements';
 import { FakeSnapshotGateway } from '#test/support/fake-snapshot-gateway';
 import { FakeTime } from '#test/support/fake-time';
 import { policyItem } from '#test/support/policy-builders';
@@ -17,7 +18,7 @@ function setUp() {
   const deps: SyncDeps = {
     policies,
     targets: { table: new InMemoryTargetTable() },
-    snapshots: new FakeSnapshotGateway(['orders']),
+    placements: new FakePlacements(new FakeSnapshotGateway(['orders']), time.clock),
     clock: time.clock,
   };
   const stored = async () => (await policies.get('orders-hourly')) as PolicyItem;

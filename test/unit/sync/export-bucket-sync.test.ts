@@ -4,6 +4,7 @@ import { InMemoryPolicyStore } from '#lib/adapters/memory/policy-store';
 import { InMemoryTargetTable } from '#lib/adapters/memory/target-table';
 import { ObjectStoreError } from '#lib/errors';
 import { type SyncDeps, syncPolicyItem } from '#lib/sync/sync-policy';
+import { FakePlacements } from '#test/support/fake-placements';
 import { FakeSnapshotGateway } from '#test/support/fake-snapshot-gateway';
 import { FakeTime } from '#test/support/fake-time';
 import { policyItem } from '#test/support/policy-builders';
@@ -14,7 +15,7 @@ function arrange(withS3 = true) {
   const deps: SyncDeps = {
     policies,
     targets: { table: new InMemoryTargetTable() },
-    snapshots: new FakeSnapshotGateway(['orders']),
+    placements: new FakePlacements(new FakeSnapshotGateway(['orders'])),
     clock: new FakeTime('2025-03-01T10:20:00.000Z').clock,
     ...(withS3 ? { exportChecks: { objects, region: 'us-east-1' } } : {}),
   };

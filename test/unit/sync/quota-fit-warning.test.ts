@@ -6,6 +6,7 @@ import type { PolicyItem } from '#lib/policy/types';
 import { type ReconcileDeps, reconcilePolicies } from '#lib/sync/reconcile';
 import { scanPeersOn, syncPolicyItem } from '#lib/sync/sync-policy';
 import { targetStoreOf } from '#lib/targets/target-store';
+import { FakePlacements, HOME } from '#test/support/fake-placements';
 import { FakeSnapshotGateway } from '#test/support/fake-snapshot-gateway';
 import { FakeTime } from '#test/support/fake-time';
 import { policyItem } from '#test/support/policy-builders';
@@ -18,13 +19,13 @@ function arrange(scan = true) {
     policies,
     targets: targetStoreOf(policies, new InMemoryTargetTable()),
     runs: new InMemoryRunStore(),
-    snapshots: new FakeSnapshotGateway(['orders', 'billing']),
+    placements: new FakePlacements(new FakeSnapshotGateway(['orders', 'billing'])),
     clock: new FakeTime('2025-03-01T10:20:00.000Z').clock,
     settings: DEPLOYED_SETTINGS,
   };
   const putAndSync = async (item: PolicyItem) => {
     await policies.put(item);
-    const withPeers = scan ? { ...deps, peersOn: scanPeersOn(policies) } : deps;
+    const withPeers = scan ? { ...deps, peersOn: scanPeersOn(policies, HOME) } : deps;
     return syncPolicyItem(withPeers, (await policies.get(item.policyId)) as PolicyItem);
   };
   return { policies, deps, putAndSync };

@@ -7,6 +7,7 @@ import type { PolicyItem } from '#lib/policy/types';
 import { type ReconcileDeps, reconcilePolicies } from '#lib/sync/reconcile';
 import { syncPolicyItem } from '#lib/sync/sync-policy';
 import { targetStoreOf } from '#lib/targets/target-store';
+import { FakePlacements } from '#test/support/fake-placements';
 import { FakeSnapshotGateway } from '#test/support/fake-snapshot-gateway';
 import { FakeTime } from '#test/support/fake-time';
 import { DEPLOYED_SETTINGS } from '#test/support/scheduler-harness';
@@ -31,7 +32,7 @@ function arrange() {
     policies,
     runs: new InMemoryRunStore(),
     targets: targetStoreOf(policies, table),
-    snapshots: gateway,
+    placements: new FakePlacements(gateway, time.clock),
     clock: time.clock,
     settings: DEPLOYED_SETTINGS,
   };

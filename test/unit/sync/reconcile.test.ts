@@ -8,6 +8,7 @@ import type { PolicyItem } from '#lib/policy/types';
 import { type ReconcileDeps, reconcilePolicies } from '#lib/sync/reconcile';
 import { syncPolicyItem } from '#lib/sync/sync-policy';
 import { targetStoreOf } from '#lib/targets/target-store';
+import { FakePlacements } from '#test/support/fake-placements';
 import { FakeSnapshotGateway } from '#test/support/fake-snapshot-gateway';
 import { FakeTime } from '#test/support/fake-time';
 import { policyItem } from '#test/support/policy-builders';
@@ -19,7 +20,7 @@ function depsOf(policies: InMemoryPolicyStore, gateway: FakeSnapshotGateway, tim
     policies,
     runs: new InMemoryRunStore(),
     targets: targetStoreOf(policies, new InMemoryTargetTable()),
-    snapshots: gateway,
+    placements: new FakePlacements(gateway, time.clock),
     clock: time.clock,
     settings: DEPLOYED_SETTINGS,
   };

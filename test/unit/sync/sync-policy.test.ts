@@ -3,6 +3,7 @@ import { InMemoryPolicyStore } from '#lib/adapters/memory/policy-store';
 import { InMemoryTargetTable } from '#lib/adapters/memory/target-table';
 import type { PolicyItem } from '#lib/policy/types';
 import { type SyncDeps, syncPolicyItem } from '#lib/sync/sync-policy';
+import { FakePlacements } from '#test/support/fake-placements';
 import { FakeSnapshotGateway, serviceFault } from '#test/support/fake-snapshot-gateway';
 import { FakeTime } from '#test/support/fake-time';
 import { policyItem } from '#test/support/policy-builders';
@@ -16,7 +17,7 @@ function arrange(now = NOW) {
   const deps: SyncDeps = {
     policies,
     targets: { table: new InMemoryTargetTable() },
-    snapshots: gateway,
+    placements: new FakePlacements(gateway, time.clock),
     clock: time.clock,
   };
   return { policies, gateway, time, deps };

@@ -4,6 +4,7 @@ import { InMemoryTargetTable } from '#lib/adapters/memory/target-table';
 import { SnapshotServiceError } from '#lib/errors';
 import type { PolicyItem } from '#lib/policy/types';
 import { isInSync, type SyncDeps, syncPolicyItem } from '#lib/sync/sync-policy';
+import { FakePlacements } from '#test/support/fake-placements';
 import { FakeSnapshotGateway } from '#test/support/fake-snapshot-gateway';
 import { FakeTime } from '#test/support/fake-time';
 import { putActivePolicy } from '#test/support/policy-builders';
@@ -33,7 +34,12 @@ function arrange(gateway = fleet()) {
   const policies = new InMemoryPolicyStore();
   const table = new InMemoryTargetTable();
   const time = new FakeTime('2025-03-01T10:20:00.000Z');
-  const deps: SyncDeps = { policies, targets: { table }, snapshots: gateway, clock: time.clock };
+  const deps: SyncDeps = {
+    policies,
+    targets: { table },
+    placements: new FakePlacements(gateway, time.clock),
+    clock: time.clock,
+  };
   const put = async (item: PolicyItem) => {
     await policies.put(item);
     await syncPolicyItem(deps, item, true);
