@@ -35,7 +35,15 @@ beforeAll(async () => {
     {
       policies: fixture.policies,
       targets: fixture.targets,
-      placements: createAwsPlacementClients(loadConfig(), fixture.snapshots),
+      placements: createAwsPlacementClients(
+        loadConfig({
+          ...fixture.stack.env,
+          POLICIES_TABLE: fixture.stack.policiesTable,
+          RUNS_TABLE: fixture.stack.runsTable,
+          TARGETS_TABLE: fixture.stack.targetsTable,
+        }),
+        fixture.snapshots,
+      ),
       clock: () => tickAt,
     },
     item,
@@ -102,7 +110,7 @@ describe('serverless invoke local scheduler with events/scheduled-tick.json', ()
     expect(requested?.line).toMatchObject({ service: SERVICE_NAME, [METRIC.SnapshotsRequested]: 1 });
   });
 
-  it("publishes the run's change on the stack's EventBridge, naming the scheduled event's account and region", () => {
+  it("publishes the run's change on the stack's EventBridge, naming the run's own account and region (not the rule's)", () => {
     const events = fixture.stack.eventBridge.events();
 
     expect(events).toHaveLength(1);
@@ -115,7 +123,8 @@ describe('serverless invoke local scheduler with events/scheduled-tick.json', ()
         slot: tickAt.toISOString(),
         status: 'REQUESTED',
         previousStatus: null,
-        account: RULE_ACCOUNT,
+        // Since runs carry their placement (issue 17), the event names the run's: the orchestrator's own.
+        account: fixture.stack.emulator.accountId,
         region: 'us-east-1',
       },
     });
