@@ -128,6 +128,7 @@ describe('serverless invoke local scheduler with events/scheduled-tick.json', ()
         region: 'us-east-1',
       },
     });
+    expect(fixture.stack.emulator.accountId).not.toBe(RULE_ACCOUNT);
   });
 
   it('makes only calls its role allows', () => {

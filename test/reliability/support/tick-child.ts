@@ -14,6 +14,7 @@
 import { randomUUID } from 'node:crypto';
 import { addMs } from '#lib/clock';
 import { loadConfig } from '#lib/config';
+import { withOwnGateway } from '#lib/placements/placement-clients';
 import { createRuntime, schedulerDeps } from '#lib/runtime';
 import { runTick } from '#lib/scheduler/tick';
 import type { CreateSnapshotRequest, SnapshotGateway } from '#lib/snapshots/snapshot-gateway';
@@ -96,7 +97,10 @@ async function main(): Promise<void> {
   const snapshots = point ? holding(runtime.snapshots, point, Number(nthArg ?? 1)) : runtime.snapshots;
   let now = at;
   const deps = {
-    ...schedulerDeps({ ...runtime, snapshots }, () => 60_000),
+    ...schedulerDeps(
+      { ...runtime, snapshots, placements: withOwnGateway(runtime.placements, snapshots) },
+      () => 60_000,
+    ),
     clock: () => now,
     sleep: async (ms: number) => {
       now = addMs(now, ms);
