@@ -29,6 +29,7 @@ export function contextOf(command: Command): CommandContext {
             ...process.env,
             POLICIES_TABLE: tables.policiesTable,
             RUNS_TABLE: tables.runsTable,
+            TARGETS_TABLE: tables.targetsTable,
             DEPLOYMENT_NAME: resolveDeploymentName(options, process.env),
           }),
         ),

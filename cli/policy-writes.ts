@@ -68,7 +68,7 @@ export async function writePolicy(
   await deps.policies.put({ ...orchestratorPart(existing), ...operatorAttributes(record), policyId });
   const stored = await deps.policies.get(policyId);
   if (!stored) throw new CliError(`policy ${policyId} was deleted right after it was written`);
-  const outcome = await syncPolicyItem(deps, stored);
+  const outcome = await syncPolicyItem(deps, stored, false, undefined, existing?.targets !== undefined);
   const synced = outcome.action === 'written' ? outcome.result : stored;
   return {
     policyId,

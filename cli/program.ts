@@ -1,5 +1,6 @@
 import { Command } from 'commander';
 import { MAX_QUOTED_LENGTH, shorten } from '#lib/errors';
+import { registerCoverageCommand } from './commands/coverage';
 import { registerPlanCommand } from './commands/plan';
 import { registerPolicyCommands } from './commands/policy';
 import { registerRestoreCommand } from './commands/restore';
@@ -10,7 +11,7 @@ import { registerStatusCommand } from './commands/status';
 import { registerTickCommand } from './commands/tick';
 
 const TABLES_HELP = `
-Tables: --policies-table/--runs-table, else POLICIES_TABLE/RUNS_TABLE, else the outputs of the deployed
+Tables: --policies-table/--runs-table/--targets-table, else POLICIES_TABLE/RUNS_TABLE/TARGETS_TABLE, else the outputs of the deployed
 stack (--stack, default cache-snapshot-orchestrator-<stage>). AWS access: the default credential chain and
 region (AWS_PROFILE, AWS_REGION, ...); AWS_ENDPOINT_URL_DYNAMODB/ELASTICACHE point it at the local stack.`;
 
@@ -34,12 +35,13 @@ export function formatCommanderError(text: string): string {
 export function buildProgram(): Command {
   const program = new Command('cache-snapshots')
     .description(
-      'Operate cache-snapshot-orchestrator: policies, plans, run history, status, ticks, on-demand snapshots',
+      'Operate cache-snapshot-orchestrator: policies, plans, run history, status, coverage, ticks, on-demand snapshots',
     )
     .option('--json', 'machine-readable output (JSON on stdout)')
     .option('--verbose', "the orchestrator's log lines, and stack traces on errors")
     .option('--policies-table <name>', 'policies table name')
     .option('--runs-table <name>', 'runs table name')
+    .option('--targets-table <name>', 'targets table name')
     .option('--stage <stage>', 'stage of the deployed stack to read table names from', 'dev')
     .option('--stack <name>', 'CloudFormation stack to read table names from')
     .addHelpText('after', TABLES_HELP)
@@ -49,6 +51,7 @@ export function buildProgram(): Command {
   registerPlanCommand(program);
   registerRunsCommand(program);
   registerStatusCommand(program);
+  registerCoverageCommand(program);
   registerTickCommand(program);
   registerRestoreCommand(program);
   registerSnapshotCommand(program);

@@ -5,22 +5,28 @@ import { CliError } from './errors';
 export interface TableSources {
   readonly policiesTable?: string;
   readonly runsTable?: string;
+  readonly targetsTable?: string;
   /** CloudFormation stack to read the outputs of; default `cache-snapshot-orchestrator-<stage>`. */
   readonly stack?: string;
   readonly stage: string;
 }
 
-/** The two tables a command works on. */
+/** The tables a command works on. */
 export interface TableNames {
   readonly policiesTable: string;
   readonly runsTable: string;
+  readonly targetsTable: string;
 }
 
 /** Reads a stack's outputs as `OutputKey → OutputValue`. */
 export type ReadStackOutputs = (stackName: string) => Promise<Record<string, string>>;
 
-/** The stack outputs serverless.yml declares for the two tables. */
-export const TABLE_OUTPUTS = { policiesTable: 'PoliciesTableName', runsTable: 'RunsTableName' } as const;
+/** The stack outputs serverless.yml declares for the tables. */
+export const TABLE_OUTPUTS = {
+  policiesTable: 'PoliciesTableName',
+  runsTable: 'RunsTableName',
+  targetsTable: 'TargetsTableName',
+} as const;
 
 /** The stack `serverless deploy --stage <stage>` creates for this service. */
 export function defaultStackName(stage: string): string {
@@ -32,8 +38,9 @@ function present(value: string | undefined): string | undefined {
 }
 
 /**
- * The table names from `--policies-table`/`--runs-table`, else POLICIES_TABLE/RUNS_TABLE, else the
- * outputs of the deployed stack (one DescribeStacks, made only when a name is still missing).
+ * The table names from `--policies-table`/`--runs-table`/`--targets-table`, else POLICIES_TABLE/RUNS_TABLE/
+ * TARGETS_TABLE, else the outputs of the deployed stack (one DescribeStacks, made only when a name is still
+ * missing).
  */
 export async function resolveTableNames(
   sources: TableSources,
@@ -42,7 +49,8 @@ export async function resolveTableNames(
 ): Promise<TableNames> {
   const policiesTable = present(sources.policiesTable) ?? present(env.POLICIES_TABLE);
   const runsTable = present(sources.runsTable) ?? present(env.RUNS_TABLE);
-  if (policiesTable && runsTable) return { policiesTable, runsTable };
+  const targetsTable = present(sources.targetsTable) ?? present(env.TARGETS_TABLE);
+  if (policiesTable && runsTable && targetsTable) return { policiesTable, runsTable, targetsTable };
   const stackName = present(sources.stack) ?? defaultStackName(sources.stage);
   const outputs = await readOutputs(stackName);
   const fromStack = (role: keyof typeof TABLE_OUTPUTS) => {
@@ -55,6 +63,7 @@ export async function resolveTableNames(
   return {
     policiesTable: policiesTable ?? fromStack('policiesTable'),
     runsTable: runsTable ?? fromStack('runsTable'),
+    targetsTable: targetsTable ?? fromStack('targetsTable'),
   };
 }
 
@@ -81,7 +90,7 @@ export async function describeStackOutputs(stackName: string): Promise<Record<st
     const reason = error instanceof Error ? error.message : String(error);
     throw new CliError(
       `could not read the table names from stack ${stackName} (${reason}); pass --stage or --stack, ` +
-        'or --policies-table and --runs-table (or POLICIES_TABLE and RUNS_TABLE)',
+        'or --policies-table, --runs-table and --targets-table (or POLICIES_TABLE, RUNS_TABLE and TARGETS_TABLE)',
       { cause: error },
     );
   } finally {

@@ -9,6 +9,7 @@ import { InvalidEventError } from '#lib/errors';
 import { logger, metrics } from '#lib/observability';
 import { createRuntime, syncDeps } from '#lib/runtime';
 import { syncPolicyItem } from '#lib/sync/sync-policy';
+import { retireTargetsOfDeleted } from '#lib/sync/sync-targets';
 
 const runtime = createRuntime(loadConfig());
 const processor = new BatchProcessor(EventType.DynamoDBStreams);
@@ -20,9 +21,10 @@ async function syncRecord(record: unknown): Promise<void> {
     change = toPolicyChange(record);
     if (change.kind === 'remove' || !change.newItem) {
       logger.info('policy deleted; its open runs end on their next tick', { policyId: change.policyId });
+      await retireTargetsOfDeleted(syncDeps(runtime), change.policyId, new Date());
       return;
     }
-    await syncPolicyItem(syncDeps(runtime), change.newItem);
+    await syncPolicyItem(syncDeps(runtime), change.newItem, false, undefined, change.wasTargets);
   } catch (error) {
     logger.error('policy sync failed; the record will be retried', { policyId: change?.policyId, error });
     throw error;

@@ -4,6 +4,8 @@ import { ConfigError } from './errors';
 export interface Config {
   readonly policiesTable: string;
   readonly runsTable: string;
+  /** The targets of `targets` policies, one item per (policy, cache) (docs/architecture.md, "Targets"). */
+  readonly targetsTable: string;
   /**
    * The deployment's name, the stack name (`DEPLOYMENT_NAME`): part of every snapshot's name and its
    * `snapshot-orchestrator-deployment` tag, so deployments sharing an account never take, adopt or delete
@@ -88,6 +90,7 @@ export function loadConfig(env: Env = process.env): Config {
   return Object.freeze({
     policiesTable: requireVar(env, 'POLICIES_TABLE'),
     runsTable: requireVar(env, 'RUNS_TABLE'),
+    targetsTable: requireVar(env, 'TARGETS_TABLE'),
     deploymentName: requireVar(env, 'DEPLOYMENT_NAME'),
     concurrency: readPositiveInt(env, 'SCHEDULER_CONCURRENCY', DEFAULTS.concurrency),
     leaseMs: readPositiveInt(env, 'CLAIM_LEASE_MS', DEFAULTS.leaseMs),

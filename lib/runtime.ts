@@ -4,6 +4,7 @@ import { createItemClient } from './adapters/dynamodb/item-client';
 import { DynamoPolicyStore } from './adapters/dynamodb/policy-store';
 import { DynamoRestoreTestStore } from './adapters/dynamodb/restore-test-store';
 import { DynamoRunStore } from './adapters/dynamodb/run-store';
+import { DynamoTargetTable } from './adapters/dynamodb/target-table';
 import { AdaptiveLimit } from './adaptive-limit';
 import { realSleep, type Sleep, systemClock } from './clock';
 import type { Config } from './config';
@@ -24,12 +25,15 @@ import { type EventBus, lazyEventBus } from './state-events/event-bus';
 import { EventPublisher, realTimeout } from './state-events/publisher';
 import type { ReconcileDeps } from './sync/reconcile';
 import type { SyncDeps } from './sync/sync-policy';
+import { type TargetStore, targetStoreOf } from './targets/target-store';
 
 /** The adapters a function works with, built once per process (module scope of a handler). */
 export interface Runtime {
   readonly config: Config;
   readonly policies: PolicyStore;
   readonly runs: RunStore;
+  /** Every target's schedule state: the `cacheName` policies' items and the targets table. */
+  readonly targets: TargetStore;
   /** Restore-test records, in the runs table (lib/restore-tests). */
   readonly restoreTests: RestoreTestStore;
   readonly snapshots: SnapshotGateway;
@@ -59,9 +63,14 @@ export function createRuntime(config: Config, overrides: ClientOverrides = {}): 
   const clientConfig = () => (overrides.retryStrategy ? { retryStrategy: overrides.retryStrategy() } : {});
   const documents = createItemClient(clientConfig());
   const limit = new AdaptiveLimit({ maxInFlight: config.concurrency });
+  const policies = new DynamoPolicyStore({ client: documents, tableName: config.policiesTable });
   const own = {
     config,
-    policies: new DynamoPolicyStore({ client: documents, tableName: config.policiesTable }),
+    policies,
+    targets: targetStoreOf(
+      policies,
+      new DynamoTargetTable({ client: documents, tableName: config.targetsTable }),
+    ),
     runs: new DynamoRunStore({ client: documents, tableName: config.runsTable }),
     restoreTests: new DynamoRestoreTestStore({ client: documents, tableName: config.runsTable }),
     snapshots: lazySnapshotGateway(async () => {
@@ -123,6 +132,7 @@ export function schedulerDeps(
     ...(exports ? { exports } : {}),
     policies: runtime.policies,
     runs: runtime.runs,
+    targets: runtime.targets,
     placements: runtime.placements,
     clock: systemClock,
     sleep: realSleep,
@@ -185,9 +195,11 @@ export function exportContextOf(runtime: Runtime): ExportContext | undefined {
  */
 export function syncDeps(runtime: Runtime): SyncDeps {
   const { region } = runtime.config;
+  const { policies, targets, placements } = runtime;
   return {
-    policies: runtime.policies,
-    placements: runtime.placements,
+    policies,
+    targets,
+    placements,
     clock: systemClock,
     ...(region === undefined ? {} : { exportChecks: { objects: runtime.objects, region } }),
   };
@@ -196,6 +208,7 @@ export function syncDeps(runtime: Runtime): SyncDeps {
 /** Reconcile's dependencies: policy sync's, the runs, and the settings its snapshot check reads. */
 export function reconcileDeps(runtime: Runtime): ReconcileDeps {
   const { concurrency, runRetentionDays } = runtime.config;
-  const { policies, runs, placements } = runtime;
-  return { policies, runs, placements, clock: systemClock, settings: { concurrency, runRetentionDays } };
+  const { policies, runs, targets, placements } = runtime;
+  const settings = { concurrency, runRetentionDays };
+  return { policies, runs, targets, placements, clock: systemClock, settings };
 }

@@ -101,6 +101,7 @@ export class Simulation {
     return {
       policies: this.runtime.policies,
       runs: this.runtime.runs,
+      targets: this.runtime.targets,
       placements: this.runtime.placements,
       clock: () => this.time.current,
       sleep: async (ms) => {
@@ -139,6 +140,7 @@ export class Simulation {
     const checks = this.stack.s3 && region ? { exportChecks: { objects: this.runtime.objects, region } } : {};
     return {
       policies: this.runtime.policies,
+      targets: this.runtime.targets,
       placements: this.runtime.placements,
       clock: () => this.time.current,
       ...checks,
@@ -148,10 +150,11 @@ export class Simulation {
   /** Reconcile's dependencies on the fake clock. */
   reconcileDeps(): ReconcileDeps {
     const { concurrency, runRetentionDays } = this.runtime.config;
-    const { policies, runs, placements } = this.runtime;
+    const { policies, runs, targets, placements } = this.runtime;
     return {
       policies,
       runs,
+      targets,
       placements,
       clock: () => this.time.current,
       settings: { concurrency, runRetentionDays },
@@ -160,10 +163,11 @@ export class Simulation {
 
   /** Writes a policy record as an operator would, then syncs it (the local stack has no streams). */
   async putPolicy(item: PolicyItem): Promise<SyncOutcome> {
+    const before = await this.runtime.policies.get(item.policyId);
     await this.runtime.policies.put(item);
     const stored = await this.runtime.policies.get(item.policyId);
     if (!stored) throw new Error(`policy ${item.policyId} vanished right after it was written`);
-    return syncPolicyItem(this.syncDeps(), stored);
+    return syncPolicyItem(this.syncDeps(), stored, false, undefined, before?.targets !== undefined);
   }
 
   /** One scheduler tick at `at` (default: now); the clock is set to `at` first. */

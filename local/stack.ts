@@ -18,6 +18,7 @@ export interface LocalStack {
   readonly elasticacheEndpoint: string;
   readonly policiesTable: string;
   readonly runsTable: string;
+  readonly targetsTable: string;
   readonly emulator: Emulator;
   readonly sts: LocalSts;
   readonly eventBridge: LocalEventBridge;
@@ -65,7 +66,7 @@ const DEFAULT_ACCOUNT = '123456789012';
 const DEFAULT_DEPLOYMENT = 'cache-snapshot-orchestrator-local';
 
 /** Table logical ids in serverless.yml and the config keys they become. */
-const TABLE_ROLES = { PoliciesTable: 'policies', RunsTable: 'runs' } as const;
+const TABLE_ROLES = { PoliciesTable: 'policies', RunsTable: 'runs', TargetsTable: 'targets' } as const;
 
 /** Creates the tables exactly as serverless.yml defines them (read from that file, so they cannot drift). */
 async function createTables(endpoint: string, prefix: string): Promise<Record<string, string>> {
@@ -115,6 +116,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       elasticacheEndpoint: emulator.endpoint,
       policiesTable: names.policies ?? '',
       runsTable: names.runs ?? '',
+      targetsTable: names.targets ?? '',
       emulator,
       sts,
       eventBridge,
@@ -133,6 +135,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
         AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
         POLICIES_TABLE: names.policies ?? '',
         RUNS_TABLE: names.runs ?? '',
+        TARGETS_TABLE: names.targets ?? '',
         DEPLOYMENT_NAME: deploymentName,
       }),
       async addStage(stageDeployment: string, stagePrefix: string) {

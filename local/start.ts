@@ -3,6 +3,7 @@ import { logger } from '#lib/observability';
 import { describeAccounts } from './demo/accounts';
 import { countEvents } from './demo/event-lines';
 import { describeExports } from './demo/exports';
+import { fleetCoverage, formatCoverage } from './demo/fleet';
 import { describeOnDemand } from './demo/on-demand';
 import { describeSnapshots, formatReport } from './demo/report';
 import { restoreTestReport } from './demo/restore-tests';
@@ -24,6 +25,8 @@ if (process.argv.includes('--serve')) {
   try {
     log('\nWhat the run records say, per policy:\n');
     for (const line of formatReport(report)) log(line);
+    log('\nCoverage of every cache at the end of the week (cache-snapshots coverage):\n');
+    for (const line of formatCoverage(await fleetCoverage(simulation))) log(line);
     log(
       `\n${describeSnapshots(
         simulation.stack.emulator.partitions().flatMap((partition) => partition.snapshots()),

@@ -19,6 +19,7 @@ export function deployedNodeFlags(): string[] {
 export const FUNCTION_ENV: Readonly<Record<string, string>> = {
   POLICIES_TABLE: 'bench-policies',
   RUNS_TABLE: 'bench-runs',
+  TARGETS_TABLE: 'bench-targets',
   DEPLOYMENT_NAME: 'cache-snapshot-orchestrator-bench',
   AWS_REGION: 'us-east-1',
   AWS_ACCESS_KEY_ID: 'local',

@@ -8,15 +8,18 @@ import { describeIssues } from '#cli/policy-writes';
 import { shorten } from '#lib/errors';
 import { buildSnapshotName } from '#lib/naming/snapshot-name';
 import { validatePolicy } from '#lib/policy/parse-policy';
-import type { CachePolicy } from '#lib/policy/types';
+import { policyForTarget } from '#lib/policy/policy-for-target';
+import type { CachePolicy, Policy, PolicyItem } from '#lib/policy/types';
 import type { RunStore } from '#lib/runs/run-store';
 import type { RunStatus } from '#lib/runs/types';
+import type { Runtime } from '#lib/runtime';
 import { nextSlotAfter } from '#lib/schedule/policy-slots';
-import { getPolicyItem, viewOf } from './policy-read';
+import { getPolicyItem, listTargetsOf, viewOf } from './policy-read';
 
 interface PlanOptions {
   readonly count: number;
   readonly from?: Date;
+  readonly cache?: string;
 }
 
 /** The policy's next `count` slots at or after `from`, each with the snapshot name it gets in `deployment`. */
@@ -58,6 +61,32 @@ async function runStatuses(
   return statuses;
 }
 
+/**
+ * The target a plan is for: a `cacheName` policy's cache, or the `--cache` target of a `targets` policy (its
+ * own nextRunAt), which a targets policy needs; a CliError naming its targets otherwise.
+ */
+async function planTarget(runtime: Runtime, item: PolicyItem, policy: Policy, cache: string | undefined) {
+  const { nextRunAt } = viewOf(item).view;
+  if (policy.cacheName !== undefined) {
+    if (cache !== undefined && cache !== policy.cacheName) {
+      throw new CliError(
+        `policy ${shorten(policy.policyId)} covers cache ${policy.cacheName}, not ${shorten(cache)}`,
+      );
+    }
+    return { cacheName: policy.cacheName, nextRunAt };
+  }
+  const targets = await listTargetsOf(runtime, item);
+  const found = targets.find((target) => target.cacheName === cache);
+  if (cache === undefined || !found) {
+    const names = targets.map((target) => `${target.cacheName} (${target.state})`).join(', ') || 'none yet';
+    const asked = cache === undefined ? 'give --cache <name>' : `${shorten(cache)} is not one of its targets`;
+    throw new CliError(
+      `policy ${shorten(policy.policyId)} chooses its caches by targets: ${asked}; its targets: ${names}`,
+    );
+  }
+  return { cacheName: found.cacheName, nextRunAt: found.nextRunAt };
+}
+
 async function planAction(policyId: string, options: PlanOptions, command: Command): Promise<void> {
   const context = contextOf(command);
   const runtime = await context.runtime();
@@ -68,19 +97,24 @@ async function planAction(policyId: string, options: PlanOptions, command: Comma
       `policy ${shorten(policyId)} is invalid, it has no plan: ${describeIssues(parsed.issues)}`,
     );
   }
-  const { policy } = parsed;
-  if (policy.cacheName === undefined) {
-    throw new CliError(
-      `policy ${shorten(policyId)} chooses its caches by targets: plan shows cacheName policies only`,
-    );
-  }
-  const { view } = viewOf(item);
+  const target = await planTarget(runtime, item, parsed.policy, options.cache);
+  const policy = policyForTarget(parsed.policy, target.cacheName);
+  const view = { ...viewOf(item).view, nextRunAt: target.nextRunAt };
   const planned = planSlots(policy, options.from ?? new Date(), options.count, runtime.config.deploymentName);
-  const statuses = await runStatuses(runtime.runs, { policyId, cacheName: policy.cacheName }, planned);
+  const statuses = await runStatuses(runtime.runs, { policyId, cacheName: target.cacheName }, planned);
   const slots = planned.map((slot) => ({ ...slot, runStatus: statuses.get(slot.slot) ?? null }));
   if (context.options.json) {
     const { schedule, timezone } = policy;
-    printJson({ policyId, schedule, timezone, state: view.state, nextRunAt: view.nextRunAt, slots });
+    const { cacheName } = target;
+    printJson({
+      policyId,
+      cacheName,
+      schedule,
+      timezone,
+      state: view.state,
+      nextRunAt: view.nextRunAt,
+      slots,
+    });
     return;
   }
   printLine(`${policyId}: ${policy.schedule} in ${policy.timezone}, state ${cell(view.state)}`);
@@ -107,5 +141,6 @@ export function registerPlanCommand(program: Command): void {
     )
     .option('-n, --count <n>', 'how many slots (1-1000)', parseCount(1000), 5)
     .option('--from <time>', 'list slots at or after this ISO-8601 time instead of now', parseInstant)
+    .option('--cache <name>', "the target's cache (required for a targets policy)")
     .action(planAction);
 }

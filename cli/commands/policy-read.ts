@@ -9,6 +9,7 @@ import { shorten } from '#lib/errors';
 import { type OrchestratorView, readOrchestratorAttributes } from '#lib/policy/orchestrator-attributes';
 import type { PolicyItem } from '#lib/policy/types';
 import type { Runtime } from '#lib/runtime';
+import type { TargetRecord } from '#lib/targets/types';
 
 /** The stored item of `policyId`, or a CliError naming the table. */
 export async function getPolicyItem(runtime: Runtime, policyId: string): Promise<PolicyItem> {
@@ -22,6 +23,14 @@ export async function listPolicyItems(runtime: Runtime): Promise<PolicyItem[]> {
   const items: PolicyItem[] = [];
   for await (const item of runtime.policies.listAll()) items.push(item);
   return items.sort((a, b) => a.policyId.localeCompare(b.policyId));
+}
+
+/** The targets of a `targets` policy (ACTIVE and RETIRED, by cache name); none for any other item. */
+export async function listTargetsOf(runtime: Runtime, item: PolicyItem): Promise<TargetRecord[]> {
+  if (item.targets === undefined) return [];
+  const targets: TargetRecord[] = [];
+  for await (const target of runtime.targets.table.listByPolicy(item.policyId)) targets.push(target);
+  return targets;
 }
 
 /**
@@ -47,26 +56,42 @@ export async function getAction(policyId: string, _options: object, command: Com
   else printLine(stringify(item).trimEnd());
 }
 
-/** `policy list`: one line per policy with its schedule, state and next run. */
+/** A target's line under its policy in `policy list`: its cache, state and next run, or why it was retired. */
+function targetRow(target: TargetRecord): string[] {
+  const next = target.nextRunAt ? formatUtc(target.nextRunAt) : '-';
+  return [' └', target.cacheName, '', '', target.state, next, target.retiredReason ?? ''];
+}
+
+/**
+ * `policy list`: one line per policy with its schedule, state and next run; under a `targets` policy one line
+ * per target (its cache, state and next run). `--json`: the items, a targets policy's with `enrolledTargets`.
+ */
 export async function listAction(_options: object, command: Command): Promise<void> {
   const context = contextOf(command);
-  const items = await listPolicyItems(await context.runtime());
+  const runtime = await context.runtime();
+  const items = await listPolicyItems(runtime);
+  const targets = await Promise.all(items.map((item) => listTargetsOf(runtime, item)));
   if (context.options.json) {
     for (const item of items) viewOf(item);
-    printJson(items);
+    printJson(
+      items.map((item, index) =>
+        item.targets === undefined ? item : { ...item, enrolledTargets: targets[index] ?? [] },
+      ),
+    );
     return;
   }
-  const rows = items.map((item) => {
+  const rows = items.flatMap((item, index) => {
     const { view } = viewOf(item);
-    return [
+    const own = [
       item.policyId,
-      cell(item.cacheName),
+      item.targets === undefined ? cell(item.cacheName) : `targets (${targets[index]?.length ?? 0})`,
       cell(item.schedule),
       cell(item.timezone ?? 'UTC'),
       cell(view.state),
       view.nextRunAt ? formatUtc(view.nextRunAt) : '-',
       view.stateReason ?? '',
     ];
+    return [own, ...(targets[index] ?? []).map(targetRow)];
   });
   printTable(['POLICY', 'CACHE', 'SCHEDULE', 'TIMEZONE', 'STATE', 'NEXT RUN', 'REASON'], rows, 'no policies');
 }

@@ -12,6 +12,7 @@ import type { Runtime } from '#lib/runtime';
 interface RunsOptions {
   readonly since?: Date;
   readonly status?: RunStatus[];
+  readonly cache?: string;
 }
 
 function errorCell(run: RunRecord): string {
@@ -46,7 +47,7 @@ async function checkPolicyKnown(runtime: Runtime, policyId: string, found: numbe
 async function runsAction(policyId: string, options: RunsOptions, command: Command): Promise<void> {
   const context = contextOf(command);
   const runtime = await context.runtime();
-  const query = { since: options.since?.toISOString(), statuses: options.status };
+  const query = { since: options.since?.toISOString(), statuses: options.status, cacheName: options.cache };
   const runs: RunRecord[] = [];
   for await (const run of runtime.runs.listByPolicy(policyId, query)) runs.push(run);
   await checkPolicyKnown(runtime, policyId, runs.length);
@@ -54,7 +55,10 @@ async function runsAction(policyId: string, options: RunsOptions, command: Comma
     printJson(runs);
     return;
   }
+  // A targets policy's runs are of several caches: each line says which.
+  const manyCaches = new Set(runs.map((run) => run.cacheName)).size > 1;
   const rows = runs.map((run) => [
+    ...(manyCaches ? [run.cacheName] : []),
     formatUtc(run.slot),
     run.status,
     String(run.attempts),
@@ -65,13 +69,23 @@ async function runsAction(policyId: string, options: RunsOptions, command: Comma
     errorCell(run),
   ]);
   printTable(
-    ['SLOT (UTC)', 'STATUS', 'ATTEMPTS', 'SNAPSHOT', 'KIND', 'EXPORT', 'UPDATED', 'LAST ERROR'],
+    [
+      ...(manyCaches ? ['CACHE'] : []),
+      'SLOT (UTC)',
+      'STATUS',
+      'ATTEMPTS',
+      'SNAPSHOT',
+      'KIND',
+      'EXPORT',
+      'UPDATED',
+      'LAST ERROR',
+    ],
     rows,
     `no runs of ${policyId}`,
   );
 }
 
-/** `runs <id> [--since …] [--status …]`: a policy's run records, oldest slot first. */
+/** `runs <id> [--since …] [--status …] [--cache …]`: a policy's run records, by cache then oldest slot first. */
 export function registerRunsCommand(program: Command): void {
   program
     .command('runs')
@@ -83,5 +97,6 @@ export function registerRunsCommand(program: Command): void {
       (value) => parseSince(value),
     )
     .option('--status <list>', 'only these statuses, comma-separated (repeatable)', parseStatuses)
+    .option('--cache <name>', "only the runs of this cache (a targets policy's target)")
     .action(runsAction);
 }

@@ -4,10 +4,13 @@ import { cell, formatDuration, formatUtc } from '#cli/format';
 import { parseAccount, parseRegion } from '#cli/option-parsers';
 import { printJson, printTable } from '#cli/output';
 import type { Placement } from '#lib/placements/placement';
+import type { OrchestratorView } from '#lib/policy/orchestrator-attributes';
 import type { PolicyItem } from '#lib/policy/types';
-import { listPolicyItems, viewOf } from './policy-read';
+import type { TargetRecord } from '#lib/targets/types';
+import { listPolicyItems, listTargetsOf, viewOf } from './policy-read';
 
 interface StatusOptions {
+  readonly cache?: string;
   readonly account?: string;
   readonly region?: string;
 }
@@ -25,13 +28,40 @@ function placementField(item: PolicyItem, name: 'account' | 'region', home: Plac
  */
 function statusOf(item: PolicyItem, now: Date, home: Placement) {
   const { view, problems } = viewOf(item);
+  return lineOf(item, item.cacheName, view, { now, home }, problems);
+}
+
+/**
+ * A target's status line: its own schedule state and summaries, under its policy's state (RETIRED when
+ * the target is, with the reason).
+ */
+function targetStatusOf(item: PolicyItem, target: TargetRecord, now: Date, home: Placement) {
+  const { view } = viewOf(item);
+  const retired = target.state === 'RETIRED';
+  const own = {
+    state: retired ? 'RETIRED' : view.state,
+    stateReason: retired ? target.retiredReason : view.stateReason,
+    nextRunAt: target.nextRunAt,
+    lastRun: target.lastRun,
+    newestSnapshot: target.newestSnapshot,
+  };
+  return lineOf(item, target.cacheName, own as OrchestratorView, { now, home }, []);
+}
+
+function lineOf(
+  item: PolicyItem,
+  cacheName: unknown,
+  view: OrchestratorView,
+  { now, home }: { now: Date; home: Placement },
+  problems: string[],
+) {
   const newest = view.newestSnapshot;
   return {
     policyId: item.policyId,
-    cacheName: item.cacheName,
+    cacheName,
     account: placementField(item, 'account', home),
     region: placementField(item, 'region', home),
-    state: view.state,
+    state: view.state as string | undefined,
     stateReason: view.stateReason,
     nextRunAt: view.nextRunAt,
     lastRun: view.lastRun,
@@ -48,19 +78,34 @@ async function statusAction(options: StatusOptions, command: Command): Promise<v
   const runtime = await context.runtime();
   const now = new Date();
   const home = await runtime.placements.home();
-  const items = (await listPolicyItems(runtime)).filter((item) => {
+  const policies = (await listPolicyItems(runtime)).filter((item) => {
     const matches = (name: 'account' | 'region') =>
       options[name] === undefined || placementField(item, name, home) === options[name];
     return matches('account') && matches('region');
   });
-  const lines = items.map((item) => statusOf(item, now, home));
+  const items: PolicyItem[] = [];
+  const lines: ReturnType<typeof statusOf>[] = [];
+  for (const item of policies) {
+    const targets = await listTargetsOf(runtime, item);
+    const found =
+      item.targets === undefined
+        ? [statusOf(item, now, home)]
+        : targets.map((target) => targetStatusOf(item, target, now, home));
+    for (const line of found) {
+      if (options.cache !== undefined && line.cacheName !== options.cache) continue;
+      items.push(item);
+      lines.push(line);
+    }
+  }
   if (context.options.json) {
     printJson(lines);
     return;
   }
   const rows = lines.map((line, index) => {
     // `?`: the item holds the attribute, but in a shape that cannot be read (the warning says which).
-    const absent = (name: string, none = '-') => (items[index]?.[name] === undefined ? none : '?');
+    const item = items[index];
+    const fromItem = item?.targets === undefined;
+    const absent = (name: string, none = '-') => (!fromItem || item?.[name] === undefined ? none : '?');
     return [
       line.policyId,
       cell(line.cacheName),
@@ -94,13 +139,17 @@ async function statusAction(options: StatusOptions, command: Command): Promise<v
 }
 
 /**
- * `status [--account …] [--region …]`: one line per policy: its account and region (the orchestrator's own
- * where it names none), state, last run and its outcome, age of the newest available snapshot.
+ * `status [--cache name] [--account …] [--region …]`: one line per policy (per target for a `targets`
+ * policy): its account and region (the orchestrator's own where it names none), state, last run and its
+ * outcome, age of the newest available snapshot.
  */
 export function registerStatusCommand(program: Command): void {
   program
     .command('status')
-    .description('one line per policy: state, last run and outcome, age of the newest available snapshot')
+    .description(
+      'one line per policy, or per target of a targets policy: state, last run and outcome, age of the newest available snapshot',
+    )
+    .option('--cache <name>', 'only the lines of this cache')
     .option(
       '--account <id>',
       "only policies in this account (the orchestrator's own if they name none)",

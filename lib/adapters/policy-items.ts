@@ -119,3 +119,31 @@ export function maySetSlotSummary(
   if (!isPlainRecord(current) || current.slot === undefined) return true;
   return typeof current.slot === 'string' && current.slot <= summary.slot;
 }
+
+/** What recording `summaries` sets (nothing for an absent one). */
+export function summaryChanges(summaries: Partial<SlotSummaries>): ItemChanges {
+  const set: Record<string, unknown> = {};
+  if (summaries.lastRun !== undefined) set.lastRun = summaries.lastRun;
+  if (summaries.newestSnapshot !== undefined) set.newestSnapshot = summaries.newestSnapshot;
+  return { set, remove: [] };
+}
+
+/** True when every summary given may replace the stored one (maySetSlotSummary for each). */
+export function maySetSummaries(stored: Record<string, unknown>, summaries: Partial<SlotSummaries>): boolean {
+  return (['lastRun', 'newestSnapshot'] as const).every((attribute) => {
+    const summary = summaries[attribute];
+    return summary === undefined || maySetSlotSummary(stored, attribute, summary);
+  });
+}
+
+/** `changes` and `more` together (both sets, both removals). */
+export function mergeChanges(changes: ItemChanges, more: ItemChanges): ItemChanges {
+  return { set: { ...changes.set, ...more.set }, remove: [...changes.remove, ...more.remove] };
+}
+
+/** `stored` with `changes` applied (a new object; `changes.set` deep-copied), as DynamoDB would apply them. */
+export function applyChanges(stored: Record<string, unknown>, changes: ItemChanges): Record<string, unknown> {
+  const next = { ...stored, ...structuredClone(changes.set) };
+  for (const name of changes.remove) delete next[name];
+  return next;
+}

@@ -36,6 +36,6 @@ export interface ExportContext {
  * policy reads (export retention reads the rule of the policy whose export ended).
  */
 export interface ExportDeps extends LifecycleDeps {
-  readonly policies: LifecycleDeps['policies'] & Pick<PolicyStore, 'get'>;
+  readonly policies: Pick<PolicyStore, 'get'>;
   readonly exports: ExportContext;
 }

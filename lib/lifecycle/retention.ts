@@ -43,21 +43,33 @@ export function selectPrunable<T extends { readonly slot: string; readonly keep?
  * Only runs this policy recorded are candidates, and each snapshot's tags must still carry this deployment's
  * mark for the run (lib/snapshots/ownership.ts): a person's snapshot, another deployment's, another policy's
  * and automated ones are never touched. A snapshot already deleted by someone else ends its run GONE.
- * `reserve` is passed to selectPrunable.
+ * `reserve` is passed to selectPrunable; `cacheName` limits it to one target (quota relief for its next snapshot).
  */
-export async function applyRetention(deps: LifecycleDeps, policy: Policy, reserve = 0): Promise<number> {
+export async function applyRetention(
+  deps: LifecycleDeps,
+  policy: Policy,
+  reserve = 0,
+  cacheName?: string,
+): Promise<number> {
   if (!policy.retention) return 0;
-  const runs: RunRecord[] = [];
-  for await (const run of deps.runs.listByPolicy(policy.policyId, { statuses: ['AVAILABLE'] }))
+  const byCache = new Map<string, RunRecord[]>();
+  for await (const run of deps.runs.listByPolicy(policy.policyId, { statuses: ['AVAILABLE'], cacheName })) {
+    const runs = byCache.get(run.cacheName) ?? [];
     runs.push(run);
+    byCache.set(run.cacheName, runs);
+  }
   let pruned = 0;
-  for (const run of selectPrunable(runs, policy.retention, deps.clock(), reserve)) {
-    if (isExportInFlight(run.export)) continue; // its export needs the snapshot: pruned once it is done
-    try {
-      if (await pruneRun(deps, run)) pruned += 1;
-    } catch (error) {
-      recordMetric(METRIC.PruneFailures);
-      logger.error('could not prune; retention will try again', { ...runFields(run), error });
+  // Each target apart: a targets policy's maxCount and minCount hold per cache, a retired target's too
+  // (its cache deleted: its newest minCount snapshots are its last recovery points, and stay).
+  for (const runs of byCache.values()) {
+    for (const run of selectPrunable(runs, policy.retention, deps.clock(), reserve)) {
+      if (isExportInFlight(run.export)) continue; // its export needs the snapshot: pruned once it is done
+      try {
+        if (await pruneRun(deps, run)) pruned += 1;
+      } catch (error) {
+        recordMetric(METRIC.PruneFailures);
+        logger.error('could not prune; retention will try again', { ...runFields(run), error });
+      }
     }
   }
   return pruned;

@@ -80,7 +80,8 @@ export async function checkAvailableSnapshots(
       if (outcome === 'gone') goneCount += 1;
       if (outcome === 'kept') kept.push(run);
     }
-    checked.push(await settleNewest(deps, item, kept));
+    // A targets policy's summaries are its targets' (the targets table), not its item's.
+    checked.push(typeof item.cacheName === 'string' ? await settleNewest(deps, item, kept) : item);
   }
   return { items: checked, gone: goneCount };
 }

@@ -4,6 +4,7 @@ import type {
   PolicyItem,
   PolicyState,
   RestoreTestSummary,
+  SlotSummaries,
 } from './types';
 
 /** What policy sync writes back on a policy item. */
@@ -44,11 +45,27 @@ export interface PolicyStore {
    */
   writeSyncResult(basis: PolicyItem, result: SyncResult): Promise<void>;
   /**
-   * Moves `nextRunAt` from `from` to `to`, only if it still equals `from`. Throws ConditionalWriteError when
+   * Moves `nextRunAt` from `from` to `to`, only if it still equals `from`, and records `summaries` in the
+   * same UpdateItem. Throws ConditionalWriteError when
    * another tick moved it first. There is no way to remove it here: an ACTIVE policy always has a next run
    * (one whose schedule ends is marked DISABLED by policy sync).
    */
-  advanceNextRun(policyId: string, from: string, to: string): Promise<void>;
+  advanceNextRun(
+    policyId: string,
+    from: string,
+    to: string,
+    summaries?: Partial<SlotSummaries>,
+  ): Promise<void>;
+  /**
+   * Records `summaries` in one write, only on the item of a `cacheName` policy of `cacheName` (the home of
+   * that target's state) and only where no newer slot's summary is stored. False when nothing was written:
+   * not that policy's cache (a `targets` policy, or gone), or a newer summary is there.
+   */
+  recordTargetSummaries(
+    policyId: string,
+    cacheName: string,
+    summaries: Partial<SlotSummaries>,
+  ): Promise<boolean>;
   /** Records the latest run outcome on the item (unconditional, last writer wins by slot order). */
   recordLastRun(policyId: string, summary: LastRunSummary): Promise<void>;
   /** Records the policy's newest available snapshot, with the same rules as recordLastRun. */

@@ -2,17 +2,18 @@ import type { Clock } from '#lib/clock';
 import { toIso } from '#lib/clock';
 import { ConditionalWriteError } from '#lib/errors';
 import { logger } from '#lib/observability';
-import type { PolicyStore } from '#lib/policy/policy-store';
+import type { TargetStore } from '#lib/targets/target-store';
 import { reportExportOutcome, reportOutcome, runFields } from './report-outcome';
 import type { RunEventSink } from './run-events';
 import type { RunStore } from './run-store';
 import { newestSnapshotOf } from './snapshot-summary';
 import type { RunRecord, RunStatus } from './types';
 
-/** What writing a run record touches: the runs, the policy's summaries, the clock, an observer and the events. */
+/** What writing a run record touches: the runs, its target's summaries, the clock, an observer and the events. */
 export interface SaveRunDeps {
   readonly runs: Pick<RunStore, 'create' | 'transition'>;
-  readonly policies: Pick<PolicyStore, 'recordLastRun' | 'recordNewestSnapshot'>;
+  /** Where each target's summaries live (a cacheName policy's item, or its targets-table item). */
+  readonly targets: Pick<TargetStore, 'recordSummaries'>;
   readonly clock: Clock;
   /** Told of every run record written (after the write), e.g. to count a tick's outcomes. */
   readonly observe?: (run: RunRecord) => void;
@@ -32,23 +33,24 @@ const SUMMARY_STATUSES: ReadonlySet<RunStatus> = new Set([
 ]);
 
 /**
- * Records `run` as the policy's last run and, when AVAILABLE, as its newest snapshot. A failure is logged
- * and not thrown: the run record itself is written, only the summaries on the policy item are behind.
+ * Records `run` as its target's last run and, when AVAILABLE, as its newest snapshot, in one write (the
+ * target's state, wherever it lives). A failure is logged and not thrown: the run record itself is written,
+ * only the summaries are behind.
  */
 async function summarize(deps: SaveRunDeps, run: RunRecord): Promise<void> {
   if (!SUMMARY_STATUSES.has(run.status)) return;
   const at = toIso(deps.clock());
+  const lastRun = {
+    slot: run.slot,
+    status: run.status,
+    at,
+    ...(run.lastError ? { errorCode: run.lastError.code } : {}),
+  };
   try {
-    await deps.policies.recordLastRun(run.policyId, {
-      slot: run.slot,
-      status: run.status,
-      at,
-      ...(run.lastError ? { errorCode: run.lastError.code } : {}),
-    });
-    if (run.status === 'AVAILABLE')
-      await deps.policies.recordNewestSnapshot(run.policyId, newestSnapshotOf(run));
+    const newest = run.status === 'AVAILABLE' ? { newestSnapshot: newestSnapshotOf(run) } : {};
+    await deps.targets.recordSummaries(run, { lastRun, ...newest });
   } catch (error) {
-    logger.warn('could not record the run summary on the policy', { ...runFields(run), error });
+    logger.warn('could not record the run summary on its target', { ...runFields(run), error });
   }
 }
 

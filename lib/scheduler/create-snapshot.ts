@@ -88,7 +88,7 @@ export async function createSnapshotForRun(deps: SchedulerDeps, item: WorkItem):
       return written(deps, withOwnSnapshot(attempt.run, own, now, deps.settings.pollIntervalMs), read);
     }
   }
-  if (fault.faultClass === 'quota' && (await applyRetention(deps, item.policy, 1)) > 0) {
+  if (fault.faultClass === 'quota' && (await applyRetention(deps, item.policy, 1, item.run.cacheName)) > 0) {
     attempt = await callCreate(deps, attempt.run, request, 1);
     if ('snapshot' in attempt) return accepted(deps, attempt.run, attempt.snapshot, read);
     fault = attempt.fault;

@@ -8,6 +8,7 @@ import type { Policy } from '#lib/policy/types';
 import type { RestoreTestStore } from '#lib/restore-tests/restore-test-store';
 import type { Backoff } from '#lib/retry/retry';
 import type { RunRecord } from '#lib/runs/types';
+import type { TargetStore } from '#lib/targets/target-store';
 
 /** Tunables of a tick; `settingsFrom(config)` gives the deployed values, tests build their own. */
 export interface SchedulerSettings extends LifecycleSettings {
@@ -41,6 +42,8 @@ export function settingsFrom(config: Config): SchedulerSettings {
  */
 export interface SchedulerDeps extends LifecycleDeps {
   readonly policies: PolicyStore;
+  /** Every target's schedule state (both homes): what the tick lists as due and advances. */
+  readonly targets: TargetStore;
   readonly sleep: Sleep;
   readonly settings: SchedulerSettings;
   /** S3 and the export settings (lib/exports); absent: no export is started or followed. */

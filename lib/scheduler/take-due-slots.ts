@@ -3,12 +3,13 @@ import { runBounded } from '#lib/concurrency';
 import { ConditionalWriteError } from '#lib/errors';
 import { logger, METRIC, recordMetric } from '#lib/observability';
 import { validatePolicy } from '#lib/policy/parse-policy';
-import { isCachePolicy } from '#lib/policy/policy-for-target';
-import type { CachePolicy, PolicyItem } from '#lib/policy/types';
+import { policyForTarget } from '#lib/policy/policy-for-target';
+import type { CachePolicy, Policy, PolicyItem } from '#lib/policy/types';
 import { startWindowEnd } from '#lib/runs/new-run';
 import { OUTCOME_CODE } from '#lib/runs/outcome-codes';
 import { latestSlotAtOrBefore, nextSlotAfter, slotsBetween } from '#lib/schedule/policy-slots';
 import { syncPolicyItem } from '#lib/sync/sync-policy';
+import type { DueTarget } from '#lib/targets/types';
 import { claimSlot, recordMissed } from './claim';
 import type { SchedulerDeps, WorkItem } from './deps';
 
@@ -28,52 +29,94 @@ function dueAt(deps: SchedulerDeps, at: Date): Date {
 }
 
 /**
- * Finds the policies due at `at` through the due index, reads each afresh (one consistent BatchGetItem per
- * 100: the index is eventually consistent, so a policy disabled or changed just before its slot is honoured),
- * and takes each one's latest slot: slots skipped by an outage are recorded MISSED (only the latest is
- * taken), a slot whose start window has closed is MISSED, the rest are claimed. Then `nextRunAt` moves on. A
- * policy whose step fails is logged and left as it was, so the next tick takes it again: nothing is lost, and
- * no policy stops the others.
+ * Finds the targets due at `at` through both due indexes (a `cacheName` policy's on its item, a `targets`
+ * policy's in the targets table), reads each one's policy afresh (one consistent BatchGetItem per 100
+ * policies: the indexes are eventually consistent, so a policy disabled or changed just before its slot is
+ * honoured), and takes each target's latest slot: slots skipped by an outage are recorded MISSED (only the
+ * latest is taken), a slot whose start window has closed is MISSED, the rest are claimed, one run per
+ * (policy, cache, slot). Then the target's `nextRunAt` moves on. A target whose step fails is logged and left
+ * as it was, so the next tick takes it again: nothing is lost, and no target stops the others.
  */
 export async function takeDueSlots(deps: SchedulerDeps, at: Date, owner: string): Promise<WorkItem[]> {
   const until = dueAt(deps, at);
-  const listed: string[] = [];
-  for await (const item of deps.policies.listDue(toIso(until))) listed.push(item.policyId);
-  const fresh = await deps.policies.getMany(listed);
+  const due: DueTarget[] = [];
+  for await (const target of deps.targets.listDue(toIso(until))) due.push(target);
+  const fresh = await deps.policies.getMany([...new Set(due.map((target) => target.policyId))]);
   const items: WorkItem[] = [];
-  await runBounded(listed, deps.settings.concurrency, async (policyId) => {
+  await runBounded(due, deps.settings.concurrency, async (target) => {
     try {
-      const item = fresh.get(policyId);
-      const work = item ? await takeDueSlot(deps, item, until, owner) : undefined;
+      const work = await takeDueTarget(deps, target, fresh.get(target.policyId), until, owner);
       if (work) items.push(work);
     } catch (error) {
-      logger.error('could not take the due slot; the next tick will take it', { policyId, error });
+      const { policyId, cacheName } = target;
+      logger.error('could not take the due slot; the next tick will take it', { policyId, cacheName, error });
     }
   });
   return items;
 }
 
-/** Takes `item`'s due slot, `item` as read afresh; nothing when it is no longer due (the index lagged). */
-async function takeDueSlot(
+/**
+ * The policy of a due target, as read afresh, when it may take a slot; otherwise undefined, after handing a
+ * policy item that is no longer valid or enabled to policy sync (which judges it and retires its targets), or
+ * retiring a targets-table target whose policy is gone or not ACTIVE (so it leaves the due index).
+ */
+async function usablePolicy(
   deps: SchedulerDeps,
-  item: PolicyItem,
+  target: DueTarget,
+  item: PolicyItem | undefined,
+  at: Date,
+): Promise<Policy | undefined> {
+  const from = target.home === 'policy' ? item?.nextRunAt : target.nextRunAt;
+  if (item?.state === 'ACTIVE' && (typeof from !== 'string' || from > toIso(at))) {
+    logger.debug('no longer due on a fresh read; the due index lagged', keyOf(target));
+    return undefined;
+  }
+  const parsed = item?.state === 'ACTIVE' ? validatePolicy(item) : undefined;
+  const policy = parsed?.ok && parsed.policy.enabled ? parsed.policy : undefined;
+  const homeFits = target.home === 'policy' ? policy?.cacheName !== undefined : policy?.targets !== undefined;
+  if (policy && homeFits) return policy;
+  if (target.home === 'targets') {
+    const reason =
+      item === undefined ? 'the policy was deleted' : `the policy is ${item.state ?? 'not synced'}`;
+    await deps.targets.table.retire(target, toIso(deps.clock()), reason);
+    logger.info('target retired: its policy cannot take slots', {
+      outcome: 'TargetRetired',
+      ...keyOf(target),
+      reason,
+    });
+  } else if (item?.state === 'ACTIVE') {
+    // Policy sync decides the state of a record that no longer parses or is disabled (not the tick).
+    await syncPolicyItem(deps, item, true);
+  } else logger.debug('no longer due on a fresh read; the due index lagged', keyOf(target));
+  return undefined;
+}
+
+const keyOf = (target: DueTarget) => ({ policyId: target.policyId, cacheName: target.cacheName });
+
+/**
+ * The latest slot at or before `at` and the one after it. Normally `from` (the target's nextRunAt, a slot of
+ * the schedule) is itself the latest, which saves croner's backward walk (perf-findings item 3).
+ */
+function slotsAround(policy: CachePolicy, from: Date, at: Date) {
+  const afterFrom = from <= at ? nextSlotAfter(policy, from) : undefined;
+  if (from <= at && (afterFrom === undefined || afterFrom > at)) return { latest: from, next: afterFrom };
+  const latest = latestSlotAtOrBefore(policy, at);
+  return { latest, next: nextSlotAfter(policy, latest ?? at) };
+}
+
+/** Takes a due target's slot; nothing when its policy cannot, or it is no longer due (the index lagged). */
+async function takeDueTarget(
+  deps: SchedulerDeps,
+  target: DueTarget,
+  item: PolicyItem | undefined,
   at: Date,
   owner: string,
 ): Promise<WorkItem | undefined> {
-  const from = item.nextRunAt;
-  if (item.state !== 'ACTIVE' || typeof from !== 'string' || from > toIso(at)) {
-    logger.debug('no longer due on a fresh read; the due index lagged', { policyId: item.policyId });
-    return undefined;
-  }
-  const parsed = validatePolicy(item);
-  if (!parsed.ok || !parsed.policy.enabled || !isCachePolicy(parsed.policy)) {
-    // Policy sync decides the state of a record that no longer parses or is disabled (not the tick), and
-    // clears the nextRunAt of a targets policy (its targets keep their own).
-    await syncPolicyItem(deps, item, true);
-    return undefined;
-  }
-  const policy = parsed.policy;
-  const latest = latestSlotAtOrBefore(policy, at);
+  const usable = await usablePolicy(deps, target, item, at);
+  if (!usable || !item) return undefined;
+  const from = target.home === 'policy' ? String(item.nextRunAt) : target.nextRunAt;
+  const policy = policyForTarget(usable, target.cacheName);
+  const { latest, next } = slotsAround(policy, new Date(from), at);
   let work: WorkItem | undefined;
   if (latest && toIso(latest) >= from) {
     await recordSkippedSlots(deps, policy, new Date(from), latest);
@@ -88,12 +131,10 @@ async function takeDueSlot(
       if (run) work = { run, policy };
     }
   }
-  const takenUpTo = latest ?? at;
-  const next = nextSlotAfter(policy, takenUpTo);
-  // No slot left (the year field has passed): never an ACTIVE policy without a next run; policy sync judges
-  // it with its slots up to here counted as taken, and marks it DISABLED with the reason.
-  if (next) await advance(policy, from, next, deps);
-  else await syncPolicyItem(deps, item, true, takenUpTo);
+  // No slot left (the year field has passed): never an ACTIVE target without a next run; policy sync judges
+  // the policy with its slots up to here counted as taken, marks it DISABLED and retires its targets.
+  if (next) await advance(deps, { ...target, nextRunAt: from }, next);
+  else await syncPolicyItem(deps, item, true, latest ?? at);
   return work;
 }
 
@@ -132,11 +173,11 @@ async function recordSkippedSlots(
   }
 }
 
-async function advance(policy: CachePolicy, from: string, to: Date, deps: SchedulerDeps): Promise<void> {
+async function advance(deps: SchedulerDeps, target: DueTarget, to: Date): Promise<void> {
   try {
-    await deps.policies.advanceNextRun(policy.policyId, from, toIso(to));
+    await deps.targets.advance(target, toIso(to), {});
   } catch (error) {
     if (!(error instanceof ConditionalWriteError)) throw error;
-    logger.debug('nextRunAt already moved by another tick or an edit', { policyId: policy.policyId });
+    logger.debug('nextRunAt already moved by another tick or an edit', keyOf(target));
   }
 }

@@ -8,6 +8,7 @@ import type { PolicyStore } from '#lib/policy/policy-store';
 import type { Policy, PolicyItem } from '#lib/policy/types';
 import { reportRestoreTestAges } from '#lib/restore-tests/report-restore-test-age';
 import { type StartRestoreTestDeps, startDueRestoreTests } from '#lib/restore-tests/start-due-restore-tests';
+import { type FleetPassSummary, reconcileFleet, sharedFleet } from './reconcile-fleet';
 import { reportRecoveryPoints } from './report-rpo';
 import {
   activePoliciesByCache,
@@ -22,9 +23,10 @@ import {
 export interface ReconcileDeps extends SyncDeps, SnapshotCheckDeps {
   readonly policies: PolicyStore;
   readonly placements: SyncDeps['placements'] & SnapshotCheckDeps['placements'];
+  readonly targets: SyncDeps['targets'] & SnapshotCheckDeps['targets'];
 }
 
-export interface ReconcileSummary {
+export interface ReconcileSummary extends FleetPassSummary {
   readonly scanned: number;
   readonly synced: number;
   readonly failed: number;
@@ -108,7 +110,10 @@ export async function reconcilePolicies(
   let synced = 0;
   let failed = 0;
   // Whom each policy shares its cache with, kept current as this pass activates or deactivates policies.
-  const { items, index, withPeers } = await readPeerIndex(deps);
+  const read = await readPeerIndex(deps);
+  const { items, index } = read;
+  // One discovery of the account's caches for the whole pass: every targets policy is judged against it.
+  const withPeers = { ...read.withPeers, fleet: sharedFleet(deps) };
   const seen: PolicyItem[] = [];
   for (const item of items) {
     scanned += 1;
@@ -130,6 +135,7 @@ export async function reconcilePolicies(
       });
     }
   }
+  const fleetPass = await reconcileFleet(withPeers, seen, deps.clock());
   const checked = await checkAvailableSnapshots(deps, seen);
   const maxNewestSnapshotAgeSeconds = reportRecoveryPoints(checked.items, deps.clock());
   await reportExportRecoveryPoints(deps, checked.items);
@@ -142,6 +148,7 @@ export async function reconcilePolicies(
     snapshotsGone: checked.gone,
     maxNewestSnapshotAgeSeconds,
     restoreTestsStarted,
+    ...fleetPass,
   };
   logger.info('reconcile finished', summary);
   return summary;

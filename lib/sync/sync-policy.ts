@@ -9,12 +9,19 @@ import { computeSpecHash, validatePolicy } from '#lib/policy/parse-policy';
 import { isCachePolicy } from '#lib/policy/policy-for-target';
 import type { PolicyStore, SyncResult } from '#lib/policy/policy-store';
 import { quotaFitWarning } from '#lib/policy/quota-fit';
-import type { CachePolicy, Policy, PolicyItem } from '#lib/policy/types';
+import type { CachePolicy, Policy, PolicyItem, TargetsPolicy } from '#lib/policy/types';
 import { nextSlotAfter } from '#lib/schedule/policy-slots';
 import { activatedAtFor } from './activated-at';
 import { type ExportCheckDeps, exportBucketIssues } from './export-bucket-issues';
+import {
+  syncTargets,
+  type TargetSyncDeps,
+  type TargetsView,
+  targetsWarning,
+  viewTargets,
+} from './sync-targets';
 
-export interface SyncDeps {
+export interface SyncDeps extends TargetSyncDeps {
   readonly policies: PolicyStore;
   /**
    * The gateway of the policy's account and region, to check that its cache exists there; the own
@@ -101,12 +108,13 @@ function nextRunAtFor(policy: Policy, item: PolicyItem, now: Date, takenUpTo?: D
   return next ? toIso(next) : undefined;
 }
 
-async function judge(
-  deps: SyncDeps,
-  item: PolicyItem,
-  now: Date,
-  takenUpTo?: Date,
-): Promise<Omit<SyncResult, 'specHash' | 'syncedAt' | 'activatedAt'>> {
+type Verdict = Omit<SyncResult, 'specHash' | 'syncedAt' | 'activatedAt'> & {
+  /** A valid targets policy, and what its selector sees: what its targets are brought in line with. */
+  readonly targetsPolicy?: TargetsPolicy;
+  readonly view?: TargetsView;
+};
+
+async function judge(deps: SyncDeps, item: PolicyItem, now: Date, takenUpTo?: Date): Promise<Verdict> {
   const parsed = validatePolicy(item);
   if (!parsed.ok) {
     return { state: 'INVALID', stateReason: describeIssues(parsed.issues), nextRunAt: undefined };
@@ -142,7 +150,11 @@ async function judge(
       nextRunAt,
     };
   // A targets policy keeps no nextRunAt of its own (its targets do) and its fit is judged per cache.
-  if (!isCachePolicy(policy)) return { state: 'ACTIVE', stateReason: undefined, nextRunAt: undefined };
+  if (!isCachePolicy(policy)) {
+    const view = await viewTargets(deps, policy.policyId);
+    const stateReason = targetsWarning(policy, view);
+    return { state: 'ACTIVE', stateReason, nextRunAt: undefined, targetsPolicy: policy, view };
+  }
   const stateReason = deps.peersOn
     ? activeReason(policy, await deps.peersOn(peerKey(policy, await deps.placements.home())), now)
     : undefined;
@@ -160,17 +172,20 @@ async function judge(
  * The write changes only orchestrator attributes and records `specHash`, so the stream record it causes is
  * recognised as in sync and not synced again: no loop. Used by the stream handler, the reconcile schedule,
  * the CLI and the local stack (which has no streams). `force` re-judges an item that looks in sync;
- * `takenUpTo` says the tick has taken the policy's slots up to that instant (its next run must be later).
+ * `takenUpTo` says the tick has taken the policy's slots up to that instant (its next run must be later);
+ * `wasTargets` says the version this item replaced was a `targets` policy (the stream's old image, the
+ * CLI's read), so a policy that names one cache now still retires the targets it had.
  */
 export async function syncPolicyItem(
   deps: SyncDeps,
   item: PolicyItem,
   force = false,
   takenUpTo?: Date,
+  wasTargets = false,
 ): Promise<SyncOutcome> {
   if (!force && isInSync(item)) return { policyId: item.policyId, action: 'unchanged' };
   const now = deps.clock();
-  const verdict = await judge(deps, item, now, takenUpTo);
+  const { targetsPolicy, view, ...verdict } = await judge(deps, item, now, takenUpTo);
   const activatedAt = activatedAtFor(item, verdict.state, now);
   const result: SyncResult = {
     ...verdict,
@@ -189,6 +204,13 @@ export async function syncPolicyItem(
     }
     throw error;
   }
+  const hadTargets = wasTargets || item.targets !== undefined;
+  await syncTargets(
+    deps,
+    item.policyId,
+    { state: result.state, policy: targetsPolicy, view, hadTargets },
+    now,
+  );
   const fields = {
     policyId: item.policyId,
     state: result.state,

@@ -4,6 +4,7 @@ import type { RunStatus } from '#lib/runs/types';
 import { Simulation } from '#local/simulation';
 import { DEMO_EXTERNAL_ID, seedAccounts } from './accounts';
 import { addDemoExports } from './exports';
+import { FLEET_EVENTS, reconcileIfDue, seedFleet } from './fleet';
 import { ON_DEMAND_DEMO, takeDemoSnapshot } from './on-demand';
 import { buildReport, type PolicyReport } from './report';
 import { restoreTestsBeforeTick } from './restore-tests';
@@ -73,6 +74,7 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
     log(`seeding ${DEMO_CACHES.length} caches and the policies in examples/ at ${DEMO_START.toISOString()}`);
     log(`  and the ${seedAccounts(simulation)}`);
     await seedExamples(simulation.syncDeps(), EXAMPLES_DIR, log);
+    await seedFleet(simulation, log);
     await addDemoExports(simulation, log);
     const days = options.days ?? DEMO_DAYS;
     const tickMs = options.tickMs ?? DEMO_TICK_MS;
@@ -93,7 +95,7 @@ async function simulateDays(
   tickMs: number,
   log: (line: string) => void,
 ) {
-  const events = [...DEMO_EVENTS];
+  const events = [...DEMO_EVENTS, ...FLEET_EVENTS].sort((a, b) => a.at.getTime() - b.at.getTime());
   const end = addMs(DEMO_START, days * DAY_MS);
   let written: Partial<Record<RunStatus, number>> = {};
   for (let at = DEMO_START; at < end; at = addMs(at, tickMs)) {
@@ -104,6 +106,7 @@ async function simulateDays(
     }
     if (at.getTime() === SCHEDULER_OUTAGE.from.getTime())
       log(`  ${at.toISOString().slice(11, 16)}Z  ${SCHEDULER_OUTAGE.says}`);
+    await reconcileIfDue(simulation, at, log);
     if (at.getTime() === ON_DEMAND_DEMO.at.getTime()) await takeDemoSnapshot(simulation, log);
     for (const line of await restoreTestsBeforeTick(simulation, at, tickMs)) {
       log(`  ${at.toISOString().slice(11, 16)}Z  ${line}`);

@@ -1,10 +1,12 @@
 import { InMemoryPolicyStore } from '#lib/adapters/memory/policy-store';
 import { InMemoryRunStore } from '#lib/adapters/memory/run-store';
+import { InMemoryTargetTable } from '#lib/adapters/memory/target-table';
 import { DEFAULTS } from '#lib/config';
 import type { RunStore } from '#lib/runs/run-store';
 import type { RunKind, RunRecord } from '#lib/runs/types';
 import { type SchedulerDeps, type SchedulerSettings, settingsFrom } from '#lib/scheduler/deps';
 import { runTick, type TickSummary } from '#lib/scheduler/tick';
+import { targetStoreOf } from '#lib/targets/target-store';
 import { FakePlacements } from './fake-placements';
 import { FakeSnapshotGateway } from './fake-snapshot-gateway';
 import { FakeTime } from './fake-time';
@@ -16,6 +18,7 @@ export const TEST_DEPLOYMENT = 'cache-snapshot-orchestrator-test';
 export const DEPLOYED_SETTINGS: SchedulerSettings = settingsFrom({
   policiesTable: 'policies',
   runsTable: 'runs',
+  targetsTable: 'targets',
   deploymentName: TEST_DEPLOYMENT,
   ...DEFAULTS,
 });
@@ -37,6 +40,7 @@ export interface HarnessOptions {
  */
 export class SchedulerHarness {
   readonly policies = new InMemoryPolicyStore();
+  readonly targets = targetStoreOf(this.policies, new InMemoryTargetTable());
   readonly runs: RunStore;
   /** The own placement's gateway. */
   readonly gateway: FakeSnapshotGateway;
@@ -54,6 +58,7 @@ export class SchedulerHarness {
     this.deps = {
       policies: this.policies,
       runs: this.runs,
+      targets: this.targets,
       placements: this.placements,
       clock: this.time.clock,
       sleep: this.time.sleep,

@@ -5,6 +5,7 @@ import type {
   NewestSnapshotSummary,
   PolicyItem,
   RestoreTestSummary,
+  SlotSummaries,
 } from '#lib/policy/types';
 
 /**
@@ -56,8 +57,11 @@ export class StaleDueIndex implements PolicyStore {
   writeSyncResult(basis: PolicyItem, result: SyncResult) {
     return this.inner.writeSyncResult(basis, result);
   }
-  advanceNextRun(policyId: string, from: string, to: string) {
-    return this.inner.advanceNextRun(policyId, from, to);
+  advanceNextRun(policyId: string, from: string, to: string, summaries?: Partial<SlotSummaries>) {
+    return this.inner.advanceNextRun(policyId, from, to, summaries);
+  }
+  recordTargetSummaries(policyId: string, cacheName: string, summaries: Partial<SlotSummaries>) {
+    return this.inner.recordTargetSummaries(policyId, cacheName, summaries);
   }
   recordLastRun(policyId: string, summary: LastRunSummary) {
     return this.inner.recordLastRun(policyId, summary);

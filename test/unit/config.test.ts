@@ -5,6 +5,7 @@ import { ConfigError } from '#lib/errors';
 const REQUIRED = {
   POLICIES_TABLE: 'snapshot-policies',
   RUNS_TABLE: 'snapshot-runs',
+  TARGETS_TABLE: 'snapshot-targets',
   DEPLOYMENT_NAME: 'cache-snapshot-orchestrator-prod',
 };
 
@@ -25,6 +26,7 @@ describe('loadConfig', () => {
     expect(config).toEqual({
       policiesTable: 'snapshot-policies',
       runsTable: 'snapshot-runs',
+      targetsTable: 'snapshot-targets',
       deploymentName: 'cache-snapshot-orchestrator-prod',
       concurrency: DEFAULTS.concurrency,
       leaseMs: DEFAULTS.leaseMs,

@@ -2,7 +2,9 @@ import {
   advanceChanges,
   DUE_BUCKET,
   fromStoredPolicyItem,
+  mergeChanges,
   newestSnapshotChanges,
+  summaryChanges,
   syncResultChanges,
   toStoredPolicyItem,
 } from '#lib/adapters/policy-items';
@@ -19,6 +21,7 @@ import { toMarshallableItem } from './document-values';
 import { ExpressionBuilder } from './expression-builder';
 import type { ItemClient } from './item-client';
 import { buildOperatorCondition } from './operator-condition';
+import { summaryConditionTerms } from './summary-condition';
 import { callTable, paginateItems } from './table-call';
 
 export { DUE_BUCKET };
@@ -120,9 +123,14 @@ export class DynamoPolicyStore implements PolicyStore {
     await this.update(basis.policyId, 'writeSyncResult', builder, UpdateExpression, ConditionExpression);
   }
 
-  async advanceNextRun(policyId: string, from: string, to: string): Promise<void> {
+  async advanceNextRun(
+    policyId: string,
+    from: string,
+    to: string,
+    summaries: Partial<SlotSummaries> = {},
+  ): Promise<void> {
     const builder = new ExpressionBuilder();
-    const UpdateExpression = builder.update(advanceChanges(to));
+    const UpdateExpression = builder.update(mergeChanges(advanceChanges(to), summaryChanges(summaries)));
     const ConditionExpression = `${builder.name('nextRunAt')} = ${builder.value(from)}`;
     await this.update(policyId, 'advanceNextRun', builder, UpdateExpression, ConditionExpression);
   }
@@ -133,6 +141,24 @@ export class DynamoPolicyStore implements PolicyStore {
 
   async recordNewestSnapshot(policyId: string, summary: NewestSnapshotSummary): Promise<void> {
     await this.setSlotSummary(policyId, 'newestSnapshot', summary);
+  }
+
+  async recordTargetSummaries(
+    policyId: string,
+    cacheName: string,
+    summaries: Partial<SlotSummaries>,
+  ): Promise<boolean> {
+    const builder = new ExpressionBuilder();
+    const UpdateExpression = builder.update(summaryChanges(summaries));
+    const terms = [`${builder.name('cacheName')} = ${builder.value(cacheName)}`];
+    const ConditionExpression = [...terms, ...summaryConditionTerms(builder, summaries)].join(' AND ');
+    try {
+      await this.update(policyId, 'record summaries', builder, UpdateExpression, ConditionExpression);
+      return true;
+    } catch (err) {
+      if (!(err instanceof ConditionalWriteError)) throw err;
+      return false;
+    }
   }
 
   async replaceNewestSnapshot(

@@ -15,6 +15,8 @@ export interface PolicyChange {
   readonly kind: 'upsert' | 'remove';
   readonly policyId: string;
   readonly newItem: PolicyItem | undefined;
+  /** The version this record replaced was a `targets` policy (the old image had `targets`). */
+  readonly wasTargets: boolean;
 }
 
 /**
@@ -45,5 +47,6 @@ export function toPolicyChange(record: unknown): PolicyChange {
     kind: eventName === 'REMOVE' ? 'remove' : 'upsert',
     policyId: String(newItem?.policyId ?? key.policyId ?? ''),
     newItem,
+    wasTargets: dynamodb.OldImage?.targets !== undefined,
   };
 }

@@ -1,13 +1,17 @@
 import { compareStrings } from '#lib/adapters/plain-values';
 import {
   advanceChanges,
+  applyChanges,
   DUE_BUCKET,
   fromStoredPolicyItem,
   type ItemChanges,
   maySetSlotSummary,
+  maySetSummaries,
+  mergeChanges,
   newestSnapshotChanges,
   newestSnapshotIsOf,
   operatorAttributesMatch,
+  summaryChanges,
   syncResultChanges,
   toStoredPolicyItem,
 } from '#lib/adapters/policy-items';
@@ -82,12 +86,30 @@ export class InMemoryPolicyStore implements PolicyStore {
     this.apply(basis.policyId, stored, syncResultChanges(result));
   }
 
-  async advanceNextRun(policyId: string, from: string, to: string): Promise<void> {
+  async advanceNextRun(
+    policyId: string,
+    from: string,
+    to: string,
+    summaries: Partial<SlotSummaries> = {},
+  ): Promise<void> {
     const stored = this.items.get(policyId);
     if (stored === undefined || stored.nextRunAt !== from) {
       throw new ConditionalWriteError(`advanceNextRun ${policyId}: nextRunAt is no longer ${from}`);
     }
-    this.apply(policyId, stored, advanceChanges(to));
+    this.apply(policyId, stored, mergeChanges(advanceChanges(to), summaryChanges(summaries)));
+  }
+
+  async recordTargetSummaries(
+    policyId: string,
+    cacheName: string,
+    summaries: Partial<SlotSummaries>,
+  ): Promise<boolean> {
+    const stored = this.items.get(policyId);
+    if (stored === undefined || stored.cacheName !== cacheName || !maySetSummaries(stored, summaries)) {
+      return false;
+    }
+    this.apply(policyId, stored, summaryChanges(summaries));
+    return true;
   }
 
   async recordLastRun(policyId: string, summary: LastRunSummary): Promise<void> {
@@ -128,9 +150,7 @@ export class InMemoryPolicyStore implements PolicyStore {
   }
 
   private apply(policyId: string, stored: Record<string, unknown>, changes: ItemChanges): void {
-    const next = { ...stored, ...structuredClone(changes.set) };
-    for (const name of changes.remove) delete next[name];
-    this.items.set(policyId, next);
+    this.items.set(policyId, applyChanges(stored, changes));
   }
 
   private copyOut(stored: Record<string, unknown>): PolicyItem {

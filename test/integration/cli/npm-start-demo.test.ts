@@ -3,6 +3,7 @@ import { createItemClient } from '#lib/adapters/dynamodb/item-client';
 import { DEMO_MEMBER_ACCOUNT, DEMO_OTHER_REGION, describeAccounts } from '#local/demo/accounts';
 import { countEvents } from '#local/demo/event-lines';
 import { DEMO_EXPORT, describeExports } from '#local/demo/exports';
+import { fleetCoverage } from '#local/demo/fleet';
 import { describeOnDemand } from '#local/demo/on-demand';
 import { describeRestoreTest, restoreTestReport } from '#local/demo/restore-tests';
 import type { DemoResult } from '#local/demo/run-demo';
@@ -30,6 +31,25 @@ describe('npm start (the simulated week)', () => {
     demo = await runDemo({ log: (line) => lines.push(line) });
   }, 60_000);
   afterAll(() => demo?.simulation.stop());
+
+  it('covers the gold tier: a cache created mid-week enrolled, one deleted retired with its last recovery points kept', async () => {
+    const rows = await fleetCoverage(demo.simulation);
+    const status = Object.fromEntries(rows.map((row) => [row.cacheName, row.status]));
+    const deleted = await demo.simulation.runtime.targets.table.get({
+      policyId: 'gold-tier',
+      cacheName: 'search-index',
+    });
+    const kept = (await demo.simulation.allRuns()).filter(
+      (run) => run.cacheName === 'search-index' && run.status === 'AVAILABLE',
+    );
+
+    expect(status).toMatchObject({ ledger: 'PROTECTED', checkout: 'PROTECTED', 'gold-sandbox': 'EXCLUDED' });
+    expect(status['search-index']).toBeUndefined();
+    expect(deleted).toMatchObject({ state: 'RETIRED' });
+    // Its newest maxCount (3) snapshots, never fewer than minCount (2): the last recovery points of a deleted cache.
+    expect(kept).toHaveLength(3);
+    expect(lines).toContainEqual(expect.stringMatching(/reconcile: 1 target\(s\) enrolled/));
+  });
 
   it('reports, for every policy, exactly the counts in its run records', async () => {
     // Restore tests share the runs table (kind RESTORE_TEST); the policy rows count snapshot runs.

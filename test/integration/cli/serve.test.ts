@@ -84,8 +84,13 @@ describe('npm start -- --serve', () => {
 
     expect(added).toEqual(['cache reports (redis) added, tags {"team":"data","tier":"gold"}']);
     await vi.waitFor(async () => expect((await storedPolicy('reports-daily'))?.state).toBe('ACTIVE'), WAIT);
-    expect(lines).toContainEqual(
-      expect.stringMatching(/^reconcile: \d+ policies, \d+ synced again, 0 failed$/),
+    // The pass goes on after the policy is synced (the fleet, the snapshot check): its line comes at its end.
+    await vi.waitFor(
+      () =>
+        expect(lines).toContainEqual(
+          expect.stringMatching(/^reconcile: \d+ policies, \d+ synced again, 0 failed$/),
+        ),
+      WAIT,
     );
     expect(await type('cache list')).toContainEqual(
       'reports  redis  available  {"team":"data","tier":"gold"}',

@@ -81,12 +81,9 @@ describe('cache-snapshots snapshot', () => {
     });
     const seeded = [];
     for (const slot of ['2026-01-01T00:00:00.000Z', '2026-01-02T00:00:00.000Z']) {
-      // Recorded in the stack's own account and region (as a run from before accounts: none named).
-      const {
-        account: _account,
-        region: _region,
-        ...claimed
-      } = claimedRunOf(policy, slot, 'earlier-tick', slot);
+      // In the stack's own account and region (the run builders' HOME is the unit tests' fake account).
+      const where = { account: stack.emulator.accountId, region: stack.emulator.region };
+      const claimed = { ...claimedRunOf(policy, slot, 'earlier-tick', slot), ...where };
       const snapshot = stack.emulator.seedSnapshot({
         name: claimed.snapshotName,
         cacheName: 'carts',

@@ -40,6 +40,7 @@ describe('cache-snapshots table names', () => {
         const outputs = {
           PoliciesTableName: fixture.stack.policiesTable,
           RunsTableName: fixture.stack.runsTable,
+          TargetsTableName: fixture.stack.targetsTable,
         };
         response.writeHead(known ? 200 : 400, { 'content-type': 'text/xml' });
         response.end(known ? describeStacksXml(stackName, outputs) : notFoundXml(stackName));
@@ -50,6 +51,7 @@ describe('cache-snapshots table names', () => {
     noTables = {
       POLICIES_TABLE: undefined,
       RUNS_TABLE: undefined,
+      TARGETS_TABLE: undefined,
       AWS_ENDPOINT_URL_CLOUDFORMATION: endpoint,
     };
     await fixture.cli(
@@ -72,7 +74,10 @@ describe('cache-snapshots table names', () => {
 
   it('takes the table names from the flags without asking CloudFormation', async () => {
     requested.length = 0;
-    const flags = ['--policies-table', fixture.stack.policiesTable, '--runs-table', fixture.stack.runsTable];
+    const flags = [
+      ...['--policies-table', fixture.stack.policiesTable, '--runs-table', fixture.stack.runsTable],
+      ...['--targets-table', fixture.stack.targetsTable],
+    ];
 
     const result = await fixture.cli(['policy', 'get', 'p1', ...flags], undefined, noTables);
 

@@ -9,8 +9,10 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { createItemClient } from '#lib/adapters/dynamodb/item-client';
 import { DynamoPolicyStore } from '#lib/adapters/dynamodb/policy-store';
 import { DynamoRunStore } from '#lib/adapters/dynamodb/run-store';
+import { DynamoTargetTable } from '#lib/adapters/dynamodb/target-table';
 import { createElastiCacheClient } from '#lib/adapters/elasticache/client';
 import { ElastiCacheSnapshotGateway } from '#lib/adapters/elasticache/snapshot-gateway';
+import { type TargetStore, targetStoreOf } from '#lib/targets/target-store';
 import type { CallRecord } from '#local/emulator/index';
 import { type LocalStack, startLocalStack } from '#local/stack';
 import { functionFacts } from '#test/integration/template/functions';
@@ -57,6 +59,7 @@ export interface Clients {
   readonly dynamodb: DynamoDBClient;
   readonly policies: DynamoPolicyStore;
   readonly runs: DynamoRunStore;
+  readonly targets: TargetStore;
   readonly snapshots: ElastiCacheSnapshotGateway;
 }
 
@@ -177,6 +180,7 @@ export async function startInvokeFixture(): Promise<InvokeFixture> {
   const tableIds = new Map([
     [stack.policiesTable, 'PoliciesTable'],
     [stack.runsTable, 'RunsTable'],
+    [stack.targetsTable, 'TargetsTable'],
   ]);
   const arnBase = `arn:aws:elasticache:${stack.emulator.region}:${stack.emulator.accountId}`;
   // biome-ignore-start lint/suspicious/noTemplateCurlyInString: CloudFormation Fn::Sub placeholders, not JavaScript
@@ -195,12 +199,17 @@ export async function startInvokeFixture(): Promise<InvokeFixture> {
   }
   Object.assign(childEnv, stack.env, { AWS_ENDPOINT_URL_DYNAMODB: proxy.endpoint });
 
+  const policies = new DynamoPolicyStore({ client: documents, tableName: stack.policiesTable });
   return {
     stack,
     template,
     dynamodb,
-    policies: new DynamoPolicyStore({ client: documents, tableName: stack.policiesTable }),
+    policies,
     runs: new DynamoRunStore({ client: documents, tableName: stack.runsTable }),
+    targets: targetStoreOf(
+      policies,
+      new DynamoTargetTable({ client: documents, tableName: stack.targetsTable }),
+    ),
     snapshots: new ElastiCacheSnapshotGateway(elastiCache),
 
     async invoke(functionName, input) {
@@ -217,6 +226,7 @@ export async function startInvokeFixture(): Promise<InvokeFixture> {
         [
           ...['invoke', 'local', '--function', functionName, '--path', path],
           ...['--env', `POLICIES_TABLE=${stack.policiesTable}`, '--env', `RUNS_TABLE=${stack.runsTable}`],
+          ...['--env', `TARGETS_TABLE=${stack.targetsTable}`],
         ],
         childEnv,
       );

@@ -34,7 +34,16 @@ beforeAll(async () => {
   await syncPolicyItem(
     {
       policies: fixture.policies,
-      placements: createAwsPlacementClients(loadConfig(fixture.stack.env), fixture.snapshots),
+      targets: fixture.targets,
+      placements: createAwsPlacementClients(
+        loadConfig({
+          ...fixture.stack.env,
+          POLICIES_TABLE: fixture.stack.policiesTable,
+          RUNS_TABLE: fixture.stack.runsTable,
+          TARGETS_TABLE: fixture.stack.targetsTable,
+        }),
+        fixture.snapshots,
+      ),
       clock: () => tickAt,
     },
     item,
@@ -101,7 +110,7 @@ describe('serverless invoke local scheduler with events/scheduled-tick.json', ()
     expect(requested?.line).toMatchObject({ service: SERVICE_NAME, [METRIC.SnapshotsRequested]: 1 });
   });
 
-  it("publishes the run's change on the stack's EventBridge, naming the run's own account and region", () => {
+  it("publishes the run's change on the stack's EventBridge, naming the run's own account and region (not the rule's)", () => {
     const events = fixture.stack.eventBridge.events();
 
     expect(events).toHaveLength(1);
@@ -114,13 +123,12 @@ describe('serverless invoke local scheduler with events/scheduled-tick.json', ()
         slot: tickAt.toISOString(),
         status: 'REQUESTED',
         previousStatus: null,
-        // The cache's account (the stack's own, where the run was made), not the scheduled event's: every
-        // run carries its placement since issue 17, and an event names the run's.
-        account: fixture.stack.env.AWS_ACCOUNT_ID,
+        // Since runs carry their placement (issue 17), the event names the run's: the orchestrator's own.
+        account: fixture.stack.emulator.accountId,
         region: 'us-east-1',
       },
     });
-    expect(fixture.stack.env.AWS_ACCOUNT_ID).not.toBe(RULE_ACCOUNT);
+    expect(fixture.stack.emulator.accountId).not.toBe(RULE_ACCOUNT);
   });
 
   it('makes only calls its role allows', () => {

@@ -48,7 +48,7 @@ let prod: CfnTemplate;
 beforeAll(async () => {
   service = await copyService();
   template = renderTemplate((await packageService(service)).template);
-  const options = { stage: 'prod', params: { alarmTopicArn: TOPIC } };
+  const options = { stage: 'prod', params: { alarmTopicArn: TOPIC, unprotectedCachesAlarm: 'false' } };
   prod = renderTemplate((await packageService(service, options)).template);
 }, 180_000);
 
@@ -172,6 +172,20 @@ describe('alarms', () => {
     });
   });
 
+  it('fire when some cache stays unprotected for two reconcile periods, unless the parameter turns it off', () => {
+    expect(alarmOf(template, 'UnprotectedCachesAlarm')).toMatchObject({
+      Namespace: METRICS_NAMESPACE,
+      MetricName: METRIC.UnprotectedCaches,
+      Statistic: 'Minimum',
+      Period: 900,
+      EvaluationPeriods: 2,
+      Threshold: 0,
+      ComparisonOperator: 'GreaterThanThreshold',
+      TreatMissingData: 'notBreaching',
+    });
+    expect(prod.Resources.UnprotectedCachesAlarm).toBeUndefined();
+  });
+
   it('notify nobody without a topic parameter', () => {
     for (const [id, alarm] of resourcesOfType(template, 'AWS::CloudWatch::Alarm')) {
       expect(alarm.Properties?.AlarmActions, id).toEqual([]);
@@ -182,7 +196,8 @@ describe('alarms', () => {
   it('send every transition to the alarmTopicArn topic, and a silent RPO metric too', () => {
     const alarms = resourcesOfType(prod, 'AWS::CloudWatch::Alarm');
 
-    expect(alarms.length).toBe(resourcesOfType(template, 'AWS::CloudWatch::Alarm').length);
+    // All but the UnprotectedCaches alarm, which the prod package turns off.
+    expect(alarms.length).toBe(resourcesOfType(template, 'AWS::CloudWatch::Alarm').length - 1);
     for (const [id, alarm] of alarms) {
       expect(alarm.Properties?.AlarmActions, id).toEqual([TOPIC]);
       expect(alarm.Properties?.OKActions, id).toEqual([TOPIC]);

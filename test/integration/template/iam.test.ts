@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DUE_INDEX } from '#lib/adapters/dynamodb/policy-store';
 import { OPEN_INDEX } from '#lib/adapters/dynamodb/run-store';
+import { TARGETS_DUE_INDEX } from '#lib/adapters/dynamodb/target-table';
 import { MANAGED_BY_VALUE, MANAGED_TAGS } from '#lib/snapshots/snapshot-gateway';
 import { FUNCTIONS, functionFacts } from './functions';
 import { copyService, packageService, type ServiceCopy } from './service-copy';
@@ -161,6 +162,8 @@ describe('IAM in the packaged template', () => {
         [`PoliciesTable/index/${DUE_INDEX}`]: ['dynamodb:Query'],
         RunsTable: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query'],
         [`RunsTable/index/${OPEN_INDEX}`]: ['dynamodb:Query'],
+        TargetsTable: ['dynamodb:UpdateItem'],
+        [`TargetsTable/index/${TARGETS_DUE_INDEX}`]: ['dynamodb:Query'],
       },
     ],
     [
@@ -173,6 +176,7 @@ describe('IAM in the packaged template', () => {
           'dynamodb:GetShardIterator',
           'dynamodb:ListStreams',
         ],
+        TargetsTable: ['dynamodb:Query', 'dynamodb:UpdateItem'],
       },
     ],
     [
@@ -183,6 +187,7 @@ describe('IAM in the packaged template', () => {
         // one a lost create met (GetItem), those in flight (the open index).
         RunsTable: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query'],
         [`RunsTable/index/${OPEN_INDEX}`]: ['dynamodb:Query'],
+        TargetsTable: ['dynamodb:Query', 'dynamodb:UpdateItem'],
       },
     ],
   ])('gives %s exactly the table actions its code uses', (name, expected) => {
@@ -191,17 +196,21 @@ describe('IAM in the packaged template', () => {
     expect(actionsByResource(statements, 'dynamodb')).toEqual(expected);
   });
 
-  it('lets policy sync only describe caches, reconcile also describe snapshots, and only the scheduler change them', () => {
+  it('lets policy sync describe caches and read their tags, reconcile also describe snapshots, and only the scheduler change them', () => {
     const byFunction = (name: string) =>
       actionsByResource(roleStatements(template, functionFacts(name).roleId), 'elasticache');
 
     expect(byFunction('policySync')).toEqual({
-      [`${ACCOUNT_ARN}:serverlesscache:*`]: ['elasticache:DescribeServerlessCaches'],
+      [`${ACCOUNT_ARN}:serverlesscache:*`]: [
+        'elasticache:DescribeServerlessCaches',
+        'elasticache:ListTagsForResource',
+      ],
     });
     expect(byFunction('reconcile')).toEqual({
       [`${ACCOUNT_ARN}:serverlesscache:*`]: [
         'elasticache:DescribeServerlessCacheSnapshots',
         'elasticache:DescribeServerlessCaches',
+        'elasticache:ListTagsForResource',
       ],
       [`${ACCOUNT_ARN}:serverlesscachesnapshot:*`]: ['elasticache:DescribeServerlessCacheSnapshots'],
     });

@@ -72,6 +72,7 @@ describe('member-role.yml', () => {
         const env = {
           POLICIES_TABLE: 'p',
           RUNS_TABLE: 'r',
+          TARGETS_TABLE: 't',
           DEPLOYMENT_NAME: DEPLOYMENT,
           MEMBER_EXTERNAL_ID: value,
         };

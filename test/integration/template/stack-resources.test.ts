@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DUE_INDEX } from '#lib/adapters/dynamodb/policy-store';
 import { OPEN_INDEX } from '#lib/adapters/dynamodb/run-store';
+import { TARGETS_DUE_INDEX } from '#lib/adapters/dynamodb/target-table';
 import { DEFAULTS } from '#lib/config';
 import { FUNCTIONS, functionFacts } from './functions';
 import { copyService, type PackagedService, packageService, type ServiceCopy } from './service-copy';
@@ -47,7 +48,7 @@ function scheduleOf(rendered: CfnTemplate, functionId: string): unknown {
 }
 
 describe('tables', () => {
-  it.each(['PoliciesTable', 'RunsTable'])(
+  it.each(['PoliciesTable', 'RunsTable', 'TargetsTable'])(
     'keeps %s on stack removal and replacement, recoverable and encrypted',
     (id) => {
       const table = resourceOf(template, id, 'AWS::DynamoDB::Table');
@@ -72,6 +73,26 @@ describe('tables', () => {
     expect(policies.GlobalSecondaryIndexes).toEqual([
       {
         IndexName: DUE_INDEX,
+        KeySchema: [
+          { AttributeName: 'dueBucket', KeyType: 'HASH' },
+          { AttributeName: 'nextRunAt', KeyType: 'RANGE' },
+        ],
+        Projection: { ProjectionType: 'ALL' },
+      },
+    ]);
+  });
+
+  it('keys targets by policy and cache and indexes the ACTIVE ones by due time', () => {
+    const targets = propertiesOf(template, 'TargetsTable', 'AWS::DynamoDB::Table');
+
+    expect(targets.TableName).toBe('cache-snapshot-orchestrator-dev-targets');
+    expect(targets.KeySchema).toEqual([
+      { AttributeName: 'policyId', KeyType: 'HASH' },
+      { AttributeName: 'cacheName', KeyType: 'RANGE' },
+    ]);
+    expect(targets.GlobalSecondaryIndexes).toEqual([
+      {
+        IndexName: TARGETS_DUE_INDEX,
         KeySchema: [
           { AttributeName: 'dueBucket', KeyType: 'HASH' },
           { AttributeName: 'nextRunAt', KeyType: 'RANGE' },
@@ -128,6 +149,7 @@ describe('functions', () => {
           Variables: {
             POLICIES_TABLE: propertiesOf(template, 'PoliciesTable', 'AWS::DynamoDB::Table').TableName,
             RUNS_TABLE: propertiesOf(template, 'RunsTable', 'AWS::DynamoDB::Table').TableName,
+            TARGETS_TABLE: propertiesOf(template, 'TargetsTable', 'AWS::DynamoDB::Table').TableName,
             POWERTOOLS_SERVICE_NAME: 'cache-snapshot-orchestrator',
             LOG_LEVEL: 'INFO',
             NODE_OPTIONS: '--enable-source-maps',
@@ -214,6 +236,7 @@ describe('triggers and failure routing', () => {
     expect(template.Outputs).toMatchObject({
       PoliciesTableName: { Value: { Ref: 'PoliciesTable' } },
       RunsTableName: { Value: { Ref: 'RunsTable' } },
+      TargetsTableName: { Value: { Ref: 'TargetsTable' } },
       InvocationFailuresQueueUrl: { Value: { Ref: 'InvocationFailuresQueue' } },
       PolicyStreamFailuresQueueUrl: { Value: { Ref: 'PolicyStreamFailuresQueue' } },
       SchedulerRoleArn: { Value: { 'Fn::GetAtt': ['SchedulerRole', 'Arn'] } },

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { checkPolicies, writePolicies } from '#cli/policy-writes';
 import { InMemoryPolicyStore } from '#lib/adapters/memory/policy-store';
+import { InMemoryTargetTable } from '#lib/adapters/memory/target-table';
 import type { PolicyItem } from '#lib/policy/types';
 import type { SyncDeps } from '#lib/sync/sync-policy';
 import { FakePlacements } from '#test/support/fake-placements';
@@ -28,6 +29,7 @@ function arrange() {
   const policies = new CountingPolicyStore();
   const deps: SyncDeps = {
     policies,
+    targets: { table: new InMemoryTargetTable() },
     placements: new FakePlacements(new FakeSnapshotGateway(['orders', 'billing'])),
     clock: new FakeTime('2025-03-01T10:20:00.000Z').clock,
   };

@@ -1,12 +1,14 @@
 import { InMemoryObjectStore } from '#lib/adapters/memory/object-store';
 import { InMemoryPolicyStore } from '#lib/adapters/memory/policy-store';
 import { InMemoryRunStore } from '#lib/adapters/memory/run-store';
+import { InMemoryTargetTable } from '#lib/adapters/memory/target-table';
 import { type CopyLimits, DEFAULT_COPY_LIMITS } from '#lib/exports/copy-plan';
 import { EXPORT_DEFAULTS, type ExportDeps } from '#lib/exports/deps';
 import type { StateEventPublisher } from '#lib/runs/run-events';
 import { runEventSink } from '#lib/runs/run-events';
 import type { RunRecord } from '#lib/runs/types';
 import type { StateEvent } from '#lib/state-events/event-bus';
+import { targetStoreOf } from '#lib/targets/target-store';
 import { FakePlacements } from '#test/support/fake-placements';
 import { FakeSnapshotGateway } from '#test/support/fake-snapshot-gateway';
 import { FakeTime } from '#test/support/fake-time';
@@ -29,9 +31,11 @@ export function exportHarness(limits: CopyLimits = DEFAULT_COPY_LIMITS) {
     flush: async () => ({ published: 0, notPublished: 0 }),
   };
   let remaining = 60_000;
+  const policies = new InMemoryPolicyStore();
   const deps: ExportDeps = {
     runs,
-    policies: new InMemoryPolicyStore(),
+    policies,
+    targets: targetStoreOf(policies, new InMemoryTargetTable()),
     placements: new FakePlacements(gateway),
     clock: time.clock,
     random: () => 0.5,

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { InMemoryPolicyStore } from '#lib/adapters/memory/policy-store';
+import { InMemoryTargetTable } from '#lib/adapters/memory/target-table';
 import { HOUR_MS } from '#lib/clock';
 import type { PolicyItem } from '#lib/policy/types';
 import { newestSnapshotAgeSeconds } from '#lib/sync/report-rpo';
@@ -16,6 +17,7 @@ function setUp() {
   const time = new FakeTime(T0);
   const deps: SyncDeps = {
     policies,
+    targets: { table: new InMemoryTargetTable() },
     placements: new FakePlacements(new FakeSnapshotGateway(['orders']), time.clock),
     clock: time.clock,
   };

@@ -11,7 +11,7 @@ describe('an edit while nextRunAt is behind', () => {
     const active = await putActivePolicy(h.policies, item, '2025-03-01T09:00:00.000Z');
     await h.policies.put({ ...active, tags: { team: 'payments' } });
     const edited = await h.policies.get('orders-hourly');
-    const deps = { policies: h.policies, placements: h.placements, clock: h.time.clock };
+    const deps = { policies: h.policies, targets: h.targets, placements: h.placements, clock: h.time.clock };
 
     await syncPolicyItem(deps, edited ?? active);
     await h.tick('2025-03-01T10:21:00.000Z');

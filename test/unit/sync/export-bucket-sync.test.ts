@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { InMemoryObjectStore } from '#lib/adapters/memory/object-store';
 import { InMemoryPolicyStore } from '#lib/adapters/memory/policy-store';
+import { InMemoryTargetTable } from '#lib/adapters/memory/target-table';
 import { ObjectStoreError } from '#lib/errors';
 import { type SyncDeps, syncPolicyItem } from '#lib/sync/sync-policy';
 import { FakePlacements } from '#test/support/fake-placements';
@@ -13,6 +14,7 @@ function arrange(withS3 = true) {
   const objects = new InMemoryObjectStore();
   const deps: SyncDeps = {
     policies,
+    targets: { table: new InMemoryTargetTable() },
     placements: new FakePlacements(new FakeSnapshotGateway(['orders'])),
     clock: new FakeTime('2025-03-01T10:20:00.000Z').clock,
     ...(withS3 ? { exportChecks: { objects, region: 'us-east-1' } } : {}),

@@ -1,9 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { InMemoryPolicyStore } from '#lib/adapters/memory/policy-store';
 import { InMemoryRunStore } from '#lib/adapters/memory/run-store';
+import { InMemoryTargetTable } from '#lib/adapters/memory/target-table';
 import type { PolicyItem } from '#lib/policy/types';
 import { type ReconcileDeps, reconcilePolicies } from '#lib/sync/reconcile';
 import { scanPeersOn, syncPolicyItem } from '#lib/sync/sync-policy';
+import { targetStoreOf } from '#lib/targets/target-store';
 import { FakePlacements, HOME } from '#test/support/fake-placements';
 import { FakeSnapshotGateway } from '#test/support/fake-snapshot-gateway';
 import { FakeTime } from '#test/support/fake-time';
@@ -15,6 +17,7 @@ function arrange(scan = true) {
   const policies = new InMemoryPolicyStore();
   const deps: ReconcileDeps = {
     policies,
+    targets: targetStoreOf(policies, new InMemoryTargetTable()),
     runs: new InMemoryRunStore(),
     placements: new FakePlacements(new FakeSnapshotGateway(['orders', 'billing'])),
     clock: new FakeTime('2025-03-01T10:20:00.000Z').clock,

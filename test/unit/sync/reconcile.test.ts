@@ -1,11 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { InMemoryPolicyStore } from '#lib/adapters/memory/policy-store';
 import { InMemoryRunStore } from '#lib/adapters/memory/run-store';
+import { InMemoryTargetTable } from '#lib/adapters/memory/target-table';
 import { StoreError } from '#lib/errors';
 import type { SyncResult } from '#lib/policy/policy-store';
 import type { PolicyItem } from '#lib/policy/types';
 import { type ReconcileDeps, reconcilePolicies } from '#lib/sync/reconcile';
 import { syncPolicyItem } from '#lib/sync/sync-policy';
+import { targetStoreOf } from '#lib/targets/target-store';
 import { FakePlacements } from '#test/support/fake-placements';
 import { FakeSnapshotGateway } from '#test/support/fake-snapshot-gateway';
 import { FakeTime } from '#test/support/fake-time';
@@ -17,6 +19,7 @@ function depsOf(policies: InMemoryPolicyStore, gateway: FakeSnapshotGateway, tim
   return {
     policies,
     runs: new InMemoryRunStore(),
+    targets: targetStoreOf(policies, new InMemoryTargetTable()),
     placements: new FakePlacements(gateway, time.clock),
     clock: time.clock,
     settings: DEPLOYED_SETTINGS,

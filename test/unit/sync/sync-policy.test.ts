@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { InMemoryPolicyStore } from '#lib/adapters/memory/policy-store';
+import { InMemoryTargetTable } from '#lib/adapters/memory/target-table';
 import type { PolicyItem } from '#lib/policy/types';
 import { type SyncDeps, syncPolicyItem } from '#lib/sync/sync-policy';
 import { FakePlacements } from '#test/support/fake-placements';
@@ -13,7 +14,12 @@ function arrange(now = NOW) {
   const policies = new InMemoryPolicyStore();
   const gateway = new FakeSnapshotGateway(['orders']);
   const time = new FakeTime(now);
-  const deps: SyncDeps = { policies, placements: new FakePlacements(gateway, time.clock), clock: time.clock };
+  const deps: SyncDeps = {
+    policies,
+    targets: { table: new InMemoryTargetTable() },
+    placements: new FakePlacements(gateway, time.clock),
+    clock: time.clock,
+  };
   return { policies, gateway, time, deps };
 }
 

@@ -10,7 +10,7 @@ export interface LocalDynamo {
   /** The client the stores use, built by the production factory (endpoint from the environment). */
   readonly client: ItemClient;
   /** Creates a new, empty table like `logicalId` in serverless.yml and returns its name. */
-  createTable(logicalId: 'PoliciesTable' | 'RunsTable'): Promise<string>;
+  createTable(logicalId: 'PoliciesTable' | 'RunsTable' | 'TargetsTable'): Promise<string>;
   stop(): Promise<void>;
 }
 

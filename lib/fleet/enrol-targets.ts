@@ -1,0 +1,139 @@
+import { toIso } from '#lib/clock';
+import { logger } from '#lib/observability';
+import type { TargetsPolicy } from '#lib/policy/types';
+import { nextSlotAfter } from '#lib/schedule/policy-slots';
+import type { TargetTable } from '#lib/targets/target-table';
+import type { TargetKey, TargetRecord } from '#lib/targets/types';
+import { matchSelector } from './match-selector';
+import type { FleetCache, FleetSnapshot } from './types';
+
+/** What enrolment changed for one policy, and what its selector chose in this fleet. */
+export interface EnrolmentSummary {
+  readonly enrolled: readonly string[];
+  readonly retired: readonly string[];
+  /** The caches the selector chooses now (enrolled before or just now). */
+  readonly chosen: number;
+  /** The policy's ACTIVE targets once this pass is done, by cache name. */
+  readonly active: readonly string[];
+}
+
+/** The reason a cache is retired, or undefined when it stays (chosen, or its tags could not be read). */
+function leaveReason(policy: TargetsPolicy, cache: FleetCache | undefined): string | undefined {
+  if (cache === undefined) return 'the cache no longer exists in the account and region';
+  if (cache.status === 'deleting') return 'the cache is being deleted';
+  const verdict = matchSelector(policy.targets, cache);
+  if (verdict.verdict === 'selected' || verdict.verdict === 'undetermined') return undefined;
+  return `no longer chosen by the selector (${verdict.reason})`;
+}
+
+/**
+ * Brings an ACTIVE `targets` policy's targets in line with `fleet` (docs/architecture.md, "Targets"): each
+ * cache its selector chooses and that is not an ACTIVE target is enrolled at its first slot at or after
+ * `now` (a retired one re-enrolled); each ACTIVE target whose cache is gone, being deleted or no longer
+ * chosen is retired with the reason. A cache whose tags could not be read is left as it was (never enrolled
+ * nor retired on a failed read). Each target's write is its own: one failure is logged and the rest go on.
+ */
+export async function enrolTargets(
+  deps: { readonly table: TargetTable },
+  policy: TargetsPolicy,
+  fleet: FleetSnapshot,
+  now: Date,
+): Promise<EnrolmentSummary> {
+  const existing = new Map<string, TargetRecord>();
+  for await (const target of deps.table.listByPolicy(policy.policyId)) existing.set(target.cacheName, target);
+  const byName = new Map(fleet.caches.map((cache) => [cache.name, cache]));
+  const enrolled: string[] = [];
+  const retired: string[] = [];
+  const chosen = fleet.caches.filter(
+    (cache) => cache.status !== 'deleting' && matchSelector(policy.targets, cache).verdict === 'selected',
+  );
+  const first = nextSlotAfter(policy, new Date(now.getTime() - 1));
+  for (const cache of chosen) {
+    if (existing.get(cache.name)?.state === 'ACTIVE' || first === undefined) continue;
+    await attempt(policy.policyId, cache.name, 'enrol', async () => {
+      const enrolment = { policyId: policy.policyId, cacheName: cache.name, engine: cache.engine };
+      if (await deps.table.enrol({ ...enrolment, nextRunAt: toIso(first), enrolledAt: toIso(now) })) {
+        enrolled.push(cache.name);
+        const again = existing.has(cache.name);
+        logger.info(again ? 'target enrolled again' : 'target enrolled', {
+          outcome: 'TargetEnrolled',
+          policyId: policy.policyId,
+          cacheName: cache.name,
+          nextRunAt: toIso(first),
+        });
+      }
+    });
+  }
+  for (const target of existing.values()) {
+    const reason = target.state === 'ACTIVE' ? leaveReason(policy, byName.get(target.cacheName)) : undefined;
+    if (reason === undefined) {
+      await retime(deps.table, target, first, now);
+      continue;
+    }
+    await retireOne(deps.table, target, now, reason, retired);
+  }
+  const active = [...existing.values()]
+    .filter((target) => target.state === 'ACTIVE' && !retired.includes(target.cacheName))
+    .map((target) => target.cacheName);
+  return { enrolled, retired, chosen: chosen.length, active: [...new Set([...active, ...enrolled])].sort() };
+}
+
+/**
+ * Retires every ACTIVE target of `policyId` (its policy was deleted, disabled or became invalid): they leave
+ * the due index and take no slot; their runs and summaries stay, and re-enabling enrols them again.
+ */
+export async function retireAllTargets(
+  deps: { readonly table: TargetTable },
+  policyId: string,
+  now: Date,
+  reason: string,
+): Promise<string[]> {
+  const retired: string[] = [];
+  for await (const target of deps.table.listByPolicy(policyId)) {
+    if (target.state !== 'ACTIVE') continue;
+    await retireOne(deps.table, target, now, reason, retired);
+  }
+  return retired;
+}
+
+async function attempt(policyId: string, cacheName: string, action: string, write: () => Promise<void>) {
+  try {
+    await write();
+  } catch (error) {
+    logger.error(`could not ${action} the target; the next sync or reconcile tries again`, {
+      policyId,
+      cacheName,
+      error,
+    });
+  }
+}
+
+/**
+ * Keeps an ACTIVE target's pending `nextRunAt` a slot of the policy's schedule as it is now (an edited
+ * schedule moves it to its first slot at or after now; a slot already due is kept, for the tick to take), as
+ * policy sync does for a `cacheName` policy: the tick relies on it being one.
+ */
+async function retime(table: TargetTable, target: TargetRecord, first: Date | undefined, now: Date) {
+  const pending = target.nextRunAt;
+  if (target.state !== 'ACTIVE' || pending === undefined || first === undefined) return;
+  if (pending <= toIso(now) || pending === toIso(first)) return;
+  await attempt(target.policyId, target.cacheName, 'move to the edited schedule', async () => {
+    await table.advance(target, pending, toIso(first), {});
+  });
+}
+
+/** Retires `target` (logged), adding its cache to `retired` when this call retired it. */
+async function retireOne(
+  table: TargetTable,
+  target: TargetKey,
+  now: Date,
+  reason: string,
+  retired: string[],
+) {
+  await attempt(target.policyId, target.cacheName, 'retire', async () => {
+    if (!(await table.retire(target, toIso(now), reason))) return;
+    retired.push(target.cacheName);
+    const { policyId, cacheName } = target;
+    logger.info('target retired', { outcome: 'TargetRetired', policyId, cacheName, retiredReason: reason });
+  });
+}
