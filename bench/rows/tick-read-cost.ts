@@ -1,9 +1,9 @@
 import { startFixture, tickId } from '#bench/support/fixture';
 import { meteredStores } from '#bench/support/metered-stores';
-import { syncedPolicy, writePolicies } from '#bench/support/policies';
+import { dailyAfter, syncedPolicy, writePolicies } from '#bench/support/policies';
 import { formatNumber } from '#bench/support/stats';
 import type { Row } from '#bench/support/table';
-import { DAY_MS, MINUTE_MS, toIso } from '#lib/clock';
+import { toIso } from '#lib/clock';
 import type { PolicyItem } from '#lib/policy/types';
 import { runTick } from '#lib/scheduler/tick';
 
@@ -12,16 +12,10 @@ const DUE = 100;
 
 /** A daily policy at a minute other than `at`'s, with the nextRunAt sync gives it (its next slot after `at`). */
 function notDuePolicy(i: number, at: Date): PolicyItem {
-  const minuteOfDay = 1 + (i % (24 * 60 - 1));
-  const hour = Math.floor(minuteOfDay / 60);
-  const minute = minuteOfDay % 60;
-  const dayStart = Math.floor(at.getTime() / DAY_MS) * DAY_MS;
-  let next = dayStart + minuteOfDay * MINUTE_MS;
-  if (next <= at.getTime()) next += DAY_MS;
-  const schedule = `cron(${minute} ${hour} * * ? *)`;
+  const { schedule, nextRunAt } = dailyAfter(1 + (i % (24 * 60 - 1)), at);
   return syncedPolicy(
     { policyId: `bench-later-${i}`, cacheName: `bench-cache-${i}`, schedule },
-    toIso(new Date(next)),
+    nextRunAt,
     toIso(at),
   );
 }
