@@ -5,6 +5,7 @@
 import './support/quiet';
 import { measureAccounts } from './rows/accounts';
 import { measureColdStart } from './rows/cold-start';
+import { measureDiscovery } from './rows/discovery';
 import { measureDispatch } from './rows/dispatch';
 import { measureExports } from './rows/exports';
 import { measureSlotLag } from './rows/slot-lag';
@@ -22,6 +23,7 @@ const ROWS: Readonly<Record<string, () => Promise<Row[]>>> = {
   exports: measureExports,
   accounts: measureAccounts,
   'target-reads': measureTargetReadCost,
+  discovery: measureDiscovery,
 };
 
 function selectedRows(args: readonly string[]): string[] {
