@@ -1,3 +1,4 @@
+import { DESCRIBE_PAGE_SIZE } from '#bench/support/bare-discovery';
 import { formatNumber, median } from '#bench/support/stats';
 import type { Row } from '#bench/support/table';
 import { DISCOVERY_CONCURRENCY } from '#lib/sync/sync-targets';
@@ -8,8 +9,6 @@ export const LARGE = 1_000;
 export const LATENCY_MS = 20;
 /** Requests a second the emulator answers before Throttling, in the rate-limited run. */
 export const RATE_LIMIT = 100;
-/** DescribeServerlessCaches' page size (the gateway's, and the API's largest). */
-const PAGE_SIZE = 50;
 export const DESCRIBE = 'DescribeServerlessCaches';
 export const LIST_TAGS = 'ListTagsForResource';
 
@@ -38,7 +37,7 @@ const cpu = (samples: readonly Sample[]) => median(samples.map((s) => s.cpuMs));
 const ms = (value: number, digits = 0) => `${formatNumber(value, digits)} ms`;
 /** Pages one after another, then the tag listings DISCOVERY_CONCURRENCY at a time, each LATENCY_MS. */
 const ideal = (caches: number) =>
-  (Math.ceil(caches / PAGE_SIZE) + Math.ceil(caches / DISCOVERY_CONCURRENCY)) * LATENCY_MS;
+  (Math.ceil(caches / DESCRIBE_PAGE_SIZE) + Math.ceil(caches / DISCOVERY_CONCURRENCY)) * LATENCY_MS;
 
 /** The discovery rows: calls per cache, wall time against the fleet's size and the bare calls, CPU, the limit. */
 export function discoveryRows({ small, large, limited }: DiscoveryFigures): Row[] {
@@ -52,7 +51,7 @@ export function discoveryRows({ small, large, limited }: DiscoveryFigures): Row[
       measured: callsText(firstLarge, LARGE),
       baseline: `${formatNumber(SMALL)} caches: ${callsText(firstSmall, SMALL)}`,
       ratio: perCache(firstLarge, LARGE) / perCache(firstSmall, SMALL),
-      target: `≤ 1.1 per cache (1 + 1/${PAGE_SIZE}: one page per ${PAGE_SIZE} caches)`,
+      target: `≤ 1.1 per cache (1 + 1/${DESCRIBE_PAGE_SIZE}: one page per ${DESCRIBE_PAGE_SIZE} caches)`,
       pass: perCache(firstLarge, LARGE) <= 1.1 && perCache(firstSmall, SMALL) <= 1.1,
     },
     {

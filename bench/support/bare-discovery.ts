@@ -5,8 +5,8 @@ import {
 } from '@aws-sdk/client-elasticache';
 import { runBounded } from '#lib/concurrency';
 
-/** DescribeServerlessCaches' page size, as the orchestrator's gateway asks (its largest, 50 on AWS too). */
-const PAGE_SIZE = 50;
+/** DescribeServerlessCaches' page size: what the orchestrator's gateway asks for (MaxResults). */
+export const DESCRIBE_PAGE_SIZE = 50;
 
 /**
  * The baseline of the discovery row: the calls no discovery can avoid, with a plain SDK client (as the
@@ -18,7 +18,9 @@ export async function bareDiscovery(client: ElastiCacheClient, concurrency: numb
   const arns: string[] = [];
   let NextToken: string | undefined;
   do {
-    const page = await client.send(new DescribeServerlessCachesCommand({ MaxResults: PAGE_SIZE, NextToken }));
+    const page = await client.send(
+      new DescribeServerlessCachesCommand({ MaxResults: DESCRIBE_PAGE_SIZE, NextToken }),
+    );
     for (const cache of page.ServerlessCaches ?? []) if (cache.ARN) arns.push(cache.ARN);
     NextToken = page.NextToken;
   } while (NextToken !== undefined);
