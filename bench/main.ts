@@ -5,9 +5,11 @@
 import './support/quiet';
 import { measureAccounts } from './rows/accounts';
 import { measureColdStart } from './rows/cold-start';
+import { measureDiscovery } from './rows/discovery';
 import { measureDispatch } from './rows/dispatch';
 import { measureExports } from './rows/exports';
 import { measureSlotLag } from './rows/slot-lag';
+import { measureTargetReadCost } from './rows/target-read-cost';
 import { measureTick } from './rows/tick';
 import { measureTickReadCost } from './rows/tick-read-cost';
 import { type Row, renderTable } from './support/table';
@@ -20,6 +22,8 @@ const ROWS: Readonly<Record<string, () => Promise<Row[]>>> = {
   'slot-lag': measureSlotLag,
   exports: measureExports,
   accounts: measureAccounts,
+  'target-reads': measureTargetReadCost,
+  discovery: measureDiscovery,
 };
 
 function selectedRows(args: readonly string[]): string[] {

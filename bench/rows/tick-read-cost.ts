@@ -1,12 +1,9 @@
 import { startFixture, tickId } from '#bench/support/fixture';
-import { syncedPolicy, writePolicies } from '#bench/support/policies';
-import { meterReads } from '#bench/support/read-meter';
+import { meteredStores } from '#bench/support/metered-stores';
+import { dailyAfter, syncedPolicy, writePolicies } from '#bench/support/policies';
 import { formatNumber } from '#bench/support/stats';
 import type { Row } from '#bench/support/table';
-import { createItemClient } from '#lib/adapters/dynamodb/item-client';
-import { DynamoPolicyStore } from '#lib/adapters/dynamodb/policy-store';
-import { DynamoRunStore } from '#lib/adapters/dynamodb/run-store';
-import { DAY_MS, MINUTE_MS, toIso } from '#lib/clock';
+import { toIso } from '#lib/clock';
 import type { PolicyItem } from '#lib/policy/types';
 import { runTick } from '#lib/scheduler/tick';
 
@@ -15,16 +12,10 @@ const DUE = 100;
 
 /** A daily policy at a minute other than `at`'s, with the nextRunAt sync gives it (its next slot after `at`). */
 function notDuePolicy(i: number, at: Date): PolicyItem {
-  const minuteOfDay = 1 + (i % (24 * 60 - 1));
-  const hour = Math.floor(minuteOfDay / 60);
-  const minute = minuteOfDay % 60;
-  const dayStart = Math.floor(at.getTime() / DAY_MS) * DAY_MS;
-  let next = dayStart + minuteOfDay * MINUTE_MS;
-  if (next <= at.getTime()) next += DAY_MS;
-  const schedule = `cron(${minute} ${hour} * * ? *)`;
+  const { schedule, nextRunAt } = dailyAfter(1 + (i % (24 * 60 - 1)), at);
   return syncedPolicy(
     { policyId: `bench-later-${i}`, cacheName: `bench-cache-${i}`, schedule },
-    toIso(new Date(next)),
+    nextRunAt,
     toIso(at),
   );
 }
@@ -41,20 +32,16 @@ export async function measureTickReadCost(): Promise<Row[]> {
     await fixture.seedDue(DUE);
     const later = Array.from({ length: POLICIES - DUE }, (_, i) => notDuePolicy(i, fixture.at));
     await writePolicies(fixture.documents, fixture.runtime.config.policiesTable, later);
-    const metered = createItemClient();
-    const meter = meterReads(metered);
-    const { policiesTable, runsTable } = fixture.runtime.config;
-    const policies = new DynamoPolicyStore({ client: metered, tableName: policiesTable });
-    const runs = new DynamoRunStore({ client: metered, tableName: runsTable });
-    const summary = await runTick(fixture.deps({ policies, runs }), { at: fixture.at, tickId: tickId() });
+    const { stores, meter, client } = meteredStores(fixture.runtime.config);
+    const summary = await runTick(fixture.deps(stores), { at: fixture.at, tickId: tickId() });
     if (summary.claimed !== DUE) throw new Error(`the tick claimed ${summary.claimed} runs, not ${DUE}`);
     const tick = { ...meter.tally };
     meter.reset();
     let scanned = 0;
-    for await (const _ of policies.listAll()) scanned += 1;
+    for await (const _ of stores.policies.listAll()) scanned += 1;
     if (scanned !== POLICIES) throw new Error(`the scan returned ${scanned} policies, not ${POLICIES}`);
     const scan = { ...meter.tally };
-    metered.destroy();
+    client.destroy();
     return [
       {
         name: `1. tick read cost: items read (${formatNumber(POLICIES)} policies, ${DUE} due)`,

@@ -49,7 +49,7 @@ export interface FixtureOptions {
 }
 
 /** A daily schedule whose slot is `at` (UTC). */
-function dailyAt(at: Date): string {
+export function dailyAt(at: Date): string {
   return `cron(${at.getUTCMinutes()} ${at.getUTCHours()} * * ? *)`;
 }
 

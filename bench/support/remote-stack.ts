@@ -6,8 +6,12 @@ import type { CallSummary, PartitionName, StackMessage, StackRequest } from './s
 export interface RemoteStack {
   /** Endpoint variables, table names, region and dummy credentials (as LocalStack.env). */
   readonly env: Readonly<Record<string, string>>;
-  /** Seeds caches in the emulator's own partition, or in `partition`. */
-  seedCaches(names: readonly string[], partition?: PartitionName): Promise<void>;
+  /** Seeds caches in the emulator's own partition, or in `partition`, each with `tags` (default none). */
+  seedCaches(
+    names: readonly string[],
+    partition?: PartitionName,
+    tags?: Readonly<Record<string, string>>,
+  ): Promise<void>;
   /** The local STS lets `trusted` (an account) assume `roleArn` with `externalId`. */
   trustRole(roleArn: string, externalId: string, trusted: string): Promise<void>;
   /** Fixed wall-clock latency of every ElastiCache call; undefined for none. */
@@ -51,7 +55,8 @@ export async function startRemoteStack(): Promise<RemoteStack> {
   const call = (body: StackRequest) => request(child, ++id, body);
   return {
     env,
-    seedCaches: async (names, partition) => void (await call({ op: 'seedCaches', names, partition })),
+    seedCaches: async (names, partition, tags) =>
+      void (await call({ op: 'seedCaches', names, partition, tags })),
     trustRole: async (roleArn, externalId, trusted) =>
       void (await call({ op: 'trustRole', roleArn, externalId, trusted })),
     setLatency: async (ms) => void (await call({ op: 'setLatency', ms })),

@@ -16,9 +16,9 @@ function send(message: StackMessage): void {
 function handle(request: StackRequest): readonly CallSummary[] | undefined {
   switch (request.op) {
     case 'seedCaches': {
-      const { partition } = request;
+      const { partition, tags } = request;
       const target = partition ? emulator.partition(partition.accountId, partition.region) : emulator;
-      for (const name of request.names) target.seedCache({ name });
+      for (const name of request.names) target.seedCache({ name, ...(tags ? { tags: { ...tags } } : {}) });
       return undefined;
     }
     case 'trustRole':

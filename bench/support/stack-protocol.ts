@@ -18,7 +18,12 @@ export interface PartitionName {
 }
 
 export type StackRequest =
-  | { readonly op: 'seedCaches'; readonly names: readonly string[]; readonly partition?: PartitionName }
+  | {
+      readonly op: 'seedCaches';
+      readonly names: readonly string[];
+      readonly partition?: PartitionName;
+      readonly tags?: Readonly<Record<string, string>>;
+    }
   | {
       readonly op: 'trustRole';
       readonly roleArn: string;
