@@ -137,7 +137,11 @@ export async function reconcilePolicies(
   }
   const fleetPass = await reconcileFleet(withPeers, seen, deps.clock());
   const checked = await checkAvailableSnapshots(deps, seen);
-  const maxNewestSnapshotAgeSeconds = reportRecoveryPoints(checked.items, deps.clock());
+  const maxNewestSnapshotAgeSeconds = await reportRecoveryPoints(
+    deps.targets.table,
+    checked.items,
+    deps.clock(),
+  );
   await reportExportRecoveryPoints(deps, checked.items);
   reportRestoreTestAges(checked.items, deps.clock());
   const restoreTestsStarted = restoreTests ? await startDueRestoreTests(restoreTests, checked.items) : 0;
