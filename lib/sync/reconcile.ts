@@ -7,7 +7,7 @@ import { isCachePolicy } from '#lib/policy/policy-for-target';
 import type { PolicyStore } from '#lib/policy/policy-store';
 import type { Policy, PolicyItem } from '#lib/policy/types';
 import { reportRestoreTestAges } from '#lib/restore-tests/report-restore-test-age';
-import { type StartRestoreTestDeps, startDueRestoreTests } from '#lib/restore-tests/start-due-restore-tests';
+import { type DueRestoreTestDeps, startDueRestoreTests } from '#lib/restore-tests/start-due-restore-tests';
 import { type FleetPassSummary, reconcileFleet, sharedFleet } from './reconcile-fleet';
 import { reportRecoveryPoints } from './report-rpo';
 import {
@@ -104,7 +104,7 @@ export async function readPeerIndex(
  */
 export async function reconcilePolicies(
   deps: ReconcileDeps,
-  restoreTests?: StartRestoreTestDeps,
+  restoreTests?: DueRestoreTestDeps,
 ): Promise<ReconcileSummary> {
   let scanned = 0;
   let synced = 0;

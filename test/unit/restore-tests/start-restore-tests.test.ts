@@ -62,6 +62,36 @@ describe('starting restore tests', () => {
     ).toBe(0);
   });
 
+  it('starts the slot for each ACTIVE target of a targets policy, none for a retired one', async () => {
+    const harness = new RestoreTestHarness('2026-03-23T04:10:00.000Z');
+    const enrol = (cacheName: string) =>
+      harness.targets.enrol({
+        policyId: 'fleet',
+        cacheName,
+        nextRunAt: '2026-03-23T05:00:00.000Z',
+        enrolledAt: '2026-03-16T00:00:00.000Z',
+      });
+    await enrol('orders');
+    await enrol('cart');
+    await enrol('legacy');
+    await harness.targets.retire(
+      { policyId: 'fleet', cacheName: 'legacy' },
+      '2026-03-20T00:00:00.000Z',
+      'gone',
+    );
+    const fleet = activeItem({
+      policyId: 'fleet',
+      cacheName: undefined,
+      targets: { tags: { tier: 'gold' } },
+    });
+
+    expect(await startDueRestoreTests(harness.deps, [fleet])).toBe(2);
+    expect(harness.restoreTests.all().map((record) => `${record.cacheName}@${record.slot}`)).toEqual([
+      `cart@${SLOT}`,
+      `orders@${SLOT}`,
+    ]);
+  });
+
   it('starts nothing for policies that are not ACTIVE or have no restore-test slot yet', async () => {
     const harness = new RestoreTestHarness('2026-03-23T03:59:00.000Z');
     const items = [
