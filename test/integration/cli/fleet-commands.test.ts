@@ -24,7 +24,8 @@ describe('cache-snapshots and a targets policy', () => {
       targets: { tags: { tier: 'gold' }, excludeNames: ['*-test'] },
     };
     const legacy = { policyId: 'legacy-daily', schedule: 'rate(1 day)', cacheName: 'legacy' };
-    for (const policy of [gold, legacy]) {
+    const none = { policyId: 'none-yet', schedule: 'rate(1 day)', targets: { names: ['billing-*'] } };
+    for (const policy of [gold, legacy, none]) {
       const put = await fixture.cli(['policy', 'put', '-'], JSON.stringify(policy));
       expect(put.code, put.stderr).toBe(0);
     }
@@ -80,18 +81,23 @@ describe('cache-snapshots and a targets policy', () => {
   });
 
   it('shows one status line per target, and only one cache with --cache', async () => {
-    const all = await fixture.cliJson<{ policyId: string; cacheName: string; state: string }[]>(['status']);
+    const all = await fixture.cliJson<
+      { policyId: string; cacheName?: string; state: string; stateReason?: string }[]
+    >(['status']);
     const cart = await fixture.cliJson<{ policyId: string; cacheName: string }[]>([
       'status',
       '--cache',
       'cart',
     ]);
 
-    expect(all.map((line) => `${line.policyId}/${line.cacheName}:${line.state}`)).toEqual([
+    expect(all.map((line) => `${line.policyId}/${line.cacheName ?? '-'}:${line.state}`)).toEqual([
       'gold/cart:ACTIVE',
       'gold/orders:ACTIVE',
       'legacy-daily/legacy:ACTIVE',
+      'none-yet/-:ACTIVE',
     ]);
+    // A targets policy that chooses no cache keeps its own line, with the warning.
+    expect(all.find((line) => line.policyId === 'none-yet')?.stateReason).toContain('chooses none');
     expect(cart.map((line) => `${line.policyId}/${line.cacheName}`)).toEqual(['gold/cart']);
   });
 
