@@ -120,4 +120,19 @@ describe('cache-snapshots and a targets policy', () => {
     expect(result.code).toBe(0);
     expect(result.stdout).toContain('no runs of gold');
   });
+
+  it("lists a targets policy's runs with their cache once its slot ran", async () => {
+    const slot = (
+      await fixture.cliJson<{ cacheName: string; nextRunAt: string }[]>(['status', '--cache', 'cart'])
+    )[0]?.nextRunAt;
+    expect(slot).toBeDefined();
+    fixture.setEmulatorTime(new Date(String(slot)));
+    await fixture.cli(['tick', '--at', String(slot), '--allow-future']);
+
+    const all = await fixture.cli(['runs', 'gold']);
+
+    expect(all.stdout).toMatch(/^CACHE\s+SLOT \(UTC\)\s+STATUS/m);
+    expect(all.stdout).toMatch(/^cart\s+\S+T03:00:00Z\s+REQUESTED\s+1\s+cart-\d{8}-0300-/m);
+    expect(all.stdout).toMatch(/^orders\s+\S+T03:00:00Z\s+REQUESTED\s+1\s+orders-\d{8}-0300-/m);
+  });
 });
