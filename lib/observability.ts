@@ -45,8 +45,9 @@ export const METRIC = {
    */
   ExportRecoveryPointAgeHours: 'ExportRecoveryPointAgeHours',
   /**
-   * Per policy with a `restoreTest` (dimension `policyId`): days since its least recently proven target's
-   * newest VERIFIED restore test (since `restoreTest` was set, while there is none).
+   * Per `cacheName` policy with a `restoreTest` (dimension `policyId`) and per ACTIVE target of a `targets`
+   * policy with one (dimensions `policyId` and `cacheName`): days since its newest VERIFIED restore test
+   * (since `restoreTest` was set, or the target enrolled, while there is none).
    */
   RestoreTestAgeDays: 'RestoreTestAgeDays',
   /**

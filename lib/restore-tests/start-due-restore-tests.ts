@@ -5,13 +5,18 @@ import { validatePolicy } from '#lib/policy/parse-policy';
 import type { Policy, PolicyItem } from '#lib/policy/types';
 import { latestSlotAtOrBefore } from '#lib/schedule/policy-slots';
 import type { TargetTable } from '#lib/targets/target-table';
+import type { RestoreTestStore } from './restore-test-store';
 import { type StartRestoreTestDeps, startRestoreTest, targetsInFlight } from './start-restore-test';
 
 export type { StartRestoreTestDeps };
 
-/** What starting the due restore tests reads besides what starting one touches: a targets policy's targets. */
+/**
+ * What reconcile's restore-test part reads besides what starting one touches: a targets policy's targets, and
+ * each target's tests (its restore-test age, report-restore-test-age.ts).
+ */
 export interface DueRestoreTestDeps extends StartRestoreTestDeps {
   readonly targets: Pick<TargetTable, 'listByPolicy'>;
+  readonly restoreTests: StartRestoreTestDeps['restoreTests'] & Pick<RestoreTestStore, 'listOfTarget'>;
 }
 
 /**

@@ -143,7 +143,7 @@ export async function reconcilePolicies(
     deps.clock(),
   );
   await reportExportRecoveryPoints(deps, checked.items);
-  reportRestoreTestAges(checked.items, deps.clock());
+  await reportRestoreTestAges(restoreTests, checked.items, deps.clock());
   const restoreTestsStarted = restoreTests ? await startDueRestoreTests(restoreTests, checked.items) : 0;
   const summary = {
     scanned,

@@ -219,6 +219,7 @@ describe('the dashboard', () => {
     expect(widgetOf(METRIC.MaxRestoreTestOverdueDays)).toBe(restore);
     expect(queries(restore)).toEqual([
       `SELECT MAX(${METRIC.RestoreTestAgeDays}) FROM SCHEMA(${METRICS_NAMESPACE}, policyId, service) GROUP BY policyId ORDER BY MAX() DESC LIMIT 10`,
+      `SELECT MAX(${METRIC.RestoreTestAgeDays}) FROM SCHEMA(${METRICS_NAMESPACE}, cacheName, policyId, service) GROUP BY policyId, cacheName ORDER BY MAX() DESC LIMIT 10`,
       `${METRIC.MaxRestoreTestOverdueDays} service ${SERVICE_NAME}`,
     ]);
     expect(restore.annotations).toEqual({ horizontal: [{ label: 'overdue alarm (above 0)', value: 0 }] });
