@@ -28,9 +28,12 @@ export const METRIC = {
   InvalidPolicies: 'InvalidPolicies',
   /** State-change events the bus never took (after retries, or when a flush stopped waiting). */
   EventsNotPublished: 'EventsNotPublished',
-  /** Per policy (dimension `policyId`): seconds since its newest available snapshot. */
+  /**
+   * Per `cacheName` policy (dimension `policyId`) and per ACTIVE target of a `targets` policy (dimensions
+   * `policyId` and `cacheName`): seconds since its newest available snapshot.
+   */
   NewestSnapshotAgeSeconds: 'NewestSnapshotAgeSeconds',
-  /** Service-wide: the worst NewestSnapshotAgeSeconds of all active policies (what the RPO alarm watches). */
+  /** Service-wide: the worst NewestSnapshotAgeSeconds of all active policies and targets (what the RPO alarm watches). */
   MaxNewestSnapshotAgeSeconds: 'MaxNewestSnapshotAgeSeconds',
   /** A member account's role could not be assumed (each failed AssumeRole; the AssumeRoleFailed alarm). */
   AssumeRoleFailures: 'AssumeRoleFailures',
@@ -42,8 +45,9 @@ export const METRIC = {
    */
   ExportRecoveryPointAgeHours: 'ExportRecoveryPointAgeHours',
   /**
-   * Per policy with a `restoreTest` (dimension `policyId`): days since its least recently proven target's
-   * newest VERIFIED restore test (since `restoreTest` was set, while there is none).
+   * Per `cacheName` policy with a `restoreTest` (dimension `policyId`) and per ACTIVE target of a `targets`
+   * policy with one (dimensions `policyId` and `cacheName`): days since its newest VERIFIED restore test
+   * (since `restoreTest` was set, or the target enrolled, while there is none).
    */
   RestoreTestAgeDays: 'RestoreTestAgeDays',
   /**
@@ -87,7 +91,16 @@ export function recordMetric(name: MetricName, value = 1): void {
 
 /** Emits one metric right away with an extra dimension (e.g. per policy). */
 export function emitDimensionedMetric(name: MetricName, dimension: string, key: string, value: number): void {
+  emitMetricWith(name, { [dimension]: key }, value);
+}
+
+/** Emits one metric right away with extra dimensions (e.g. per target: policyId and cacheName). */
+export function emitMetricWith(
+  name: MetricName,
+  dimensions: Readonly<Record<string, string>>,
+  value: number,
+): void {
   const single = metrics.singleMetric();
-  single.addDimension(dimension, key);
+  single.addDimensions({ ...dimensions });
   single.addMetric(name, UNITS[name], value);
 }

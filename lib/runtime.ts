@@ -15,7 +15,7 @@ import type { PlacementClients } from './placements/placement-clients';
 import type { PolicyStore } from './policy/policy-store';
 import type { RestoreTestDeps } from './restore-tests/restore-test-deps';
 import type { RestoreTestStore } from './restore-tests/restore-test-store';
-import type { StartRestoreTestDeps } from './restore-tests/start-restore-test';
+import type { DueRestoreTestDeps } from './restore-tests/start-due-restore-tests';
 import { type EventOrigin, type RunEventSink, runEventSink } from './runs/run-events';
 import type { RunStore } from './runs/run-store';
 import { type SchedulerDeps, settingsFrom } from './scheduler/deps';
@@ -167,9 +167,10 @@ export function restoreTestDeps(
 }
 
 /** What reconcile needs to start the restore tests whose slot came (lib/restore-tests). */
-export function restoreTestStartDeps(runtime: Runtime): StartRestoreTestDeps {
+export function restoreTestStartDeps(runtime: Runtime): DueRestoreTestDeps {
   return {
     restoreTests: runtime.restoreTests,
+    targets: runtime.targets.table,
     policies: runtime.policies,
     clock: systemClock,
     deployment: runtime.config.deploymentName,

@@ -3,7 +3,7 @@ import { addMs } from '#lib/clock';
 import { loadConfig } from '#lib/config';
 import type { ExportContext, ExportSettings } from '#lib/exports/deps';
 import type { PolicyItem } from '#lib/policy/types';
-import type { StartRestoreTestDeps } from '#lib/restore-tests/start-restore-test';
+import type { DueRestoreTestDeps } from '#lib/restore-tests/start-due-restore-tests';
 import type { RunRecord } from '#lib/runs/types';
 import { createRuntime, exportContextOf, type Runtime, runEventsOf } from '#lib/runtime';
 import { type SchedulerDeps, type SchedulerSettings, settingsFrom } from '#lib/scheduler/deps';
@@ -125,9 +125,10 @@ export class Simulation {
   }
 
   /** What reconcile needs to start due restore tests, on the fake clock. */
-  restoreTestStartDeps(): StartRestoreTestDeps {
+  restoreTestStartDeps(): DueRestoreTestDeps {
     return {
       restoreTests: this.runtime.restoreTests,
+      targets: this.runtime.targets.table,
       policies: this.runtime.policies,
       clock: () => this.time.current,
       deployment: this.runtime.config.deploymentName,

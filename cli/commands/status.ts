@@ -87,8 +87,10 @@ async function statusAction(options: StatusOptions, command: Command): Promise<v
   const lines: ReturnType<typeof statusOf>[] = [];
   for (const item of policies) {
     const targets = await listTargetsOf(runtime, item);
+    // A targets policy with no target yet (its selector chooses none, or it never became ACTIVE) still has
+    // its own line: its state and reason are what the operator needs to see.
     const found =
-      item.targets === undefined
+      targets.length === 0
         ? [statusOf(item, now, home)]
         : targets.map((target) => targetStatusOf(item, target, now, home));
     for (const line of found) {

@@ -44,7 +44,9 @@ export async function isExportDue(
   if (every <= 1) return true;
   const since = windowStart(policy, run.slot, every);
   const earlier: RunRecord[] = [];
-  for await (const other of runs.listByPolicy(run.policyId, since === undefined ? {} : { since })) {
+  // The target's own runs only (one key-range query): a targets policy's other caches are not read.
+  const query = { cacheName: run.cacheName, ...(since === undefined ? {} : { since }) };
+  for await (const other of runs.listByPolicy(run.policyId, query)) {
     if (other.cacheName === run.cacheName && other.slot < run.slot && madeSnapshot(other))
       earlier.push(other);
   }

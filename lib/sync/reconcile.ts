@@ -7,7 +7,7 @@ import { isCachePolicy } from '#lib/policy/policy-for-target';
 import type { PolicyStore } from '#lib/policy/policy-store';
 import type { Policy, PolicyItem } from '#lib/policy/types';
 import { reportRestoreTestAges } from '#lib/restore-tests/report-restore-test-age';
-import { type StartRestoreTestDeps, startDueRestoreTests } from '#lib/restore-tests/start-due-restore-tests';
+import { type DueRestoreTestDeps, startDueRestoreTests } from '#lib/restore-tests/start-due-restore-tests';
 import { type FleetPassSummary, reconcileFleet, sharedFleet } from './reconcile-fleet';
 import { reportRecoveryPoints } from './report-rpo';
 import {
@@ -104,7 +104,7 @@ export async function readPeerIndex(
  */
 export async function reconcilePolicies(
   deps: ReconcileDeps,
-  restoreTests?: StartRestoreTestDeps,
+  restoreTests?: DueRestoreTestDeps,
 ): Promise<ReconcileSummary> {
   let scanned = 0;
   let synced = 0;
@@ -137,9 +137,13 @@ export async function reconcilePolicies(
   }
   const fleetPass = await reconcileFleet(withPeers, seen, deps.clock());
   const checked = await checkAvailableSnapshots(deps, seen);
-  const maxNewestSnapshotAgeSeconds = reportRecoveryPoints(checked.items, deps.clock());
+  const maxNewestSnapshotAgeSeconds = await reportRecoveryPoints(
+    deps.targets.table,
+    checked.items,
+    deps.clock(),
+  );
   await reportExportRecoveryPoints(deps, checked.items);
-  reportRestoreTestAges(checked.items, deps.clock());
+  await reportRestoreTestAges(restoreTests, checked.items, deps.clock());
   const restoreTestsStarted = restoreTests ? await startDueRestoreTests(restoreTests, checked.items) : 0;
   const summary = {
     scanned,

@@ -1,10 +1,12 @@
 import { InMemoryPolicyStore } from '#lib/adapters/memory/policy-store';
 import { InMemoryRestoreTestStore } from '#lib/adapters/memory/restore-test-store';
 import { InMemoryRunStore } from '#lib/adapters/memory/run-store';
+import { InMemoryTargetTable } from '#lib/adapters/memory/target-table';
 import { MINUTE_MS } from '#lib/clock';
 import type { CachePolicy } from '#lib/policy/types';
 import { followRestoreTests } from '#lib/restore-tests/follow-restore-tests';
 import type { RestoreTestDeps } from '#lib/restore-tests/restore-test-deps';
+import type { DueRestoreTestDeps } from '#lib/restore-tests/start-due-restore-tests';
 import { startRestoreTest } from '#lib/restore-tests/start-restore-test';
 import type { RestoreTestRecord } from '#lib/restore-tests/types';
 import type { StateEvent } from '#lib/state-events/event-bus';
@@ -23,11 +25,13 @@ export class RestoreTestHarness {
   readonly policies = new InMemoryPolicyStore();
   readonly runs = new InMemoryRunStore();
   readonly restoreTests = new InMemoryRestoreTestStore();
+  /** The targets table: the targets of a `targets` policy whose restore tests are started. */
+  readonly targets = new InMemoryTargetTable();
   readonly gateway = new FakeSnapshotGateway();
   readonly time: FakeTime;
   readonly events: StateEvent[] = [];
   readonly policy: CachePolicy;
-  readonly deps: RestoreTestDeps;
+  readonly deps: RestoreTestDeps & DueRestoreTestDeps;
 
   constructor(start: string, maxMinutes = 30) {
     this.time = new FakeTime(start);
@@ -37,6 +41,7 @@ export class RestoreTestHarness {
     void this.policies.put({ ...item, state: 'ACTIVE' });
     this.deps = {
       restoreTests: this.restoreTests,
+      targets: this.targets,
       runs: this.runs,
       policies: this.policies,
       snapshots: this.gateway,

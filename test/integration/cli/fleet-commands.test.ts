@@ -24,7 +24,8 @@ describe('cache-snapshots and a targets policy', () => {
       targets: { tags: { tier: 'gold' }, excludeNames: ['*-test'] },
     };
     const legacy = { policyId: 'legacy-daily', schedule: 'rate(1 day)', cacheName: 'legacy' };
-    for (const policy of [gold, legacy]) {
+    const none = { policyId: 'none-yet', schedule: 'rate(1 day)', targets: { names: ['billing-*'] } };
+    for (const policy of [gold, legacy, none]) {
       const put = await fixture.cli(['policy', 'put', '-'], JSON.stringify(policy));
       expect(put.code, put.stderr).toBe(0);
     }
@@ -80,18 +81,23 @@ describe('cache-snapshots and a targets policy', () => {
   });
 
   it('shows one status line per target, and only one cache with --cache', async () => {
-    const all = await fixture.cliJson<{ policyId: string; cacheName: string; state: string }[]>(['status']);
+    const all = await fixture.cliJson<
+      { policyId: string; cacheName?: string; state: string; stateReason?: string }[]
+    >(['status']);
     const cart = await fixture.cliJson<{ policyId: string; cacheName: string }[]>([
       'status',
       '--cache',
       'cart',
     ]);
 
-    expect(all.map((line) => `${line.policyId}/${line.cacheName}:${line.state}`)).toEqual([
+    expect(all.map((line) => `${line.policyId}/${line.cacheName ?? '-'}:${line.state}`)).toEqual([
       'gold/cart:ACTIVE',
       'gold/orders:ACTIVE',
       'legacy-daily/legacy:ACTIVE',
+      'none-yet/-:ACTIVE',
     ]);
+    // A targets policy that chooses no cache keeps its own line, with the warning.
+    expect(all.find((line) => line.policyId === 'none-yet')?.stateReason).toContain('chooses none');
     expect(cart.map((line) => `${line.policyId}/${line.cacheName}`)).toEqual(['gold/cart']);
   });
 
@@ -113,5 +119,20 @@ describe('cache-snapshots and a targets policy', () => {
 
     expect(result.code).toBe(0);
     expect(result.stdout).toContain('no runs of gold');
+  });
+
+  it("lists a targets policy's runs with their cache once its slot ran", async () => {
+    const slot = (
+      await fixture.cliJson<{ cacheName: string; nextRunAt: string }[]>(['status', '--cache', 'cart'])
+    )[0]?.nextRunAt;
+    expect(slot).toBeDefined();
+    fixture.setEmulatorTime(new Date(String(slot)));
+    await fixture.cli(['tick', '--at', String(slot), '--allow-future']);
+
+    const all = await fixture.cli(['runs', 'gold']);
+
+    expect(all.stdout).toMatch(/^CACHE\s+SLOT \(UTC\)\s+STATUS/m);
+    expect(all.stdout).toMatch(/^cart\s+\S+T03:00:00Z\s+REQUESTED\s+1\s+cart-\d{8}-0300-/m);
+    expect(all.stdout).toMatch(/^orders\s+\S+T03:00:00Z\s+REQUESTED\s+1\s+orders-\d{8}-0300-/m);
   });
 });

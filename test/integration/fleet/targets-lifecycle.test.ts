@@ -54,7 +54,13 @@ describe('a fleet under a targets policy', () => {
     emulator.removeCache('cart');
     sim.setTime(at(3));
     const summary = await reconcilePolicies(sim.reconcileDeps());
-    expect(summary).toMatchObject({ targetsEnrolled: 1, targetsRetired: 1, unprotectedCaches: 1 });
+    // The worst recovery point is a target's (orders, taken 2 h ago), not the policy item's (no snapshot of its own).
+    expect(summary).toMatchObject({
+      targetsEnrolled: 1,
+      targetsRetired: 1,
+      unprotectedCaches: 1,
+      maxNewestSnapshotAgeSeconds: 2 * 3600,
+    });
     expect(await sim.runtime.targets.table.get({ policyId: 'gold', cacheName: 'cart' })).toMatchObject({
       state: 'RETIRED',
       retiredReason: 'the cache no longer exists in the account and region',

@@ -219,8 +219,22 @@ describe('the dashboard', () => {
     expect(widgetOf(METRIC.MaxRestoreTestOverdueDays)).toBe(restore);
     expect(queries(restore)).toEqual([
       `SELECT MAX(${METRIC.RestoreTestAgeDays}) FROM SCHEMA(${METRICS_NAMESPACE}, policyId, service) GROUP BY policyId ORDER BY MAX() DESC LIMIT 10`,
+      `SELECT MAX(${METRIC.RestoreTestAgeDays}) FROM SCHEMA(${METRICS_NAMESPACE}, cacheName, policyId, service) GROUP BY policyId, cacheName ORDER BY MAX() DESC LIMIT 10`,
       `${METRIC.MaxRestoreTestOverdueDays} service ${SERVICE_NAME}`,
     ]);
     expect(restore.annotations).toEqual({ horizontal: [{ label: 'overdue alarm (above 0)', value: 0 }] });
+  });
+
+  it('shows the recovery points of cacheName policies and, apart, of each target of a targets policy', () => {
+    const { widgets } = dashboardOf(template);
+    const found = widgets.filter((widget) =>
+      dashboardMetrics([widget]).some((metric) => metric.name === METRIC.NewestSnapshotAgeSeconds),
+    );
+
+    expect(found).toHaveLength(1);
+    expect(dashboardMetrics(found).map((metric) => metric.options.expression)).toEqual([
+      `SELECT MAX(${METRIC.NewestSnapshotAgeSeconds}) FROM SCHEMA(${METRICS_NAMESPACE}, policyId, service) GROUP BY policyId ORDER BY MAX() DESC LIMIT 10`,
+      `SELECT MAX(${METRIC.NewestSnapshotAgeSeconds}) FROM SCHEMA(${METRICS_NAMESPACE}, cacheName, policyId, service) GROUP BY policyId, cacheName ORDER BY MAX() DESC LIMIT 10`,
+    ]);
   });
 });

@@ -196,6 +196,27 @@ describe('IAM in the packaged template', () => {
     expect(actionsByResource(statements, 'dynamodb')).toEqual(expected);
   });
 
+  it.each(FUNCTIONS.map((fn) => [fn.name, fn.roleId]))(
+    'grants %s no action on a resource twice, in two unconditional statements',
+    (_name, roleId) => {
+      const granted = new Map<string, string>();
+      const twice: string[] = [];
+      for (const statement of roleStatements(template, roleId)) {
+        if (statement.Effect !== 'Allow' || statement.Condition !== undefined) continue;
+        for (const action of statement.Action) {
+          for (const resource of statement.Resource) {
+            const grant = `${action} on ${referenceOf(resource)}`;
+            const first = granted.get(grant);
+            if (first !== undefined) twice.push(`${grant}: ${first} and ${statement.Sid}`);
+            else granted.set(grant, String(statement.Sid));
+          }
+        }
+      }
+
+      expect(twice).toEqual([]);
+    },
+  );
+
   it('lets policy sync describe caches and read their tags, reconcile also describe snapshots, and only the scheduler change them', () => {
     const byFunction = (name: string) =>
       actionsByResource(roleStatements(template, functionFacts(name).roleId), 'elasticache');

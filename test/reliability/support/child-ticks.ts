@@ -33,7 +33,13 @@ export interface ChildOutcome {
 }
 
 export interface ChildTicks {
-  run(at: Date, plan: CrashPlan, env: Readonly<Record<string, string>>): Promise<ChildOutcome>;
+  /** Runs one tick at `at` in a child, killed as `plan` says; `onReady` is called as the child starts its tick. */
+  run(
+    at: Date,
+    plan: CrashPlan,
+    env: Readonly<Record<string, string>>,
+    onReady?: () => void,
+  ): Promise<ChildOutcome>;
   dispose(): void;
 }
 
@@ -50,7 +56,7 @@ export async function prepareChildTicks(): Promise<ChildTicks> {
     outfile: bundle,
   });
   return {
-    run: (at, plan, env) => runChild(bundle, at, plan, env),
+    run: (at, plan, env, onReady) => runChild(bundle, at, plan, env, onReady),
     dispose: () => rmSync(dir, { recursive: true, force: true }),
   };
 }
@@ -60,6 +66,7 @@ function runChild(
   at: Date,
   plan: CrashPlan,
   env: Readonly<Record<string, string>>,
+  onReady: (() => void) | undefined,
 ): Promise<ChildOutcome> {
   const args = [bundle, at.toISOString()];
   if ('nth' in plan) args.push(plan.kind, String(plan.nth));
@@ -86,6 +93,7 @@ function runChild(
       const line = stdout.slice(0, end);
       stdout = stdout.slice(end + 1);
       if (line === 'READY' && plan.kind === 'timed') setTimeout(kill, plan.afterMs);
+      if (line === 'READY') onReady?.();
       if (line.startsWith('HOLD ')) {
         held = line;
         kill();

@@ -66,6 +66,21 @@ describe('isExportDue', () => {
     expect(await isExportDue(store, policy, run(6, 'AVAILABLE'))).toBe(true);
   });
 
+  it("reads only the target's own runs (one key-range query), not the policy's other caches", async () => {
+    const store = await storeWith(run(0, 'AVAILABLE', true), run(1, 'AVAILABLE', false, 'sessions'));
+    const queries: unknown[] = [];
+    const reading = {
+      listByPolicy: (policyId: string, query?: Parameters<InMemoryRunStore['listByPolicy']>[1]) => {
+        queries.push(query);
+        return store.listByPolicy(policyId, query);
+      },
+    };
+
+    await isExportDue(reading, hourly(2), run(2, 'AVAILABLE'));
+
+    expect(queries).toEqual([expect.objectContaining({ cacheName: 'orders' })]);
+  });
+
   it('exports when no export is found in the window of 2N intervals (a lost decision is made up)', async () => {
     // The export at 00:00 is outside 08:00's window (6 hourly intervals back): counted from 07:00 alone, one
     // snapshot would not be the 3rd, yet none in the window was exported, so 08:00 is.

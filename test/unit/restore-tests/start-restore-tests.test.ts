@@ -1,8 +1,10 @@
 import { describe, expect, it } from 'vitest';
+import { InMemoryTargetTable } from '#lib/adapters/memory/target-table';
 import type { PolicyItem } from '#lib/policy/types';
-import { restoreTestAge } from '#lib/restore-tests/report-restore-test-age';
+import { restoreTestAge, targetRestoreTestAges } from '#lib/restore-tests/report-restore-test-age';
 import { startDueRestoreTests } from '#lib/restore-tests/start-due-restore-tests';
 import { startRestoreTest, targetsInFlight } from '#lib/restore-tests/start-restore-test';
+import type { RestoreTestRecord } from '#lib/restore-tests/types';
 import { policyItem } from '#test/support/policy-builders';
 import { RestoreTestHarness } from '#test/support/restore-test-harness';
 
@@ -62,6 +64,36 @@ describe('starting restore tests', () => {
     ).toBe(0);
   });
 
+  it('starts the slot for each ACTIVE target of a targets policy, none for a retired one', async () => {
+    const harness = new RestoreTestHarness('2026-03-23T04:10:00.000Z');
+    const enrol = (cacheName: string) =>
+      harness.targets.enrol({
+        policyId: 'fleet',
+        cacheName,
+        nextRunAt: '2026-03-23T05:00:00.000Z',
+        enrolledAt: '2026-03-16T00:00:00.000Z',
+      });
+    await enrol('orders');
+    await enrol('cart');
+    await enrol('legacy');
+    await harness.targets.retire(
+      { policyId: 'fleet', cacheName: 'legacy' },
+      '2026-03-20T00:00:00.000Z',
+      'gone',
+    );
+    const fleet = activeItem({
+      policyId: 'fleet',
+      cacheName: undefined,
+      targets: { tags: { tier: 'gold' } },
+    });
+
+    expect(await startDueRestoreTests(harness.deps, [fleet])).toBe(2);
+    expect(harness.restoreTests.all().map((record) => `${record.cacheName}@${record.slot}`)).toEqual([
+      `cart@${SLOT}`,
+      `orders@${SLOT}`,
+    ]);
+  });
+
   it('starts nothing for policies that are not ACTIVE or have no restore-test slot yet', async () => {
     const harness = new RestoreTestHarness('2026-03-23T03:59:00.000Z');
     const items = [
@@ -92,6 +124,44 @@ describe('restore-test age', () => {
       ageDays: 10.5,
       overdueDays: 2.5,
     });
+  });
+
+  it('is each ACTIVE target’s own for a targets policy: since its newest VERIFIED test, else since it was enrolled', async () => {
+    const targets = new InMemoryTargetTable();
+    for (const cacheName of ['orders', 'cart', 'legacy']) {
+      await targets.enrol({
+        policyId: 'fleet',
+        cacheName,
+        nextRunAt: SLOT,
+        enrolledAt: '2026-03-20T00:00:00.000Z',
+      });
+    }
+    await targets.retire({ policyId: 'fleet', cacheName: 'legacy' }, SLOT, 'gone');
+    const tests: Record<string, Partial<RestoreTestRecord>[]> = {
+      orders: [
+        { status: 'VERIFIED', verifiedAt: '2026-03-22T04:00:00.000Z' },
+        { status: 'VERIFIED', verifiedAt: '2026-03-23T04:00:00.000Z' },
+      ],
+      cart: [{ status: 'FAILED' }],
+    };
+    const restoreTests = {
+      async *listOfTarget(_policyId: string, cacheName: string) {
+        yield* (tests[cacheName] ?? []) as RestoreTestRecord[];
+      },
+    };
+    const fleet = activeItem({
+      policyId: 'fleet',
+      cacheName: undefined,
+      targets: { tags: { tier: 'gold' } },
+      restoreTest: { schedule: 'cron(0 4 * * ? *)', alarmAfterDays: 2 },
+    });
+    const now = new Date('2026-03-24T04:00:00.000Z');
+
+    expect(restoreTestAge(fleet, now)).toBeUndefined();
+    expect(await targetRestoreTestAges({ targets, restoreTests }, [fleet], now)).toEqual([
+      { policyId: 'fleet', cacheName: 'cart', ageDays: 4.17, overdueDays: 2.17 },
+      { policyId: 'fleet', cacheName: 'orders', ageDays: 1, overdueDays: -1 },
+    ]);
   });
 
   it('counts from activation while no test was VERIFIED, and is none without restoreTest', () => {
