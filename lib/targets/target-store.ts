@@ -13,7 +13,7 @@ export interface TargetStore {
   /**
    * Moves the due target's `nextRunAt` on to `to` and records `summaries` in one conditional UpdateItem of
    * the item it lives on (the tick's one write of a target's state per slot). Throws ConditionalWriteError
-   * when another tick or an edit moved it first.
+   * (nothing written) when another tick or an edit moved it first, or a newer slot's summary is stored.
    */
   advance(target: DueTarget, to: string, summaries: TargetSummaries): Promise<void>;
   /**
