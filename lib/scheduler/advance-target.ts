@@ -33,6 +33,8 @@ export function holdingSummaries(
       table: targets.table,
       listDue: (at) => targets.listDue(at),
       advance: (target, to, summaries) => targets.advance(target, to, summaries),
+      replaceNewestSnapshot: (key, home, expected, next) =>
+        targets.replaceNewestSnapshot(key, home, expected, next),
       async recordSummaries(key, summaries) {
         const ours =
           key.policyId === policyId &&
