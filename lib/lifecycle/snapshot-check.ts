@@ -12,13 +12,17 @@ import { type SaveRunDeps, saveRun } from '#lib/runs/save-run';
 import { newestSnapshotOf } from '#lib/runs/snapshot-summary';
 import { gone } from '#lib/runs/transitions';
 import type { RunRecord } from '#lib/runs/types';
+import type { TargetStore } from '#lib/targets/target-store';
 import { type CacheListing, isUnknown, listCacheSnapshots, type Sighting } from './cache-listing';
 import type { LifecycleSettings } from './deps';
+import { moveNewestBack, newestRun } from './newest-snapshot';
 
 /** What the check touches: runs, the policies' summaries, snapshot listings and the clock. */
 export interface SnapshotCheckDeps extends SaveRunDeps {
   readonly runs: Pick<RunStore, 'create' | 'transition' | 'listByPolicy'>;
   readonly policies: Pick<PolicyStore, 'recordLastRun' | 'recordNewestSnapshot' | 'replaceNewestSnapshot'>;
+  /** Run summaries, and a targets policy's targets' newest-snapshot summaries moved back. */
+  readonly targets: Pick<TargetStore, 'recordSummaries' | 'replaceNewestSnapshot'>;
   /** Each run's cache is listed in the run's account and region. */
   readonly placements: Pick<PlacementClients, 'snapshots'>;
   readonly settings: Pick<LifecycleSettings, 'concurrency' | 'runRetentionDays'>;
@@ -34,8 +38,9 @@ export interface SnapshotCheck {
 /**
  * Checks that every AVAILABLE run of `items` still has its snapshot, with one paginated Describe per cache
  * (not per run): a snapshot missing from its cache's listing, or being deleted, was deleted outside the
- * orchestrator and its run ends GONE (noticed by reconcile). Each policy's `newestSnapshot` is then recomputed
- * from the AVAILABLE runs left, so it moves back (or goes) when the newest recovery point was deleted by hand,
+ * orchestrator and its run ends GONE (noticed by reconcile). Each `cacheName` policy's `newestSnapshot` is then
+ * recomputed from the AVAILABLE runs left, and a `targets` policy's target whose newest run went GONE has its
+ * own moved back (moveNewestBack), so the recovery point moves back (or goes) when it was deleted by hand,
  * and the recovery-point metric counts only snapshots that exist. A policy whose runs or cache cannot be
  * listed is logged and kept as it was; the next reconcile checks again.
  */
@@ -75,13 +80,23 @@ export async function checkAvailableSnapshots(
       continue;
     }
     const kept: RunRecord[] = [];
+    const removed = new Set<RunRecord>();
     for (const run of runs) {
       const outcome = await settleRun(deps, run, listings.get(cacheOf(run))?.lookup(run));
-      if (outcome === 'gone') goneCount += 1;
+      if (outcome === 'gone') {
+        goneCount += 1;
+        removed.add(run);
+      }
       if (outcome === 'kept') kept.push(run);
     }
-    // A targets policy's summaries are its targets' (the targets table), not its item's.
-    checked.push(typeof item.cacheName === 'string' ? await settleNewest(deps, item, kept) : item);
+    if (typeof item.cacheName === 'string') checked.push(await settleNewest(deps, item, kept));
+    else {
+      // A targets policy's summaries are its targets' (the targets table): each moves back on its own.
+      for (const ofCache of groupBy(runs, (run) => run.cacheName).values()) {
+        await moveNewestBack(deps, 'targets', ofCache, removed);
+      }
+      checked.push(item);
+    }
   }
   return { items: checked, gone: goneCount };
 }
@@ -114,8 +129,8 @@ async function settleNewest(
   item: PolicyItem,
   kept: readonly RunRecord[],
 ): Promise<PolicyItem> {
-  const newestRun = kept.reduce<RunRecord | undefined>((a, b) => (a && a.slot >= b.slot ? a : b), undefined);
-  const next = newestRun && newestSnapshotOf(newestRun);
+  const newest = newestRun(kept);
+  const next = newest && newestSnapshotOf(newest);
   const current = typeof item.newestSnapshot?.slot === 'string' ? item.newestSnapshot.slot : undefined;
   if (next?.slot === current) return item;
   try {

@@ -46,8 +46,8 @@ export interface PolicyStore {
   writeSyncResult(basis: PolicyItem, result: SyncResult): Promise<void>;
   /**
    * Moves `nextRunAt` from `from` to `to`, only if it still equals `from`, and records `summaries` in the
-   * same UpdateItem. Throws ConditionalWriteError when
-   * another tick moved it first. There is no way to remove it here: an ACTIVE policy always has a next run
+   * same UpdateItem, only if no newer slot's summary is stored. Throws ConditionalWriteError when another
+   * tick moved it first or a newer summary is there (nothing written). There is no way to remove it here: an ACTIVE policy always has a next run
    * (one whose schedule ends is marked DISABLED by policy sync).
    */
   advanceNextRun(

@@ -9,6 +9,7 @@ import type { RestoreTestStore } from '#lib/restore-tests/restore-test-store';
 import type { Backoff } from '#lib/retry/retry';
 import type { RunRecord } from '#lib/runs/types';
 import type { TargetStore } from '#lib/targets/target-store';
+import type { PendingAdvance } from './advance-target';
 
 /** Tunables of a tick; `settingsFrom(config)` gives the deployed values, tests build their own. */
 export interface SchedulerSettings extends LifecycleSettings {
@@ -59,4 +60,9 @@ export interface SchedulerDeps extends LifecycleDeps {
 export interface WorkItem {
   readonly run: RunRecord;
   readonly policy: Policy;
+  /**
+   * For a slot the tick has just claimed: its target's move to the next slot, written with the run's first
+   * outcome as `lastRun` once dispatch has written it (lib/scheduler/advance-target.ts).
+   */
+  readonly advance?: PendingAdvance;
 }

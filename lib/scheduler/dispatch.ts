@@ -7,6 +7,7 @@ import { OUTCOME_CODE } from '#lib/runs/outcome-codes';
 import { runFields } from '#lib/runs/report-outcome';
 import { saveRun } from '#lib/runs/save-run';
 import { retrying } from '#lib/runs/transitions';
+import { advanceTarget, holdingSummaries } from './advance-target';
 import { createSnapshotForRun } from './create-snapshot';
 import type { SchedulerDeps, WorkItem } from './deps';
 import { settleFault } from './settle-fault';
@@ -51,16 +52,18 @@ export async function dispatch(
   const work = async (group: WorkItem[]) => {
     let busy = group[0] !== undefined && busyCaches.has(cacheOf(group[0]));
     for (const item of group) {
-      try {
-        if (!timeLeft()) await handBack(deps, item);
-        else if (busy) await deferBusy(deps, item);
-        else busy = (await createSnapshotForRun(deps, item)).cacheBusy;
-      } catch (error) {
-        logger.error('run left claimed after an error; its lease will expire and a later tick takes it', {
-          ...runFields(item.run),
-          error,
-        });
-      }
+      await withAdvance(deps, item, async (itemDeps) => {
+        try {
+          if (!timeLeft()) await handBack(itemDeps, item);
+          else if (busy) await deferBusy(itemDeps, item);
+          else busy = (await createSnapshotForRun(itemDeps, item)).cacheBusy;
+        } catch (error) {
+          logger.error('run left claimed after an error; its lease will expire and a later tick takes it', {
+            ...runFields(item.run),
+            error,
+          });
+        }
+      });
     }
   };
   const placements = groupsPerPlacement(items);
@@ -68,12 +71,29 @@ export async function dispatch(
     placements.map((groups) => runBounded(groups, deps.settings.concurrency, work, timeLeft)),
   );
   for (const item of outcomes.flatMap(({ notStarted }) => notStarted).flat()) {
-    try {
-      await handBack(deps, item);
-    } catch (error) {
-      logger.error('could not hand the run back; its lease will expire', { ...runFields(item.run), error });
-    }
+    await withAdvance(deps, item, async (itemDeps) => {
+      try {
+        await handBack(itemDeps, item);
+      } catch (error) {
+        logger.error('could not hand the run back; its lease will expire', { ...runFields(item.run), error });
+      }
+    });
   }
+}
+
+/**
+ * Works `item` and then, for a slot just claimed, moves its target on in one write with the run's outcome as
+ * `lastRun` (whatever became of the run: the advance is never lost to a failed Create).
+ */
+async function withAdvance(
+  deps: SchedulerDeps,
+  item: WorkItem,
+  work: (deps: SchedulerDeps) => Promise<void>,
+): Promise<void> {
+  if (!item.advance) return work(deps);
+  const held = holdingSummaries(deps.targets, item.advance);
+  await work({ ...deps, targets: held.targets });
+  await advanceTarget(deps, item.advance, held.taken());
 }
 
 function deferBusy(deps: SchedulerDeps, item: WorkItem) {

@@ -1,15 +1,16 @@
 import { toIso } from '#lib/clock';
 import { runBounded } from '#lib/concurrency';
-import { ConditionalWriteError } from '#lib/errors';
 import { logger, METRIC, recordMetric } from '#lib/observability';
 import { validatePolicy } from '#lib/policy/parse-policy';
 import { policyForTarget } from '#lib/policy/policy-for-target';
 import type { CachePolicy, Policy, PolicyItem } from '#lib/policy/types';
 import { startWindowEnd } from '#lib/runs/new-run';
 import { OUTCOME_CODE } from '#lib/runs/outcome-codes';
+import type { RunRecord } from '#lib/runs/types';
 import { latestSlotAtOrBefore, nextSlotAfter, slotsBetween } from '#lib/schedule/policy-slots';
 import { syncPolicyItem } from '#lib/sync/sync-policy';
 import type { DueTarget } from '#lib/targets/types';
+import { advanceTarget, holdingSummaries } from './advance-target';
 import { claimSlot, recordMissed } from './claim';
 import type { SchedulerDeps, WorkItem } from './deps';
 
@@ -117,25 +118,43 @@ async function takeDueTarget(
   const from = target.home === 'policy' ? String(item.nextRunAt) : target.nextRunAt;
   const policy = policyForTarget(usable, target.cacheName);
   const { latest, next } = slotsAround(policy, new Date(from), at);
-  let work: WorkItem | undefined;
-  if (latest && toIso(latest) >= from) {
-    await recordSkippedSlots(deps, policy, new Date(from), latest);
-    const now = deps.clock();
-    if (now > startWindowEnd(policy, latest)) {
-      await recordMissed(deps, policy, latest, {
-        code: OUTCOME_CODE.StartWindowClosed,
-        message: `not started within startWindowMinutes (${policy.startWindowMinutes}) of the slot`,
-      });
-    } else {
-      const run = await claimSlot(deps, policy, latest, owner);
-      if (run) work = { run, policy };
-    }
+  const slot = latest && toIso(latest) >= from ? latest : undefined;
+  if (!next) {
+    // No slot left (the year field has passed): never an ACTIVE target without a next run; policy sync judges
+    // the policy with its slots up to here counted as taken, marks it DISABLED and retires its targets.
+    const run = slot && (await takeSlot(deps, policy, from, slot, owner));
+    await syncPolicyItem(deps, item, true, latest ?? at);
+    return run ? { run, policy } : undefined;
   }
-  // No slot left (the year field has passed): never an ACTIVE target without a next run; policy sync judges
-  // the policy with its slots up to here counted as taken, marks it DISABLED and retires its targets.
-  if (next) await advance(deps, { ...target, nextRunAt: from }, next);
-  else await syncPolicyItem(deps, item, true, latest ?? at);
-  return work;
+  const pending = { target: { ...target, nextRunAt: from }, to: toIso(next), slot: toIso(slot ?? at) };
+  const held = holdingSummaries(deps.targets, pending);
+  const run = slot && (await takeSlot({ ...deps, targets: held.targets }, policy, from, slot, owner));
+  // A claimed run's target moves on once the run's first outcome is written (dispatch), in the same write.
+  if (run) return { run, policy, advance: pending };
+  await advanceTarget(deps, pending, held.taken());
+  return undefined;
+}
+
+/**
+ * Takes `latest`: the slots an outage skipped since `from` recorded MISSED, then `latest` itself MISSED when
+ * its start window has closed, else claimed. The claimed run, if any.
+ */
+async function takeSlot(
+  deps: SchedulerDeps,
+  policy: CachePolicy,
+  from: string,
+  latest: Date,
+  owner: string,
+): Promise<RunRecord | undefined> {
+  await recordSkippedSlots(deps, policy, new Date(from), latest);
+  if (deps.clock() > startWindowEnd(policy, latest)) {
+    await recordMissed(deps, policy, latest, {
+      code: OUTCOME_CODE.StartWindowClosed,
+      message: `not started within startWindowMinutes (${policy.startWindowMinutes}) of the slot`,
+    });
+    return undefined;
+  }
+  return claimSlot(deps, policy, latest, owner);
 }
 
 /**
@@ -170,14 +189,5 @@ async function recordSkippedSlots(
       code: OUTCOME_CODE.SlotSuperseded,
       message: `the scheduler did not run between this slot and ${toIso(latest)}; only the latest slot is taken`,
     });
-  }
-}
-
-async function advance(deps: SchedulerDeps, target: DueTarget, to: Date): Promise<void> {
-  try {
-    await deps.targets.advance(target, toIso(to), {});
-  } catch (error) {
-    if (!(error instanceof ConditionalWriteError)) throw error;
-    logger.debug('nextRunAt already moved by another tick or an edit', keyOf(target));
   }
 }

@@ -1,6 +1,7 @@
 import type { PolicyStore } from '#lib/policy/policy-store';
+import type { NewestSnapshotSummary } from '#lib/policy/types';
 import type { TargetTable } from './target-table';
-import type { DueTarget, TargetKey, TargetSummaries } from './types';
+import type { DueTarget, TargetHome, TargetKey, TargetSummaries } from './types';
 
 /**
  * Every target's schedule state, wherever it lives (docs/architecture.md, "Targets"): a `cacheName`
@@ -13,7 +14,7 @@ export interface TargetStore {
   /**
    * Moves the due target's `nextRunAt` on to `to` and records `summaries` in one conditional UpdateItem of
    * the item it lives on (the tick's one write of a target's state per slot). Throws ConditionalWriteError
-   * when another tick or an edit moved it first.
+   * (nothing written) when another tick or an edit moved it first, or a newer slot's summary is stored.
    */
   advance(target: DueTarget, to: string, summaries: TargetSummaries): Promise<void>;
   /**
@@ -22,6 +23,18 @@ export interface TargetStore {
    * a run does not say where its target lives). Nothing is written for a target that no longer exists.
    */
   recordSummaries(key: TargetKey, summaries: TargetSummaries): Promise<void>;
+  /**
+   * Replaces the target's `newestSnapshot` with `next` (older, or undefined: removed) only if the stored one
+   * is still of `expectedSlot`, on its `home` (the caller knows it from the policy): how the summary moves
+   * back when the snapshot it names is pruned or found GONE. Throws ConditionalWriteError when it changed
+   * meanwhile or the target is gone.
+   */
+  replaceNewestSnapshot(
+    key: TargetKey,
+    home: TargetHome,
+    expectedSlot: string,
+    next: NewestSnapshotSummary | undefined,
+  ): Promise<void>;
   /** The targets table: enrolment, retirement, a policy's targets. */
   readonly table: TargetTable;
 }
@@ -39,7 +52,10 @@ async function writeSummaries(
 
 /** The TargetStore over a PolicyStore (the `cacheName` policies' home) and the targets table. */
 export function targetStoreOf(
-  policies: Pick<PolicyStore, 'listDue' | 'advanceNextRun' | 'recordTargetSummaries'>,
+  policies: Pick<
+    PolicyStore,
+    'listDue' | 'advanceNextRun' | 'recordTargetSummaries' | 'replaceNewestSnapshot'
+  >,
   table: TargetTable,
 ): TargetStore {
   return {
@@ -58,6 +74,10 @@ export function targetStoreOf(
       if (target.home === 'policy') {
         await policies.advanceNextRun(target.policyId, target.nextRunAt, to, summaries);
       } else await table.advance(target, target.nextRunAt, to, summaries);
+    },
+    async replaceNewestSnapshot(key, home, expectedSlot, next) {
+      if (home === 'policy') await policies.replaceNewestSnapshot(key.policyId, expectedSlot, next);
+      else await table.replaceNewestSnapshot(key, expectedSlot, next);
     },
     async recordSummaries(key, summaries) {
       if (await writeSummaries(policies, table, key, summaries)) return;

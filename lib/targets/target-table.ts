@@ -25,8 +25,9 @@ export interface TargetTable {
    */
   retire(key: TargetKey, retiredAt: string, retiredReason: string): Promise<boolean>;
   /**
-   * Moves `nextRunAt` from `from` to `to` and, when given, records `lastRun`, in one conditional write:
-   * only while the target is ACTIVE with `nextRunAt = from`. Throws ConditionalWriteError otherwise.
+   * Moves `nextRunAt` from `from` to `to` and records `summaries`, in one conditional write: only while the
+   * target is ACTIVE with `nextRunAt = from` and no newer slot's summary is stored. Throws
+   * ConditionalWriteError otherwise (nothing written).
    */
   advance(key: TargetKey, from: string, to: string, summaries: TargetSummaries): Promise<void>;
   /**

@@ -25,6 +25,9 @@ export interface TargetRecord extends TargetKey {
   readonly region?: string;
 }
 
+/** Where a target's state lives: its `cacheName` policy's item, or its item in the targets table. */
+export type TargetHome = 'policy' | 'targets';
+
 /**
  * A target whose `nextRunAt` is at or before the tick's time, from either home: a `cacheName` policy's item
  * (`home: 'policy'`) or a targets-table item (`home: 'targets'`). `home` is the TargetStore's to read back
@@ -32,7 +35,7 @@ export interface TargetRecord extends TargetKey {
  */
 export interface DueTarget extends TargetKey {
   readonly nextRunAt: string;
-  readonly home: 'policy' | 'targets';
+  readonly home: TargetHome;
 }
 
 /** The summaries one write records on a target: each replaced only by one of a slot at least as new. */

@@ -131,7 +131,8 @@ export class DynamoPolicyStore implements PolicyStore {
   ): Promise<void> {
     const builder = new ExpressionBuilder();
     const UpdateExpression = builder.update(mergeChanges(advanceChanges(to), summaryChanges(summaries)));
-    const ConditionExpression = `${builder.name('nextRunAt')} = ${builder.value(from)}`;
+    const terms = [`${builder.name('nextRunAt')} = ${builder.value(from)}`];
+    const ConditionExpression = [...terms, ...summaryConditionTerms(builder, summaries)].join(' AND ');
     await this.update(policyId, 'advanceNextRun', builder, UpdateExpression, ConditionExpression);
   }
 

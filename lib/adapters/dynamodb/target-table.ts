@@ -82,14 +82,13 @@ export class DynamoTargetTable implements TargetTable {
 
   async advance(key: TargetKey, from: string, to: string, summaries: TargetSummaries): Promise<void> {
     const builder = new ExpressionBuilder();
-    const condition = `${builder.name('state')} = ${builder.value('ACTIVE')} AND ${builder.name('nextRunAt')} = ${builder.value(from)}`;
-    await this.update(
-      key,
-      'advance',
-      builder,
-      mergeChanges(advanceChanges(to), summaryChanges(summaries)),
-      condition,
-    );
+    const terms = [
+      `${builder.name('state')} = ${builder.value('ACTIVE')}`,
+      `${builder.name('nextRunAt')} = ${builder.value(from)}`,
+      ...summaryConditionTerms(builder, summaries),
+    ];
+    const changes = mergeChanges(advanceChanges(to), summaryChanges(summaries));
+    await this.update(key, 'advance', builder, changes, terms.join(' AND '));
   }
 
   async recordSummaries(key: TargetKey, summaries: TargetSummaries): Promise<boolean> {

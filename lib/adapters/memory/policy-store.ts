@@ -93,8 +93,10 @@ export class InMemoryPolicyStore implements PolicyStore {
     summaries: Partial<SlotSummaries> = {},
   ): Promise<void> {
     const stored = this.items.get(policyId);
-    if (stored === undefined || stored.nextRunAt !== from) {
-      throw new ConditionalWriteError(`advanceNextRun ${policyId}: nextRunAt is no longer ${from}`);
+    if (stored === undefined || stored.nextRunAt !== from || !maySetSummaries(stored, summaries)) {
+      throw new ConditionalWriteError(
+        `advanceNextRun ${policyId}: nextRunAt is no longer ${from}, or a newer summary is stored`,
+      );
     }
     this.apply(policyId, stored, mergeChanges(advanceChanges(to), summaryChanges(summaries)));
   }

@@ -66,9 +66,9 @@ export class InMemoryTargetTable implements TargetTable {
 
   async advance(key: TargetKey, from: string, to: string, summaries: TargetSummaries): Promise<void> {
     const stored = this.items.get(idOf(key));
-    if (stored?.state !== 'ACTIVE' || stored.nextRunAt !== from) {
+    if (stored?.state !== 'ACTIVE' || stored.nextRunAt !== from || !maySetSummaries(stored, summaries)) {
       throw new ConditionalWriteError(
-        `advance ${key.policyId}/${key.cacheName}: nextRunAt is no longer ${from}`,
+        `advance ${key.policyId}/${key.cacheName}: nextRunAt is no longer ${from}, or a newer summary is stored`,
       );
     }
     this.apply(key, stored, mergeChanges(advanceChanges(to), summaryChanges(summaries)));

@@ -1,6 +1,9 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { metrics } from '#lib/observability';
+import { computeSpecHash, parsePolicy } from '#lib/policy/parse-policy';
+import { policyForTarget } from '#lib/policy/policy-for-target';
 import type { PolicyItem } from '#lib/policy/types';
+import type { RunRecord } from '#lib/runs/types';
 import { reconcilePolicies } from '#lib/sync/reconcile';
 import { serviceFault } from '#test/support/fake-snapshot-gateway';
 import { policyItem, policyOf, putActivePolicy } from '#test/support/policy-builders';
@@ -139,4 +142,44 @@ describe('reconcile’s check that available snapshots still exist', () => {
       takenAt: SLOTS[2],
     });
   });
+
+  it('moves a fleet target’s recovery point back when its newest snapshot is deleted by hand, on the target', async () => {
+    const h = new SchedulerHarness({ start: NOW, caches: ['cart', 'search'] });
+    for (const cacheName of ['cart', 'search']) h.gateway.setCacheTags(cacheName, { tier: 'gold' });
+    await h.policies.put({ ...GOLD, state: 'ACTIVE', specHash: computeSpecHash(GOLD), syncedAt: NOW });
+    const ofCache = new Map<string, RunRecord[]>();
+    for (const cacheName of ['cart', 'search']) {
+      await h.targets.table.enrol({
+        policyId: 'gold',
+        cacheName,
+        nextRunAt: NEXT,
+        enrolledAt: SLOTS[0] ?? '',
+      });
+      const policy = policyForTarget(parsePolicy(GOLD), cacheName);
+      const runs = [];
+      for (const slot of SLOTS) runs.push(await seedAvailableRun(h.runs, h.gateway, policy, slot));
+      await h.targets.recordSummaries({ policyId: 'gold', cacheName }, { newestSnapshot: newestOf(runs[2]) });
+      ofCache.set(cacheName, runs);
+    }
+    h.gateway.removeSnapshot(ofCache.get('cart')?.[2]?.snapshotName ?? '');
+
+    await reconcilePolicies(h.deps);
+
+    const target = (cacheName: string) => h.targets.table.get({ policyId: 'gold', cacheName });
+    expect((await target('cart'))?.newestSnapshot?.slot).toBe(SLOTS[1]);
+    expect((await target('search'))?.newestSnapshot?.slot).toBe(SLOTS[2]);
+    expect(await h.policies.get('gold')).not.toHaveProperty('newestSnapshot');
+  });
 });
+
+const NEXT = '2025-03-04T10:00:00.000Z';
+const GOLD: PolicyItem = {
+  policyId: 'gold',
+  schedule: 'cron(0 10 * * ? *)',
+  targets: { tags: { tier: 'gold' } },
+};
+
+function newestOf(run: RunRecord | undefined) {
+  if (!run) throw new Error('no run');
+  return { slot: run.slot, snapshotName: run.snapshotName, takenAt: run.slot, availableAt: run.slot };
+}

@@ -93,6 +93,24 @@ export function describeTargetStoreContract(createStores: () => Promise<TargetSt
       expect((await targets.table.get(due))?.nextRunAt).toBe(at(65));
     });
 
+    it('refuses the advance, writing nothing, when a newer slot’s lastRun is stored, on either home', async () => {
+      await cachePolicy('single', 'orders', at(5));
+      await targets.table.enrol(enrolment('fleet', 'cart', at(5)));
+      const due = await collect(targets.listDue(at(5)));
+      for (const key of due) await targets.recordSummaries(key, { lastRun: lastRun(at(9)) });
+
+      for (const key of due) {
+        await expect(targets.advance(key, at(65), { lastRun: lastRun(at(5)) })).rejects.toBeInstanceOf(
+          ConditionalWriteError,
+        );
+      }
+      expect(await policies.get('single')).toMatchObject({ nextRunAt: at(5), lastRun: lastRun(at(9)) });
+      expect(await targets.table.get({ policyId: 'fleet', cacheName: 'cart' })).toMatchObject({
+        nextRunAt: at(5),
+        lastRun: lastRun(at(9)),
+      });
+    });
+
     it('refuses to advance a target retired since it was listed', async () => {
       await targets.table.enrol(enrolment('fleet', 'cart', at(5)));
       const [due] = await collect(targets.listDue(at(5)));
