@@ -156,7 +156,7 @@ export function restoreTestDeps(
     restoreTests: runtime.restoreTests,
     runs: runtime.runs,
     policies: runtime.policies,
-    snapshots: runtime.snapshots,
+    placements: runtime.placements,
     clock: systemClock,
     random: Math.random,
     remainingMs: () => Number.POSITIVE_INFINITY,

@@ -8,6 +8,7 @@ import type { RestoreTestDeps } from '#lib/restore-tests/restore-test-deps';
 import { startRestoreTest } from '#lib/restore-tests/start-restore-test';
 import type { RestoreTestRecord } from '#lib/restore-tests/types';
 import type { StateEvent } from '#lib/state-events/event-bus';
+import { FakePlacements } from './fake-placements';
 import { FakeSnapshotGateway } from './fake-snapshot-gateway';
 import { FakeTime } from './fake-time';
 import { policyItem, policyOf } from './policy-builders';
@@ -24,6 +25,8 @@ export class RestoreTestHarness {
   readonly runs = new InMemoryRunStore();
   readonly restoreTests = new InMemoryRestoreTestStore();
   readonly gateway = new FakeSnapshotGateway();
+  /** The own placement is `gateway`; a test adds member placements (`placements.add`). */
+  readonly placements = new FakePlacements(this.gateway);
   readonly time: FakeTime;
   readonly events: StateEvent[] = [];
   readonly policy: CachePolicy;
@@ -39,7 +42,7 @@ export class RestoreTestHarness {
       restoreTests: this.restoreTests,
       runs: this.runs,
       policies: this.policies,
-      snapshots: this.gateway,
+      placements: this.placements,
       clock: this.time.clock,
       deployment: DEPLOYMENT,
       random: () => 0.5,
