@@ -5,7 +5,7 @@ import type { ObjectStore } from './object-store';
 
 /** How exports are followed; `EXPORT_DEFAULTS` are the deployed values, tests shrink them. */
 export interface ExportSettings {
-  /** The region of the caches, so of their snapshots and export buckets (the orchestrator's own, for now). */
+  /** The orchestrator's own region: that of the snapshots of runs that name none (recorded before issue 17). */
   readonly region: string;
   /** How often an export in progress is looked at (one DescribeServerlessCacheSnapshots each time). */
   readonly pollMs: number;
