@@ -1,9 +1,12 @@
 import type { PolicyIssue } from '#lib/errors';
 import { checkExportBuckets, type ExportBucketDeps } from '#lib/exports/check-export-buckets';
+import { type ExportContext, objectsOf } from '#lib/exports/deps';
 import type { Policy } from '#lib/policy/types';
 
 /** What policy sync needs to check export buckets: S3, and the region of the policy's caches. */
 export interface ExportCheckDeps extends ExportBucketDeps {
+  /** S3 on the credentials of a policy's account (lib/exports/deps.ts, `objectsIn`); absent: `objects`. */
+  readonly objectsIn?: ExportContext['objectsIn'];
   /** The orchestrator's own region: that of the caches of a policy that names no `region`. */
   readonly region: string;
 }
@@ -17,8 +20,9 @@ export interface ExportCheckDeps extends ExportBucketDeps {
  */
 export async function exportBucketIssues(
   deps: ExportCheckDeps | undefined,
-  policy: Pick<Policy, 'export' | 'region'>,
+  policy: Pick<Policy, 'export' | 'account' | 'region'>,
 ): Promise<PolicyIssue[]> {
   if (deps === undefined || policy.export === undefined) return [];
-  return checkExportBuckets(deps, policy, policy.region ?? deps.region);
+  const objects = objectsOf(deps, policy);
+  return checkExportBuckets({ objects }, policy, policy.region ?? deps.region);
 }

@@ -1,8 +1,10 @@
 import { describe, expect, it } from 'vitest';
+import { InMemoryObjectStore } from '#lib/adapters/memory/object-store';
 import { MINUTE_MS } from '#lib/clock';
 import { ObjectStoreError } from '#lib/errors';
 import { advanceExport, followExports } from '#lib/exports/advance-export';
 import { startExports } from '#lib/exports/start-exports';
+import type { PlacementRef } from '#lib/placements/placement';
 import { HOME } from '#test/support/fake-placements';
 import { serviceFault } from '#test/support/fake-snapshot-gateway';
 import { policyItem, policyOf } from '#test/support/policy-builders';
@@ -71,6 +73,33 @@ describe('export steps', () => {
     expect(eu.exportRequests).toEqual([{ snapshotName: run.snapshotName, bucket: 'orders-exports-eu' }]);
     expect(h.gateway.exportRequests).toEqual([]);
     expect((await h.stored(run)).export).toMatchObject({ status: 'EXPORTING', region: 'eu-west-1' });
+  });
+
+  it('finds and tags the objects of a member account’s export in that account’s S3, not the own', async () => {
+    const h = exportHarness();
+    const placement = { account: '222222222222', region: 'us-east-1' };
+    const gateway = h.deps.placements.add(placement, ['orders']);
+    const memberS3 = new InMemoryObjectStore(h.time.clock);
+    memberS3.createBucket('member-exports', 'us-east-1');
+    const deps = {
+      ...h.deps,
+      exports: { ...h.deps.exports, objectsIn: (at: PlacementRef) => (at.account ? memberS3 : h.objects) },
+    };
+    const policy = policyOf(
+      policyItem('orders-hourly', { export: { bucket: 'member-exports' }, ...placement }),
+    );
+    const run = await seedAvailableRun(h.runs, gateway, policy, SLOT);
+    await startExports(deps, policy, [run], 'tick-1');
+
+    gateway.completeExport(run.snapshotName);
+    const key = { bucket: 'member-exports', region: 'us-east-1', key: `${run.snapshotName}-0001.rdb` };
+    memberS3.putObject(key, 2048);
+    h.time.advance(5 * MINUTE_MS);
+    await followExports(deps, [await h.stored(run)], 'tick-2');
+
+    expect((await h.stored(run)).export).toMatchObject({ status: 'EXPORTED', bytes: 2048 });
+    expect(await memberS3.getTags(key)).toMatchObject({ 'snapshot-policy-id': 'orders-hourly' });
+    expect(h.objects.calls).toEqual([]);
   });
 
   it('publishes one Snapshot Export State Change per export status, with the previous status', async () => {

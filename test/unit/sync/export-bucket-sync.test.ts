@@ -66,6 +66,25 @@ describe('policy sync of a policy with export', () => {
     expect((await ctx.policies.get('orders-eu'))?.state).toBe('ACTIVE');
   });
 
+  it('checks the bucket of a member account’s policy in that account’s S3', async () => {
+    const ctx = arrange();
+    const member = { account: '222222222222', region: 'us-east-1' };
+    ctx.deps.placements.add(member, ['orders']);
+    const memberS3 = new InMemoryObjectStore();
+    memberS3.createBucket('member-exports', 'us-east-1');
+    const deps = {
+      ...ctx.deps,
+      exportChecks: { objects: ctx.objects, objectsIn: () => memberS3, region: 'us-east-1' },
+    };
+    const item = { ...exporting, ...member, export: { bucket: 'member-exports' } };
+    await ctx.policies.put(item);
+
+    await syncPolicyItem(deps, item);
+
+    expect((await ctx.policies.get('orders-hourly'))?.state).toBe('ACTIVE');
+    expect(ctx.objects.calls).toEqual([]);
+  });
+
   it('throws a transient S3 fault so the record is synced again, writing nothing', async () => {
     const ctx = arrange();
     ctx.objects.failNext(
