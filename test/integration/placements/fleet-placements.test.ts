@@ -3,18 +3,14 @@ import { readPlacedCoverage } from '#lib/fleet/read-coverage';
 import { reconcilePolicies } from '#lib/sync/reconcile';
 import type { TargetRecord } from '#lib/targets/types';
 import { Simulation } from '#local/simulation';
+import { DENIED, EXTERNAL_ID, HOME, MEMBER, roleOf } from './accounts';
 
 /**
  * Targets policies naming a member account and region, on the local stack through the real SDK (the local
  * STS, the emulator keeping caches per account and region): discovery there through the member role, the
  * tick's snapshots there, coverage of every placement, and an account whose role cannot be assumed.
  */
-const HOME = '123456789012';
-const MEMBER = '210987654321';
-const DENIED = '444455556666';
-const EXTERNAL_ID = 'b7f3c1d2e5a94f60-orders';
 const SLOT = new Date('2026-03-23T10:00:00.000Z');
-const roleOf = (account: string) => `arn:aws:iam::${account}:role/cache-snapshot-orchestrator-member`;
 const GOLD = { schedule: 'cron(0 * * * ? *)', startWindowMinutes: 30, targets: { tags: { tier: 'gold' } } };
 
 let sim: Simulation;

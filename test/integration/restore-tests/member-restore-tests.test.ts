@@ -1,18 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { addMs, MINUTE_MS } from '#lib/clock';
 import type { Simulation } from '#local/simulation';
 import {
   callsOf,
   MEMBER,
+  minute,
   reconcileAt,
   restoreTestOf,
   simulationWithSnapshots,
-  TEST_SLOT,
   tickMinutes,
 } from './support';
-
-const slot = new Date(TEST_SLOT);
-const minute = (n: number) => addMs(slot, n * MINUTE_MS);
 
 /** A restore test of a cache in a member account and region, through the local STS and the emulator's partitions. */
 describe('a restore test in a member account and region on the local stack', () => {

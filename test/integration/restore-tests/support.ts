@@ -7,6 +7,9 @@ import { Simulation } from '#local/simulation';
 export const START = new Date('2026-03-23T00:00:00.000Z');
 export const TEST_SLOT = '2026-03-23T04:00:00.000Z';
 
+/** `n` minutes after the restore-test slot. */
+export const minute = (n: number) => addMs(new Date(TEST_SLOT), n * MINUTE_MS);
+
 /** The member account tests may put the cache in, its role trusting the simulation with this external ID. */
 export const MEMBER = { account: '210987654321', region: 'eu-west-1', externalId: 'b7f3c1d2e5a94f60-rt' };
 
