@@ -37,7 +37,10 @@ export const METRIC = {
   MaxNewestSnapshotAgeSeconds: 'MaxNewestSnapshotAgeSeconds',
   /** A member account's role could not be assumed (each failed AssumeRole; the AssumeRoleFailed alarm). */
   AssumeRoleFailures: 'AssumeRoleFailures',
-  /** Reconcile: the caches of the account and region that no ACTIVE policy protects (coverage UNPROTECTED). */
+  /**
+   * Reconcile: the caches no ACTIVE policy protects (coverage UNPROTECTED), in every account and region it
+   * could list (what the alarm watches), and per account and region (dimensions `account`, `region`).
+   */
   UnprotectedCaches: 'UnprotectedCaches',
   /**
    * Per destination bucket (dimension EXPORT_DESTINATION_DIMENSION = the bucket name): hours since the
@@ -87,6 +90,20 @@ const UNITS: Record<MetricName, (typeof MetricUnit)[keyof typeof MetricUnit]> = 
 /** Records `value` on a service-level metric (flushed with the invocation's other metrics). */
 export function recordMetric(name: MetricName, value = 1): void {
   metrics.addMetric(name, UNITS[name], value);
+}
+
+/**
+ * Emits one metric right away for one account and region (dimensions `account` and `region`), beside its
+ * service-level total.
+ */
+export function emitPlacementMetric(
+  name: MetricName,
+  placement: { readonly account: string; readonly region: string },
+  value: number,
+): void {
+  const single = metrics.singleMetric();
+  single.addDimensions({ account: placement.account, region: placement.region });
+  single.addMetric(name, UNITS[name], value);
 }
 
 /** Emits one metric right away with an extra dimension (e.g. per policy). */

@@ -10,7 +10,9 @@ import { realSleep, type Sleep, systemClock } from './clock';
 import type { Config } from './config';
 import { EXPORT_DEFAULTS, type ExportContext } from './exports/deps';
 import { lazyObjectStore } from './exports/lazy-object-store';
+import { memberObjectStores } from './exports/member-object-stores';
 import type { ObjectStore } from './exports/object-store';
+import type { PlacementRef } from './placements/placement';
 import type { PlacementClients } from './placements/placement-clients';
 import type { PolicyStore } from './policy/policy-store';
 import type { RestoreTestDeps } from './restore-tests/restore-test-deps';
@@ -43,6 +45,8 @@ export interface Runtime {
   readonly eventBus: EventBus;
   /** S3 for exports (lib/exports), its clients loaded and built on the first call, one per region. */
   readonly objects: ObjectStore;
+  /** S3 on the credentials of a placement's account: `objects` in the own account (lib/exports/deps.ts). */
+  readonly objectsIn: (placement: PlacementRef) => ObjectStore;
 }
 
 /** SDK client settings the functions leave at the SDK's defaults: for the local simulation and tests only. */
@@ -89,7 +93,13 @@ export function createRuntime(config: Config, overrides: ClientOverrides = {}): 
       return new s3.S3ObjectStore({ clientFor: s3ClientsByRegion(clientConfig()) });
     }),
   };
-  return { ...own, placements: createAwsPlacementClients(config, own.snapshots, clientConfig) };
+  const placements = createAwsPlacementClients(config, own.snapshots, clientConfig);
+  const objectsIn = memberObjectStores(placements, own.objects, async (credentials) => {
+    const s3 = await import('./adapters/s3/object-store');
+    const { s3ClientsByRegion } = await import('./adapters/s3/client');
+    return new s3.S3ObjectStore({ clientFor: s3ClientsByRegion({ ...clientConfig(), credentials }) });
+  });
+  return { ...own, placements, objectsIn };
 }
 
 /** What may differ between the run events of invocations; the defaults are the deployed ones. */
@@ -156,7 +166,7 @@ export function restoreTestDeps(
     restoreTests: runtime.restoreTests,
     runs: runtime.runs,
     policies: runtime.policies,
-    snapshots: runtime.snapshots,
+    placements: runtime.placements,
     clock: systemClock,
     random: Math.random,
     remainingMs: () => Number.POSITIVE_INFINITY,
@@ -186,6 +196,7 @@ export function exportContextOf(runtime: Runtime): ExportContext | undefined {
   if (region === undefined) return undefined;
   return {
     objects: runtime.objects,
+    objectsIn: runtime.objectsIn,
     settings: { ...EXPORT_DEFAULTS, region },
   };
 }
@@ -202,7 +213,9 @@ export function syncDeps(runtime: Runtime): SyncDeps {
     targets,
     placements,
     clock: systemClock,
-    ...(region === undefined ? {} : { exportChecks: { objects: runtime.objects, region } }),
+    ...(region === undefined
+      ? {}
+      : { exportChecks: { objects: runtime.objects, objectsIn: runtime.objectsIn, region } }),
   };
 }
 

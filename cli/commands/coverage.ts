@@ -1,22 +1,28 @@
 import type { Command } from 'commander';
 import { contextOf } from '#cli/context';
 import { cell, formatUtc } from '#cli/format';
+import { parseAccount, parseRegion } from '#cli/option-parsers';
 import { printJson, printTable, printWarning } from '#cli/output';
-import { discoverCaches } from '#lib/fleet/discover-caches';
-import { readCoverage } from '#lib/fleet/read-coverage';
-import { DISCOVERY_CONCURRENCY } from '#lib/sync/sync-targets';
+import { readPlacedCoverage } from '#lib/fleet/read-coverage';
 
-async function coverageAction(_options: object, command: Command): Promise<void> {
+interface CoverageOptions {
+  readonly account?: string;
+  readonly region?: string;
+}
+
+async function coverageAction(options: CoverageOptions, command: Command): Promise<void> {
   const context = contextOf(command);
   const runtime = await context.runtime();
-  const fleet = await discoverCaches({ snapshots: runtime.snapshots, concurrency: DISCOVERY_CONCURRENCY });
-  const { rows, warnings } = await readCoverage(runtime, fleet);
+  const filter = { account: options.account, region: options.region };
+  const { rows, warnings } = await readPlacedCoverage(runtime, { filter });
   for (const warning of warnings) printWarning(`policy ${warning.policyId}: ${warning.message}`);
   if (context.options.json) {
     printJson(rows);
     return;
   }
   const table = rows.map((row) => [
+    row.account,
+    row.region,
     row.cacheName,
     cell(row.engine ?? undefined),
     row.status,
@@ -25,19 +31,25 @@ async function coverageAction(_options: object, command: Command): Promise<void>
     row.reason ?? '',
   ]);
   printTable(
-    ['CACHE', 'ENGINE', 'STATUS', 'POLICIES', 'NEWEST SNAPSHOT', 'REASON'],
+    ['ACCOUNT', 'REGION', 'CACHE', 'ENGINE', 'STATUS', 'POLICIES', 'NEWEST SNAPSHOT', 'REASON'],
     table,
     'no serverless caches',
   );
 }
 
-/** `coverage [--json]`: every serverless cache of the account and region, and whether a policy covers it. */
+/**
+ * `coverage [--account …] [--region …] [--json]`: every serverless cache of the orchestrator's own account
+ * and region and of every account and region an ACTIVE policy names, and whether a policy covers it.
+ */
 export function registerCoverageCommand(program: Command): void {
   program
     .command('coverage')
     .description(
-      'list every serverless cache of the account and region: PROTECTED (an ACTIVE policy covers it), ' +
-        'UNPROTECTED or EXCLUDED, the policies covering it, its newest snapshot, and why not (--json: a JSON array)',
+      'list every serverless cache of the own account and region and of each one an ACTIVE policy names: ' +
+        'PROTECTED (an ACTIVE policy covers it), UNPROTECTED or EXCLUDED, the policies covering it, its newest ' +
+        'snapshot, and why not (--json: a JSON array)',
     )
+    .option('--account <id>', 'only the caches of this account', parseAccount)
+    .option('--region <code>', 'only the caches of this region', parseRegion)
     .action(coverageAction);
 }

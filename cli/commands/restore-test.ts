@@ -5,6 +5,7 @@ import { formatDuration } from '#cli/format';
 import { parseDuration } from '#cli/option-parsers';
 import { printJson, printLine } from '#cli/output';
 import { realSleep, type Sleep, toIso } from '#lib/clock';
+import { placementOf } from '#lib/placements/placement';
 import { validatePolicy } from '#lib/policy/parse-policy';
 import type { Policy } from '#lib/policy/types';
 import { advanceRestoreTest } from '#lib/restore-tests/advance';
@@ -35,8 +36,8 @@ async function targetOf(runtime: Runtime, policyId: string, cache: string | unde
     return { policy, cacheName: policy.cacheName };
   }
   if (cache === undefined) throw new CliError(`policy ${policyId} has targets: name one with --cache`);
-  if ((await runtime.snapshots.getCache(cache)) === undefined)
-    throw new CliError(`no serverless cache ${cache}`);
+  if ((await runtime.placements.snapshots(placementOf(policy)).getCache(cache)) === undefined)
+    throw new CliError(`no serverless cache ${cache} in the policy's account and region`);
   return { policy, cacheName: cache };
 }
 

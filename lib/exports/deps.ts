@@ -1,11 +1,12 @@
 import { HOUR_MS, MINUTE_MS } from '#lib/clock';
 import type { LifecycleDeps } from '#lib/lifecycle/deps';
+import { type PlacementRef, placementOf } from '#lib/placements/placement';
 import type { PolicyStore } from '#lib/policy/policy-store';
 import type { ObjectStore } from './object-store';
 
 /** How exports are followed; `EXPORT_DEFAULTS` are the deployed values, tests shrink them. */
 export interface ExportSettings {
-  /** The region of the caches, so of their snapshots and export buckets (the orchestrator's own, for now). */
+  /** The orchestrator's own region: that of the snapshots of runs that name none (recorded before issue 17). */
   readonly region: string;
   /** How often an export in progress is looked at (one DescribeServerlessCacheSnapshots each time). */
   readonly pollMs: number;
@@ -27,8 +28,23 @@ export const EXPORT_DEFAULTS: Omit<ExportSettings, 'region'> = {
 
 /** What a tick needs to export: S3 and the settings. Absent from a tick's dependencies: no export is made. */
 export interface ExportContext {
+  /** S3 in the orchestrator's own account. */
   readonly objects: ObjectStore;
+  /**
+   * S3 on the credentials of a placement's account (the member role's in another account: the export bucket
+   * of a member account's cache is that account's). Absent: `objects` serves every account (one store
+   * holding every bucket, as the in-memory one of unit tests).
+   */
+  readonly objectsIn?: (placement: PlacementRef) => ObjectStore;
   readonly settings: ExportSettings;
+}
+
+/** The S3 of the account a run's (or a policy's) cache is in: where its export bucket is reached from. */
+export function objectsOf<Store extends Partial<ObjectStore>>(
+  context: { readonly objects: Store; readonly objectsIn?: ((placement: PlacementRef) => Store) | undefined },
+  owner: PlacementRef,
+): Store {
+  return context.objectsIn?.(placementOf(owner)) ?? context.objects;
 }
 
 /**

@@ -5,7 +5,7 @@ import { validatePolicy } from '#lib/policy/parse-policy';
 import type { RetentionRule } from '#lib/policy/types';
 import { runFields } from '#lib/runs/report-outcome';
 import type { RunRecord } from '#lib/runs/types';
-import type { ExportDeps } from './deps';
+import { type ExportDeps, objectsOf } from './deps';
 import { listDeploymentExports, type MarkedObject } from './export-objects';
 import type { BucketRef } from './object-store';
 
@@ -25,7 +25,7 @@ interface BucketExport {
  * cache (the tags, never the key: lib/exports/export-objects.ts), grouped by export.
  */
 async function exportsOfTarget(deps: ExportDeps, bucket: BucketRef, run: RunRecord): Promise<BucketExport[]> {
-  const { objects } = deps.exports;
+  const objects = objectsOf(deps.exports, run);
   const prefix = targetPrefixOf(run.snapshotName);
   const marked = await listDeploymentExports(objects, bucket, prefix, deps.settings.deploymentName);
   const mine = marked.filter(
@@ -47,7 +47,7 @@ async function pruneBucket(deps: ExportDeps, bucket: BucketRef, run: RunRecord, 
   let deleted = 0;
   for (const old of selectPrunable(await exportsOfTarget(deps, bucket, run), rule, deps.clock())) {
     for (const { object } of old.objects) {
-      await deps.exports.objects.deleteObject(object);
+      await objectsOf(deps.exports, run).deleteObject(object);
       deleted += 1;
       logger.info('exported object deleted by retention', {
         outcome: 'EXPORT_PRUNED',

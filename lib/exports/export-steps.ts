@@ -3,7 +3,7 @@ import { SnapshotServiceError } from '#lib/errors';
 import { placementOf } from '#lib/placements/placement';
 import { OUTCOME_CODE } from '#lib/runs/outcome-codes';
 import type { RunRecord } from '#lib/runs/types';
-import type { ExportDeps } from './deps';
+import { type ExportDeps, objectsOf } from './deps';
 import { afterExportFault, exportFaultOf } from './export-faults';
 import { type ExportMark, exportTags, findExportedObjects } from './export-objects';
 import {
@@ -73,7 +73,8 @@ export async function checkExport(deps: ExportDeps, run: RunRecord, owner: strin
       return exportFailed(run, { code: OUTCOME_CODE.ExportTimeout, message }, now, owner);
     }
     const bucket: BucketRef = { bucket: exported.bucket, region: exported.region };
-    const found = await findExportedObjects(deps.exports.objects, bucket, run.snapshotName);
+    const objects = objectsOf(deps.exports, run);
+    const found = await findExportedObjects(objects, bucket, run.snapshotName);
     if (found.length === 0 && snapshot === undefined) {
       const message = `snapshot ${run.snapshotName} was deleted before its export to bucket "${exported.bucket}" wrote an object`;
       return exportFailed(run, { code: OUTCOME_CODE.ExportSnapshotGone, message }, now, owner);
@@ -84,7 +85,7 @@ export async function checkExport(deps: ExportDeps, run: RunRecord, owner: strin
       return exportToRestart(run, now, owner, addMs(now, pollMs), error);
     }
     const tags = exportTags(markOf(run, deps.settings.deploymentName));
-    for (const object of found) await deps.exports.objects.putTags(object, tags);
+    for (const object of found) await objects.putTags(object, tags);
     return exportWritten(
       run,
       found.map((object) => ({ key: object.key, bytes: object.bytes })),

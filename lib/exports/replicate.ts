@@ -3,7 +3,7 @@ import { hasTimeLeft } from '#lib/lifecycle/deps';
 import { logger } from '#lib/observability';
 import { runFields } from '#lib/runs/report-outcome';
 import type { ReplicaState, RunRecord } from '#lib/runs/types';
-import type { ExportDeps } from './deps';
+import { type ExportDeps, objectsOf } from './deps';
 import { afterExportFault, exportFaultOf } from './export-faults';
 import { exportTags } from './export-objects';
 import { copyProgressed, exportOf, exportReplicated } from './export-state';
@@ -14,7 +14,7 @@ async function abandonUpload(deps: ExportDeps, run: RunRecord, replica: ReplicaS
   if (replica.upload === undefined) return;
   const target = { bucket: replica.bucket, region: replica.region, key: replica.upload.key };
   try {
-    await deps.exports.objects.abortCopy(target, replica.upload.uploadId);
+    await objectsOf(deps.exports, run).abortCopy(target, replica.upload.uploadId);
   } catch (error) {
     logger.warn(
       'could not abort the multipart copy of a failed export; S3 keeps its parts until a lifecycle rule removes them',
@@ -46,7 +46,7 @@ export async function copyToReplica(deps: ExportDeps, run: RunRecord, owner: str
       if (copied.includes(object.key)) continue;
       if (!hasTimeLeft(deps)) return copyProgressed(run, { ...replica, copied }, deps.clock(), owner);
       const upload = replica.upload?.key === object.key ? replica.upload : undefined;
-      const outcome = await deps.exports.objects.copyObject({
+      const outcome = await objectsOf(deps.exports, run).copyObject({
         source: { bucket: exported.bucket, region: exported.region, ...object, lastModified: undefined },
         target: { bucket: replica.bucket, region: replica.region, key: object.key },
         tags,

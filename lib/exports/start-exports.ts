@@ -22,10 +22,12 @@ export async function startExports(
 ): Promise<void> {
   const rule = policy.export;
   if (rule === undefined) return;
-  const { region, giveUpAfterMs } = deps.exports.settings;
+  const { giveUpAfterMs } = deps.exports.settings;
   for (const run of runs) {
     try {
       if (run.export !== undefined || !(await isExportDue(deps.runs, policy, run))) continue;
+      // The snapshot's region (the run's, a record from before issue 17: the orchestrator's own).
+      const region = run.region ?? deps.exports.settings.region;
       const decided = exportDecided(run, rule, region, giveUpAfterMs, deps.clock(), owner);
       if (await saveRun(deps, decided, run)) await advanceExport(deps, decided, owner);
     } catch (error) {

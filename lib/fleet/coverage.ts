@@ -1,3 +1,4 @@
+import { cacheKey, type Placement } from '#lib/placements/placement';
 import type { Policy, PolicyState } from '#lib/policy/types';
 import { isOptedOut, judgeFleet, OPT_OUT_TAG, type SelectorVerdict } from './match-selector';
 import type { FleetCache, FleetSnapshot } from './types';
@@ -7,6 +8,9 @@ export type CoverageStatus = 'PROTECTED' | 'UNPROTECTED' | 'EXCLUDED';
 /** One cache in `cache-snapshots coverage` (docs/architecture.md, "Coverage"): the contract's fields. */
 export interface CoverageRow {
   readonly cacheName: string;
+  /** The cache's account and region (docs/architecture.md, "Accounts and regions"). */
+  readonly account: string;
+  readonly region: string;
   readonly engine: string | null;
   readonly status: CoverageStatus;
   /** Ids of the ACTIVE policies that have the cache as a target, sorted. */
@@ -27,9 +31,12 @@ export interface CoveringPolicy {
 }
 
 export interface CoverageInput {
+  /** Where `fleet` is: its rows carry this account and region. */
+  readonly placement: Placement;
   readonly fleet: FleetSnapshot;
+  /** The policies of this placement. */
   readonly policies: readonly CoveringPolicy[];
-  /** Per cache name, the ISO time of its newest available snapshot (absent: null). */
+  /** Per `cacheKey(placement, cacheName)`, the ISO time of its newest available snapshot (absent: null). */
   readonly newestAvailableAt?: ReadonlyMap<string, string>;
 }
 
@@ -94,7 +101,8 @@ function explain(cache: FleetCache, active: readonly Judged[], inactive: readonl
  * EXCLUDED: no ACTIVE policy has it, and an ACTIVE selector would have chosen it but an exclusion
  * removed it, or it carries the opt-out tag (an operator's "not this one": it must not count as
  * unprotected). UNPROTECTED otherwise, with the reason (e.g. a selector that cannot read its tags,
- * a policy that is DISABLED). Warnings: each ACTIVE selector that chooses no cache. Pure.
+ * a policy that is DISABLED). Warnings: each ACTIVE selector that chooses no cache. Pure; one placement
+ * (lib/fleet/placed-coverage.ts puts placements together).
  */
 export function computeCoverage(input: CoverageInput): CoverageReport {
   const caches = [...input.fleet.caches].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
@@ -104,8 +112,10 @@ export function computeCoverage(input: CoverageInput): CoverageReport {
   const rows = caches.map((cache): CoverageRow => {
     const base = {
       cacheName: cache.name,
+      account: input.placement.account,
+      region: input.placement.region,
       engine: cache.engine ?? null,
-      newestAvailableAt: input.newestAvailableAt?.get(cache.name) ?? null,
+      newestAvailableAt: input.newestAvailableAt?.get(cacheKey(input.placement, cache.name)) ?? null,
     };
     const protecting = active.filter(({ targets }) => targets.has(cache.name));
     if (protecting.length > 0) {
@@ -114,16 +124,16 @@ export function computeCoverage(input: CoverageInput): CoverageReport {
     }
     return { ...base, ...explain(cache, active, inactive), policies: [] };
   });
-  return { rows, warnings: active.flatMap(matchesNothing) };
+  return { rows, warnings: active.flatMap((judged) => matchesNothing(judged, input.placement)) };
 }
 
-function matchesNothing({ entry, verdicts }: Judged): CoverageWarning[] {
+function matchesNothing({ entry, verdicts }: Judged, placement: Placement): CoverageWarning[] {
   if (entry.policy.targets === undefined) return [];
   const kinds = [...verdicts.values()].map((verdict) => verdict.verdict);
   if (kinds.includes('selected')) return [];
   const unknown = kinds.filter((kind) => kind === 'undetermined').length;
   const message =
-    `targets: chooses none of the ${kinds.length} caches of the account and region` +
+    `targets: chooses none of the ${kinds.length} caches of account ${placement.account} in region ${placement.region}` +
     (unknown > 0 ? ` (${unknown} whose tags could not be read may match)` : '');
   return [{ policyId: entry.policy.policyId, message }];
 }

@@ -1,5 +1,6 @@
 import { toIso } from '#lib/clock';
 import { logger } from '#lib/observability';
+import { placementOf, refKey } from '#lib/placements/placement';
 import type { TargetsPolicy } from '#lib/policy/types';
 import { nextSlotAfter } from '#lib/schedule/policy-slots';
 import type { TargetTable } from '#lib/targets/target-table';
@@ -26,12 +27,20 @@ function leaveReason(policy: TargetsPolicy, cache: FleetCache | undefined): stri
   return `no longer chosen by the selector (${verdict.reason})`;
 }
 
+/** Whether an ACTIVE target was enrolled in another account or region than the policy names now. */
+function movedAway(policy: TargetsPolicy, target: TargetRecord): boolean {
+  return target.state === 'ACTIVE' && refKey(placementOf(target)) !== refKey(placementOf(policy));
+}
+
 /**
- * Brings an ACTIVE `targets` policy's targets in line with `fleet` (docs/architecture.md, "Targets"): each
- * cache its selector chooses and that is not an ACTIVE target is enrolled at its first slot at or after
- * `now` (a retired one re-enrolled); each ACTIVE target whose cache is gone, being deleted or no longer
- * chosen is retired with the reason. A cache whose tags could not be read is left as it was (never enrolled
- * nor retired on a failed read). Each target's write is its own: one failure is logged and the rest go on.
+ * Brings an ACTIVE `targets` policy's targets in line with `fleet`, the caches of the policy's account and
+ * region (docs/architecture.md, "Targets"): each cache its selector chooses and that is not an ACTIVE target
+ * is enrolled at its first slot at or after `now` (a retired one re-enrolled), with the policy's `account`
+ * and `region`; each ACTIVE target whose cache is gone, being deleted or no longer chosen is retired with the
+ * reason, and one enrolled in another account or region than the policy names now is retired first (the
+ * same name there is another cache, enrolled anew). A cache whose tags could not be read is left as it was
+ * (never enrolled nor retired on a failed read). Each target's write is its own: one failure is logged and
+ * the rest go on.
  */
 export async function enrolTargets(
   deps: { readonly table: TargetTable },
@@ -40,10 +49,15 @@ export async function enrolTargets(
   now: Date,
 ): Promise<EnrolmentSummary> {
   const existing = new Map<string, TargetRecord>();
-  for await (const target of deps.table.listByPolicy(policy.policyId)) existing.set(target.cacheName, target);
+  const retired: string[] = [];
+  for await (const target of deps.table.listByPolicy(policy.policyId)) {
+    existing.set(target.cacheName, target);
+    if (!movedAway(policy, target)) continue;
+    await retireOne(deps.table, target, now, 'the policy names another account or region now', retired);
+    if (retired.includes(target.cacheName)) existing.set(target.cacheName, { ...target, state: 'RETIRED' });
+  }
   const byName = new Map(fleet.caches.map((cache) => [cache.name, cache]));
   const enrolled: string[] = [];
-  const retired: string[] = [];
   const chosen = fleet.caches.filter(
     (cache) => cache.status !== 'deleting' && matchSelector(policy.targets, cache).verdict === 'selected',
   );
@@ -51,7 +65,12 @@ export async function enrolTargets(
   for (const cache of chosen) {
     if (existing.get(cache.name)?.state === 'ACTIVE' || first === undefined) continue;
     await attempt(policy.policyId, cache.name, 'enrol', async () => {
-      const enrolment = { policyId: policy.policyId, cacheName: cache.name, engine: cache.engine };
+      const enrolment = {
+        policyId: policy.policyId,
+        cacheName: cache.name,
+        engine: cache.engine,
+        ...placementOf(policy),
+      };
       if (await deps.table.enrol({ ...enrolment, nextRunAt: toIso(first), enrolledAt: toIso(now) })) {
         enrolled.push(cache.name);
         const again = existing.has(cache.name);

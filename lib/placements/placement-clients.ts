@@ -31,6 +31,12 @@ export interface PlacementClients {
    * placement's member role cannot be assumed; no other placement is affected.
    */
   snapshots(placement: PlacementRef): SnapshotGateway;
+  /**
+   * The credentials of `placement`'s account for clients other than ElastiCache (S3 for exports): undefined in
+   * the own account (the function's own role), else the member role's, kept as for its gateways (one cache
+   * per account; a source that fails with an AssumeRoleError when the role cannot be assumed).
+   */
+  credentials(placement: PlacementRef): Promise<CredentialSource | undefined>;
 }
 
 /** How a placement's clients reach it: credentials (undefined: the orchestrator's own) and its adaptive limit. */
@@ -147,6 +153,11 @@ export function createPlacementClients(options: PlacementClientsOptions): Placem
   const gateways = new Map<string, SnapshotGateway>();
   return {
     home,
+    async credentials(ref) {
+      const own = await home();
+      const { account } = resolvePlacement(ref, own);
+      return account === own.account ? undefined : credentialsOf(account, own.partition);
+    },
     snapshots(ref) {
       const named = { account: ref.account, region: ref.region };
       const key = refKey(named);
@@ -169,6 +180,7 @@ export function withOwnGateway(placements: PlacementClients, gateway: SnapshotGa
   const gateways = new Map<string, SnapshotGateway>();
   return {
     home: () => placements.home(),
+    credentials: (ref) => placements.credentials(ref),
     snapshots(ref) {
       if (ref.account === undefined && ref.region === undefined) return gateway;
       const key = refKey(ref);

@@ -3,9 +3,11 @@
  * the restore, delete the scratch cache (docs/architecture.md, "Restore tests"). Every change is one
  * conditional write (saveRestoreTest): two ticks on the same test never both act on it.
  */
+
+import { placementOf } from '#lib/placements/placement';
 import { cleanUpScratchCache } from './clean-up';
 import { createScratchCache } from './create-scratch-cache';
-import type { RestoreTestDeps } from './restore-test-deps';
+import type { RestoreTestDeps, RestoreTestStepDeps } from './restore-test-deps';
 import { write } from './steps';
 import { createAccepted, failed, verified } from './transitions';
 import { RESTORE_TEST_CODES, type RestoreTestRecord } from './types';
@@ -16,7 +18,7 @@ import { RESTORE_TEST_CODES, type RestoreTestRecord } from './types';
  * is VERIFIED, `create-failed` or gone is FAILED, still creating past the deadline is FAILED
  * (RestoreTimeout); still creating within it, nothing is written (the open listing shows it next tick).
  */
-async function restoreStep(deps: RestoreTestDeps, read: RestoreTestRecord) {
+async function restoreStep(deps: RestoreTestStepDeps, read: RestoreTestRecord) {
   const now = deps.clock();
   const pastDeadline = now.toISOString() >= read.deadlineAt;
   if (read.requestedAt === undefined) {
@@ -56,14 +58,18 @@ function minutesTo(record: RestoreTestRecord): number {
 }
 
 /**
- * Everything due of `record` now: the restore step while RESTORING, then, once VERIFIED or FAILED, the
- * scratch cache's cleanup (the same call, so a test judged in a tick has its delete asked in it too).
- * Returns the record as left (the read one when another writer came first).
+ * Everything due of `record` now, in the test's own account and region (the record's `account` and
+ * `region`, those of its policy; a record naming none: the orchestrator's own): the restore step while
+ * RESTORING, then, once VERIFIED or FAILED, the scratch cache's cleanup (the same call, so a test judged in a
+ * tick has its delete asked in it too). Returns the record as left (the read one when another writer came
+ * first).
  */
 export async function advanceRestoreTest(
-  deps: RestoreTestDeps,
+  placed: RestoreTestDeps,
   record: RestoreTestRecord,
 ): Promise<RestoreTestRecord> {
+  const { placements, ...rest } = placed;
+  const deps: RestoreTestStepDeps = { ...rest, snapshots: placements.snapshots(placementOf(record)) };
   let current = record;
   if (current.status === 'RESTORING') {
     const next = await restoreStep(deps, current);

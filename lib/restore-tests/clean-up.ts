@@ -1,7 +1,7 @@
 import { addMs } from '#lib/clock';
 import { SnapshotServiceError } from '#lib/errors';
 import { logger } from '#lib/observability';
-import type { RestoreTestDeps } from './restore-test-deps';
+import type { RestoreTestStepDeps } from './restore-test-deps';
 import { restoreTestFields } from './save-restore-test';
 import { isScratchCacheOf } from './scratch-cache';
 import { errorOf, retryAt, write } from './steps';
@@ -16,7 +16,7 @@ import type { RestoreTestRecord } from './types';
  * poll (it can be deleted once it is not), anything else with backoff: for as long as it takes.
  */
 export async function cleanUpScratchCache(
-  deps: RestoreTestDeps,
+  deps: RestoreTestStepDeps,
   read: RestoreTestRecord,
 ): Promise<RestoreTestRecord | undefined> {
   const now = deps.clock();
@@ -39,7 +39,7 @@ export async function cleanUpScratchCache(
  * `deleting`, or its delete was just asked for. Throws the service's fault.
  */
 async function deleteIfOurs(
-  deps: RestoreTestDeps,
+  deps: RestoreTestStepDeps,
   read: RestoreTestRecord,
 ): Promise<'gone' | 'deleting' | 'asked'> {
   // No Create was ever made for a test that failed before its first attempt: there is nothing to look for.

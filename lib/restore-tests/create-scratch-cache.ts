@@ -1,7 +1,7 @@
 import { SnapshotServiceError } from '#lib/errors';
 import { newestAvailableSnapshot } from './newest-snapshot';
 import { planRestore } from './restore-request';
-import type { RestoreTestDeps } from './restore-test-deps';
+import type { RestoreTestStepDeps } from './restore-test-deps';
 import { scratchCacheTags } from './scratch-cache';
 import { errorOf, retryAt, write } from './steps';
 import { createAccepted, createDeferred, createStarting, failed } from './transitions';
@@ -14,7 +14,7 @@ import { RESTORE_TEST_CODES, type RestoreTestRecord } from './types';
  * looked at after the lease, and of two ticks only one calls. No snapshot, or no request possible: FAILED.
  */
 export async function createScratchCache(
-  deps: RestoreTestDeps,
+  deps: RestoreTestStepDeps,
   read: RestoreTestRecord,
 ): Promise<RestoreTestRecord | undefined> {
   const now = deps.clock();

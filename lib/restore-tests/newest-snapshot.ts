@@ -1,5 +1,5 @@
 import type { SnapshotInfo } from '#lib/snapshots/snapshot-gateway';
-import type { RestoreTestDeps } from './restore-test-deps';
+import type { RestoreTestStepDeps } from './restore-test-deps';
 
 /**
  * The target's newest AVAILABLE snapshot that still exists and is `available`: its AVAILABLE run records
@@ -7,7 +7,7 @@ import type { RestoreTestDeps } from './restore-test-deps';
  * ElastiCache until one is there. Undefined when the target has none.
  */
 export async function newestAvailableSnapshot(
-  deps: Pick<RestoreTestDeps, 'runs' | 'snapshots'>,
+  deps: Pick<RestoreTestStepDeps, 'runs' | 'snapshots'>,
   policyId: string,
   cacheName: string,
 ): Promise<SnapshotInfo | undefined> {

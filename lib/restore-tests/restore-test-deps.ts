@@ -1,3 +1,4 @@
+import type { PlacementClients } from '#lib/placements/placement-clients';
 import type { Backoff } from '#lib/retry/retry';
 import type { RunStore } from '#lib/runs/run-store';
 import type { SnapshotGateway } from '#lib/snapshots/snapshot-gateway';
@@ -18,14 +19,23 @@ export interface RestoreTestSettings {
   readonly deadlineMarginMs: number;
 }
 
-/** What following a restore test touches: its record, the target's runs (the snapshot), and ElastiCache. */
+/**
+ * What following restore tests touches: their records, the targets' runs (the snapshot), and ElastiCache in
+ * each test's account and region (`placements.snapshots(placementOf(record))`: the member role's gateway in
+ * another account, so the scratch cache is created, followed and deleted beside the target's cache).
+ */
 export interface RestoreTestDeps extends SaveRestoreTestDeps {
   readonly restoreTests: RestoreTestStore;
   readonly runs: Pick<RunStore, 'listByPolicy'>;
-  readonly snapshots: SnapshotGateway;
+  readonly placements: Pick<PlacementClients, 'snapshots'>;
   /** The deployment's name: scratch cache names and the tag that makes a cache ours to delete. */
   readonly deployment: string;
   readonly random: () => number;
   readonly remainingMs: () => number;
   readonly settings: RestoreTestSettings;
 }
+
+/** What one step of one restore test touches: ElastiCache being the gateway of the test's account and region. */
+export type RestoreTestStepDeps = Omit<RestoreTestDeps, 'placements'> & {
+  readonly snapshots: SnapshotGateway;
+};

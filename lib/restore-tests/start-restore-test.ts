@@ -1,5 +1,6 @@
 import type { Clock } from '#lib/clock';
 import { logger } from '#lib/observability';
+import { placementOf } from '#lib/placements/placement';
 import { DEFAULT_RESTORE_TEST_MAX_MINUTES } from '#lib/policy/check-restore-test';
 import type { PolicyStore } from '#lib/policy/policy-store';
 import type { Policy } from '#lib/policy/types';
@@ -49,7 +50,8 @@ export type StartOutcome =
  * at once), only while no other test of the target is in flight (`inFlight`, from targetsInFlight: never
  * two scratch caches of one target). The Create of the scratch cache is the next step of whoever follows
  * the test (a tick, or the CLI: advanceRestoreTest). `policy` may be any policy naming the cache: a
- * `targets` policy's test is started per target the same way.
+ * `targets` policy's test is started per target the same way. The record names the policy's account and
+ * region (where it names them): the test runs there.
  */
 export async function startRestoreTest(
   deps: StartRestoreTestDeps,
@@ -65,6 +67,7 @@ export async function startRestoreTest(
     deps.deployment,
     maxMinutes,
     deps.clock(),
+    placementOf(policy),
   );
   if (!(await deps.restoreTests.create(record))) {
     const existing = await deps.restoreTests.get(record);

@@ -2,13 +2,13 @@
 import { addMs } from '#lib/clock';
 import { SnapshotServiceError } from '#lib/errors';
 import { backoffDelay } from '#lib/retry/retry';
-import type { RestoreTestDeps } from './restore-test-deps';
+import type { RestoreTestStepDeps } from './restore-test-deps';
 import { saveRestoreTest } from './save-restore-test';
 import { RESTORE_TEST_CODES, type RestoreTestError, type RestoreTestRecord } from './types';
 
 /** Writes `next` over `read`; the record as it now is, or undefined when another writer came first. */
 export async function write(
-  deps: RestoreTestDeps,
+  deps: RestoreTestStepDeps,
   next: RestoreTestRecord,
   read: RestoreTestRecord,
 ): Promise<RestoreTestRecord | undefined> {
@@ -16,7 +16,7 @@ export async function write(
 }
 
 /** When retry number `retry` of a refused call is due: jittered backoff, at least one poll away. */
-export function retryAt(deps: RestoreTestDeps, retry: number): Date {
+export function retryAt(deps: RestoreTestStepDeps, retry: number): Date {
   const { pollIntervalMs, durableBackoff } = deps.settings;
   return addMs(deps.clock(), Math.max(pollIntervalMs, backoffDelay(retry, durableBackoff, deps.random)));
 }

@@ -3,6 +3,7 @@
  * "Restore tests"). `advanceRestoreTest` (advance.ts) decides which applies; saveRestoreTest writes it.
  */
 import { addMs, DAY_MS, toIso } from '#lib/clock';
+import type { PlacementRef } from '#lib/placements/placement';
 import { scratchCacheName } from './scratch-cache';
 import {
   RESTORE_TEST_KIND,
@@ -17,10 +18,13 @@ export function newRestoreTest(
   deployment: string,
   maxMinutes: number,
   now: Date,
+  placement: PlacementRef = {},
 ): RestoreTestRecord {
   const at = toIso(now);
   return {
     ...key,
+    ...(placement.account === undefined ? {} : { account: placement.account }),
+    ...(placement.region === undefined ? {} : { region: placement.region }),
     kind: RESTORE_TEST_KIND,
     status: 'RESTORING',
     scratchCacheName: scratchCacheName({ deployment, ...key }),

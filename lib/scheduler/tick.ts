@@ -139,9 +139,8 @@ async function followOpenRestoreTests(deps: SchedulerDeps, at: Date): Promise<vo
     return;
   }
   const { store, deployment } = deps.restoreTests;
-  // Restore tests run in the orchestrator's own account and region for now (README, "Restore tests").
-  const snapshots = deps.placements.snapshots({});
-  await followRestoreTests({ ...deps, snapshots, restoreTests: store, deployment }, at);
+  // Each test in its own account and region (advanceRestoreTest picks the placement of the record).
+  await followRestoreTests({ ...deps, restoreTests: store, deployment }, at);
 }
 
 async function tickPhases(deps: SchedulerDeps, input: TickInput): Promise<TickSummary> {

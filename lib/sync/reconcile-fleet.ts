@@ -1,80 +1,126 @@
-import { type CoveringPolicy, computeCoverage } from '#lib/fleet/coverage';
+import type { CoverageRow } from '#lib/fleet/coverage';
 import { enrolTargets } from '#lib/fleet/enrol-targets';
-import type { FleetSnapshot } from '#lib/fleet/types';
-import { logger, METRIC, recordMetric } from '#lib/observability';
-import { validatePolicy } from '#lib/policy/parse-policy';
+import { type FleetSource, onceEachPlacement } from '#lib/fleet/fleet-source';
+import {
+  coverageOfPlacements,
+  coveragePlacements,
+  listPlacements,
+  type PlacedFleet,
+  type PlacedPolicy,
+  placedPolicies,
+} from '#lib/fleet/placed-coverage';
+import { emitPlacementMetric, logger, METRIC, recordMetric } from '#lib/observability';
+import { isSamePlacement, type Placement } from '#lib/placements/placement';
 import type { PolicyItem } from '#lib/policy/types';
-import { fleetOf, type TargetSyncDeps } from './sync-targets';
+import type { TargetSyncDeps } from './sync-targets';
 
 /** What reconcile's fleet pass did: targets enrolled and retired, and the caches left unprotected. */
 export interface FleetPassSummary {
   readonly targetsEnrolled: number;
   readonly targetsRetired: number;
-  /** Caches no ACTIVE policy covers (the UnprotectedCaches metric); undefined when the fleet could not be listed. */
+  /**
+   * Caches no ACTIVE policy covers in every account and region that could be listed (the UnprotectedCaches
+   * metric); undefined when none could.
+   */
   readonly unprotectedCaches: number | undefined;
+  /** Accounts and regions whose caches could not be listed this pass (their targets and coverage wait). */
+  readonly placementsUnlisted: number;
 }
 
-/** One discovery for a whole reconcile pass, made on first use and shared by every policy's sync. */
-export function sharedFleet(deps: TargetSyncDeps): () => Promise<FleetSnapshot> {
-  let fleet: Promise<FleetSnapshot> | undefined;
-  return () => {
-    fleet ??= fleetOf(deps);
-    return fleet;
-  };
+/** One discovery per account and region for a whole reconcile pass, shared by every policy's sync. */
+export function sharedFleet(deps: TargetSyncDeps): FleetSource {
+  return onceEachPlacement(deps.placements);
+}
+
+/** An ACTIVE targets policy's targets brought in line with its placement's fleet; the policy as it covers. */
+async function enrolOne(
+  deps: TargetSyncDeps,
+  entry: PlacedPolicy,
+  fleets: readonly PlacedFleet[],
+  now: Date,
+  counts: { enrolled: number; retired: number },
+): Promise<PlacedPolicy> {
+  const { policy } = entry;
+  const fleet = fleets.find((placed) => isSamePlacement(placed.placement, entry.placement))?.fleet;
+  if (entry.state !== 'ACTIVE' || policy.targets === undefined || fleet === undefined) return entry;
+  try {
+    const summary = await enrolTargets(deps.targets, policy, fleet, now);
+    counts.enrolled += summary.enrolled.length;
+    counts.retired += summary.retired.length;
+    return { ...entry, targets: summary.active };
+  } catch (error) {
+    logger.error('could not bring the targets in line; the next reconcile tries again', {
+      policyId: policy.policyId,
+      error,
+    });
+    return entry;
+  }
 }
 
 /**
- * Reconcile's fleet pass over `items` (the policies as this pass left them): every ACTIVE `targets` policy's
- * targets brought in line with the fleet (so a new or newly tagged cache is enrolled within one reconcile
- * period, a deleted one retired), then the coverage of every cache, and the UnprotectedCaches metric. A
- * fleet that cannot be listed changes nothing and emits no metric (logged as an error); one policy's failure
- * is logged and the others go on.
+ * UnprotectedCaches: the total over every listed placement (what the alarm watches) and one per placement
+ * (dimensions `account`, `region`), with a warning line naming the first caches.
  */
-export async function reconcileFleet(
-  deps: TargetSyncDeps & { readonly fleet: () => Promise<FleetSnapshot> },
-  items: readonly PolicyItem[],
-  now: Date,
-): Promise<FleetPassSummary> {
-  let fleet: FleetSnapshot;
-  try {
-    fleet = await deps.fleet();
-  } catch (error) {
-    logger.error('could not list the caches; targets and coverage wait for the next reconcile', { error });
-    return { targetsEnrolled: 0, targetsRetired: 0, unprotectedCaches: undefined };
-  }
-  let targetsEnrolled = 0;
-  let targetsRetired = 0;
-  const covering: CoveringPolicy[] = [];
-  for (const item of items) {
-    const parsed = validatePolicy(item);
-    if (!parsed.ok) continue;
-    const { policy } = parsed;
-    if (item.state !== 'ACTIVE' || policy.targets === undefined) {
-      covering.push({ policy, state: item.state });
-      continue;
-    }
-    try {
-      const summary = await enrolTargets(deps.targets, policy, fleet, now);
-      targetsEnrolled += summary.enrolled.length;
-      targetsRetired += summary.retired.length;
-      covering.push({ policy, state: item.state, targets: summary.active });
-    } catch (error) {
-      logger.error('could not bring the targets in line; the next reconcile tries again', {
-        policyId: item.policyId,
-        error,
-      });
-      covering.push({ policy, state: item.state });
-    }
-  }
-  const { rows } = computeCoverage({ fleet, policies: covering });
+function reportUnprotected(rows: readonly CoverageRow[], listed: readonly Placement[]): number {
   const unprotected = rows.filter((row) => row.status === 'UNPROTECTED');
   recordMetric(METRIC.UnprotectedCaches, unprotected.length);
+  for (const placement of listed) {
+    const here = unprotected.filter(
+      (row) => row.account === placement.account && row.region === placement.region,
+    );
+    emitPlacementMetric(METRIC.UnprotectedCaches, placement, here.length);
+  }
   if (unprotected.length > 0) {
     logger.warn('caches covered by no ACTIVE policy', {
       outcome: 'UnprotectedCaches',
       unprotectedCaches: unprotected.length,
-      caches: unprotected.slice(0, 20).map((row) => ({ cacheName: row.cacheName, reason: row.reason })),
+      caches: unprotected.slice(0, 20).map(({ cacheName, account, region, reason }) => ({
+        cacheName,
+        account,
+        region,
+        reason,
+      })),
     });
   }
-  return { targetsEnrolled, targetsRetired, unprotectedCaches: unprotected.length };
+  return unprotected.length;
+}
+
+/**
+ * Reconcile's fleet pass over `items` (the policies as this pass left them), per account and region: the own
+ * placement and each one an ACTIVE policy names is listed once (through its member role where it is not the
+ * own account); every ACTIVE `targets` policy's targets brought in line with its placement's caches (a new
+ * or newly tagged cache is enrolled within one reconcile period, a deleted one retired); then the coverage of
+ * every cache there, and the UnprotectedCaches metrics. A placement that cannot be listed (a role that
+ * cannot be assumed) changes nothing there and is logged (`outcome: DiscoveryFailed`; the AssumeRoleFailures
+ * metric counts the role); the others go on. One policy's failure is logged and the others go on.
+ */
+export async function reconcileFleet(
+  deps: TargetSyncDeps & { readonly fleet: FleetSource },
+  items: readonly PolicyItem[],
+  now: Date,
+): Promise<FleetPassSummary> {
+  let home: Placement;
+  try {
+    home = await deps.placements.home();
+  } catch (error) {
+    logger.error('could not tell the own account; targets and coverage wait for the next reconcile', {
+      error,
+    });
+    return { targetsEnrolled: 0, targetsRetired: 0, unprotectedCaches: undefined, placementsUnlisted: 1 };
+  }
+  const placed = placedPolicies(items, home);
+  const fleets = await listPlacements(deps.fleet, coveragePlacements(home, placed));
+  const counts = { enrolled: 0, retired: 0 };
+  const covering: PlacedPolicy[] = [];
+  for (const entry of placed) covering.push(await enrolOne(deps, entry, fleets, now, counts));
+  const listed = fleets.filter((placed) => placed.fleet !== undefined).map((placed) => placed.placement);
+  const unlisted = fleets.length - listed.length;
+  const { rows } = coverageOfPlacements(fleets, covering);
+  const unprotectedCaches = listed.length > 0 ? reportUnprotected(rows, listed) : undefined;
+  return {
+    targetsEnrolled: counts.enrolled,
+    targetsRetired: counts.retired,
+    unprotectedCaches,
+    placementsUnlisted: unlisted,
+  };
 }

@@ -151,7 +151,7 @@ async function judge(deps: SyncDeps, item: PolicyItem, now: Date, takenUpTo?: Da
     };
   // A targets policy keeps no nextRunAt of its own (its targets do) and its fit is judged per cache.
   if (!isCachePolicy(policy)) {
-    const view = await viewTargets(deps, policy.policyId);
+    const view = await viewTargets(deps, policy);
     const stateReason = targetsWarning(policy, view);
     return { state: 'ACTIVE', stateReason, nextRunAt: undefined, targetsPolicy: policy, view };
   }

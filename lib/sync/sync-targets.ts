@@ -1,43 +1,48 @@
-import { discoverCaches } from '#lib/fleet/discover-caches';
 import { enrolTargets, retireAllTargets } from '#lib/fleet/enrol-targets';
+import { type DiscoveryPlacements, discoverPlacement, type FleetSource } from '#lib/fleet/fleet-source';
 import { matchSelector } from '#lib/fleet/match-selector';
 import type { FleetSnapshot } from '#lib/fleet/types';
 import { logger } from '#lib/observability';
-import type { PlacementClients } from '#lib/placements/placement-clients';
+import { type PlacementRef, placementOf, resolvedPlacement } from '#lib/placements/placement';
 import type { PolicyState, TargetsPolicy } from '#lib/policy/types';
 import type { TargetTable } from '#lib/targets/target-table';
 
-/** Tag listings in flight at once during discovery (each also waits for the process's adaptive limit). */
-export const DISCOVERY_CONCURRENCY = 8;
+export { DISCOVERY_CONCURRENCY } from '#lib/fleet/fleet-source';
 
 /** What syncing a `targets` policy's targets needs. */
 export interface TargetSyncDeps {
-  /** Discovery lists the caches of the orchestrator's own account and region (`placements.snapshots({})`). */
-  readonly placements: Pick<PlacementClients, 'snapshots'>;
+  /** Discovery lists the caches of the policy's account and region (`placements.snapshots(placementOf(policy))`). */
+  readonly placements: DiscoveryPlacements;
   readonly targets: { readonly table: TargetTable };
   /**
-   * The account's caches and tags. Absent: discovered on each call (a stream record, a CLI write);
-   * reconcile passes one discovery shared by every policy of its pass.
+   * The caches and tags of a placement. Absent: discovered on each call (a stream record, a CLI write);
+   * reconcile passes one source that lists each placement once per pass (onceEachPlacement).
    */
-  readonly fleet?: () => Promise<FleetSnapshot>;
+  readonly fleet?: FleetSource;
 }
 
-/** The fleet as `deps` provides it, or one discovery. */
-export function fleetOf(deps: TargetSyncDeps): Promise<FleetSnapshot> {
-  const snapshots = deps.placements.snapshots({});
-  return deps.fleet?.() ?? discoverCaches({ snapshots, concurrency: DISCOVERY_CONCURRENCY });
+/** The caches of `ref`'s placement as `deps` provides them, or one discovery there. */
+export async function fleetOf(deps: TargetSyncDeps, ref: PlacementRef): Promise<FleetSnapshot> {
+  if (deps.fleet) return deps.fleet(ref);
+  return discoverPlacement(deps.placements, await resolvedPlacement(ref, () => deps.placements.home()));
 }
 
 /** The caches of `fleet` a selector chooses now, or the error that kept the fleet from being listed. */
 export type TargetsView = { readonly fleet: FleetSnapshot } | { readonly error: unknown };
 
-/** Lists the fleet for judging a targets policy; a failed listing is returned (and logged), never thrown. */
-export async function viewTargets(deps: TargetSyncDeps, policyId: string): Promise<TargetsView> {
+/**
+ * Lists the caches of the policy's account and region for judging a targets policy; a failed listing (a
+ * member role that cannot be assumed: AssumeRoleFailed) is returned and logged with the placement, never
+ * thrown.
+ */
+export async function viewTargets(deps: TargetSyncDeps, policy: TargetsPolicy): Promise<TargetsView> {
   try {
-    return { fleet: await fleetOf(deps) };
+    return { fleet: await fleetOf(deps, placementOf(policy)) };
   } catch (error) {
     logger.warn('could not list the caches; the targets policy keeps the targets it has', {
-      policyId,
+      outcome: 'DiscoveryFailed',
+      policyId: policy.policyId,
+      ...placementOf(policy),
       error,
     });
     return { error };
@@ -47,11 +52,21 @@ export async function viewTargets(deps: TargetSyncDeps, policyId: string): Promi
 /** The `stateReason` of an ACTIVE targets policy: a warning when its selector chooses nothing or could not look. */
 export function targetsWarning(policy: TargetsPolicy, view: TargetsView): string | undefined {
   if ('error' in view) {
-    return `warning: targets: the caches could not be listed (${view.error instanceof Error ? view.error.message : String(view.error)}); targets unchanged until the next reconcile`;
+    const reason = view.error instanceof Error ? view.error.message : String(view.error);
+    const where =
+      policy.account === undefined && policy.region === undefined ? '' : ` of ${placementPhrase(policy)}`;
+    return `warning: targets: the caches${where} could not be listed (${reason}); targets unchanged until the next reconcile`;
   }
   const caches = view.fleet.caches;
   if (caches.some((cache) => matchSelector(policy.targets, cache).verdict === 'selected')) return undefined;
-  return `warning: targets: chooses none of the ${caches.length} serverless caches of the account and region`;
+  return `warning: targets: chooses none of the ${caches.length} serverless caches of ${placementPhrase(policy)}`;
+}
+
+/** Where a policy's caches are, for its reason: "the account and region" when it names neither. */
+export function placementPhrase(ref: PlacementRef): string {
+  if (ref.account === undefined)
+    return ref.region === undefined ? 'the account and region' : `region ${ref.region} of the account`;
+  return `account ${ref.account} in ${ref.region === undefined ? 'the same region' : `region ${ref.region}`}`;
 }
 
 /**

@@ -98,6 +98,10 @@ export class FakePlacements implements PlacementClients {
     return this.clients.home();
   }
 
+  credentials(placement: Parameters<PlacementClients['credentials']>[0]) {
+    return this.clients.credentials(placement);
+  }
+
   snapshots(placement: Parameters<PlacementClients['snapshots']>[0]) {
     return this.clients.snapshots(placement);
   }

@@ -10,6 +10,7 @@ import type { DueRestoreTestDeps } from '#lib/restore-tests/start-due-restore-te
 import { startRestoreTest } from '#lib/restore-tests/start-restore-test';
 import type { RestoreTestRecord } from '#lib/restore-tests/types';
 import type { StateEvent } from '#lib/state-events/event-bus';
+import { FakePlacements } from './fake-placements';
 import { FakeSnapshotGateway } from './fake-snapshot-gateway';
 import { FakeTime } from './fake-time';
 import { policyItem, policyOf } from './policy-builders';
@@ -28,6 +29,8 @@ export class RestoreTestHarness {
   /** The targets table: the targets of a `targets` policy whose restore tests are started. */
   readonly targets = new InMemoryTargetTable();
   readonly gateway = new FakeSnapshotGateway();
+  /** The own placement is `gateway`; a test adds member placements (`placements.add`). */
+  readonly placements = new FakePlacements(this.gateway);
   readonly time: FakeTime;
   readonly events: StateEvent[] = [];
   readonly policy: CachePolicy;
@@ -44,7 +47,7 @@ export class RestoreTestHarness {
       targets: this.targets,
       runs: this.runs,
       policies: this.policies,
-      snapshots: this.gateway,
+      placements: this.placements,
       clock: this.time.clock,
       deployment: DEPLOYMENT,
       random: () => 0.5,

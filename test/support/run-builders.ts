@@ -1,3 +1,4 @@
+import { placementOf, resolvePlacement } from '#lib/placements/placement';
 import type { CachePolicy } from '#lib/policy/types';
 import { newRunFor } from '#lib/runs/new-run';
 import type { RunStore } from '#lib/runs/run-store';
@@ -12,7 +13,13 @@ const LEASE_MS = 5 * 60_000;
 
 /** The claim `owner` took of (policy, slot) at `at` in the harness's deployment, lease 5 minutes. */
 export function claimedRunOf(policy: CachePolicy, slot: string, owner: string, at: string): RunRecord {
-  return claimedRun(newRunFor(policy, new Date(slot), TEST_DEPLOYMENT, HOME), owner, new Date(at), LEASE_MS);
+  const placement = resolvePlacement(placementOf(policy), HOME);
+  return claimedRun(
+    newRunFor(policy, new Date(slot), TEST_DEPLOYMENT, placement),
+    owner,
+    new Date(at),
+    LEASE_MS,
+  );
 }
 
 /** The managed tags the harness's deployment puts on the snapshot of (policy, slot); without the deployment tag when `legacy`. */

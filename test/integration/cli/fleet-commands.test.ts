@@ -48,7 +48,16 @@ describe('cache-snapshots and a targets policy', () => {
     ]);
     for (const row of rows) {
       expect(Object.keys(row).sort()).toEqual(
-        ['cacheName', 'engine', 'newestAvailableAt', 'policies', 'reason', 'status'].sort(),
+        [
+          'account',
+          'cacheName',
+          'engine',
+          'newestAvailableAt',
+          'policies',
+          'reason',
+          'region',
+          'status',
+        ].sort(),
       );
     }
     expect(rows.find((row) => row.cacheName === 'gold-test')?.reason).toContain(
@@ -67,8 +76,26 @@ describe('cache-snapshots and a targets policy', () => {
     const result = await fixture.cli(['coverage']);
 
     expect(result.code).toBe(0);
-    expect(result.stdout).toMatch(/^CACHE\s+ENGINE\s+STATUS\s+POLICIES\s+NEWEST SNAPSHOT\s+REASON/m);
-    expect(result.stdout).toMatch(/^scratchpad\s+valkey\s+UNPROTECTED\s+-\s+none\s+no ACTIVE policy/m);
+    expect(result.stdout).toMatch(
+      /^ACCOUNT\s+REGION\s+CACHE\s+ENGINE\s+STATUS\s+POLICIES\s+NEWEST SNAPSHOT\s+REASON/m,
+    );
+    expect(result.stdout).toMatch(
+      /^\d{12}\s+[a-z]+-[a-z]+-\d\s+scratchpad\s+valkey\s+UNPROTECTED\s+-\s+none\s+no ACTIVE policy/m,
+    );
+  });
+
+  it('keeps the caches of the account and region --account and --region name, and refuses a malformed one', async () => {
+    const rows = await fixture.cliJson<CoverageRow[]>(['coverage', '--region', 'us-east-1']);
+    const [first] = rows;
+    const own = await fixture.cliJson<CoverageRow[]>(['coverage', '--account', first?.account ?? '']);
+    const elsewhere = await fixture.cliJson<CoverageRow[]>(['coverage', '--region', 'eu-west-1']);
+    const malformed = await fixture.cli(['coverage', '--account', '12']);
+
+    expect(rows).toHaveLength(7);
+    expect(own).toEqual(rows);
+    expect(elsewhere).toEqual([]);
+    expect(malformed.code).not.toBe(0);
+    expect(malformed.stderr).toContain('--account');
   });
 
   it("lists a targets policy's targets under it with their state and next run", async () => {

@@ -2,17 +2,13 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { METRIC, metrics } from '#lib/observability';
 import type { RunRecord } from '#lib/runs/types';
 import { Simulation } from '#local/simulation';
+import { DENIED, EXTERNAL_ID, HOME, MEMBER, roleOf } from './accounts';
 
 /**
  * The tick as deployed (createRuntime's placements, the real SDK) on the local stack: policies in the own
  * account and a member account, in two regions, and one in an account whose member role refuses AssumeRole.
  */
-const HOME = '123456789012';
-const MEMBER = '210987654321';
-const DENIED = '444455556666';
-const EXTERNAL_ID = 'b7f3c1d2e5a94f60-orders';
 const SLOT = new Date('2026-03-23T10:00:00.000Z');
-const roleOf = (account: string) => `arn:aws:iam::${account}:role/cache-snapshot-orchestrator-member`;
 
 const POLICIES = [
   { policyId: 'own-orders', cacheName: 'orders' },

@@ -1,8 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { addMs, MINUTE_MS } from '#lib/clock';
 import type { Simulation } from '#local/simulation';
 import {
   callsOf,
+  minute,
   reconcileAt,
   restoreTestOf,
   scratchCaches,
@@ -10,9 +10,6 @@ import {
   TEST_SLOT,
   tickMinutes,
 } from './support';
-
-const slot = new Date(TEST_SLOT);
-const minute = (n: number) => addMs(slot, n * MINUTE_MS);
 
 describe('restore tests on the local stack', () => {
   let sim: Simulation;

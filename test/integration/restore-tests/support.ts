@@ -7,12 +7,19 @@ import { Simulation } from '#local/simulation';
 export const START = new Date('2026-03-23T00:00:00.000Z');
 export const TEST_SLOT = '2026-03-23T04:00:00.000Z';
 
+/** `n` minutes after the restore-test slot. */
+export const minute = (n: number) => addMs(new Date(TEST_SLOT), n * MINUTE_MS);
+
+/** The member account tests may put the cache in, its role trusting the simulation with this external ID. */
+export const MEMBER = { account: '210987654321', region: 'eu-west-1', externalId: 'b7f3c1d2e5a94f60-rt' };
+
 /**
  * A simulation with cache `orders` and policy `nightly` on it (hourly snapshots, a restore test every day at
  * 04:00 UTC within `maxMinutes`), ticked every 10 minutes up to 04:00 so it has AVAILABLE snapshots.
- * Scratch caches take 3 minutes to create and 1 to delete (the emulator's clock is the simulation's).
+ * Scratch caches take 3 minutes to create and 1 to delete (the emulator's clock is the simulation's). With
+ * `inMember`, the cache and the policy are in the MEMBER account and region (its role trusted).
  */
-export async function simulationWithSnapshots(maxMinutes = 30): Promise<Simulation> {
+export async function simulationWithSnapshots(maxMinutes = 30, inMember = false): Promise<Simulation> {
   const sim = await Simulation.start({
     start: START,
     emulator: {
@@ -20,13 +27,20 @@ export async function simulationWithSnapshots(maxMinutes = 30): Promise<Simulati
       cacheCreationMs: 3 * MINUTE_MS,
       cacheDeletionMs: MINUTE_MS,
     },
+    ...(inMember ? { memberExternalId: MEMBER.externalId } : {}),
   });
-  sim.stack.emulator.seedCache({ name: 'orders' });
+  const { emulator, sts } = sim.stack;
+  (inMember ? emulator.partition(MEMBER.account, MEMBER.region) : emulator).seedCache({ name: 'orders' });
+  if (inMember) {
+    const role = `arn:aws:iam::${MEMBER.account}:role/cache-snapshot-orchestrator-member`;
+    sts.trustRole(role, { externalId: MEMBER.externalId, trustedAccounts: [emulator.accountId] });
+  }
   await sim.putPolicy({
     policyId: 'nightly',
     cacheName: 'orders',
     schedule: 'cron(0 * * * ? *)',
     restoreTest: { schedule: 'cron(0 4 * * ? *)', maxMinutes },
+    ...(inMember ? { account: MEMBER.account, region: MEMBER.region } : {}),
   });
   await sim.tickThrough(START, new Date(TEST_SLOT), 10 * MINUTE_MS);
   return sim;

@@ -32,7 +32,7 @@ export function exportHarness(limits: CopyLimits = DEFAULT_COPY_LIMITS) {
   };
   let remaining = 60_000;
   const policies = new InMemoryPolicyStore();
-  const deps: ExportDeps = {
+  const deps: ExportDeps & { placements: FakePlacements } = {
     runs,
     policies,
     targets: targetStoreOf(policies, new InMemoryTargetTable()),

@@ -1,10 +1,15 @@
 import { describe, expect, it } from 'vitest';
+import { InMemoryObjectStore } from '#lib/adapters/memory/object-store';
 import { MINUTE_MS } from '#lib/clock';
 import { ObjectStoreError } from '#lib/errors';
 import { advanceExport, followExports } from '#lib/exports/advance-export';
 import { startExports } from '#lib/exports/start-exports';
+import type { PlacementRef } from '#lib/placements/placement';
+import { HOME } from '#test/support/fake-placements';
 import { serviceFault } from '#test/support/fake-snapshot-gateway';
-import { DEPLOYMENT, exportHarness } from './export-harness';
+import { policyItem, policyOf } from '#test/support/policy-builders';
+import { seedAvailableRun } from '#test/support/run-builders';
+import { DEPLOYMENT, exportHarness, SLOT } from './export-harness';
 
 const TAGS_OF_RUN = (slot: string) => ({
   'managed-by': 'cache-snapshot-orchestrator',
@@ -52,6 +57,49 @@ describe('export steps', () => {
     expect(done.nextCheckAt).toBeUndefined();
     const key = { bucket: 'orders-exports', region: 'us-east-1', key: `${run.snapshotName}-0001.rdb` };
     expect(await h.objects.getTags(key)).toEqual(TAGS_OF_RUN(run.slot));
+  });
+
+  it('exports the snapshot of a cache in another region to the bucket in that region, recording the region', async () => {
+    const h = exportHarness();
+    const eu = h.deps.placements.add({ account: HOME.account, region: 'eu-west-1' }, ['orders']);
+    h.objects.createBucket('orders-exports-eu', 'eu-west-1');
+    const policy = policyOf(
+      policyItem('orders-hourly', { export: { bucket: 'orders-exports-eu' }, region: 'eu-west-1' }),
+    );
+    const run = await seedAvailableRun(h.runs, eu, policy, SLOT);
+
+    await startExports(h.deps, policy, [run], 'tick-1');
+
+    expect(eu.exportRequests).toEqual([{ snapshotName: run.snapshotName, bucket: 'orders-exports-eu' }]);
+    expect(h.gateway.exportRequests).toEqual([]);
+    expect((await h.stored(run)).export).toMatchObject({ status: 'EXPORTING', region: 'eu-west-1' });
+  });
+
+  it('finds and tags the objects of a member account’s export in that account’s S3, not the own', async () => {
+    const h = exportHarness();
+    const placement = { account: '222222222222', region: 'us-east-1' };
+    const gateway = h.deps.placements.add(placement, ['orders']);
+    const memberS3 = new InMemoryObjectStore(h.time.clock);
+    memberS3.createBucket('member-exports', 'us-east-1');
+    const deps = {
+      ...h.deps,
+      exports: { ...h.deps.exports, objectsIn: (at: PlacementRef) => (at.account ? memberS3 : h.objects) },
+    };
+    const policy = policyOf(
+      policyItem('orders-hourly', { export: { bucket: 'member-exports' }, ...placement }),
+    );
+    const run = await seedAvailableRun(h.runs, gateway, policy, SLOT);
+    await startExports(deps, policy, [run], 'tick-1');
+
+    gateway.completeExport(run.snapshotName);
+    const key = { bucket: 'member-exports', region: 'us-east-1', key: `${run.snapshotName}-0001.rdb` };
+    memberS3.putObject(key, 2048);
+    h.time.advance(5 * MINUTE_MS);
+    await followExports(deps, [await h.stored(run)], 'tick-2');
+
+    expect((await h.stored(run)).export).toMatchObject({ status: 'EXPORTED', bytes: 2048 });
+    expect(await memberS3.getTags(key)).toMatchObject({ 'snapshot-policy-id': 'orders-hourly' });
+    expect(h.objects.calls).toEqual([]);
   });
 
   it('publishes one Snapshot Export State Change per export status, with the previous status', async () => {

@@ -2,7 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { type CoveringPolicy, computeCoverage } from '#lib/fleet/coverage';
 import { OPT_OUT_TAG } from '#lib/fleet/match-selector';
 import type { FleetCache } from '#lib/fleet/types';
+import { cacheKey } from '#lib/placements/placement';
 import type { PolicyState } from '#lib/policy/types';
+import { HOME } from '#test/support/fake-placements';
 import { fleetCache, fleetPolicy, THROTTLED } from '#test/support/fleet-builders';
 
 const GOLD = { tags: { tier: 'gold' }, excludeTags: { env: 'dev' }, excludeNames: ['*-scratch'] };
@@ -17,7 +19,7 @@ function covering(
 }
 
 function rowsOf(caches: FleetCache[], policies: CoveringPolicy[], newest?: Map<string, string>) {
-  return computeCoverage({ fleet: { caches }, policies, newestAvailableAt: newest }).rows;
+  return computeCoverage({ placement: HOME, fleet: { caches }, policies, newestAvailableAt: newest }).rows;
 }
 
 function rowOf(cache: FleetCache, policies: CoveringPolicy[]) {
@@ -30,12 +32,14 @@ describe('computeCoverage', () => {
     const rows = rowsOf(
       [fleetCache('orders', { engine: 'redis', tags: { tier: 'gold' } })],
       [covering('gold', GOLD)],
-      new Map([['orders', '2026-03-01T03:04:00.000Z']]),
+      new Map([[cacheKey(HOME, 'orders'), '2026-03-01T03:04:00.000Z']]),
     );
 
     expect(rows).toEqual([
       {
         cacheName: 'orders',
+        account: HOME.account,
+        region: HOME.region,
         engine: 'redis',
         status: 'PROTECTED',
         policies: ['gold'],
@@ -103,6 +107,8 @@ describe('computeCoverage', () => {
 
     expect(row).toEqual({
       cacheName: 'orders',
+      account: HOME.account,
+      region: HOME.region,
       engine: null,
       status: 'UNPROTECTED',
       policies: [],
@@ -166,6 +172,7 @@ describe('computeCoverage', () => {
 describe('coverage warnings', () => {
   it('warns about an ACTIVE selector that chooses no cache, counting caches whose tags could not be read', () => {
     const report = computeCoverage({
+      placement: HOME,
       fleet: { caches: [fleetCache('a'), fleetCache('b', { tagsError: THROTTLED })] },
       policies: [covering('gold', GOLD), covering('none', { names: ['zzz-*'] })],
     });
@@ -174,14 +181,18 @@ describe('coverage warnings', () => {
       {
         policyId: 'gold',
         message:
-          'targets: chooses none of the 2 caches of the account and region (1 whose tags could not be read may match)',
+          'targets: chooses none of the 2 caches of account 111111111111 in region us-east-1 (1 whose tags could not be read may match)',
       },
-      { policyId: 'none', message: 'targets: chooses none of the 2 caches of the account and region' },
+      {
+        policyId: 'none',
+        message: 'targets: chooses none of the 2 caches of account 111111111111 in region us-east-1',
+      },
     ]);
   });
 
   it('does not warn about a selector that chooses a cache, an inactive one, or a cacheName policy', () => {
     const report = computeCoverage({
+      placement: HOME,
       fleet: { caches: [fleetCache('orders', { tags: { tier: 'gold' } })] },
       policies: [
         covering('gold', GOLD),

@@ -1,7 +1,7 @@
 import { NoSuchBucket, NoSuchKey, NoSuchUpload, NotFound, S3ServiceException } from '@aws-sdk/client-s3';
 import { describe, expect, it } from 'vitest';
 import { classifyS3Error } from '#lib/adapters/s3/classify-error';
-import { type FaultClass, ObjectStoreError } from '#lib/errors';
+import { AssumeRoleError, type FaultClass, ObjectStoreError } from '#lib/errors';
 
 const at = (httpStatusCode: number) => ({ $metadata: { httpStatusCode }, message: 'from S3' });
 
@@ -24,6 +24,18 @@ describe('classifyS3Error', () => {
     ['SlowDown (throttling, a 503)', unmodelled('SlowDown', 503), 'SlowDown', 'transient'],
     ['InternalError (a 500)', unmodelled('InternalError', 500), 'InternalError', 'transient'],
     ['a 429', unmodelled('TooManyRequests', 429), 'TooManyRequests', 'transient'],
+    [
+      'a member role refused for the client’s credentials',
+      new AssumeRoleError('arn:aws:iam::222222222222:role/m', 'AccessDenied', 'terminal', 'could not assume'),
+      'AssumeRoleFailed',
+      'terminal',
+    ],
+    [
+      'a member role throttled',
+      new AssumeRoleError('arn:aws:iam::222222222222:role/m', 'Throttling', 'transient', 'could not assume'),
+      'AssumeRoleFailed',
+      'transient',
+    ],
     [
       'a connection reset',
       Object.assign(new Error('read ECONNRESET'), { code: 'ECONNRESET' }),
