@@ -16,9 +16,10 @@ export interface AdaptiveLimitOptions {
   /** While served, the rate grows per second by this share of the last cut rate (at least 1); default 0.05. */
   readonly increaseShare?: number;
   /**
-   * Within half a cut of what the API served when it last throttled (its limit, as far as is known), the
-   * rate grows at only this share of that pace; default 0.25. The rate then stays just under the API's
-   * limit for seconds rather than overshooting it every other second, and still probes for a raised limit.
+   * Within half a cut of the API's limit as last seen (what it served when it last throttled, or the rate
+   * then set if that was more), the rate grows at only this share of its pace; default 0.25. The rate then
+   * stays just under the API's limit for seconds rather than overshooting it every other second, and still
+   * probes for a raised limit.
    */
   readonly probeShare?: number;
   /** Lowest rate, calls per second; default 1. */
@@ -117,11 +118,15 @@ export class AdaptiveLimit {
       const pause = this.options.pause ?? { baseMs: 50, maxMs: 1000 };
       this.pausedUntil = now + Math.min(pause.maxMs, pause.baseMs * 2 ** (this.throttleRun - 1));
       const servedRate = (this.served.length * 1000) / windowMs;
-      const cutRate = servedRate * (this.options.decreaseFactor ?? 0.9);
+      const decrease = this.options.decreaseFactor ?? 0.9;
+      // The API's limit is at least what it served, and was at most the rate then set (if that was more: a
+      // client too slow to keep to its rate throttled by a burst): slow down only near the higher one.
+      const limit = Math.max(servedRate, this.rate ?? 0);
+      const cutRate = servedRate * decrease;
       this.rate = Math.max(this.options.minRate ?? 1, cutRate);
       this.step = Math.max(1, this.rate * (this.options.increaseShare ?? 0.05));
       // Where minRate won, too little was served to tell the API's limit: nothing to approach slowly.
-      this.probeFrom = cutRate < this.rate ? Number.POSITIVE_INFINITY : (servedRate + cutRate) / 2;
+      this.probeFrom = cutRate < this.rate ? Number.POSITIVE_INFINITY : (limit * (1 + decrease)) / 2;
       this.raisedAt = now;
       this.throttledAt = now;
     } else {

@@ -134,6 +134,26 @@ describe('AdaptiveLimit', () => {
     expect(limit.callsPerSecond).toBeCloseTo(19 + 0.25, 5);
   });
 
+  it('keeps the full pace up to near the rate last set when a throttle came while less than that was served', async () => {
+    const options = {
+      decreaseFactor: 0.9,
+      increaseShare: 0.05,
+      probeShare: 0.25,
+      pause: { baseMs: 0, maxMs: 0 },
+    };
+    const limit = limitOf(options);
+    await serve(limit, 20, 50);
+    await throttleOnce(limit);
+    await vi.advanceTimersByTimeAsync(1000);
+    await serve(limit, 10, 100);
+    await throttleOnce(limit);
+
+    // Served 10/s against a rate of about 19: cut to 9, then 1/s faster each second up to 0.95 × 19.
+    await serve(limit, 10, 800);
+
+    expect(limit.callsPerSecond).toBeCloseTo(9 + 8, 5);
+  });
+
   it('raises even a low rate by at least one call per second', async () => {
     const limit = limitOf({ minRate: 1 });
     await throttleOnce(limit);
