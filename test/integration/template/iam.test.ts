@@ -18,13 +18,22 @@ import {
 } from './template-reader';
 
 // biome-ignore-start lint/suspicious/noTemplateCurlyInString: CloudFormation Fn::Sub placeholders, not JavaScript
-const ACCOUNT_ARN = 'arn:${AWS::Partition}:elasticache:${AWS::Region}:${AWS::AccountId}';
-const KMS_KEYS_ARN = 'arn:${AWS::Partition}:kms:${AWS::Region}:${AWS::AccountId}:key/*';
+/** This account in any region: a policy may name another region of the orchestrator's own account. */
+const ACCOUNT_ARN = 'arn:${AWS::Partition}:elasticache:*:${AWS::AccountId}';
+/** This account in the stack's region only (below: the one statement still so, until fleet-c's edit). */
+const REGION_ARN = 'arn:${AWS::Partition}:elasticache:${AWS::Region}:${AWS::AccountId}';
+const KMS_KEYS_ARN = 'arn:${AWS::Partition}:kms:*:${AWS::AccountId}:key/*';
 const VIA_ELASTICACHE = [
-  { 'Fn::Sub': 'elasticache.${AWS::Region}.${AWS::URLSuffix}' },
-  { 'Fn::Sub': 'dax.${AWS::Region}.${AWS::URLSuffix}' },
+  { 'Fn::Sub': 'elasticache.*.${AWS::URLSuffix}' },
+  { 'Fn::Sub': 'dax.*.${AWS::URLSuffix}' },
 ];
 // biome-ignore-end lint/suspicious/noTemplateCurlyInString: CloudFormation Fn::Sub placeholders, not JavaScript
+/**
+ * ReadSnapshotTags is fleet-c's to edit (its duplicate ListTagsForResource grant) and was left as it was: it
+ * still names the stack's region only, so retention in another region of the own account cannot read a
+ * snapshot's tags until its region part is `*` like every other ElastiCache statement. Empty this set then.
+ */
+const STILL_ONE_REGION = new Set(['ReadSnapshotTags']);
 /** The names the orchestrator gives snapshots: <prefix>-<yyyymmdd>-<hhmm>-<8 hex>. */
 const OUR_NAMES = '*-????????-????-????????';
 /** The deployment the packaged template is for (serverless package's default stage). */
@@ -129,13 +138,15 @@ describe('IAM in the packaged template', () => {
     },
   );
 
-  it('scopes every write action to this stack or to this account and region', () => {
+  it('scopes every write action to this stack, to this account (ElastiCache, EC2, KMS: in any region) or to this account and region', () => {
     for (const { owner, statement } of allStatements(template)) {
       if (!statement.Action.some(isWriteAction)) continue;
       for (const resource of statement.Resource) {
         const reference = referenceOf(resource);
         const where = `${owner} ${statement.Sid ?? ''}: ${reference}`;
-        if (reference.startsWith('arn:')) {
+        if (/^arn:\$\{AWS::Partition\}:(elasticache|ec2|kms):/.test(reference)) {
+          expect(reference, where).toMatch(/^arn:\$\{AWS::Partition\}:[a-z0-9]+:\*:\$\{AWS::AccountId\}:/);
+        } else if (reference.startsWith('arn:')) {
           expect(reference, where).toMatch(
             /^arn:\$\{AWS::Partition\}:[a-z0-9]+:\$\{AWS::Region\}:\$\{AWS::AccountId\}:/,
           );
@@ -144,6 +155,22 @@ describe('IAM in the packaged template', () => {
         }
       }
     }
+  });
+
+  it('names this account in any region, never only the stack’s, in every ElastiCache, EC2 and KMS statement and condition', () => {
+    const services = /^(elasticache|ec2|kms):/;
+    const regional = allStatements(template).filter(
+      ({ statement }) =>
+        statement.Action.some((action) => services.test(action)) &&
+        !STILL_ONE_REGION.has(statement.Sid ?? '') &&
+        // biome-ignore lint/suspicious/noTemplateCurlyInString: a CloudFormation Fn::Sub placeholder
+        JSON.stringify([statement.Resource, statement.Condition ?? {}]).includes('${AWS::Region}'),
+    );
+
+    expect(regional.map(({ owner, statement }) => `${owner} ${statement.Sid}`)).toEqual([]);
+    expect(
+      statementsWith(template, 'SchedulerRole', 'elasticache:CreateServerlessCacheSnapshot'),
+    ).not.toEqual([]);
   });
 
   it('lets each function write only to its own log group', () => {
@@ -221,15 +248,15 @@ describe('IAM in the packaged template', () => {
         'elasticache:DescribeServerlessCaches',
         'elasticache:ListTagsForResource',
       ],
+      // ReadSnapshotTags (STILL_ONE_REGION)
+      [`${REGION_ARN}:serverlesscache:*`]: ['elasticache:ListTagsForResource'],
+      [`${REGION_ARN}:serverlesscachesnapshot:*`]: ['elasticache:ListTagsForResource'],
       [`${ACCOUNT_ARN}:serverlesscache:rt-*`]: [
         'elasticache:AddTagsToResource',
         'elasticache:CreateServerlessCache',
         'elasticache:DeleteServerlessCache',
       ],
-      [`${ACCOUNT_ARN}:serverlesscachesnapshot:*`]: [
-        'elasticache:DescribeServerlessCacheSnapshots',
-        'elasticache:ListTagsForResource',
-      ],
+      [`${ACCOUNT_ARN}:serverlesscachesnapshot:*`]: ['elasticache:DescribeServerlessCacheSnapshots'],
       [`${ACCOUNT_ARN}:serverlesscachesnapshot:${OUR_NAMES}`]: [
         'elasticache:AddTagsToResource',
         'elasticache:CreateServerlessCache',
@@ -318,9 +345,9 @@ describe('IAM in the packaged template', () => {
       KMS_KEYS_ARN,
       KMS_KEYS_ARN,
     ]);
-    expect(describe[0]?.Condition).toEqual({ StringEquals: { 'kms:ViaService': VIA_ELASTICACHE } });
+    expect(describe[0]?.Condition).toEqual({ StringLike: { 'kms:ViaService': VIA_ELASTICACHE } });
     expect(grant[0]?.Condition).toEqual({
-      StringEquals: { 'kms:ViaService': VIA_ELASTICACHE },
+      StringLike: { 'kms:ViaService': VIA_ELASTICACHE },
       Bool: { 'kms:GrantIsForAWSResource': 'true' },
     });
     for (const { owner, statement } of allStatements(template)) {
