@@ -34,6 +34,20 @@ async function throttleOnce(limit: AdaptiveLimit): Promise<void> {
   (await permit).release('throttled');
 }
 
+/** A limit (cut 0.9, step 5%, probeShare 0.25, no pause) throttled after serving 20 calls a second: at 18/s. */
+async function cutAfterServing20PerSecond(): Promise<AdaptiveLimit> {
+  const options = {
+    decreaseFactor: 0.9,
+    increaseShare: 0.05,
+    probeShare: 0.25,
+    pause: { baseMs: 0, maxMs: 0 },
+  };
+  const limit = limitOf(options);
+  await serve(limit, 20, 50);
+  await throttleOnce(limit);
+  return limit;
+}
+
 describe('AdaptiveLimit', () => {
   beforeEach(() => {
     vi.useFakeTimers({ now: 0 });
@@ -116,15 +130,7 @@ describe('AdaptiveLimit', () => {
   });
 
   it('raises the rate at probeShare of its pace once within half a cut of what was served when throttled', async () => {
-    const options = {
-      decreaseFactor: 0.9,
-      increaseShare: 0.05,
-      probeShare: 0.25,
-      pause: { baseMs: 0, maxMs: 0 },
-    };
-    const limit = limitOf(options);
-    await serve(limit, 20, 50);
-    await throttleOnce(limit);
+    const limit = await cutAfterServing20PerSecond();
 
     await serve(limit, 10, 100);
     const near = limit.callsPerSecond;
@@ -135,15 +141,7 @@ describe('AdaptiveLimit', () => {
   });
 
   it('keeps the full pace up to near the rate last set when a throttle came while less than that was served', async () => {
-    const options = {
-      decreaseFactor: 0.9,
-      increaseShare: 0.05,
-      probeShare: 0.25,
-      pause: { baseMs: 0, maxMs: 0 },
-    };
-    const limit = limitOf(options);
-    await serve(limit, 20, 50);
-    await throttleOnce(limit);
+    const limit = await cutAfterServing20PerSecond();
     await vi.advanceTimersByTimeAsync(1000);
     await serve(limit, 10, 100);
     await throttleOnce(limit);
