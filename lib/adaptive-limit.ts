@@ -15,6 +15,13 @@ export interface AdaptiveLimitOptions {
   readonly decreaseFactor?: number;
   /** While served, the rate grows per second by this share of the last cut rate (at least 1); default 0.05. */
   readonly increaseShare?: number;
+  /**
+   * Within half a cut of the API's limit as last seen (what it served when it last throttled, or the rate
+   * then set if that was more), the rate grows at only this share of its pace; default 0.25. The rate then
+   * stays just under the API's limit for seconds rather than overshooting it every other second, and still
+   * probes for a raised limit.
+   */
+  readonly probeShare?: number;
   /** Lowest rate, calls per second; default 1. */
   readonly minRate?: number;
   /** Window over which the served rate is measured; default 1000 ms (the usual API rate window). */
@@ -36,13 +43,16 @@ export interface AdaptiveLimitOptions {
  * `maxInFlight` calls at once and, once the API has throttled, calls spaced evenly at an adaptive rate.
  * A throttled answer sets the rate just under what the API served over the last window (so repeated
  * throttles do not compound) and pauses new calls briefly, the pause doubling while throttles keep
- * coming; every served call then raises the rate additively (AIMD), so the limit keeps probing upward.
+ * coming; every served call then raises the rate additively (AIMD), so the limit keeps probing upward:
+ * quickly up to near what the API served when it throttled, slowly from there on.
  * A rate, not an in-flight count, is what is adapted: an API's limit is a rate, and an in-flight count
  * can only reach it in steps of one round trip's worth of calls.
  */
 export class AdaptiveLimit {
   private rate: number | undefined;
   private step = 0;
+  /** From this rate on, the rate grows at `probeShare` of its pace: near the API's last known limit. */
+  private probeFrom = Number.POSITIVE_INFINITY;
   private raisedAt = 0;
   private nextStartAt = 0;
   private pausedUntil = 0;
@@ -108,15 +118,23 @@ export class AdaptiveLimit {
       const pause = this.options.pause ?? { baseMs: 50, maxMs: 1000 };
       this.pausedUntil = now + Math.min(pause.maxMs, pause.baseMs * 2 ** (this.throttleRun - 1));
       const servedRate = (this.served.length * 1000) / windowMs;
-      this.rate = Math.max(this.options.minRate ?? 1, servedRate * (this.options.decreaseFactor ?? 0.9));
+      const decrease = this.options.decreaseFactor ?? 0.9;
+      // The API's limit is at least what it served, and was at most the rate then set (if that was more: a
+      // client too slow to keep to its rate throttled by a burst): slow down only near the higher one.
+      const limit = Math.max(servedRate, this.rate ?? 0);
+      const cutRate = servedRate * decrease;
+      this.rate = Math.max(this.options.minRate ?? 1, cutRate);
       this.step = Math.max(1, this.rate * (this.options.increaseShare ?? 0.05));
+      // Where minRate won, too little was served to tell the API's limit: nothing to approach slowly.
+      this.probeFrom = cutRate < this.rate ? Number.POSITIVE_INFINITY : (limit * (1 + decrease)) / 2;
       this.raisedAt = now;
       this.throttledAt = now;
     } else {
       this.throttleRun = 0;
       this.served.push(now);
       if (this.rate !== undefined) {
-        this.rate += (this.step * Math.min(windowMs, now - this.raisedAt)) / 1000;
+        const pace = this.rate < this.probeFrom ? 1 : (this.options.probeShare ?? 0.25);
+        this.rate += (pace * this.step * Math.min(windowMs, now - this.raisedAt)) / 1000;
         this.raisedAt = now;
       }
     }

@@ -42,9 +42,9 @@ async function sample(stack: RemoteStack, caches: number, work: () => Promise<nu
   };
 }
 
-/** The orchestrator's discovery, as reconcile and policy sync call it; every cache's tags must be read. */
+/** The orchestrator's discovery of its own account and region ({}), as reconcile and policy sync call it; every cache's tags must be read. */
 async function discover(runtime: Runtime): Promise<number> {
-  const fleet = await fleetOf({ placements: runtime.placements, targets: runtime.targets });
+  const fleet = await fleetOf({ placements: runtime.placements, targets: runtime.targets }, {});
   const unreadable = fleet.caches.filter((cache) => cache.tagsError !== undefined).length;
   if (unreadable > 0) throw new Error(`discovery could not read the tags of ${unreadable} caches`);
   return fleet.caches.length;

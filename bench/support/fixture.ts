@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { createItemClient, type ItemClient } from '#lib/adapters/dynamodb/item-client';
 import { InMemoryPolicyStore } from '#lib/adapters/memory/policy-store';
 import { InMemoryRunStore } from '#lib/adapters/memory/run-store';
+import { InMemoryTargetTable } from '#lib/adapters/memory/target-table';
 import { MINUTE_MS, toIso } from '#lib/clock';
 import { runBounded } from '#lib/concurrency';
 import { DEFAULTS, loadConfig } from '#lib/config';
@@ -12,6 +13,7 @@ import type { RunStore } from '#lib/runs/run-store';
 import { createRuntime, type Runtime, schedulerDeps } from '#lib/runtime';
 import { claimSlot } from '#lib/scheduler/claim';
 import type { SchedulerDeps, WorkItem } from '#lib/scheduler/deps';
+import { targetStoreOf } from '#lib/targets/target-store';
 import { syncedPolicy, writePolicies } from './policies';
 import { type RemoteStack, startRemoteStack } from './remote-stack';
 
@@ -70,10 +72,13 @@ export async function startFixture(options: FixtureOptions = {}): Promise<Fixtur
   const inMemory = options.stores === 'memory';
   const policies = inMemory ? new InMemoryPolicyStore() : runtime.policies;
   const runs = inMemory ? new InMemoryRunStore() : runtime.runs;
+  // The tick lists due work through the target store, so in memory it reads the in-memory policies too.
+  const targets = inMemory ? targetStoreOf(policies, new InMemoryTargetTable()) : runtime.targets;
   const deps = (overrides: Partial<SchedulerDeps> = {}): SchedulerDeps => ({
     ...schedulerDeps(runtime, () => 15 * 60_000),
     policies,
     runs,
+    targets,
     ...overrides,
   });
   return {

@@ -13,8 +13,7 @@ import {
 
 // biome-ignore-start lint/suspicious/noTemplateCurlyInString: CloudFormation Fn::Sub placeholders, not JavaScript
 const S3_ARN = 'arn:${AWS::Partition}:s3:::';
-const SNAPSHOTS_ARN =
-  'arn:${AWS::Partition}:elasticache:${AWS::Region}:${AWS::AccountId}:serverlesscachesnapshot:';
+const SNAPSHOTS_ARN = 'arn:${AWS::Partition}:elasticache:*:${AWS::AccountId}:serverlesscachesnapshot:';
 // biome-ignore-end lint/suspicious/noTemplateCurlyInString: CloudFormation Fn::Sub placeholders, not JavaScript
 const BUCKETS = ['orders-exports', 'orders-dr.eu'];
 

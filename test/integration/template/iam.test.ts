@@ -18,11 +18,12 @@ import {
 } from './template-reader';
 
 // biome-ignore-start lint/suspicious/noTemplateCurlyInString: CloudFormation Fn::Sub placeholders, not JavaScript
-const ACCOUNT_ARN = 'arn:${AWS::Partition}:elasticache:${AWS::Region}:${AWS::AccountId}';
-const KMS_KEYS_ARN = 'arn:${AWS::Partition}:kms:${AWS::Region}:${AWS::AccountId}:key/*';
+/** This account in any region: a policy may name another region of the orchestrator's own account. */
+const ACCOUNT_ARN = 'arn:${AWS::Partition}:elasticache:*:${AWS::AccountId}';
+const KMS_KEYS_ARN = 'arn:${AWS::Partition}:kms:*:${AWS::AccountId}:key/*';
 const VIA_ELASTICACHE = [
-  { 'Fn::Sub': 'elasticache.${AWS::Region}.${AWS::URLSuffix}' },
-  { 'Fn::Sub': 'dax.${AWS::Region}.${AWS::URLSuffix}' },
+  { 'Fn::Sub': 'elasticache.*.${AWS::URLSuffix}' },
+  { 'Fn::Sub': 'dax.*.${AWS::URLSuffix}' },
 ];
 // biome-ignore-end lint/suspicious/noTemplateCurlyInString: CloudFormation Fn::Sub placeholders, not JavaScript
 /** The names the orchestrator gives snapshots: <prefix>-<yyyymmdd>-<hhmm>-<8 hex>. */
@@ -129,13 +130,15 @@ describe('IAM in the packaged template', () => {
     },
   );
 
-  it('scopes every write action to this stack or to this account and region', () => {
+  it('scopes every write action to this stack, to this account (ElastiCache, EC2, KMS: in any region) or to this account and region', () => {
     for (const { owner, statement } of allStatements(template)) {
       if (!statement.Action.some(isWriteAction)) continue;
       for (const resource of statement.Resource) {
         const reference = referenceOf(resource);
         const where = `${owner} ${statement.Sid ?? ''}: ${reference}`;
-        if (reference.startsWith('arn:')) {
+        if (/^arn:\$\{AWS::Partition\}:(elasticache|ec2|kms):/.test(reference)) {
+          expect(reference, where).toMatch(/^arn:\$\{AWS::Partition\}:[a-z0-9]+:\*:\$\{AWS::AccountId\}:/);
+        } else if (reference.startsWith('arn:')) {
           expect(reference, where).toMatch(
             /^arn:\$\{AWS::Partition\}:[a-z0-9]+:\$\{AWS::Region\}:\$\{AWS::AccountId\}:/,
           );
@@ -144,6 +147,21 @@ describe('IAM in the packaged template', () => {
         }
       }
     }
+  });
+
+  it('names this account in any region, never only the stack’s, in every ElastiCache, EC2 and KMS statement and condition', () => {
+    const services = /^(elasticache|ec2|kms):/;
+    const regional = allStatements(template).filter(
+      ({ statement }) =>
+        statement.Action.some((action) => services.test(action)) &&
+        // biome-ignore lint/suspicious/noTemplateCurlyInString: a CloudFormation Fn::Sub placeholder
+        JSON.stringify([statement.Resource, statement.Condition ?? {}]).includes('${AWS::Region}'),
+    );
+
+    expect(regional.map(({ owner, statement }) => `${owner} ${statement.Sid}`)).toEqual([]);
+    expect(
+      statementsWith(template, 'SchedulerRole', 'elasticache:CreateServerlessCacheSnapshot'),
+    ).not.toEqual([]);
   });
 
   it('lets each function write only to its own log group', () => {
@@ -339,9 +357,9 @@ describe('IAM in the packaged template', () => {
       KMS_KEYS_ARN,
       KMS_KEYS_ARN,
     ]);
-    expect(describe[0]?.Condition).toEqual({ StringEquals: { 'kms:ViaService': VIA_ELASTICACHE } });
+    expect(describe[0]?.Condition).toEqual({ StringLike: { 'kms:ViaService': VIA_ELASTICACHE } });
     expect(grant[0]?.Condition).toEqual({
-      StringEquals: { 'kms:ViaService': VIA_ELASTICACHE },
+      StringLike: { 'kms:ViaService': VIA_ELASTICACHE },
       Bool: { 'kms:GrantIsForAWSResource': 'true' },
     });
     for (const { owner, statement } of allStatements(template)) {

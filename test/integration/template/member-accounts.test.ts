@@ -17,6 +17,7 @@ import {
 const ACCOUNTS = '111111111111,222222222222';
 const ORGANIZATION = 'o-a1b2c3d4e5';
 const EXTERNAL_ID = 'b7f3c1d2e5a94f60-orders';
+const EXPORT_BUCKETS = 'orders-exports,orders-dr.eu';
 // biome-ignore lint/suspicious/noTemplateCurlyInString: a CloudFormation Fn::Sub placeholder
 const MEMBER_ROLE = 'arn:${AWS::Partition}:iam::*:role/cache-snapshot-orchestrator-member';
 
@@ -33,6 +34,7 @@ beforeAll(async () => {
     memberExternalId: EXTERNAL_ID,
     cacheNamePrefix: 'orders-',
     cacheTagValue: 'enabled',
+    exportBuckets: EXPORT_BUCKETS,
   };
   members = renderTemplate((await packageService(service, { params })).template);
 }, 180_000);
@@ -49,14 +51,19 @@ function assumeStatements(rendered: CfnTemplate, roleId: string): PolicyStatemen
 
 /**
  * A statement in a form both templates can share: resources and conditions as plain strings, the
- * orchestrator's region as `*` (the member role serves every region of its account), and StringEquals on a
- * value that then holds a wildcard as StringLike (what IAM needs to match it).
+ * orchestrator's region as `*` (both roles serve every region of their account; see iam.test.ts's
+ * STILL_ONE_REGION for the statement that does not yet), the partition of S3 ARNs as `*` (member-role.yml
+ * cannot write its own into ARNs built from a list), and StringEquals on a value that then holds a wildcard
+ * as StringLike (what IAM needs to match it).
  */
 function acrossRegions(statement: PolicyStatement): unknown {
   const plain = (value: unknown): unknown => {
     if (Array.isArray(value)) return value.map(plain);
-    // biome-ignore lint/suspicious/noTemplateCurlyInString: a CloudFormation Fn::Sub placeholder
-    if (typeof value === 'string') return value.replaceAll('${AWS::Region}', '*');
+    if (typeof value === 'string') {
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: a CloudFormation Fn::Sub placeholder
+      const anyRegion = value.replaceAll('${AWS::Region}', '*');
+      return anyRegion.replace(/^arn:\$\{AWS::Partition\}:s3:/, 'arn:*:s3:');
+    }
     if (isRecord(value) && typeof value['Fn::Sub'] === 'string') return plain(value['Fn::Sub']);
     if (!isRecord(value)) return value;
     return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, plain(item)]));
@@ -74,10 +81,14 @@ function acrossRegions(statement: PolicyStatement): unknown {
   };
 }
 
-/** The statements of the services the member role mirrors (not the orchestrator's own tables, queues, logs, S3). */
+/** The statements of the services the member role mirrors (not the orchestrator's own tables, queues, logs). */
 const ofServices = (statements: PolicyStatement[]) =>
   statements
     .filter((statement) => statement.Action.some((action) => /^(elasticache|ec2|kms):/.test(action)))
+    .map(acrossRegions);
+const ofS3 = (statements: PolicyStatement[]) =>
+  statements
+    .filter((statement) => statement.Action.some((action) => action.startsWith('s3:')))
     .map(acrossRegions);
 
 describe('member accounts in the packaged template', () => {
@@ -191,6 +202,15 @@ describe('member-role.yml beside the packaged template', () => {
     expect(ofServices(roleStatements(member, 'MemberRole'))).toEqual(
       ofServices(roleStatements(members, 'SchedulerRole')),
     );
+  });
+
+  it("grants the scheduler role's S3 statements on the same export buckets, and none without them", () => {
+    const exporting = instantiate(memberRole, { ...given, ExportBuckets: EXPORT_BUCKETS });
+    const s3 = ofS3(roleStatements(members, 'SchedulerRole'));
+
+    expect(s3.length).toBeGreaterThan(0);
+    expect(ofS3(roleStatements(exporting, 'MemberRole'))).toEqual(s3);
+    expect(ofS3(roleStatements(instantiate(memberRole, given), 'MemberRole'))).toEqual([]);
   });
 
   it('covers what policy sync and reconcile do with ElastiCache', () => {

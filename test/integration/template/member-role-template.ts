@@ -1,7 +1,8 @@
 /**
  * member-role.yml as CloudFormation would create it from given parameters: short-form intrinsics read as
  * their long form, parameters put in for `Ref` and for `${Name}` in `Fn::Sub` (pseudo-parameters such as
- * `${AWS::AccountId}` stay), then conditions and `Fn::If` resolved by the template reader.
+ * `${AWS::AccountId}` stay), `Fn::Split` and `Fn::Join` of literals worked out, then conditions and `Fn::If`
+ * resolved by the template reader.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -55,6 +56,26 @@ function substitute(value: unknown, values: Map<string, unknown>): unknown {
   return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, substitute(item, values)]));
 }
 
+/**
+ * `Fn::Split` and `Fn::Join` worked out wherever their arguments are literal once the parameters are in (how
+ * member-role.yml turns ExportBuckets into ARNs), innermost first.
+ */
+function joinAndSplit(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(joinAndSplit);
+  if (!isRecord(value)) return value;
+  const resolved = Object.fromEntries(Object.entries(value).map(([key, item]) => [key, joinAndSplit(item)]));
+  const split = resolved['Fn::Split'];
+  if (Array.isArray(split) && typeof split[0] === 'string' && typeof split[1] === 'string') {
+    return split[1].split(split[0]);
+  }
+  const join = resolved['Fn::Join'];
+  if (Array.isArray(join) && typeof join[0] === 'string' && Array.isArray(join[1])) {
+    const parts: unknown[] = join[1];
+    if (parts.every((part) => typeof part === 'string')) return parts.join(join[0]);
+  }
+  return resolved;
+}
+
 /** The template with `parameters` (and defaults for the rest) put in, conditions resolved. */
 export function instantiate(template: MemberRoleTemplate, parameters: Record<string, string>): CfnTemplate {
   for (const name of Object.keys(parameters)) {
@@ -68,7 +89,7 @@ export function instantiate(template: MemberRoleTemplate, parameters: Record<str
   );
   return renderTemplate({
     ...template,
-    Resources: substitute(template.Resources, values) as CfnTemplate['Resources'],
+    Resources: joinAndSplit(substitute(template.Resources, values)) as CfnTemplate['Resources'],
     Conditions: substitute(template.Conditions, values) as CfnTemplate['Conditions'],
   });
 }

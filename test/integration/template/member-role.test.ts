@@ -123,6 +123,46 @@ describe('member-role.yml', () => {
     }
   });
 
+  it('grants no S3 action without ExportBuckets', () => {
+    const s3 = roleStatements(member, 'MemberRole').flatMap((statement) =>
+      statement.Action.filter((action) => action.startsWith('s3:')),
+    );
+
+    expect(s3).toEqual([]);
+  });
+
+  it('lets exports locate and list only the ExportBuckets, and get, put, tag and delete only their objects', () => {
+    const exporting = instantiate(template, { ...given, ExportBuckets: 'orders-exports,orders-dr.eu' });
+    const s3 = roleStatements(exporting, 'MemberRole').filter((statement) =>
+      statement.Action.some((action) => action.startsWith('s3:')),
+    );
+
+    expect(s3.map((statement) => [statement.Sid, statement.Resource.map(referenceOf)])).toEqual([
+      ['ExportBucketsLocateAndList', ['arn:*:s3:::orders-exports', 'arn:*:s3:::orders-dr.eu']],
+      ['ExportObjects', ['arn:*:s3:::orders-exports/*', 'arn:*:s3:::orders-dr.eu/*']],
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: a CloudFormation Fn::Sub placeholder
+      ['ExportListBucketNames', ['arn:${AWS::Partition}:s3:::*']],
+    ]);
+    expect(s3.map((statement) => statement.Condition)).toEqual([undefined, undefined, undefined]);
+    expect(s3[2]?.Action).toEqual(['s3:ListAllMyBuckets']);
+  });
+
+  it('takes for ExportBuckets S3 bucket names separated by commas, and nothing else', () => {
+    for (const value of ['', 'orders-exports', 'orders-exports,orders-dr.eu', 'a1b,c.d-e']) {
+      expect(acceptedBy('ExportBuckets', value), value).toBe(true);
+    }
+    for (const value of [
+      'orders-exports, orders-dr',
+      'arn:aws:s3:::orders-exports',
+      'orders-exports,',
+      'Orders',
+      'ab',
+      'orders-exports/*',
+    ]) {
+      expect(acceptedBy('ExportBuckets', value), value).toBe(false);
+    }
+  });
+
   it('snapshots only caches tagged with CacheTagValue and named with CacheNamePrefix when they are given', () => {
     const restricted = instantiate(template, {
       ...given,
