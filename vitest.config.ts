@@ -11,11 +11,25 @@ const env = {
   POWERTOOLS_METRICS_DISABLED: 'true',
 };
 
+/**
+ * Files run one after another in a worker that keeps its loaded modules (`isolate: false`): a new process
+ * per file spent more time loading the SDK and lib/ than most files spend testing. test/support/shared-worker.ts
+ * undoes what a file changed in the process (environment, spies, stubs, timers) when the file ends.
+ */
+const sharedWorker = { isolate: false, setupFiles: ['test/support/shared-worker.ts'] };
+
+/** Unit test files that mock modules (`vi.mock`): a mock would reach later files of a shared worker. */
+const MOCKS_MODULES = ['test/unit/functions/policy-sync.test.ts'];
+
 export default defineConfig({
   test: {
     env,
     projects: [
-      { extends: true, test: { name: 'unit', include: ['test/unit/**/*.test.ts'] } },
+      {
+        extends: true,
+        test: { name: 'unit', include: ['test/unit/**/*.test.ts'], exclude: MOCKS_MODULES, ...sharedWorker },
+      },
+      { extends: true, test: { name: 'unit-isolated', include: MOCKS_MODULES } },
       {
         extends: true,
         test: {
@@ -24,6 +38,7 @@ export default defineConfig({
           testTimeout: 60_000,
           // Fixtures bundle the CLI (as it ships: minified, with its source map) and boot a local stack.
           hookTimeout: 60_000,
+          ...sharedWorker,
         },
       },
       {
@@ -33,6 +48,7 @@ export default defineConfig({
           include: ['test/reliability/**/*.test.ts'],
           testTimeout: 120_000,
           hookTimeout: 120_000,
+          ...sharedWorker,
         },
       },
     ],
