@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { defineConfig } from 'vitest/config';
 
 const env = {
@@ -38,6 +39,11 @@ export default defineConfig({
           testTimeout: 60_000,
           // Fixtures bundle the CLI (as it ships: minified, with its source map) and boot a local stack.
           hookTimeout: 60_000,
+          // A folder for what is built once per run and shared by the files (the CLI bundle, packages).
+          globalSetup: ['test/integration/support/run-folder.ts'],
+          // Vitest's default on 2 cores is one worker, which leaves a core idle while a file waits on its
+          // child processes (the CLI, serverless) or its local stack: two files at a time use both.
+          maxWorkers: Math.max(2, availableParallelism() - 1),
           ...sharedWorker,
         },
       },
