@@ -18,6 +18,11 @@ const env = {
  * undoes what a file changed in the process (environment, spies, stubs, timers) when the file ends.
  */
 const sharedWorker = { isolate: false, setupFiles: ['test/support/shared-worker.ts'] };
+/** The same for files that boot local stacks: any a file left running (it timed out) is stopped when it ends. */
+const sharedWorkerWithStacks = {
+  isolate: false,
+  setupFiles: ['test/support/shared-worker.ts', 'test/support/stop-stacks.ts'],
+};
 
 /** Unit test files that mock modules (`vi.mock`): a mock would reach later files of a shared worker. */
 const MOCKS_MODULES = ['test/unit/functions/policy-sync.test.ts'];
@@ -44,7 +49,7 @@ export default defineConfig({
           // Vitest's default on 2 cores is one worker, which leaves a core idle while a file waits on its
           // child processes (the CLI, serverless) or its local stack: two files at a time use both.
           maxWorkers: Math.max(2, availableParallelism() - 1),
-          ...sharedWorker,
+          ...sharedWorkerWithStacks,
         },
       },
       {
@@ -54,7 +59,7 @@ export default defineConfig({
           include: ['test/reliability/**/*.test.ts'],
           testTimeout: 120_000,
           hookTimeout: 120_000,
-          ...sharedWorker,
+          ...sharedWorkerWithStacks,
         },
       },
     ],
