@@ -59,7 +59,7 @@ export default defineConfig({
           include: ['test/reliability/**/*.test.ts'],
           testTimeout: 120_000,
           hookTimeout: 120_000,
-          ...sharedWorkerWithStacks,
+          // Isolated still: eight long files, whose start-up is a small part of their time.
         },
       },
     ],
