@@ -91,6 +91,18 @@ async function startS3(option: LocalStackOptions['s3'], credentials: CredentialR
   return startLocalS3({ ...(option === true ? {} : option), credentials });
 }
 
+/** Stacks started and not stopped yet (see stopRunningStacks). */
+const running = new Set<LocalStack>();
+
+/**
+ * Stops every stack this process started and has not stopped: what a test left running when it timed out
+ * (its `afterAll` had nothing to stop), which would otherwise keep a simulation busy into the next test file
+ * of a shared worker. Its calls then fail instead (connection refused) and end it.
+ */
+export function stopRunningStacks(): Promise<unknown> {
+  return Promise.all([...running].map((stack) => stack.stop()));
+}
+
 /** Starts the stack, creates the tables, and returns endpoints, table names, controls and `stop`. */
 export async function startLocalStack(options: LocalStackOptions = {}): Promise<LocalStack> {
   const credentials =
@@ -111,7 +123,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     stoppers.push(() => eventBridge.stop());
     const names = await createTables(dynamo.endpoint, options.tablePrefix ?? 'local');
     const deploymentName = options.deploymentName ?? DEFAULT_DEPLOYMENT;
-    return {
+    let stopped: Promise<void> | undefined;
+    const stack: LocalStack = {
       dynamodbEndpoint: dynamo.endpoint,
       elasticacheEndpoint: emulator.endpoint,
       policiesTable: names.policies ?? '',
@@ -146,10 +159,15 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
           DEPLOYMENT_NAME: stageDeployment,
         });
       },
-      async stop() {
-        await stopAll();
+      /** Stops the servers once; later calls wait for that. */
+      stop() {
+        running.delete(stack);
+        stopped ??= stopAll().then(() => undefined);
+        return stopped;
       },
     };
+    running.add(stack);
+    return stack;
   } catch (error) {
     await stopAll();
     throw error;

@@ -5,10 +5,12 @@
  * tsconfig.json, functions/, lib/, events/, scripts/) and links node_modules.
  */
 import { execFile } from 'node:child_process';
-import { cp, mkdtemp, readdir, readFile, rm, symlink } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { cp, mkdtemp, readdir, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { oncePerRun } from '#test/integration/support/once-per-run';
 import { type CfnTemplate, parseTemplate } from './template-reader';
 import { listZipEntries } from './zip-entries';
 
@@ -70,23 +72,31 @@ export interface PackagedService {
   readonly zips: ReadonlyMap<string, readonly string[]>;
 }
 
-/** `serverless package` with `--stage` and `--param key=value` options; reads the update-stack template. */
+/**
+ * `serverless package` with `--stage` and `--param key=value` options; reads the update-stack template.
+ * Packaged once per test run for each set of options (oncePerRun; the first caller packages its copy) and
+ * read back by every file that asks for the same: eight files check the default package.
+ */
 export async function packageService(
   service: ServiceCopy,
   options: { stage?: string; params?: Record<string, string> } = {},
 ): Promise<PackagedService> {
   const args = ['package', '--stage', options.stage ?? 'dev'];
   for (const [key, value] of Object.entries(options.params ?? {})) args.push('--param', `${key}=${value}`);
-  await rm(join(service.dir, '.esbuild'), { recursive: true, force: true });
-  await rm(join(service.dir, '.serverless'), { recursive: true, force: true });
-  await service.serverless(args);
-  const serverlessDir = join(service.dir, '.serverless');
-  const template = parseTemplate(
-    await readFile(join(serverlessDir, 'cloudformation-template-update-stack.json'), 'utf8'),
-  );
-  const zips = new Map<string, string[]>();
-  for (const name of await readdir(serverlessDir)) {
-    if (name.endsWith('.zip')) zips.set(name, listZipEntries(await readFile(join(serverlessDir, name))));
-  }
-  return { template, zips };
+  const key = createHash('sha256').update(JSON.stringify(args)).digest('hex').slice(0, 16);
+  const folder = await oncePerRun(`package-${key}`, async (into) => {
+    await rm(join(service.dir, '.esbuild'), { recursive: true, force: true });
+    await rm(join(service.dir, '.serverless'), { recursive: true, force: true });
+    await service.serverless(args);
+    const serverlessDir = join(service.dir, '.serverless');
+    await cp(join(serverlessDir, 'cloudformation-template-update-stack.json'), join(into, 'template.json'));
+    const zips: Record<string, string[]> = {};
+    for (const name of await readdir(serverlessDir)) {
+      if (name.endsWith('.zip')) zips[name] = listZipEntries(await readFile(join(serverlessDir, name)));
+    }
+    await writeFile(join(into, 'zips.json'), JSON.stringify(zips));
+  });
+  const template = parseTemplate(await readFile(join(folder, 'template.json'), 'utf8'));
+  const zips: Record<string, string[]> = JSON.parse(await readFile(join(folder, 'zips.json'), 'utf8'));
+  return { template, zips: new Map(Object.entries(zips)) };
 }

@@ -1,9 +1,9 @@
 import { spawn } from 'node:child_process';
-import { copyFileSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { copyFile, mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { build } from 'esbuild';
 import { CLI_BUNDLE } from '#scripts/bundle-options.mjs';
+import { oncePerRun } from '#test/integration/support/once-per-run';
 
 /** What a CLI process did. */
 export interface CliResult {
@@ -20,6 +20,7 @@ export interface CliBundle {
     env: Readonly<Record<string, string | undefined>>,
     input?: string,
   ): Promise<CliResult>;
+  /** Nothing to do any more: the bundle is the test run's (see bundleCli). Kept for the callers' `stop`. */
   remove(): void;
 }
 
@@ -27,14 +28,16 @@ export interface CliBundle {
  * Bundles cli/main.ts with esbuild as scripts/build.mjs does for dist/cli.cjs (CLI_BUNDLE: minified, with
  * its source map), into `dist/` of a temporary folder rather than the repository's dist/, which other work
  * may be using, beside a copy of bin/cache-snapshots.cjs that runs it: the command as the package ships it.
+ * Built once per test run (oncePerRun) and shared by every file: the sources do not change during a run.
  * The child runs asynchronously: the local stack it talks to lives in the test process and must keep answering.
  */
 export async function bundleCli(): Promise<CliBundle> {
-  const dir = mkdtempSync(join(tmpdir(), 'cache-snapshots-cli-'));
+  const dir = await oncePerRun('cli-bundle', async (folder) => {
+    await build({ ...CLI_BUNDLE, entryPoints: ['cli/main.ts'], outfile: join(folder, 'dist', 'cli.cjs') });
+    await mkdir(join(folder, 'bin'));
+    await copyFile('bin/cache-snapshots.cjs', join(folder, 'bin', 'cache-snapshots.cjs'));
+  });
   const bin = join(dir, 'bin', 'cache-snapshots.cjs');
-  await build({ ...CLI_BUNDLE, entryPoints: ['cli/main.ts'], outfile: join(dir, 'dist', 'cli.cjs') });
-  mkdirSync(join(dir, 'bin'));
-  copyFileSync('bin/cache-snapshots.cjs', bin);
   return {
     run: (args, env, input) =>
       new Promise((resolve, reject) => {
@@ -51,6 +54,6 @@ export async function bundleCli(): Promise<CliBundle> {
         child.on('close', (code) => resolve({ code, stdout, stderr }));
         child.stdin.end(input ?? '');
       }),
-    remove: () => rmSync(dir, { recursive: true, force: true }),
+    remove: () => {},
   };
 }
