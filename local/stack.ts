@@ -1,11 +1,11 @@
-import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import dynalite from 'dynalite';
 import { type Emulator, type EmulatorOptions, startEmulator } from './emulator/index';
 import { type LocalEventBridge, startLocalEventBridge } from './eventbridge/index';
 import { CredentialRegistry } from './identity/credential-registry';
 import type { LocalS3, LocalS3Options } from './s3/index';
 import { type LocalSts, startLocalSts } from './sts/index';
-import { readTableDefinitions } from './tables';
+import { createActiveTable, readTableDefinitions } from './tables';
 import { listenLocal } from './wire/listen';
 
 /**
@@ -76,7 +76,7 @@ async function createTables(endpoint: string, prefix: string): Promise<Record<st
     for (const table of readTableDefinitions()) {
       const role = TABLE_ROLES[table.logicalId as keyof typeof TABLE_ROLES] ?? table.logicalId;
       const TableName = `${prefix}-${role}`;
-      await client.send(new CreateTableCommand({ ...table.input, TableName }));
+      await createActiveTable(client, { ...table.input, TableName });
       names[role] = TableName;
     }
     return names;

@@ -1,6 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import type { CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
+import {
+  CreateTableCommand,
+  type CreateTableCommandInput,
+  DescribeTableCommand,
+  type DynamoDBClient,
+} from '@aws-sdk/client-dynamodb';
 import { parse, type Tags } from 'yaml';
 
 /** serverless.yml at the repository root: the one definition of the tables, deployed and local. */
@@ -64,4 +69,22 @@ export function readTableDefinitions(path = SERVERLESS_YML): TableDefinition[] {
         },
       };
     });
+}
+
+/**
+ * Creates a table on dynalite and returns once it is ACTIVE. dynalite answers CreateTable with the table still
+ * CREATING and marks it ACTIVE a timer later (even with `createTableMs: 0`), refusing items meanwhile with
+ * ResourceNotFoundException: a write sent at once can lose that race on a busy machine.
+ */
+export async function createActiveTable(
+  client: DynamoDBClient,
+  input: CreateTableCommandInput,
+): Promise<void> {
+  await client.send(new CreateTableCommand(input));
+  for (let polls = 0; polls < 500; polls += 1) {
+    const { Table } = await client.send(new DescribeTableCommand({ TableName: input.TableName }));
+    if (Table?.TableStatus === 'ACTIVE') return;
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+  throw new Error(`table ${input.TableName} did not become ACTIVE`);
 }

@@ -1,9 +1,9 @@
 import type { AddressInfo } from 'node:net';
-import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import dynalite from 'dynalite';
 import { vi } from 'vitest';
 import { createItemClient, type ItemClient } from '#lib/adapters/dynamodb/item-client';
-import { readTableDefinitions } from '#local/tables';
+import { createActiveTable, readTableDefinitions } from '#local/tables';
 
 /** dynalite on a random port, with fresh tables on demand, defined as serverless.yml defines them. */
 export interface LocalDynamo {
@@ -35,7 +35,7 @@ export async function startLocalDynamo(): Promise<LocalDynamo> {
       if (definition === undefined) throw new Error(`serverless.yml defines no table ${logicalId}`);
       tableCount += 1;
       const TableName = `${logicalId.toLowerCase()}-${tableCount}`;
-      await admin.send(new CreateTableCommand({ ...definition.input, TableName }));
+      await createActiveTable(admin, { ...definition.input, TableName });
       return TableName;
     },
     async stop() {
