@@ -3,10 +3,12 @@ import { formatNumber } from '#bench/support/stats';
 import type { Row } from '#bench/support/table';
 import { InMemoryPolicyStore } from '#lib/adapters/memory/policy-store';
 import { InMemoryRunStore } from '#lib/adapters/memory/run-store';
+import { InMemoryTargetTable } from '#lib/adapters/memory/target-table';
 import { addMs, HOUR_MS, MINUTE_MS, toIso } from '#lib/clock';
 import { EXPORT_DEFAULTS } from '#lib/exports/deps';
 import type { ObjectStore } from '#lib/exports/object-store';
 import type { RunRecord } from '#lib/runs/types';
+import { targetStoreOf } from '#lib/targets/target-store';
 import { Simulation } from '#local/simulation';
 
 const START = new Date('2030-03-04T00:00:00.000Z');
@@ -57,6 +59,8 @@ export async function measureExports(): Promise<Row[]> {
     await sim.stack.s3?.createBucket(BUCKET, 'us-east-1');
     await sim.stack.s3?.createBucket(REPLICA, 'eu-west-1');
     const policies = new InMemoryPolicyStore();
+    // The tick lists due work through the target store: over the same in-memory policies.
+    const targets = targetStoreOf(policies, new InMemoryTargetTable());
     const memory = new InMemoryRunStore();
     let writes = 0;
     const runs = Object.assign(Object.create(memory) as InMemoryRunStore, {
@@ -81,7 +85,7 @@ export async function measureExports(): Promise<Row[]> {
     const exports = { objects, settings: { ...EXPORT_DEFAULTS, region: 'us-east-1' } };
     const started = performance.now();
     for (let at = START; at.getTime() < START.getTime() + HOUR_MS - TICK_MS; at = addMs(at, TICK_MS)) {
-      await sim.tick(at, { policies, runs, exports });
+      await sim.tick(at, { policies, runs, targets, exports });
     }
     const seconds = (performance.now() - started) / 1000;
     const done: RunRecord[] = [];

@@ -3,11 +3,13 @@ import { formatNumber, quantile } from '#bench/support/stats';
 import type { Row } from '#bench/support/table';
 import { InMemoryPolicyStore } from '#lib/adapters/memory/policy-store';
 import { InMemoryRunStore } from '#lib/adapters/memory/run-store';
+import { InMemoryTargetTable } from '#lib/adapters/memory/target-table';
 import { addMs, DAY_MS, MINUTE_MS, toIso } from '#lib/clock';
 import { parsePolicy } from '#lib/policy/parse-policy';
 import type { PolicyItem } from '#lib/policy/types';
 import { nextSlotAfter } from '#lib/schedule/policy-slots';
 import { MANAGED_TAGS } from '#lib/snapshots/snapshot-gateway';
+import { targetStoreOf } from '#lib/targets/target-store';
 import { Simulation } from '#local/simulation';
 
 const START = new Date('2030-03-04T00:00:00.000Z');
@@ -59,6 +61,8 @@ export async function measureSlotLag(): Promise<Row[]> {
   try {
     const policies = new InMemoryPolicyStore();
     const runs = new InMemoryRunStore();
+    // The tick lists due work through the target store: over the same in-memory policies.
+    const targets = targetStoreOf(policies, new InMemoryTargetTable());
     for (const operator of fleet()) {
       sim.stack.emulator.seedCache({ name: String(operator.cacheName) });
       const first = nextSlotAfter(parsePolicy(operator), addMs(START, -1));
@@ -71,7 +75,7 @@ export async function measureSlotLag(): Promise<Row[]> {
       actions: ['CreateServerlessCacheSnapshot'],
     });
     for (let at = START; at.getTime() < START.getTime() + DAY_MS; at = addMs(at, TICK_MS)) {
-      await sim.tick(at, { policies, runs });
+      await sim.tick(at, { policies, runs, targets });
     }
     const lags: number[] = [];
     for (const call of sim.stack.emulator.calls) {
@@ -81,6 +85,7 @@ export async function measureSlotLag(): Promise<Row[]> {
         lags.push(call.at.getTime() - Date.parse(slot));
       }
     }
+    if (lags.length === 0) throw new Error('slot lag: the simulated day created no snapshot');
     const seconds = (ms: number) => `${formatNumber(ms / 1000)} s`;
     const late = lags.filter((lag) => lag > TICK_MS).length;
     return [0.5, 0.99].map((q) => ({
