@@ -2,10 +2,8 @@ import { formatUtc } from '#cli/format';
 import { formatTable } from '#cli/output';
 import { HOUR_MS } from '#lib/clock';
 import type { CoverageRow } from '#lib/fleet/coverage';
-import { discoverCaches } from '#lib/fleet/discover-caches';
-import { readCoverage } from '#lib/fleet/read-coverage';
+import { readPlacedCoverage } from '#lib/fleet/read-coverage';
 import { reconcilePolicies } from '#lib/sync/reconcile';
-import { DISCOVERY_CONCURRENCY } from '#lib/sync/sync-targets';
 import type { CacheSeed } from '#local/emulator/index';
 import type { Simulation } from '#local/simulation';
 import type { DemoEvent } from './scenario';
@@ -74,18 +72,19 @@ export async function reconcileIfDue(
   );
 }
 
-/** Every cache's coverage at the end of the week (what `cache-snapshots coverage` prints). */
+/**
+ * Every cache's coverage at the end of the week, in the own account and region and in every one a policy
+ * names (what `cache-snapshots coverage` prints).
+ */
 export async function fleetCoverage(simulation: Simulation): Promise<readonly CoverageRow[]> {
-  const fleet = await discoverCaches({
-    snapshots: simulation.runtime.snapshots,
-    concurrency: DISCOVERY_CONCURRENCY,
-  });
-  return (await readCoverage(simulation.runtime, fleet)).rows;
+  return (await readPlacedCoverage(simulation.runtime)).rows;
 }
 
 /** The coverage table of the report. */
 export function formatCoverage(rows: readonly CoverageRow[]): string[] {
   const body = rows.map((row) => [
+    row.account,
+    row.region,
     row.cacheName,
     row.engine ?? '-',
     row.status,
@@ -93,5 +92,8 @@ export function formatCoverage(rows: readonly CoverageRow[]): string[] {
     row.newestAvailableAt ? formatUtc(row.newestAvailableAt) : 'none',
     row.reason ?? '',
   ]);
-  return formatTable(['CACHE', 'ENGINE', 'STATUS', 'POLICIES', 'NEWEST SNAPSHOT', 'REASON'], body);
+  return formatTable(
+    ['ACCOUNT', 'REGION', 'CACHE', 'ENGINE', 'STATUS', 'POLICIES', 'NEWEST SNAPSHOT', 'REASON'],
+    body,
+  );
 }

@@ -45,6 +45,14 @@ describe('npm start (the simulated week)', () => {
 
     expect(status).toMatchObject({ ledger: 'PROTECTED', checkout: 'PROTECTED', 'gold-sandbox': 'EXCLUDED' });
     expect(status['search-index']).toBeUndefined();
+    // The member account's and the second region's caches are covered where they are.
+    expect(rows.map((row) => `${row.account} ${row.region} ${row.cacheName} ${row.status}`)).toEqual(
+      expect.arrayContaining([
+        '210987654321 us-east-1 billing PROTECTED',
+        '123456789012 eu-west-1 orders PROTECTED',
+        '123456789012 us-east-1 orders PROTECTED',
+      ]),
+    );
     expect(deleted).toMatchObject({ state: 'RETIRED' });
     // Its newest maxCount (3) snapshots, never fewer than minCount (2): the last recovery points of a deleted cache.
     expect(kept).toHaveLength(3);
