@@ -1,4 +1,3 @@
-import { ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { S3Call } from '#local/s3/index';
 import type { Simulation } from '#local/simulation';
@@ -8,6 +7,7 @@ import {
   exportSimulation,
   exportSummary,
   hoursLater,
+  keysIn,
   runsOf,
   START,
   TICK_MS,
@@ -15,20 +15,6 @@ import {
 
 /** The key the emulator's ElastiCache signs its export writes with (local/emulator/exports/export-target.ts). */
 const ELASTICACHE_KEY = 'elasticache-export';
-
-async function keysIn(sim: Simulation, bucket: string): Promise<string[]> {
-  const client = new S3Client({
-    endpoint: sim.stack.s3?.endpoint,
-    region: 'us-east-1',
-    forcePathStyle: true,
-  });
-  try {
-    const output = await client.send(new ListObjectsV2Command({ Bucket: bucket }));
-    return (output.Contents ?? []).map((object) => object.Key ?? '').sort();
-  } finally {
-    client.destroy();
-  }
-}
 
 /**
  * A cache in a member account exporting with a replica: the bucket check, the export's tagging and the
