@@ -135,10 +135,14 @@ export class Simulation {
     };
   }
 
-  /** Policy sync on the fake clock; export buckets are checked against the local S3 when it runs. */
+  /**
+   * Policy sync on the fake clock; export buckets are checked against the local S3 when it runs, in a member
+   * account's policy on its role's credentials (`objectsIn`), as deployed (lib/runtime.ts).
+   */
   syncDeps(): SyncDeps {
     const { region } = this.runtime.config;
-    const checks = this.stack.s3 && region ? { exportChecks: { objects: this.runtime.objects, region } } : {};
+    const { objects, objectsIn } = this.runtime;
+    const checks = this.stack.s3 && region ? { exportChecks: { objects, objectsIn, region } } : {};
     return {
       policies: this.runtime.policies,
       targets: this.runtime.targets,

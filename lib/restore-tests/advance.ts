@@ -4,12 +4,13 @@
  * conditional write (saveRestoreTest): two ticks on the same test never both act on it.
  */
 
+import { AssumeRoleError } from '#lib/errors';
 import { placementOf } from '#lib/placements/placement';
 import { cleanUpScratchCache } from './clean-up';
 import { createScratchCache } from './create-scratch-cache';
 import type { RestoreTestDeps, RestoreTestStepDeps } from './restore-test-deps';
-import { write } from './steps';
-import { createAccepted, failed, verified } from './transitions';
+import { errorOf, retryAt, write } from './steps';
+import { createAccepted, createDeferred, failed, verified } from './transitions';
 import { RESTORE_TEST_CODES, type RestoreTestRecord } from './types';
 
 /**
@@ -52,6 +53,28 @@ async function restoreStep(deps: RestoreTestStepDeps, read: RestoreTestRecord) {
   return read;
 }
 
+/**
+ * restoreStep in an account that may be out of reach: when the member role cannot be assumed
+ * (AssumeRoleError) the test ends FAILED with `AssumeRoleFailed` at once if STS refused (`terminal`, as a
+ * scheduled run in that account ends), else (STS throttled or out of reach) the step is tried again with
+ * backoff, never past the test's deadline. Nothing was made in that account by this step:
+ * every call into it failed before reaching ElastiCache. The failed AssumeRole itself was logged and counted
+ * (AssumeRoleFailures) by the placement's clients.
+ */
+async function restoreStepInReach(deps: RestoreTestStepDeps, read: RestoreTestRecord) {
+  try {
+    return await restoreStep(deps, read);
+  } catch (error) {
+    if (!(error instanceof AssumeRoleError)) throw error;
+    const now = deps.clock();
+    if (error.faultClass === 'terminal' || now.toISOString() >= read.deadlineAt) {
+      return write(deps, failed(read, errorOf(error), now), read);
+    }
+    const at = retryAt(deps, Math.max(1, read.attempts));
+    return write(deps, createDeferred(read, errorOf(error), now, at), read);
+  }
+}
+
 /** The test's allowance in whole minutes (creation to deadline), for messages. */
 function minutesTo(record: RestoreTestRecord): number {
   return Math.round((Date.parse(record.deadlineAt) - Date.parse(record.createdAt)) / 60_000);
@@ -72,7 +95,7 @@ export async function advanceRestoreTest(
   const deps: RestoreTestStepDeps = { ...rest, snapshots: placements.snapshots(placementOf(record)) };
   let current = record;
   if (current.status === 'RESTORING') {
-    const next = await restoreStep(deps, current);
+    const next = await restoreStepInReach(deps, current);
     if (next === undefined) return current;
     current = next;
   }

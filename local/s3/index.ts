@@ -12,7 +12,9 @@ import S3rver from 's3rver';
 import { CredentialRegistry } from '#local/identity/credential-registry';
 import { createClockedStore } from './clocked-store';
 import { ObjectExtras } from './object-extras';
-import { BucketRegions, listenS3Front } from './s3-front';
+import { BucketRegions, listenS3Front, type S3Call } from './s3-front';
+
+export type { S3Call } from './s3-front';
 
 export interface LocalS3Options {
   /** Accepted credentials (expired temporary keys are refused); default: any key. */
@@ -32,6 +34,8 @@ export interface LocalS3 {
   /** Places a bucket in `region` for GetBucketLocation and HeadBucket. */
   setBucketRegion(bucket: string, region: string): void;
   bucketRegion(bucket: string): string;
+  /** Every request answered, oldest first: who signed it and what it asked (S3Call). */
+  readonly calls: readonly S3Call[];
   stop(): Promise<void>;
 }
 
@@ -50,7 +54,9 @@ export async function startLocalS3(options: LocalS3Options = {}): Promise<LocalS
   const address = await server.run();
   const regions = new BucketRegions();
   const extras = new ObjectExtras((bucket) => store.getResourcePath(bucket, undefined, 'uploads'));
+  const calls: S3Call[] = [];
   const front = await listenS3Front({
+    calls,
     upstream: `http://127.0.0.1:${address.port}`,
     credentials: options.credentials ?? new CredentialRegistry('123456789012'),
     regions,
@@ -71,6 +77,7 @@ export async function startLocalS3(options: LocalS3Options = {}): Promise<LocalS
     },
     setBucketRegion: (bucket, region) => regions.set(bucket, region),
     bucketRegion: (bucket) => regions.get(bucket),
+    calls,
     stop() {
       stopped ??= Promise.all([front.close(), server.close()]).then(() =>
         rm(directory, { recursive: true, force: true }),

@@ -16,6 +16,7 @@ import { authenticate } from '#local/identity/authenticate';
 import type { CredentialRegistry } from '#local/identity/credential-registry';
 import { headerOf } from '#local/wire/http-service';
 import { type LocalEndpoint, listenLocal } from '#local/wire/listen';
+import { parseSigV4Authorization } from '#local/wire/sigv4';
 import { escapeXml } from '#local/wire/xml';
 import { listObjectsV2 } from './list-objects-v2';
 import { type Exchange, type ObjectExtras, S3_NAMESPACE, s3Error, xmlAnswer } from './object-extras';
@@ -78,6 +79,24 @@ function unchunked(
   return { headers: plain, body: decodeAwsChunked(body) };
 }
 
+/**
+ * One request the front answered, for tests: who signed it (the access key, and the account the registry
+ * gave it: undefined when refused) and what it asked for. Only what the request line and headers say.
+ */
+export interface S3Call {
+  readonly method: string;
+  readonly bucket: string;
+  /** The object key; undefined for a call on the bucket. */
+  readonly key: string | undefined;
+  /** The query's parameter names (`tagging`, `uploadId`, `list-type`, …), sorted. */
+  readonly query: readonly string[];
+  /** `x-amz-copy-source` of a copy. */
+  readonly copySource: string | undefined;
+  readonly accessKeyId: string | undefined;
+  readonly accountId: string | undefined;
+  readonly status: number;
+}
+
 export interface S3FrontOptions {
   /** s3rver's endpoint. */
   readonly upstream: string;
@@ -85,6 +104,8 @@ export interface S3FrontOptions {
   readonly regions: BucketRegions;
   /** Object tags and the multipart calls s3rver lacks (object-extras.ts). */
   readonly extras: ObjectExtras;
+  /** Every request answered is appended here (S3Call). */
+  readonly calls: S3Call[];
   readonly port?: number;
 }
 
@@ -158,7 +179,8 @@ export async function listenS3Front(options: S3FrontOptions): Promise<LocalEndpo
     );
   }
 
-  async function route(
+  /** `route`, with the request and its answer's status appended to the call log. */
+  async function answer(
     method: string,
     url: URL,
     headers: IncomingHttpHeaders,
@@ -169,7 +191,27 @@ export async function listenS3Front(options: S3FrontOptions): Promise<LocalEndpo
       headers.authorization,
       headerOf(headers, 'x-amz-security-token'),
     );
-    if (!identity.ok) return AUTH_ERRORS[identity.reason];
+    const exchange = identity.ok ? await route(method, url, headers, body) : AUTH_ERRORS[identity.reason];
+    const segments = url.pathname.split('/').filter((part) => part !== '');
+    options.calls.push({
+      method,
+      bucket: decodeURIComponent(segments[0] ?? ''),
+      key: segments.length > 1 ? segments.slice(1).map(decodeURIComponent).join('/') : undefined,
+      query: [...new Set(url.searchParams.keys())].sort(),
+      copySource: headerOf(headers, 'x-amz-copy-source'),
+      accessKeyId: parseSigV4Authorization(headers.authorization)?.accessKeyId,
+      accountId: identity.ok ? identity.principal.accountId : undefined,
+      status: exchange.status,
+    });
+    return exchange;
+  }
+
+  async function route(
+    method: string,
+    url: URL,
+    headers: IncomingHttpHeaders,
+    body: Buffer,
+  ): Promise<Exchange> {
     const path = `${url.pathname}${url.search}`;
     const segments = url.pathname.split('/').filter((part) => part !== '');
     const bucket = decodeURIComponent(segments[0] ?? '');
@@ -218,7 +260,7 @@ export async function listenS3Front(options: S3FrontOptions): Promise<LocalEndpo
     request.on('data', (chunk: Buffer) => chunks.push(chunk));
     request.on('end', () => {
       const method = request.method ?? 'GET';
-      route(method, new URL(request.url ?? '/', 'http://local-s3'), request.headers, Buffer.concat(chunks))
+      answer(method, new URL(request.url ?? '/', 'http://local-s3'), request.headers, Buffer.concat(chunks))
         .then((answer) => {
           const headers: IncomingHttpHeaders = { ...answer.headers };
           delete headers['transfer-encoding'];

@@ -88,6 +88,11 @@ export class FakePlacements implements PlacementClients {
     this.denied.set(account, faultClass);
   }
 
+  /** The account's member role may be assumed again (once the refusal the placements keep has lapsed). */
+  allow(account: string): void {
+    this.denied.delete(account);
+  }
+
   gatewayAt(placement: Placement): FakeSnapshotGateway {
     const gateway = this.gateways.get(placementKey(placement));
     if (!gateway) throw new Error(`no fake gateway for ${placementKey(placement)}: add it first`);

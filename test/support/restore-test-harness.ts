@@ -29,8 +29,8 @@ export class RestoreTestHarness {
   /** The targets table: the targets of a `targets` policy whose restore tests are started. */
   readonly targets = new InMemoryTargetTable();
   readonly gateway = new FakeSnapshotGateway();
-  /** The own placement is `gateway`; a test adds member placements (`placements.add`). */
-  readonly placements = new FakePlacements(this.gateway);
+  /** The own placement is `gateway`; a test adds member placements (`placements.add`). On the fake clock. */
+  readonly placements: FakePlacements;
   readonly time: FakeTime;
   readonly events: StateEvent[] = [];
   readonly policy: CachePolicy;
@@ -38,6 +38,7 @@ export class RestoreTestHarness {
 
   constructor(start: string, maxMinutes = 30) {
     this.time = new FakeTime(start);
+    this.placements = new FakePlacements(this.gateway, this.time.clock);
     this.gateway.addCache('orders', { subnetIds: ['subnet-1'], securityGroupIds: ['sg-1'] });
     const item = policyItem('nightly', { restoreTest: { schedule: 'cron(0 4 * * ? *)', maxMinutes } });
     this.policy = policyOf(item);

@@ -1,29 +1,17 @@
-import { ListObjectsV2Command, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Simulation } from '#local/simulation';
 import {
+  clientOf,
   exportingPolicy,
   exportSimulation,
   exportSummary,
   hoursLater,
+  keysIn,
   runsOf,
   START,
   TICK_MS,
 } from './support';
-
-function clientOf(s: Simulation): S3Client {
-  return new S3Client({ endpoint: s.stack.s3?.endpoint, region: 'us-east-1', forcePathStyle: true });
-}
-
-async function keysIn(s: Simulation, bucket: string): Promise<string[]> {
-  const client = clientOf(s);
-  try {
-    const output = await client.send(new ListObjectsV2Command({ Bucket: bucket }));
-    return (output.Contents ?? []).map((object) => object.Key ?? '').sort();
-  } finally {
-    client.destroy();
-  }
-}
 
 /** Objects in both buckets that retention must leave alone: same key shape, not this deployment's export. */
 async function putOthers(s: Simulation, bucket: string): Promise<string[]> {

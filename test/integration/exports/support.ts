@@ -1,3 +1,4 @@
+import { ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 import { HOUR_MS, MINUTE_MS } from '#lib/clock';
 import type { PolicyItem } from '#lib/policy/types';
 import type { RunRecord } from '#lib/runs/types';
@@ -42,4 +43,20 @@ export async function runsOf(sim: Simulation, policyId: string): Promise<RunReco
 /** `HH:MM status` of each run's export (`-` for none), for compact assertions. */
 export function exportSummary(runs: readonly RunRecord[]): string[] {
   return runs.map((run) => `${run.slot.slice(11, 16)} ${run.export?.status ?? '-'}`);
+}
+
+/** An S3 client on the simulation's local S3 (the stack's own credentials). */
+export function clientOf(sim: Simulation): S3Client {
+  return new S3Client({ endpoint: sim.stack.s3?.endpoint, region: 'us-east-1', forcePathStyle: true });
+}
+
+/** The keys in `bucket` of the local S3, sorted. */
+export async function keysIn(sim: Simulation, bucket: string): Promise<string[]> {
+  const client = clientOf(sim);
+  try {
+    const output = await client.send(new ListObjectsV2Command({ Bucket: bucket }));
+    return (output.Contents ?? []).map((object) => object.Key ?? '').sort();
+  } finally {
+    client.destroy();
+  }
 }
