@@ -92,20 +92,6 @@ export function recordMetric(name: MetricName, value = 1): void {
   metrics.addMetric(name, UNITS[name], value);
 }
 
-/**
- * Emits one metric right away for one account and region (dimensions `account` and `region`), beside its
- * service-level total.
- */
-export function emitPlacementMetric(
-  name: MetricName,
-  placement: { readonly account: string; readonly region: string },
-  value: number,
-): void {
-  const single = metrics.singleMetric();
-  single.addDimensions({ account: placement.account, region: placement.region });
-  single.addMetric(name, UNITS[name], value);
-}
-
 /** Emits one metric right away with an extra dimension (e.g. per policy). */
 export function emitDimensionedMetric(name: MetricName, dimension: string, key: string, value: number): void {
   emitMetricWith(name, { [dimension]: key }, value);

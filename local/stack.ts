@@ -91,6 +91,15 @@ async function startS3(option: LocalStackOptions['s3'], credentials: CredentialR
   return startLocalS3({ ...(option === true ? {} : option), credentials });
 }
 
+/** The table names of one stage as the functions read them (every table serverless.yml defines). */
+function tableEnv(names: Record<string, string>) {
+  return {
+    POLICIES_TABLE: names.policies ?? '',
+    RUNS_TABLE: names.runs ?? '',
+    TARGETS_TABLE: names.targets ?? '',
+  };
+}
+
 /** Stacks started and not stopped yet (see stopRunningStacks). */
 const running = new Set<LocalStack>();
 
@@ -146,18 +155,12 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
         AWS_ACCOUNT_ID: credentials.defaultAccountId,
         AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,
         AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
-        POLICIES_TABLE: names.policies ?? '',
-        RUNS_TABLE: names.runs ?? '',
-        TARGETS_TABLE: names.targets ?? '',
+        ...tableEnv(names),
         DEPLOYMENT_NAME: deploymentName,
       }),
       async addStage(stageDeployment: string, stagePrefix: string) {
         const stage = await createTables(dynamo.endpoint, stagePrefix);
-        return Object.freeze({
-          POLICIES_TABLE: stage.policies ?? '',
-          RUNS_TABLE: stage.runs ?? '',
-          DEPLOYMENT_NAME: stageDeployment,
-        });
+        return Object.freeze({ ...tableEnv(stage), DEPLOYMENT_NAME: stageDeployment });
       },
       /** Stops the servers once; later calls wait for that. */
       stop() {

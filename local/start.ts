@@ -33,8 +33,9 @@ if (process.argv.includes('--serve')) {
         report,
       )}`,
     );
-    log(describeOnDemand(await simulation.allRuns(), simulation.stack.emulator.snapshots()));
-    for (const line of await describeExports(simulation, await simulation.allRuns())) log(line);
+    const runs = await simulation.allRuns();
+    log(describeOnDemand(runs, simulation.stack.emulator.snapshots()));
+    for (const line of await describeExports(simulation, runs)) log(line);
     for (const line of await restoreTestReport(simulation)) log(line);
     log('\nPer account and region (each policy works only in its own):\n');
     for (const line of await describeAccounts(simulation, report)) log(line);

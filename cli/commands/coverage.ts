@@ -3,6 +3,7 @@ import { contextOf } from '#cli/context';
 import { cell, formatUtc } from '#cli/format';
 import { parseAccount, parseRegion } from '#cli/option-parsers';
 import { printJson, printTable, printWarning } from '#cli/output';
+import type { CoverageRow } from '#lib/fleet/coverage';
 import { readPlacedCoverage } from '#lib/fleet/read-coverage';
 
 interface CoverageOptions {
@@ -20,7 +21,24 @@ async function coverageAction(options: CoverageOptions, command: Command): Promi
     printJson(rows);
     return;
   }
-  const table = rows.map((row) => [
+  printTable(COVERAGE_HEADERS, rows.map(coverageCells), 'no serverless caches');
+}
+
+/** The coverage table's columns (`cache-snapshots coverage`, and npm start's report). */
+export const COVERAGE_HEADERS = [
+  'ACCOUNT',
+  'REGION',
+  'CACHE',
+  'ENGINE',
+  'STATUS',
+  'POLICIES',
+  'NEWEST SNAPSHOT',
+  'REASON',
+];
+
+/** One coverage row as the table shows it. */
+export function coverageCells(row: CoverageRow): string[] {
+  return [
     row.account,
     row.region,
     row.cacheName,
@@ -29,12 +47,7 @@ async function coverageAction(options: CoverageOptions, command: Command): Promi
     row.policies.length > 0 ? row.policies.join(', ') : '-',
     row.newestAvailableAt ? formatUtc(row.newestAvailableAt) : 'none',
     row.reason ?? '',
-  ]);
-  printTable(
-    ['ACCOUNT', 'REGION', 'CACHE', 'ENGINE', 'STATUS', 'POLICIES', 'NEWEST SNAPSHOT', 'REASON'],
-    table,
-    'no serverless caches',
-  );
+  ];
 }
 
 /**

@@ -19,7 +19,6 @@ import {
   type PlacedPolicy,
   placedPolicies,
 } from './placed-coverage';
-import type { FleetSnapshot } from './types';
 
 export interface CoverageDeps {
   readonly policies: Pick<PolicyStore, 'listAll'>;
@@ -86,10 +85,4 @@ export async function readPlacedCoverage(
     coveragePlacements(home, covering, filter),
   );
   return coverageOfPlacements(fleets, covering, newest);
-}
-
-/** The coverage of the orchestrator's own account and region, its caches being `fleet`. */
-export async function readCoverage(deps: CoverageDeps, fleet: FleetSnapshot): Promise<CoverageReport> {
-  const home = await deps.placements.home();
-  return readPlacedCoverage(deps, { filter: home, fleet: async () => fleet });
 }

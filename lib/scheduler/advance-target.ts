@@ -30,11 +30,7 @@ export function holdingSummaries(
   return {
     taken: () => held,
     targets: {
-      table: targets.table,
-      listDue: (at) => targets.listDue(at),
-      advance: (target, to, summaries) => targets.advance(target, to, summaries),
-      replaceNewestSnapshot: (key, home, expected, next) =>
-        targets.replaceNewestSnapshot(key, home, expected, next),
+      ...targets,
       async recordSummaries(key, summaries) {
         const ours =
           key.policyId === policyId &&

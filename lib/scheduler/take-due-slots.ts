@@ -66,16 +66,17 @@ async function usablePolicy(
   target: DueTarget,
   item: PolicyItem | undefined,
   at: Date,
-): Promise<Policy | undefined> {
+): Promise<{ policy: Policy; item: PolicyItem; from: string } | undefined> {
+  const active = item?.state === 'ACTIVE';
   const from = target.home === 'policy' ? item?.nextRunAt : target.nextRunAt;
-  if (item?.state === 'ACTIVE' && (typeof from !== 'string' || from > toIso(at))) {
+  if (active && (typeof from !== 'string' || from > toIso(at))) {
     logger.debug('no longer due on a fresh read; the due index lagged', keyOf(target));
     return undefined;
   }
-  const parsed = item?.state === 'ACTIVE' ? validatePolicy(item) : undefined;
+  const parsed = active && item ? validateOnce(item) : undefined;
   const policy = parsed?.ok && parsed.policy.enabled ? parsed.policy : undefined;
   const homeFits = target.home === 'policy' ? policy?.cacheName !== undefined : policy?.targets !== undefined;
-  if (policy && homeFits) return policy;
+  if (policy && homeFits && item && typeof from === 'string') return { policy, item, from };
   if (target.home === 'targets') {
     const reason =
       item === undefined ? 'the policy was deleted' : `the policy is ${item.state ?? 'not synced'}`;
@@ -85,11 +86,24 @@ async function usablePolicy(
       ...keyOf(target),
       reason,
     });
-  } else if (item?.state === 'ACTIVE') {
+  } else if (active && item) {
     // Policy sync decides the state of a record that no longer parses or is disabled (not the tick).
     await syncPolicyItem(deps, item, true);
   } else logger.debug('no longer due on a fresh read; the due index lagged', keyOf(target));
   return undefined;
+}
+
+/**
+ * validatePolicy once per policy item read afresh: a targets policy with many due targets in one tick is
+ * checked once, not once per target (the items are this tick's reads, so the cache ends with the tick).
+ */
+const validated = new WeakMap<PolicyItem, ReturnType<typeof validatePolicy>>();
+function validateOnce(item: PolicyItem): ReturnType<typeof validatePolicy> {
+  const known = validated.get(item);
+  if (known !== undefined) return known;
+  const verdict = validatePolicy(item);
+  validated.set(item, verdict);
+  return verdict;
 }
 
 const keyOf = (target: DueTarget) => ({ policyId: target.policyId, cacheName: target.cacheName });
@@ -114,16 +128,16 @@ async function takeDueTarget(
   owner: string,
 ): Promise<WorkItem | undefined> {
   const usable = await usablePolicy(deps, target, item, at);
-  if (!usable || !item) return undefined;
-  const from = target.home === 'policy' ? String(item.nextRunAt) : target.nextRunAt;
-  const policy = policyForTarget(usable, target.cacheName);
+  if (!usable) return undefined;
+  const { from } = usable;
+  const policy = policyForTarget(usable.policy, target.cacheName);
   const { latest, next } = slotsAround(policy, new Date(from), at);
   const slot = latest && toIso(latest) >= from ? latest : undefined;
   if (!next) {
     // No slot left (the year field has passed): never an ACTIVE target without a next run; policy sync judges
     // the policy with its slots up to here counted as taken, marks it DISABLED and retires its targets.
     const run = slot && (await takeSlot(deps, policy, from, slot, owner));
-    await syncPolicyItem(deps, item, true, latest ?? at);
+    await syncPolicyItem(deps, usable.item, true, latest ?? at);
     return run ? { run, policy } : undefined;
   }
   const pending = { target: { ...target, nextRunAt: from }, to: toIso(next), slot: toIso(slot ?? at) };

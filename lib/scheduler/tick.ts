@@ -163,8 +163,7 @@ async function tickPhases(deps: SchedulerDeps, input: TickInput): Promise<TickSu
   await followExportsInFlight(tick, open.exporting, owner);
   await pruneAfterCompletion(tick, completion.completed, () => hasTimeLeft(tick), owner);
   await followOpenRestoreTests(tick, input.at);
-  const openRuns =
-    open.requested.length + open.pruning.length + open.resumable.length + open.exporting.length;
+  const openRuns = Object.values(open).reduce((count, runs) => count + runs.length, 0);
   const summary: TickSummary = { at: toIso(input.at), openRuns, claimed: items.length, outcomes };
   logger.info('tick finished', { ...summary });
   return summary;

@@ -9,7 +9,7 @@ import {
   type PlacedPolicy,
   placedPolicies,
 } from '#lib/fleet/placed-coverage';
-import { emitPlacementMetric, logger, METRIC, recordMetric } from '#lib/observability';
+import { emitMetricWith, logger, METRIC, recordMetric } from '#lib/observability';
 import { isSamePlacement, type Placement } from '#lib/placements/placement';
 import type { PolicyItem } from '#lib/policy/types';
 import type { TargetSyncDeps } from './sync-targets';
@@ -65,10 +65,9 @@ function reportUnprotected(rows: readonly CoverageRow[], listed: readonly Placem
   const unprotected = rows.filter((row) => row.status === 'UNPROTECTED');
   recordMetric(METRIC.UnprotectedCaches, unprotected.length);
   for (const placement of listed) {
-    const here = unprotected.filter(
-      (row) => row.account === placement.account && row.region === placement.region,
-    );
-    emitPlacementMetric(METRIC.UnprotectedCaches, placement, here.length);
+    const here = unprotected.filter((row) => isSamePlacement(row, placement));
+    const { account, region } = placement;
+    emitMetricWith(METRIC.UnprotectedCaches, { account, region }, here.length);
   }
   if (unprotected.length > 0) {
     logger.warn('caches covered by no ACTIVE policy', {

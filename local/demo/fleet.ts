@@ -1,4 +1,4 @@
-import { formatUtc } from '#cli/format';
+import { COVERAGE_HEADERS, coverageCells } from '#cli/commands/coverage';
 import { formatTable } from '#cli/output';
 import { HOUR_MS } from '#lib/clock';
 import type { CoverageRow } from '#lib/fleet/coverage';
@@ -80,20 +80,7 @@ export async function fleetCoverage(simulation: Simulation): Promise<readonly Co
   return (await readPlacedCoverage(simulation.runtime)).rows;
 }
 
-/** The coverage table of the report. */
+/** The coverage table of the report, as `cache-snapshots coverage` prints it. */
 export function formatCoverage(rows: readonly CoverageRow[]): string[] {
-  const body = rows.map((row) => [
-    row.account,
-    row.region,
-    row.cacheName,
-    row.engine ?? '-',
-    row.status,
-    row.policies.join(', ') || '-',
-    row.newestAvailableAt ? formatUtc(row.newestAvailableAt) : 'none',
-    row.reason ?? '',
-  ]);
-  return formatTable(
-    ['ACCOUNT', 'REGION', 'CACHE', 'ENGINE', 'STATUS', 'POLICIES', 'NEWEST SNAPSHOT', 'REASON'],
-    body,
-  );
+  return formatTable(COVERAGE_HEADERS, rows.map(coverageCells));
 }

@@ -1,4 +1,10 @@
-import { advanceChanges, type ItemChanges, mergeChanges, summaryChanges } from '#lib/adapters/policy-items';
+import {
+  advanceChanges,
+  type ItemChanges,
+  mergeChanges,
+  newestSnapshotChanges,
+  summaryChanges,
+} from '#lib/adapters/policy-items';
 import {
   DUE_BUCKET,
   enrolChanges,
@@ -111,12 +117,8 @@ export class DynamoTargetTable implements TargetTable {
       expectedSlot === undefined
         ? `attribute_not_exists(${storedSlot})`
         : `${storedSlot} = ${builder.value(expectedSlot)}`;
-    const changes: ItemChanges =
-      next === undefined
-        ? { set: {}, remove: ['newestSnapshot'] }
-        : { set: { newestSnapshot: next }, remove: [] };
     const condition = `attribute_exists(${builder.name('policyId')}) AND ${slotTerm}`;
-    await this.update(key, 'replace newestSnapshot', builder, changes, condition);
+    await this.update(key, 'replace newestSnapshot', builder, newestSnapshotChanges(next), condition);
   }
 
   private async tryUpdate(

@@ -5,6 +5,7 @@ import {
   type ItemChanges,
   maySetSummaries,
   mergeChanges,
+  newestSnapshotChanges,
   summaryChanges,
 } from '#lib/adapters/policy-items';
 import {
@@ -93,11 +94,7 @@ export class InMemoryTargetTable implements TargetTable {
         `replaceNewestSnapshot ${key.policyId}/${key.cacheName}: newestSnapshot is no longer of ${expectedSlot ?? 'no slot'}`,
       );
     }
-    const changes =
-      next === undefined
-        ? { set: {}, remove: ['newestSnapshot'] }
-        : { set: { newestSnapshot: next }, remove: [] };
-    this.apply(key, stored, changes);
+    this.apply(key, stored, newestSnapshotChanges(next));
   }
 
   private apply(key: TargetKey, stored: Record<string, unknown>, changes: ItemChanges): void {
