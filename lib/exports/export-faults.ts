@@ -1,6 +1,6 @@
 import { toIso } from '#lib/clock';
 import { ObjectStoreError, SnapshotServiceError } from '#lib/errors';
-import { durableRetryAt } from '#lib/lifecycle/deps';
+import { durableRetryAt } from '#lib/retry/retry';
 import { OUTCOME_CODE } from '#lib/runs/outcome-codes';
 import type { RunError, RunRecord } from '#lib/runs/types';
 import type { ExportDeps } from './deps';

@@ -1,7 +1,5 @@
-import { addMs } from '#lib/clock';
 import type { PlacementClients } from '#lib/placements/placement-clients';
 import type { Backoff } from '#lib/retry/retry';
-import { backoffDelay } from '#lib/retry/retry';
 import type { RunStore } from '#lib/runs/run-store';
 import type { SaveRunDeps } from '#lib/runs/save-run';
 
@@ -40,16 +38,4 @@ export interface LifecycleDeps extends SaveRunDeps {
 /** Whether new work may still start: more time left in the invocation than the deadline margin. */
 export function hasTimeLeft(deps: Pick<LifecycleDeps, 'remainingMs' | 'settings'>): boolean {
   return deps.remainingMs() > deps.settings.deadlineMarginMs;
-}
-
-/**
- * When durable retry number `retry` (1 = the first) is due: jittered backoff from now, never sooner than
- * one poll interval (a tick runs once a minute; an earlier retryAt would only wait for it anyway).
- */
-export function durableRetryAt(
-  deps: Pick<LifecycleDeps, 'clock' | 'random' | 'settings'>,
-  retry: number,
-): Date {
-  const { pollIntervalMs, durableBackoff } = deps.settings;
-  return addMs(deps.clock(), Math.max(pollIntervalMs, backoffDelay(retry, durableBackoff, deps.random)));
 }

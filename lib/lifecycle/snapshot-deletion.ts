@@ -2,12 +2,13 @@ import { runBounded } from '#lib/concurrency';
 import { SnapshotServiceError } from '#lib/errors';
 import { logger, METRIC, recordMetric } from '#lib/observability';
 import { placementOf } from '#lib/placements/placement';
+import { durableRetryAt } from '#lib/retry/retry';
 import { OUTCOME_CODE } from '#lib/runs/outcome-codes';
 import { runFields } from '#lib/runs/report-outcome';
 import { saveRun } from '#lib/runs/save-run';
 import { ended, gone, pruning } from '#lib/runs/transitions';
 import type { RunRecord } from '#lib/runs/types';
-import { durableRetryAt, hasTimeLeft, type LifecycleDeps } from './deps';
+import { hasTimeLeft, type LifecycleDeps } from './deps';
 
 /** Whether an error is the service saying the snapshot does not exist. */
 export function isNotFound(error: unknown): boolean {

@@ -6,10 +6,11 @@
 
 import { AssumeRoleError } from '#lib/errors';
 import { placementOf } from '#lib/placements/placement';
+import { durableRetryAt } from '#lib/retry/retry';
 import { cleanUpScratchCache } from './clean-up';
 import { createScratchCache } from './create-scratch-cache';
 import type { RestoreTestDeps, RestoreTestStepDeps } from './restore-test-deps';
-import { errorOf, retryAt, write } from './steps';
+import { errorOf, write } from './steps';
 import { createAccepted, createDeferred, failed, verified } from './transitions';
 import { RESTORE_TEST_CODES, type RestoreTestRecord } from './types';
 
@@ -70,7 +71,7 @@ async function restoreStepInReach(deps: RestoreTestStepDeps, read: RestoreTestRe
     if (error.faultClass === 'terminal' || now.toISOString() >= read.deadlineAt) {
       return write(deps, failed(read, errorOf(error), now), read);
     }
-    const at = retryAt(deps, Math.max(1, read.attempts));
+    const at = durableRetryAt(deps, Math.max(1, read.attempts));
     return write(deps, createDeferred(read, errorOf(error), now, at), read);
   }
 }

@@ -1,10 +1,11 @@
 import { addMs } from '#lib/clock';
 import { SnapshotServiceError } from '#lib/errors';
 import { logger } from '#lib/observability';
+import { durableRetryAt } from '#lib/retry/retry';
 import type { RestoreTestStepDeps } from './restore-test-deps';
 import { restoreTestFields } from './save-restore-test';
 import { isScratchCacheOf } from './scratch-cache';
-import { errorOf, retryAt, write } from './steps';
+import { errorOf, write } from './steps';
 import { cleanedUp, deleteFailed, deleteRequested } from './transitions';
 import type { RestoreTestRecord } from './types';
 
@@ -26,7 +27,7 @@ export async function cleanUpScratchCache(
     done = await deleteIfOurs(deps, read);
   } catch (error) {
     const busy = error instanceof SnapshotServiceError && error.faultClass === 'busy';
-    const at = busy ? addMs(now, pollIntervalMs) : retryAt(deps, (read.deleteAttempts ?? 0) + 1);
+    const at = busy ? addMs(now, pollIntervalMs) : durableRetryAt(deps, (read.deleteAttempts ?? 0) + 1);
     return write(deps, deleteFailed(read, errorOf(error), now, at), read);
   }
   if (done === 'deleting') return read;

@@ -1,9 +1,10 @@
 import { SnapshotServiceError } from '#lib/errors';
+import { durableRetryAt } from '#lib/retry/retry';
 import { newestAvailableSnapshot } from './newest-snapshot';
 import { planRestore } from './restore-request';
 import type { RestoreTestStepDeps } from './restore-test-deps';
 import { scratchCacheTags } from './scratch-cache';
-import { errorOf, retryAt, write } from './steps';
+import { errorOf, write } from './steps';
 import { createAccepted, createDeferred, createStarting, failed } from './transitions';
 import { RESTORE_TEST_CODES, type RestoreTestRecord } from './types';
 
@@ -53,7 +54,7 @@ export async function createScratchCache(
     // A taken name is this test's own cache: the name is a hash of (deployment, policy, cache, slot).
     if (!(error instanceof SnapshotServiceError && error.faultClass === 'already-exists')) {
       const after = isRetryable(error)
-        ? createDeferred(claimed, errorOf(error), deps.clock(), retryAt(deps, claimed.attempts))
+        ? createDeferred(claimed, errorOf(error), deps.clock(), durableRetryAt(deps, claimed.attempts))
         : failed(claimed, errorOf(error), deps.clock());
       return write(deps, after, claimed);
     }

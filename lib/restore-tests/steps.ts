@@ -1,7 +1,5 @@
-/** What every step of a restore test uses: the conditional write, the retry time, a fault as an error. */
-import { addMs } from '#lib/clock';
+/** What every step of a restore test uses: the conditional write and a fault as an error. */
 import { SnapshotServiceError } from '#lib/errors';
-import { backoffDelay } from '#lib/retry/retry';
 import type { RestoreTestStepDeps } from './restore-test-deps';
 import { saveRestoreTest } from './save-restore-test';
 import { RESTORE_TEST_CODES, type RestoreTestError, type RestoreTestRecord } from './types';
@@ -13,12 +11,6 @@ export async function write(
   read: RestoreTestRecord,
 ): Promise<RestoreTestRecord | undefined> {
   return (await saveRestoreTest(deps, next, read)) ? next : undefined;
-}
-
-/** When retry number `retry` of a refused call is due: jittered backoff, at least one poll away. */
-export function retryAt(deps: RestoreTestStepDeps, retry: number): Date {
-  const { pollIntervalMs, durableBackoff } = deps.settings;
-  return addMs(deps.clock(), Math.max(pollIntervalMs, backoffDelay(retry, durableBackoff, deps.random)));
 }
 
 /** A fault as a record's error: the service's code and message, or InternalError for anything else. */

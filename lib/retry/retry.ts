@@ -1,9 +1,26 @@
-import type { Sleep } from '#lib/clock';
+import { addMs, type Sleep } from '#lib/clock';
 
 /** Exponential backoff with full jitter: a random delay in [0, min(maxMs, baseMs × 2^(attempt-1))]. */
 export interface Backoff {
   readonly baseMs: number;
   readonly maxMs: number;
+}
+
+/**
+ * When durable retry number `retry` (1 = the first) is due: jittered backoff from now, never sooner than
+ * one poll interval (a tick runs once a minute; an earlier retryAt would only wait for it anyway). Runs,
+ * exports, prunes and restore tests all retry on this.
+ */
+export function durableRetryAt(
+  deps: {
+    readonly clock: () => Date;
+    readonly random: () => number;
+    readonly settings: { readonly pollIntervalMs: number; readonly durableBackoff: Backoff };
+  },
+  retry: number,
+): Date {
+  const { pollIntervalMs, durableBackoff } = deps.settings;
+  return addMs(deps.clock(), Math.max(pollIntervalMs, backoffDelay(retry, durableBackoff, deps.random)));
 }
 
 /** Delay before retry number `attempt` (1 = the first retry). `random` returns [0, 1). */

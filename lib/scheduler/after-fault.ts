@@ -1,6 +1,7 @@
 import { toIso } from '#lib/clock';
 import type { FaultClass } from '#lib/errors';
-import { durableRetryAt, type LifecycleDeps } from '#lib/lifecycle/deps';
+import type { LifecycleDeps } from '#lib/lifecycle/deps';
+import { durableRetryAt } from '#lib/retry/retry';
 import { ended, retrying } from '#lib/runs/transitions';
 import type { RunError, RunRecord } from '#lib/runs/types';
 
