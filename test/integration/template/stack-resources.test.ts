@@ -162,14 +162,19 @@ describe('functions', () => {
   );
 
   it.each(FUNCTIONS.map((fn) => [fn.name, fn] as const))(
-    'packages %s alone: its handler is a built bundle with its source map',
+    'packages %s alone: its handler is a built bundle with its source map, the S3 client in a file beside it',
     (_, fn) => {
       const properties = propertiesOf(template, fn.functionId, 'AWS::Lambda::Function');
       const code = properties.Code as { S3Key: string };
       const zipName = code.S3Key.split('/').pop() ?? '';
 
       expect(zipName).toBe(`${fn.name}.zip`);
-      expect([...(dev.zips.get(zipName) ?? [])].sort()).toEqual([`${fn.module}.cjs`, `${fn.module}.cjs.map`]);
+      expect([...(dev.zips.get(zipName) ?? [])].sort()).toEqual([
+        'functions/aws-sdk-client-s3.cjs',
+        'functions/aws-sdk-client-s3.cjs.map',
+        `${fn.module}.cjs`,
+        `${fn.module}.cjs.map`,
+      ]);
     },
   );
 
