@@ -32,8 +32,8 @@ function writeAtomically(outputFiles) {
 }
 
 /**
- * The chunk of `packageName`, built with the options of the bundle that imports it (minified, source map,
- * target and format alike) into `outdir`.
+ * The chunk of `packageName`, built with the options of the bundle that imports it (minified, target and
+ * format alike) into `outdir`, without a source map: it holds no code of ours (scripts/own-source-maps.cjs).
  */
 async function buildChunk(initialOptions, packageName, outdir) {
   const {
@@ -55,6 +55,7 @@ async function buildChunk(initialOptions, packageName, outdir) {
       sourcefile: LAZY_PACKAGES[packageName],
     },
     outfile: join(outdir, LAZY_PACKAGES[packageName]),
+    sourcemap: false,
     write: false,
   });
   writeAtomically(result.outputFiles);

@@ -171,7 +171,6 @@ describe('functions', () => {
       expect(zipName).toBe(`${fn.name}.zip`);
       expect([...(dev.zips.get(zipName) ?? [])].sort()).toEqual([
         'functions/aws-sdk-client-s3.cjs',
-        'functions/aws-sdk-client-s3.cjs.map',
         `${fn.module}.cjs`,
         `${fn.module}.cjs.map`,
       ]);
