@@ -71,6 +71,7 @@ export async function measureTick(): Promise<Row[]> {
     loads.push(await runBundle(SCHEDULER_BUNDLE, 'init', new Date(), {}));
   }
   const capped = await runOnFreshStack(SCHEDULER_BUNDLE, 'tick', DUE, {}, HEAP_CAP);
+  const arenas = await runOnFreshStack(SCHEDULER_BUNDLE, 'tick', DUE, { MALLOC_ARENA_MAX: undefined });
   const tick = collect(reports.tick);
   const base = collect(reports.bare);
   const cached = collect(reports.cached);
@@ -111,6 +112,14 @@ export async function measureTick(): Promise<Row[]> {
       baseline: `${formatNumber(median(tick.wallMs) / 1000, 1)} s wall on this machine`,
       ratio: median(tick.cpuMs) / median(tick.wallMs),
       target: 'info',
+      pass: undefined,
+    },
+    {
+      name: '4. the same tick without the deployed MALLOC_ARENA_MAX (glibc: one malloc arena per thread)',
+      measured: `${mb(arenas.maxRssKb)} peak RSS, ${ms(arenas.cpuMs / DUE)} CPU per due`,
+      baseline: `${mb(rss)}, ${ms(cpuPerDue)} as deployed`,
+      ratio: arenas.maxRssKb / rss,
+      target: 'info: what the one arena saves',
       pass: undefined,
     },
     {

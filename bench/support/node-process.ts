@@ -6,13 +6,32 @@ import { parse } from 'yaml';
 /** The repository root. */
 export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
-/** The Node flags the functions run with: NODE_OPTIONS from serverless.yml's provider environment. */
-export function deployedNodeFlags(): string[] {
+/** serverless.yml's provider environment: what every function's process starts with. */
+function providerEnvironment(): Record<string, unknown> {
   const document = parse(readFileSync(`${ROOT}serverless.yml`, 'utf8'), { logLevel: 'silent' }) as {
     provider?: { environment?: Record<string, unknown> };
   };
-  const options = document.provider?.environment?.NODE_OPTIONS;
+  return document.provider?.environment ?? {};
+}
+
+/** The Node flags the functions run with: NODE_OPTIONS from serverless.yml's provider environment. */
+export function deployedNodeFlags(): string[] {
+  const options = providerEnvironment().NODE_OPTIONS;
   return typeof options === 'string' ? options.split(/\s+/).filter(Boolean) : [];
+}
+
+/** The variables of serverless.yml's provider environment that the process itself reads (not our code). */
+const PROCESS_VARIABLES = ['MALLOC_ARENA_MAX'];
+
+/** Those variables as deployed, for a process measured as the functions run. */
+export function deployedProcessEnv(): Record<string, string> {
+  const environment = providerEnvironment();
+  return Object.fromEntries(
+    PROCESS_VARIABLES.flatMap((name) => {
+      const value = environment[name];
+      return typeof value === 'string' || typeof value === 'number' ? [[name, String(value)]] : [];
+    }),
+  );
 }
 
 /** What a handler's module scope needs from the environment (no AWS is called at load time). */

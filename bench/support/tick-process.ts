@@ -1,7 +1,7 @@
 import { fork } from 'node:child_process';
 import { build } from 'esbuild';
 import { startFixture } from '#bench/support/fixture';
-import { deployedNodeFlags, FUNCTION_ENV, ROOT } from '#bench/support/node-process';
+import { deployedNodeFlags, deployedProcessEnv, FUNCTION_ENV, ROOT } from '#bench/support/node-process';
 import { toIso } from '#lib/clock';
 import { FUNCTION_BUNDLE } from '#scripts/bundle-options.mjs';
 import { OUT } from './variants';
@@ -23,20 +23,28 @@ export interface ProcessReport {
   readonly error?: string;
 }
 
+/** Variables of a measured process; one set to `undefined` is left out (e.g. a deployed one). */
+export type ProcessEnv = Readonly<Record<string, string | undefined>>;
+
 /**
- * Runs `bundle`'s handler in a fresh process with the deployed Node flags (plus `extraFlags`) and the
- * deployed log level: `init` only loads it, `tick` invokes it once with a scheduled event at `at`.
+ * Runs `bundle`'s handler in a fresh process with the deployed Node flags (plus `extraFlags`), the
+ * deployed process variables (deployedProcessEnv) and log level: `init` only loads it, `tick` invokes it
+ * once with a scheduled event at `at`.
  */
 export function runBundle(
   bundle: string,
   mode: 'init' | 'tick',
   at: Date,
-  env: Readonly<Record<string, string>>,
+  env: ProcessEnv,
   extraFlags: readonly string[] = [],
 ): Promise<ProcessReport> {
+  const variables = { PATH: process.env.PATH ?? '', ...FUNCTION_ENV, ...deployedProcessEnv(), ...env };
   const child = fork(CHILD, [bundle, mode, toIso(at)], {
     execArgv: [...deployedNodeFlags(), ...extraFlags],
-    env: { PATH: process.env.PATH ?? '', ...FUNCTION_ENV, ...env, LOG_LEVEL: 'INFO' },
+    env: {
+      ...Object.fromEntries(Object.entries(variables).filter(([, value]) => value !== undefined)),
+      LOG_LEVEL: 'INFO',
+    },
     stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
   });
   let stderr = '';
@@ -60,7 +68,7 @@ export async function runOnFreshStack(
   bundle: string,
   mode: 'init' | 'tick',
   due: number,
-  env: Readonly<Record<string, string>> = {},
+  env: ProcessEnv = {},
   extraFlags: readonly string[] = [],
 ): Promise<ProcessReport> {
   const fixture = await startFixture();

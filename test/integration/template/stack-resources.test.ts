@@ -153,6 +153,7 @@ describe('functions', () => {
             POWERTOOLS_SERVICE_NAME: 'cache-snapshot-orchestrator',
             LOG_LEVEL: 'INFO',
             NODE_OPTIONS: '--enable-source-maps',
+            MALLOC_ARENA_MAX: '1',
           },
         },
       });
