@@ -1,6 +1,6 @@
 // Bundles every Lambda handler (functions/*.ts) and the operator CLI into dist/, with the same esbuild
 // settings serverless.yml gives serverless-esbuild: one minified CommonJS bundle per entry, source maps.
-import { readdirSync, rmSync } from 'node:fs';
+import { readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { build } from 'esbuild';
 import { CLI_BUNDLE, FUNCTION_BUNDLE } from './bundle-options.mjs';
 
@@ -8,11 +8,13 @@ const common = { ...FUNCTION_BUNDLE, outExtension: { '.js': '.cjs' }, metafile: 
 
 rmSync('dist', { recursive: true, force: true });
 const functions = readdirSync('functions').filter((file) => file.endsWith('.ts'));
-await build({
+const bundled = await build({
   ...common,
   entryPoints: functions.map((file) => `functions/${file}`),
   outdir: 'dist/functions',
 });
+// Which sources each bundle holds (esbuild's metafile), for the bench's bundle-size row.
+writeFileSync('dist/functions.meta.json', JSON.stringify(bundled.metafile));
 const cli = readdirSync('cli', { withFileTypes: true }).some((entry) => entry.name === 'main.ts');
 if (cli) {
   await build({ ...CLI_BUNDLE, metafile: true, entryPoints: ['cli/main.ts'], outfile: 'dist/cli.cjs' });

@@ -61,7 +61,10 @@ async function buildChunk(initialOptions, packageName, outdir) {
   writeAtomically(result.outputFiles);
 }
 
-/** The plugin: each lazy package a bundle imports becomes a chunk beside the bundle (outdir, or outfile's folder). */
+/**
+ * The plugin: each lazy package a bundle imports becomes a chunk beside the bundle (outdir, or outfile's
+ * folder); a build that writes nothing (`write: false`) gets none.
+ */
 function lazyPackages() {
   return {
     name: 'lazy-packages',
@@ -73,7 +76,7 @@ function lazyPackages() {
         return { path: `./${LAZY_PACKAGES[args.path]}`, external: true };
       });
       build.onEnd(async (result) => {
-        if (result.errors.length > 0 || imported.size === 0) return;
+        if (result.errors.length > 0 || imported.size === 0 || build.initialOptions.write === false) return;
         const { outdir, outfile } = build.initialOptions;
         const folder = outdir ?? dirname(outfile);
         await Promise.all([...imported].map((name) => buildChunk(build.initialOptions, name, folder)));
