@@ -1,4 +1,5 @@
 import { DAY_MS, HOUR_MS, MINUTE_MS } from '#lib/clock';
+import { BoundedCache } from '#lib/collections';
 import { type PolicyIssue, PolicyValidationError } from '#lib/errors';
 import {
   findShortestInterval,
@@ -71,11 +72,10 @@ function breaksRule(shortest: ShortestInterval, rule: ScheduleRule): boolean {
 }
 
 /** Verdicts already reached, by attribute, time zone and expression: a tick re-validates every due policy. */
-const verdicts = new Map<
-  string,
-  { readonly issues: readonly PolicyIssue[]; readonly checked: CheckedSchedule | undefined }
->();
-const MAX_VERDICTS = 2_000;
+const verdicts = new BoundedCache<{
+  readonly issues: readonly PolicyIssue[];
+  readonly checked: CheckedSchedule | undefined;
+}>(2_000);
 
 /**
  * Checks a schedule attribute (`schedule` unless `rule` says another): EventBridge syntax, fires at least
@@ -91,14 +91,10 @@ export function checkSchedule(
   rule: ScheduleRule = SNAPSHOT_SCHEDULE_RULE,
 ): CheckedSchedule | undefined {
   if (typeof value !== 'string') return judgeSchedule(value, timeZone, issues, rule);
-  const key = `${rule.attribute}\u0000${timeZone}\u0000${value}`;
-  let verdict = verdicts.get(key);
-  if (!verdict) {
+  const verdict = verdicts.get(`${rule.attribute}\u0000${timeZone}\u0000${value}`, () => {
     const found: PolicyIssue[] = [];
-    verdict = { checked: judgeSchedule(value, timeZone, found, rule), issues: found };
-    if (verdicts.size >= MAX_VERDICTS) verdicts.delete(verdicts.keys().next().value as string);
-    verdicts.set(key, verdict);
-  }
+    return { checked: judgeSchedule(value, timeZone, found, rule), issues: found };
+  });
   issues.push(...verdict.issues);
   return verdict.checked;
 }

@@ -1,5 +1,6 @@
 import { Cron } from 'croner';
 import { MINUTE_MS } from '#lib/clock';
+import { BoundedCache } from '#lib/collections';
 import { isRepeatedWallTime } from './time-zone';
 import type { CronSchedule } from './types';
 
@@ -13,24 +14,20 @@ import type { CronSchedule } from './types';
  * next run keeps the real-time spacing.
  */
 
-const MAX_CACHED_JOBS = 500;
-const jobs = new Map<string, Cron>();
+const jobs = new BoundedCache<Cron>(500);
 
 function jobFor(pattern: string, timeZone: string): Cron {
-  const key = `${timeZone} ${pattern}`;
-  let job = jobs.get(key);
-  if (job === undefined) {
-    job = new Cron(pattern, {
-      timezone: timeZone,
-      paused: true,
-      mode: '7-part',
-      alternativeWeekdays: true,
-      domAndDow: true,
-    });
-    if (jobs.size >= MAX_CACHED_JOBS) jobs.clear();
-    jobs.set(key, job);
-  }
-  return job;
+  return jobs.get(
+    `${timeZone} ${pattern}`,
+    () =>
+      new Cron(pattern, {
+        timezone: timeZone,
+        paused: true,
+        mode: '7-part',
+        alternativeWeekdays: true,
+        domAndDow: true,
+      }),
+  );
 }
 
 /** Checks that croner accepts the translated pattern (a second line of defence behind our own parser). */

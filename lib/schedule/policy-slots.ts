@@ -1,3 +1,4 @@
+import { BoundedCache } from '#lib/collections';
 import * as slots from './schedule';
 import type { Schedule } from './types';
 
@@ -7,30 +8,46 @@ export interface PolicyTiming {
   readonly timezone: string;
 }
 
-const MAX_CACHED_SCHEDULES = 500;
-const parsed = new Map<string, Schedule>();
+const parsed = new BoundedCache<Schedule>(500);
 
 function scheduleOf(policy: PolicyTiming): Schedule {
-  let schedule = parsed.get(policy.schedule);
-  if (schedule === undefined) {
-    schedule = slots.parseSchedule(policy.schedule);
-    if (parsed.size >= MAX_CACHED_SCHEDULES) parsed.clear();
-    parsed.set(policy.schedule, schedule);
-  }
-  return schedule;
+  return parsed.get(policy.schedule, () => slots.parseSchedule(policy.schedule));
 }
 
 /**
- * The slot functions of schedule.ts for a parsed policy (parsing its schedule once, cached): what the
- * scheduler and policy sync call. The policy must come from parsePolicy, so nothing here is expected to throw.
+ * The slots found, by schedule, time zone, question and instant (epoch ms; undefined: none). Policies and
+ * targets sharing a schedule ask a tick the same two questions at the same instants (the tick's time, the
+ * slot just taken), so a 1,000-due tick of one schedule runs croner twice, not 2,000 times.
+ */
+const found = new BoundedCache<number | undefined>(2000);
+
+function remembered(
+  question: 'next' | 'latest',
+  policy: PolicyTiming,
+  at: Date,
+  find: (schedule: Schedule) => Date | undefined,
+): Date | undefined {
+  const key = `${question}\u0000${policy.timezone}\u0000${policy.schedule}\u0000${at.getTime()}`;
+  const ms = found.get(key, () => find(scheduleOf(policy))?.getTime());
+  return ms === undefined ? undefined : new Date(ms);
+}
+
+/**
+ * The slot functions of schedule.ts for a parsed policy (parsing its schedule once; slots found kept, as
+ * above): what the scheduler and policy sync call. The policy must come from parsePolicy, so nothing here is
+ * expected to throw.
  */
 export function nextSlotAfter(policy: PolicyTiming, after: Date): Date | undefined {
-  return slots.nextSlotAfter(scheduleOf(policy), policy.timezone, after);
+  return remembered('next', policy, after, (schedule) =>
+    slots.nextSlotAfter(schedule, policy.timezone, after),
+  );
 }
 
 /** The policy's last slot at or before `at`, or undefined when it had none. */
 export function latestSlotAtOrBefore(policy: PolicyTiming, at: Date): Date | undefined {
-  return slots.latestSlotAtOrBefore(scheduleOf(policy), policy.timezone, at);
+  return remembered('latest', policy, at, (schedule) =>
+    slots.latestSlotAtOrBefore(schedule, policy.timezone, at),
+  );
 }
 
 /** The policy's slots in (`fromExclusive`, `toInclusive`], in order, at most `limit`. */

@@ -1,30 +1,28 @@
 import { DAY_MS, HOUR_MS, MINUTE_MS } from '#lib/clock';
+import { BoundedCache } from '#lib/collections';
 
 /**
  * Time-zone arithmetic on top of `Intl` (no tz database of our own): UTC offsets, wall time → instant with
  * DST gaps and overlaps resolved the way the schedules need it. Instants are epoch milliseconds.
  */
 
-const MAX_CACHED_FORMATTERS = 1000;
-const formatters = new Map<string, Intl.DateTimeFormat>();
+const formatters = new BoundedCache<Intl.DateTimeFormat>(1000);
 
 function formatterFor(timeZone: string): Intl.DateTimeFormat {
-  let formatter = formatters.get(timeZone);
-  if (formatter === undefined) {
-    formatter = new Intl.DateTimeFormat('en-US', {
-      timeZone,
-      hourCycle: 'h23',
-      year: 'numeric',
-      month: 'numeric',
-      day: 'numeric',
-      hour: 'numeric',
-      minute: 'numeric',
-      second: 'numeric',
-    });
-    if (formatters.size >= MAX_CACHED_FORMATTERS) formatters.clear();
-    formatters.set(timeZone, formatter);
-  }
-  return formatter;
+  return formatters.get(
+    timeZone,
+    () =>
+      new Intl.DateTimeFormat('en-US', {
+        timeZone,
+        hourCycle: 'h23',
+        year: 'numeric',
+        month: 'numeric',
+        day: 'numeric',
+        hour: 'numeric',
+        minute: 'numeric',
+        second: 'numeric',
+      }),
+  );
 }
 
 /**

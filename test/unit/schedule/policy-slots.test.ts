@@ -23,4 +23,22 @@ describe('policy slots', () => {
 
     expect(nextSlotAfter(once, new Date('2030-01-01T00:00:00Z'))).toBeUndefined();
   });
+
+  it('answers a question asked again (as every policy of one schedule asks a tick) with an equal, fresh Date', () => {
+    const at = new Date('2026-03-10T12:34:00Z');
+    const first = nextSlotAfter(policy, at);
+    first?.setTime(0);
+
+    expect(nextSlotAfter(policy, at)?.toISOString()).toBe('2026-03-11T01:00:00.000Z');
+    expect(nextSlotAfter({ ...policy, timezone: 'UTC' }, at)?.toISOString()).toBe('2026-03-11T02:00:00.000Z');
+    expect(latestSlotAtOrBefore(policy, at)?.toISOString()).toBe('2026-03-10T01:00:00.000Z');
+  });
+
+  it('remembers that a schedule has no slot as well', () => {
+    const before = { schedule: 'cron(0 0 1 1 ? 2030)', timezone: 'UTC' };
+    const at = new Date('2029-06-01T00:00:00Z');
+
+    expect(latestSlotAtOrBefore(before, at)).toBeUndefined();
+    expect(latestSlotAtOrBefore(before, at)).toBeUndefined();
+  });
 });
