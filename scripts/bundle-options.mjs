@@ -38,7 +38,7 @@ export const FUNCTION_BUNDLE = {
 
 /**
  * The operator CLI's bundle (dist/cli.cjs, run by bin/cache-snapshots.cjs), as the build and the CLI tests
- * make it: minified as a function's, in one file, for the oldest Node.js the package supports, its source map beside it
- * (the bin enables source maps, so a stack trace names cli/ and lib/ files).
+ * make it: minified as a function's but in one file, for the oldest Node.js the package supports, with its
+ * whole source map beside it (the bin enables source maps, so a stack trace names cli/ and lib/ files).
  */
 export const CLI_BUNDLE = { ...MINIFIED, target: 'node20' };
