@@ -5,13 +5,13 @@ import { formatDuration } from '#cli/format';
 import { parseDuration } from '#cli/option-parsers';
 import { printJson, printLine } from '#cli/output';
 import { realSleep, type Sleep, toIso } from '#lib/clock';
-import { placementOf } from '#lib/placements/placement';
+import { describeIssues } from '#lib/errors';
 import { validatePolicy } from '#lib/policy/parse-policy';
-import type { Policy } from '#lib/policy/types';
 import { advanceRestoreTest } from '#lib/restore-tests/advance';
 import { startRestoreTest, targetsInFlight } from '#lib/restore-tests/start-restore-test';
 import type { RestoreTestRecord } from '#lib/restore-tests/types';
 import { type Runtime, restoreTestDeps } from '#lib/runtime';
+import { resolveTarget } from '#lib/targets/resolve-target';
 
 interface RestoreTestOptions {
   readonly cache?: string;
@@ -19,26 +19,18 @@ interface RestoreTestOptions {
   readonly poll: number;
 }
 
-/** The policy to test, valid, and the cache: its `cacheName`, or `--cache` (required for a `targets` policy). */
+/**
+ * The policy to test, valid, as it applies to the target: its cache, or for a `targets` policy the ACTIVE
+ * target `--cache` names (resolveTarget, the rule `snapshot` follows too).
+ */
 async function targetOf(runtime: Runtime, policyId: string, cache: string | undefined) {
   const item = await runtime.policies.get(policyId);
   if (item === undefined) throw new CliError(`no policy ${policyId}`);
   const parsed = validatePolicy(item);
-  if (!parsed.ok)
-    throw new CliError(
-      `policy ${policyId} is invalid: ${parsed.issues.map((i) => `${i.attribute}: ${i.message}`).join('; ')}`,
-    );
-  const policy: Policy = parsed.policy;
-  if (policy.cacheName !== undefined) {
-    if (cache !== undefined && cache !== policy.cacheName) {
-      throw new CliError(`policy ${policyId} covers cache ${policy.cacheName}, not ${cache}`);
-    }
-    return { policy, cacheName: policy.cacheName };
-  }
-  if (cache === undefined) throw new CliError(`policy ${policyId} has targets: name one with --cache`);
-  if ((await runtime.placements.snapshots(placementOf(policy)).getCache(cache)) === undefined)
-    throw new CliError(`no serverless cache ${cache} in the policy's account and region`);
-  return { policy, cacheName: cache };
+  if (!parsed.ok) throw new CliError(`policy ${policyId} is invalid: ${describeIssues(parsed.issues)}`);
+  const target = await resolveTarget(runtime.targets.table, parsed.policy, cache);
+  if (typeof target === 'string') throw new CliError(target);
+  return target;
 }
 
 /** One line per state of a test: its status, snapshot, scratch cache, duration or error, cleanup. */
@@ -73,7 +65,8 @@ async function restoreTestAction(
 ) {
   const context = contextOf(command);
   const runtime = await context.runtime();
-  const { policy, cacheName } = await targetOf(runtime, policyId, options.cache);
+  const policy = await targetOf(runtime, policyId, options.cache);
+  const { cacheName } = policy;
   const deps = restoreTestDeps(runtime, runtime.config.deploymentName);
   const now = deps.clock();
   const slot = toIso(new Date(Math.floor(now.getTime() / 60_000) * 60_000));
@@ -112,7 +105,10 @@ export function registerRestoreTestCommand(program: Command): void {
         '(VERIFIED once available, FAILED with the reason; the scratch cache is deleted afterwards)',
     )
     .argument('<policyId>', 'the policy whose target to test')
-    .option('--cache <name>', "the target's cache (required for a policy with targets)")
+    .option(
+      '--cache <name>',
+      "the target's cache (required for a policy with targets: one of its ACTIVE targets)",
+    )
     .option('--wait', 'follow the test until VERIFIED or FAILED (exit 1 if it FAILED)')
     .option('--poll <duration>', 'with --wait: how often to look', parseDuration, 15_000)
     .action((policyId: string, options: RestoreTestOptions, command: Command) =>

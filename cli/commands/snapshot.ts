@@ -97,7 +97,10 @@ export function registerSnapshotCommand(program: Command): void {
         'one snapshot in flight per cache, the quota, the managed tags); completion and retention follow it like any run',
     )
     .argument('<policyId>', 'the policy whose target to snapshot')
-    .option('--cache <name>', 'the target cache (required for a targets policy)')
+    .option(
+      '--cache <name>',
+      "the target's cache (required for a policy with targets: one of its ACTIVE targets)",
+    )
     .option('--keep', 'exempt the snapshot from retention (tag snapshot-orchestrator-keep = true)')
     .option('--wait', 'follow the snapshot until it is available (exit 1 if it fails or the timeout passes)')
     .option('--poll <duration>', 'with --wait: how often to look', parseDuration, 15_000)

@@ -35,7 +35,7 @@ function unreadable(cache: CacheInfo, tagsError: TagsError, error?: unknown): Fl
 }
 
 /** One cache with its tags, or with `tagsError` and a warning line when they cannot be read. */
-export async function withTags(
+async function withTags(
   deps: { readonly snapshots: Pick<SnapshotGateway, 'listTags'> },
   cache: CacheInfo,
 ): Promise<FleetCache> {

@@ -1,8 +1,9 @@
 import { toIso } from '#lib/clock';
 import { logger } from '#lib/observability';
-import { placementOf, refKey } from '#lib/placements/placement';
+import { placementOf } from '#lib/placements/placement';
 import type { TargetsPolicy } from '#lib/policy/types';
 import { nextSlotAfter } from '#lib/schedule/policy-slots';
+import { isEnrolledElsewhere } from '#lib/targets/resolve-target';
 import type { TargetTable } from '#lib/targets/target-table';
 import type { TargetKey, TargetRecord } from '#lib/targets/types';
 import { matchSelector } from './match-selector';
@@ -29,7 +30,7 @@ function leaveReason(policy: TargetsPolicy, cache: FleetCache | undefined): stri
 
 /** Whether an ACTIVE target was enrolled in another account or region than the policy names now. */
 function movedAway(policy: TargetsPolicy, target: TargetRecord): boolean {
-  return target.state === 'ACTIVE' && refKey(placementOf(target)) !== refKey(placementOf(policy));
+  return target.state === 'ACTIVE' && isEnrolledElsewhere(policy, target);
 }
 
 /**

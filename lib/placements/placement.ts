@@ -33,6 +33,15 @@ export function resolvePlacement(ref: PlacementRef, home: Placement): Placement 
   return { account: ref.account ?? home.account, region: ref.region ?? home.region };
 }
 
+/**
+ * A placement in words for a reason an operator reads: `this account and region` for the orchestrator's own,
+ * else `account 123456789012, region eu-west-1` with `(own)` for the part it leaves out.
+ */
+export function describePlacement(ref: PlacementRef): string {
+  if (ref.account === undefined && ref.region === undefined) return 'this account and region';
+  return `account ${ref.account ?? '(own)'}, region ${ref.region ?? '(own)'}`;
+}
+
 /** One string per placement as named (undefined parts kept apart from the own account's id), for maps. */
 export function refKey(ref: PlacementRef): string {
   return `${ref.account ?? ''}/${ref.region ?? ''}`;

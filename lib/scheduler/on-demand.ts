@@ -3,17 +3,20 @@ import { logger } from '#lib/observability';
 import { cacheKey, placementOf, resolvedPlacement } from '#lib/placements/placement';
 import { newRunFor } from '#lib/runs/new-run';
 import type { RunRecord } from '#lib/runs/types';
+import { resolveTarget } from '#lib/targets/resolve-target';
 import { claimRun } from './claim';
 import type { SchedulerDeps } from './deps';
 import { dispatch } from './dispatch';
 import { loadUsablePolicy } from './load-policy';
-import { resolveOnDemandTarget } from './on-demand-target';
 import { publishEvents } from './tick';
 
 /** What `cache-snapshots snapshot` asks for. */
 export interface OnDemandRequest {
   readonly policyId: string;
-  /** The target's cache: required for a `targets` policy, optional (and checked) for a `cacheName` one. */
+  /**
+   * The target's cache: required for a `targets` policy (an ACTIVE target of it), optional (and checked) for
+   * a `cacheName` one.
+   */
   readonly cacheName?: string;
   /** Exempt the snapshot from retention (tag `snapshot-orchestrator-keep = true`). */
   readonly keep: boolean;
@@ -22,7 +25,8 @@ export interface OnDemandRequest {
 }
 
 /**
- * - `refused`: nothing was written; `reason` says which rule (unknown, invalid or disabled policy, the cache).
+ * - `refused`: nothing was written; `reason` says which rule (unknown, invalid or disabled policy, the cache
+ *   not the policy's or not an ACTIVE target of it: resolveTarget).
  * - `taken`: this invocation claimed the minute's run and worked it; `run` as it now stands (REQUESTED,
  *   RETRYING when the cache is busy, FAILED with the code, …).
  * - `already-taken`: this minute's on-demand run of the target existed (another invocation at the same
@@ -46,7 +50,7 @@ export async function takeOnDemandSnapshot(
   try {
     const policy = await loadUsablePolicy(deps, request.policyId);
     if (typeof policy === 'string') return { outcome: 'refused', reason: policy };
-    const target = await resolveOnDemandTarget(deps, policy, request.cacheName);
+    const target = await resolveTarget(deps.targets.table, policy, request.cacheName);
     if (typeof target === 'string') return { outcome: 'refused', reason: target };
     const minute = new Date(Math.floor(deps.clock().getTime() / MINUTE_MS) * MINUTE_MS);
     const placement = await resolvedPlacement(target, () => deps.placements.home());

@@ -3,7 +3,13 @@ import { toIso } from '#lib/clock';
 import { groupBy } from '#lib/collections';
 import { ConditionalWriteError, describeIssues } from '#lib/errors';
 import { logger, METRIC, recordMetric } from '#lib/observability';
-import { cacheKey, type Placement, placementOf, resolvePlacement } from '#lib/placements/placement';
+import {
+  cacheKey,
+  describePlacement,
+  type Placement,
+  placementOf,
+  resolvePlacement,
+} from '#lib/placements/placement';
 import type { PlacementClients } from '#lib/placements/placement-clients';
 import { computeSpecHash, validatePolicy } from '#lib/policy/parse-policy';
 import { isCachePolicy } from '#lib/policy/policy-for-target';
@@ -124,10 +130,7 @@ async function judge(deps: SyncDeps, item: PolicyItem, now: Date, takenUpTo?: Da
   try {
     const gateway = deps.placements.snapshots(placementOf(policy));
     if (isCachePolicy(policy) && !(await gateway.getCache(policy.cacheName))) {
-      const where =
-        policy.account === undefined && policy.region === undefined
-          ? 'this account and region'
-          : `account ${policy.account ?? '(own)'}, region ${policy.region ?? '(own)'}`;
+      const where = describePlacement(policy);
       const reason = `cacheName: no serverless cache named "${policy.cacheName}" in ${where}`;
       return { state: 'INVALID', stateReason: reason, nextRunAt: undefined };
     }

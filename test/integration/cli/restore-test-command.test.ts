@@ -1,5 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { loadConfig } from '#lib/config';
+import { parsePolicy } from '#lib/policy/parse-policy';
+import { policyForTarget } from '#lib/policy/policy-for-target';
+import type { CachePolicy } from '#lib/policy/types';
 import type { RestoreTestRecord } from '#lib/restore-tests/types';
 import { createRuntime, type Runtime } from '#lib/runtime';
 import { type LocalStack, startLocalStack } from '#local/stack';
@@ -16,15 +19,20 @@ describe('cache-snapshots restore-test', () => {
 
   /** Policy `policyId` on `cacheName` with one AVAILABLE snapshot of this deployment. */
   async function policyWithSnapshot(policyId: string, cacheName: string): Promise<string> {
-    stack.emulator.seedCache({ name: cacheName, subnetIds: ['subnet-0a1b2c3d4e5f60718'] });
     const item = policyItem(policyId, { cacheName });
     await runtime.policies.put(item);
-    const claimed = claimedRunOf(
-      policyOf(item),
-      '2026-03-22T04:00:00.000Z',
-      'tick',
-      '2026-03-22T04:00:00.000Z',
-    );
+    return targetWithSnapshot(policyOf(item));
+  }
+
+  /** The target (`policy` as it applies to its cache) with its cache (`tags`) and one AVAILABLE snapshot of it. */
+  async function targetWithSnapshot(policy: CachePolicy, tags: Record<string, string> = {}): Promise<string> {
+    const { cacheName } = policy;
+    stack.emulator.seedCache({
+      name: cacheName,
+      subnetIds: ['subnet-0a1b2c3d4e5f60718'],
+      tags,
+    });
+    const claimed = claimedRunOf(policy, '2026-03-22T04:00:00.000Z', 'tick', '2026-03-22T04:00:00.000Z');
     await runtime.runs.create({
       ...claimed,
       status: 'AVAILABLE',
@@ -88,6 +96,50 @@ describe('cache-snapshots restore-test', () => {
     const result = await cli('orders-hourly', '--cache', 'billing');
 
     expect(result.code).toBe(1);
-    expect(result.stderr).toContain('policy orders-hourly covers cache orders, not billing');
+    expect(result.stderr).toContain('policy orders-hourly covers cache orders, not "billing"');
+  });
+
+  it('tests a targets policy’s ACTIVE target only: refuses a cache it tags as chosen but never enrolled, and a RETIRED one', async () => {
+    const item = { policyId: 'gold', targets: { tags: { tier: 'gold' } }, schedule: 'rate(1 day)' };
+    await runtime.policies.put({ ...item, state: 'ACTIVE' });
+    const gold = parsePolicy(item);
+    const at = new Date().toISOString();
+    const snapshots = new Map<string, string>();
+    for (const cacheName of ['gold-active', 'gold-unenrolled', 'gold-retired']) {
+      snapshots.set(cacheName, await targetWithSnapshot(policyForTarget(gold, cacheName), { tier: 'gold' }));
+      if (cacheName === 'gold-unenrolled') continue;
+      await runtime.targets.table.enrol({ policyId: 'gold', cacheName, nextRunAt: at, enrolledAt: at });
+    }
+    await runtime.targets.table.retire(
+      { policyId: 'gold', cacheName: 'gold-retired' },
+      at,
+      'the cache is being deleted',
+    );
+
+    const [unenrolled, retired] = await Promise.all([
+      cli('gold', '--cache', 'gold-unenrolled'),
+      cli('gold', '--cache', 'gold-retired'),
+    ]);
+    const active = await cli('gold', '--cache', 'gold-active', '--json');
+
+    expect(unenrolled.code).toBe(1);
+    expect(unenrolled.stderr).toContain(
+      'cache "gold-unenrolled" is not a target of policy gold: never enrolled (',
+    );
+    expect(retired.code).toBe(1);
+    expect(retired.stderr).toContain(
+      `cache "gold-retired" is no longer a target of policy gold: RETIRED since ${at}: the cache is being deleted`,
+    );
+    expect(active.stderr).toBe('');
+    expect(active.code).toBe(0);
+    expect(JSON.parse(active.stdout)).toMatchObject({
+      kind: 'RESTORE_TEST',
+      policyId: 'gold',
+      cacheName: 'gold-active',
+      status: 'RESTORING',
+      snapshotName: snapshots.get('gold-active'),
+    });
+    const restored = stack.emulator.calls.filter((call) => call.action === 'CreateServerlessCache');
+    expect(JSON.stringify(restored.map((call) => call.params))).not.toMatch(/gold-(unenrolled|retired)/);
   });
 });

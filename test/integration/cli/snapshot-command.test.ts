@@ -10,6 +10,7 @@ import { claimedRunOf } from '#test/support/run-builders';
 import { bundleCli, type CliBundle } from './support/cli-process';
 
 const DEPLOYMENT = 'cache-snapshot-orchestrator-local';
+const TOMORROW = new Date(Date.now() + 86_400_000).toISOString();
 
 /** `cache-snapshots snapshot`, the built CLI as child processes against the local stack (emulator on real time). */
 describe('cache-snapshots snapshot', () => {
@@ -31,6 +32,10 @@ describe('cache-snapshots snapshot', () => {
     vi.stubEnv('AWS_ENDPOINT_URL_ELASTICACHE', stack.env.AWS_ENDPOINT_URL_ELASTICACHE);
     runtime = createRuntime(loadConfig(stack.env));
     for (const name of ['orders', 'carts']) stack.emulator.seedCache({ name });
+    // Each chosen by gold's selector by its tags; only the table says which is its ACTIVE target.
+    for (const name of ['gold-active', 'gold-unenrolled', 'gold-retired']) {
+      stack.emulator.seedCache({ name, tags: { tier: 'gold' } });
+    }
     stack.emulator.setSnapshotCompletionMs(1_500);
     await runtime.policies.put({ ...policyItem('orders-hourly'), state: 'ACTIVE' });
     await runtime.policies.put({
@@ -39,6 +44,15 @@ describe('cache-snapshots snapshot', () => {
       schedule: 'rate(1 day)',
       state: 'ACTIVE',
     });
+    const enrolledAt = new Date().toISOString();
+    for (const cacheName of ['gold-active', 'gold-retired']) {
+      await runtime.targets.table.enrol({ policyId: 'gold', cacheName, nextRunAt: TOMORROW, enrolledAt });
+    }
+    await runtime.targets.table.retire(
+      { policyId: 'gold', cacheName: 'gold-retired' },
+      enrolledAt,
+      'no longer chosen by the selector (test)',
+    );
   }, 120_000);
   afterAll(async () => {
     vi.unstubAllEnvs();
@@ -154,8 +168,32 @@ describe('cache-snapshots snapshot', () => {
 
     expect(result.code).toBe(1);
     expect(result.stderr).toBe(
-      'cache-snapshots: error: no snapshot taken: policy gold chooses its caches by targets: an on-demand snapshot is of one target, name it with --cache\n',
+      'cache-snapshots: error: no snapshot taken: policy gold chooses its caches by targets: name one of its targets with --cache\n',
     );
     expect(await onDemandRuns('gold')).toEqual([]);
+  }, 30_000);
+
+  it('takes a snapshot of a targets policy’s ACTIVE target only: refuses a cache it tags as chosen but never enrolled, and a RETIRED one', async () => {
+    const [unenrolled, retired] = await Promise.all([
+      cli('gold', '--cache', 'gold-unenrolled'),
+      cli('gold', '--cache', 'gold-retired'),
+    ]);
+    const active = await cli('gold', '--cache', 'gold-active');
+
+    expect(unenrolled.code).toBe(1);
+    expect(unenrolled.stderr).toContain(
+      'no snapshot taken: cache "gold-unenrolled" is not a target of policy gold: never enrolled (',
+    );
+    expect(retired.code).toBe(1);
+    expect(retired.stderr).toMatch(
+      /no snapshot taken: cache "gold-retired" is no longer a target of policy gold: RETIRED since \S+: no longer chosen by the selector \(test\)\n$/,
+    );
+    expect(active.stderr).toBe('');
+    expect(active.code).toBe(0);
+    expect(active.stdout).toMatch(
+      /^snapshot gold-active-\d{8}-\d{4}-[0-9a-f]{8} of cache gold-active \(policy gold, on demand\): REQUESTED\n$/,
+    );
+    expect((await onDemandRuns('gold')).map((run) => run.cacheName)).toEqual(['gold-active']);
+    expect([...snapshotsOf('gold-unenrolled'), ...snapshotsOf('gold-retired')]).toEqual([]);
   }, 30_000);
 });

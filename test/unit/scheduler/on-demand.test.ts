@@ -145,12 +145,19 @@ describe('on-demand snapshots', () => {
 describe('on-demand snapshots of a targets policy', () => {
   const targets = { tags: { tier: 'gold' } };
 
+  /** `orders` an ACTIVE target; `carts` chosen by the selector (tagged gold) but never enrolled. */
   async function targetsHarness() {
     const h = new SchedulerHarness({ start: NOW, caches: [] });
     h.gateway.addCache('orders', { tags: { tier: 'gold' } });
-    h.gateway.addCache('carts', { tags: { tier: 'bronze' } });
+    h.gateway.addCache('carts', { tags: { tier: 'gold' } });
     const { cacheName: _none, ...item } = policyItem('orders-hourly', { targets });
     await putActivePolicy(h.policies, item, NEXT_RUN);
+    await h.targets.table.enrol({
+      policyId: 'orders-hourly',
+      cacheName: 'orders',
+      nextRunAt: NEXT_RUN,
+      enrolledAt: NOW,
+    });
     return h;
   }
 
@@ -159,12 +166,11 @@ describe('on-demand snapshots of a targets policy', () => {
 
     expect(await take(h)).toEqual({
       outcome: 'refused',
-      reason:
-        'policy orders-hourly chooses its caches by targets: an on-demand snapshot is of one target, name it with --cache',
+      reason: 'policy orders-hourly chooses its caches by targets: name one of its targets with --cache',
     });
   });
 
-  it('takes a snapshot of a cache its selector chooses, named after that cache', async () => {
+  it('takes a snapshot of an ACTIVE target, named after its cache', async () => {
     const h = await targetsHarness();
 
     const run = runOf(await take(h, { cacheName: 'orders' }));
@@ -173,17 +179,21 @@ describe('on-demand snapshots of a targets policy', () => {
     expect(run.snapshotName).toMatch(/^orders-20250301-1017-[0-9a-f]{8}$/);
   });
 
-  it('refuses a cache its selector does not choose, and one that does not exist', async () => {
+  it('refuses a cache its selector chooses by its tags but not enrolled, and a RETIRED target, by the targets table', async () => {
     const h = await targetsHarness();
 
     const carts = await take(h, { cacheName: 'carts' });
-    expect(carts).toMatchObject({ outcome: 'refused' });
     expect(carts.outcome === 'refused' && carts.reason).toMatch(
-      /^cache carts is not a target of policy orders-hourly: /,
+      /^cache "carts" is not a target of policy orders-hourly: never enrolled /,
     );
-    expect(await take(h, { cacheName: 'gone' })).toEqual({
+    await h.targets.table.retire(
+      { policyId: 'orders-hourly', cacheName: 'orders' },
+      NOW,
+      'the cache is being deleted',
+    );
+    expect(await take(h, { cacheName: 'orders' })).toEqual({
       outcome: 'refused',
-      reason: 'no serverless cache "gone"',
+      reason: `cache "orders" is no longer a target of policy orders-hourly: RETIRED since ${NOW}: the cache is being deleted`,
     });
     expect(h.gateway.count('createSnapshot')).toBe(0);
   });
