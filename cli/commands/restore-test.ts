@@ -5,12 +5,11 @@ import { formatDuration } from '#cli/format';
 import { parseDuration } from '#cli/option-parsers';
 import { printJson, printLine } from '#cli/output';
 import { realSleep, type Sleep, toIso } from '#lib/clock';
-import { describeIssues } from '#lib/errors';
-import { validatePolicy } from '#lib/policy/parse-policy';
 import { advanceRestoreTest } from '#lib/restore-tests/advance';
 import { startRestoreTest, targetsInFlight } from '#lib/restore-tests/start-restore-test';
 import type { RestoreTestRecord } from '#lib/restore-tests/types';
 import { type Runtime, restoreTestDeps } from '#lib/runtime';
+import { loadUsablePolicy } from '#lib/scheduler/load-policy';
 import { resolveTarget } from '#lib/targets/resolve-target';
 
 interface RestoreTestOptions {
@@ -20,16 +19,15 @@ interface RestoreTestOptions {
 }
 
 /**
- * The policy to test, valid, as it applies to the target: its cache, or for a `targets` policy the ACTIVE
- * target `--cache` names (resolveTarget, the rule `snapshot` follows too).
+ * The policy to test as it applies to the target, by the rules `snapshot` follows too: the policy exists,
+ * is valid and enabled (loadUsablePolicy), and the target is its cache, or for a `targets` policy the ACTIVE
+ * target `--cache` names (resolveTarget).
  */
 async function targetOf(runtime: Runtime, policyId: string, cache: string | undefined) {
-  const item = await runtime.policies.get(policyId);
-  if (item === undefined) throw new CliError(`no policy ${policyId}`);
-  const parsed = validatePolicy(item);
-  if (!parsed.ok) throw new CliError(`policy ${policyId} is invalid: ${describeIssues(parsed.issues)}`);
-  const target = await resolveTarget(runtime.targets.table, parsed.policy, cache);
-  if (typeof target === 'string') throw new CliError(target);
+  const policy = await loadUsablePolicy(runtime, policyId);
+  if (typeof policy === 'string') throw new CliError(`no restore test started: ${policy}`);
+  const target = await resolveTarget(runtime.targets.table, policy, cache);
+  if (typeof target === 'string') throw new CliError(`no restore test started: ${target}`);
   return target;
 }
 

@@ -7,7 +7,10 @@ import type { SchedulerDeps } from './deps';
  * The policy a run belongs to, parsed afresh (never trusting a stored state), or the reason it cannot be
  * used: deleted, invalid (every broken rule) or disabled.
  */
-export async function loadUsablePolicy(deps: SchedulerDeps, policyId: string): Promise<Policy | string> {
+export async function loadUsablePolicy(
+  deps: Pick<SchedulerDeps, 'policies'>,
+  policyId: string,
+): Promise<Policy | string> {
   const item = await deps.policies.get(policyId);
   if (!item) return 'the policy was deleted';
   const parsed = validatePolicy(item);

@@ -92,6 +92,18 @@ describe('cache-snapshots restore-test', () => {
     expect(again.stderr).toMatch(/still in flight|exists already/);
   });
 
+  it('refuses a disabled policy, as snapshot does, and starts nothing', async () => {
+    await runtime.policies.put(policyItem('orders-off', { cacheName: 'orders', enabled: false }));
+
+    const result = await cli('orders-off');
+
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain('no restore test started: the policy is disabled');
+    const tests = [];
+    for await (const test of runtime.restoreTests.listOfTarget('orders-off', 'orders')) tests.push(test);
+    expect(tests).toEqual([]);
+  });
+
   it('refuses a cache the policy does not cover', async () => {
     const result = await cli('orders-hourly', '--cache', 'billing');
 
