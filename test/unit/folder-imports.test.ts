@@ -60,12 +60,54 @@ function cyclesOf(graph: ReadonlyMap<string, ReadonlySet<string>>): string[] {
   return cycles;
 }
 
+/**
+ * docs/architecture.md's folder table ("Folders, and which may import which"): each `folder/` row's imports
+ * column, top-level modules (`clock.ts`, ...) left out as the table says.
+ */
+function documentedImports(): Map<string, string[]> {
+  const doc = readFileSync(resolve(import.meta.dirname, '../../docs/architecture.md'), 'utf8');
+  const rows = new Map<string, string[]>();
+  for (const line of doc.split('\n')) {
+    const cells = line.split('|').map((cell) => cell.trim());
+    const folder = /^`([a-z-]+)\/`$/.exec(cells[1] ?? '')?.[1];
+    if (folder === undefined || cells.length < 5) continue;
+    const imports = cells[3] === '—' ? [] : (cells[3] ?? '').split(',').map((name) => name.trim());
+    rows.set(folder, imports.sort());
+  }
+  return rows;
+}
+
 describe('imports between the parts of lib/', () => {
   it('form no cycle: each folder depends only on folders below it', () => {
     const graph = partGraph();
 
     expect(graph.get('scheduler')).toContain('runs');
     expect(cyclesOf(graph)).toEqual([]);
+  });
+
+  it("are the ones docs/architecture.md's folder table lists for each folder", () => {
+    const graph = partGraph();
+    const documented = documentedImports();
+    const actual = new Map(
+      [...documented.keys()].map((part) => [
+        part,
+        [...(graph.get(part) ?? [])].filter((target) => !target.endsWith('.ts')).sort(),
+      ]),
+    );
+
+    expect(documented.size).toBeGreaterThan(10);
+    expect(Object.fromEntries(documented)).toEqual(Object.fromEntries(actual));
+  });
+
+  it("go only up docs/architecture.md's folder table: each folder imports folders listed above it", () => {
+    const documented = [...documentedImports()];
+    const below = documented.flatMap(([part, imports], row) =>
+      imports
+        .filter((target) => documented.findIndex(([other]) => other === target) >= row)
+        .map((target) => `${part} → ${target}`),
+    );
+
+    expect(below).toEqual([]);
   });
 
   it('finds a cycle when two parts import each other (the check itself works)', () => {
