@@ -1,5 +1,5 @@
 import type { CoverageRow } from '#lib/fleet/coverage';
-import { enrolTargets } from '#lib/fleet/enrol-targets';
+import { type EnrolmentSummary, enrolTargets } from '#lib/fleet/enrol-targets';
 import { type FleetSource, onceEachPlacement } from '#lib/fleet/fleet-source';
 import {
   coverageOfPlacements,
@@ -32,17 +32,24 @@ export function sharedFleet(deps: TargetSyncDeps): FleetSource {
   return onceEachPlacement(deps.placements);
 }
 
-/** An ACTIVE targets policy's targets brought in line with its placement's fleet; the policy as it covers. */
+/**
+ * An ACTIVE targets policy's targets brought in line with its placement's fleet; the policy as it covers. A
+ * policy this pass already enrolled (its sync did, against the same listing) is taken as that enrolment left
+ * it, not enrolled again.
+ */
 async function enrolOne(
   deps: TargetSyncDeps,
   entry: PlacedPolicy,
   fleets: readonly PlacedFleet[],
   now: Date,
   counts: { enrolled: number; retired: number },
+  enrolled: ReadonlyMap<string, EnrolmentSummary>,
 ): Promise<PlacedPolicy> {
   const { policy } = entry;
   const fleet = fleets.find((placed) => isSamePlacement(placed.placement, entry.placement))?.fleet;
   if (entry.state !== 'ACTIVE' || policy.targets === undefined || fleet === undefined) return entry;
+  const done = enrolled.get(policy.policyId);
+  if (done !== undefined) return { ...entry, targets: done.active };
   try {
     const summary = await enrolTargets(deps.targets, policy, fleet, now);
     counts.enrolled += summary.enrolled.length;
@@ -92,11 +99,14 @@ function reportUnprotected(rows: readonly CoverageRow[], listed: readonly Placem
  * every cache there, and the UnprotectedCaches metrics. A placement that cannot be listed (a role that
  * cannot be assumed) changes nothing there and is logged (`outcome: DiscoveryFailed`; the AssumeRoleFailures
  * metric counts the role); the others go on. One policy's failure is logged and the others go on.
+ * `enrolled`: the enrolments this pass's syncs already made, by policyId (each policy is enrolled once per
+ * pass; the summary counts the fleet pass's own, as it did when the second enrolment found nothing to do).
  */
 export async function reconcileFleet(
   deps: TargetSyncDeps & { readonly fleet: FleetSource },
   items: readonly PolicyItem[],
   now: Date,
+  enrolled: ReadonlyMap<string, EnrolmentSummary> = new Map(),
 ): Promise<FleetPassSummary> {
   let home: Placement;
   try {
@@ -111,7 +121,7 @@ export async function reconcileFleet(
   const fleets = await listPlacements(deps.fleet, coveragePlacements(home, placed));
   const counts = { enrolled: 0, retired: 0 };
   const covering: PlacedPolicy[] = [];
-  for (const entry of placed) covering.push(await enrolOne(deps, entry, fleets, now, counts));
+  for (const entry of placed) covering.push(await enrolOne(deps, entry, fleets, now, counts, enrolled));
   const listed = fleets.filter((placed) => placed.fleet !== undefined).map((placed) => placed.placement);
   const unlisted = fleets.length - listed.length;
   const { rows } = coverageOfPlacements(fleets, covering);

@@ -1,4 +1,5 @@
 import { reportExportRecoveryPoints } from '#lib/exports/export-rpo';
+import type { EnrolmentSummary } from '#lib/fleet/enrol-targets';
 import { checkAvailableSnapshots, type SnapshotCheckDeps } from '#lib/lifecycle/snapshot-check';
 import { logger } from '#lib/observability';
 import type { Placement } from '#lib/placements/placement';
@@ -115,6 +116,8 @@ export async function reconcilePolicies(
   // One discovery of the account's caches for the whole pass: every targets policy is judged against it.
   const withPeers = { ...read.withPeers, fleet: sharedFleet(deps) };
   const seen: PolicyItem[] = [];
+  // The targets each sync enrolled, so the fleet pass does not enrol (nor list) them a second time.
+  const enrolled = new Map<string, EnrolmentSummary>();
   for (const item of items) {
     scanned += 1;
     if (isInSync(item) && !awaitsCache(item) && !warningChanged(item, index, deps.clock())) {
@@ -125,6 +128,7 @@ export async function reconcilePolicies(
       const outcome = await syncPolicyItem(withPeers, item, true);
       const after = outcome.action === 'written' ? { ...item, ...outcome.result } : item;
       if (outcome.action === 'written') replacePeer(index, after);
+      if (outcome.action === 'written' && outcome.enrolment) enrolled.set(item.policyId, outcome.enrolment);
       seen.push(after);
       if (outcome.action === 'written') synced += 1;
     } catch (error) {
@@ -135,7 +139,7 @@ export async function reconcilePolicies(
       });
     }
   }
-  const fleetPass = await reconcileFleet(withPeers, seen, deps.clock());
+  const fleetPass = await reconcileFleet(withPeers, seen, deps.clock(), enrolled);
   const checked = await checkAvailableSnapshots(deps, seen);
   const maxNewestSnapshotAgeSeconds = await reportRecoveryPoints(
     deps.targets.table,
