@@ -9,6 +9,7 @@ import type { PolicyStore } from '#lib/policy/policy-store';
 import type { Policy, PolicyItem } from '#lib/policy/types';
 import { reportRestoreTestAges } from '#lib/restore-tests/report-restore-test-age';
 import { type DueRestoreTestDeps, startDueRestoreTests } from '#lib/restore-tests/start-due-restore-tests';
+import { listedOnce, type TargetListing } from '#lib/targets/listed-once';
 import { type FleetPassSummary, reconcileFleet, sharedFleet } from './reconcile-fleet';
 import { reportRecoveryPoints } from './report-rpo';
 import {
@@ -91,6 +92,15 @@ export async function readPeerIndex(
   };
 }
 
+/** `listed` when the restore tests read the targets table reconcile does (as deployed), else their own, once. */
+function sameTable(
+  restoreTests: DueRestoreTestDeps,
+  deps: ReconcileDeps,
+  listed: TargetListing,
+): TargetListing {
+  return restoreTests.targets === deps.targets.table ? listed : listedOnce(restoreTests.targets);
+}
+
 /**
  * Heals what the stream missed: every policy item whose orchestrator attributes do not reflect its
  * operator attributes (or that waits for its cache to exist, or whose 24-in-24 h fit warning changed with the
@@ -141,14 +151,13 @@ export async function reconcilePolicies(
   }
   const fleetPass = await reconcileFleet(withPeers, seen, deps.clock(), enrolled);
   const checked = await checkAvailableSnapshots(deps, seen);
-  const maxNewestSnapshotAgeSeconds = await reportRecoveryPoints(
-    deps.targets.table,
-    checked.items,
-    deps.clock(),
-  );
+  // The reports below write no target: each policy's targets are read once for all of them.
+  const targets = listedOnce(deps.targets.table);
+  const tests = restoreTests && { ...restoreTests, targets: sameTable(restoreTests, deps, targets) };
+  const maxNewestSnapshotAgeSeconds = await reportRecoveryPoints(targets, checked.items, deps.clock());
   await reportExportRecoveryPoints(deps, checked.items);
-  await reportRestoreTestAges(restoreTests, checked.items, deps.clock());
-  const restoreTestsStarted = restoreTests ? await startDueRestoreTests(restoreTests, checked.items) : 0;
+  await reportRestoreTestAges(tests, checked.items, deps.clock());
+  const restoreTestsStarted = tests ? await startDueRestoreTests(tests, checked.items) : 0;
   const summary = {
     scanned,
     synced,

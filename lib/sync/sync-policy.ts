@@ -1,8 +1,8 @@
 import type { Clock } from '#lib/clock';
 import { toIso } from '#lib/clock';
 import { groupBy } from '#lib/collections';
-import type { EnrolmentSummary } from '#lib/fleet/enrol-targets';
 import { ConditionalWriteError, describeIssues } from '#lib/errors';
+import type { EnrolmentSummary } from '#lib/fleet/enrol-targets';
 import { logger, METRIC, recordMetric } from '#lib/observability';
 import {
   cacheKey,
