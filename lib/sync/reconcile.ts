@@ -10,6 +10,7 @@ import type { Policy, PolicyItem } from '#lib/policy/types';
 import { reportRestoreTestAges } from '#lib/restore-tests/report-restore-test-age';
 import { type DueRestoreTestDeps, startDueRestoreTests } from '#lib/restore-tests/start-due-restore-tests';
 import { listedOnce, type TargetListing } from '#lib/targets/listed-once';
+import type { TargetRecord } from '#lib/targets/types';
 import { type FleetPassSummary, reconcileFleet, sharedFleet } from './reconcile-fleet';
 import { reportRecoveryPoints } from './report-rpo';
 import {
@@ -92,6 +93,18 @@ export async function readPeerIndex(
   };
 }
 
+/** The targets this pass's enrolments listed and nothing wrote since (not those the snapshot check moved). */
+function untouchedTargets(
+  enrolments: ReadonlyMap<string, EnrolmentSummary>,
+  moved: ReadonlySet<string>,
+): Map<string, readonly TargetRecord[]> {
+  const known = new Map<string, readonly TargetRecord[]>();
+  for (const [policyId, { untouched }] of enrolments) {
+    if (untouched !== undefined && !moved.has(policyId)) known.set(policyId, untouched);
+  }
+  return known;
+}
+
 /** `listed` when the restore tests read the targets table reconcile does (as deployed), else their own, once. */
 function sameTable(
   restoreTests: DueRestoreTestDeps,
@@ -127,7 +140,7 @@ export async function reconcilePolicies(
   const withPeers = { ...read.withPeers, fleet: sharedFleet(deps) };
   const seen: PolicyItem[] = [];
   // The targets each sync enrolled, so the fleet pass does not enrol (nor list) them a second time.
-  const enrolled = new Map<string, EnrolmentSummary>();
+  const enrolments = new Map<string, EnrolmentSummary>();
   for (const item of items) {
     scanned += 1;
     if (isInSync(item) && !awaitsCache(item) && !warningChanged(item, index, deps.clock())) {
@@ -138,7 +151,7 @@ export async function reconcilePolicies(
       const outcome = await syncPolicyItem(withPeers, item, true);
       const after = outcome.action === 'written' ? { ...item, ...outcome.result } : item;
       if (outcome.action === 'written') replacePeer(index, after);
-      if (outcome.action === 'written' && outcome.enrolment) enrolled.set(item.policyId, outcome.enrolment);
+      if (outcome.action === 'written' && outcome.enrolment) enrolments.set(item.policyId, outcome.enrolment);
       seen.push(after);
       if (outcome.action === 'written') synced += 1;
     } catch (error) {
@@ -149,10 +162,11 @@ export async function reconcilePolicies(
       });
     }
   }
-  const fleetPass = await reconcileFleet(withPeers, seen, deps.clock(), enrolled);
+  const fleetPass = await reconcileFleet(withPeers, seen, deps.clock(), enrolments);
   const checked = await checkAvailableSnapshots(deps, seen);
-  // The reports below write no target: each policy's targets are read once for all of them.
-  const targets = listedOnce(deps.targets.table);
+  // The reports below write no target: each policy's targets are read once for all of them, or not at all
+  // when this pass's enrolment listed them and neither it nor the check wrote one since.
+  const targets = listedOnce(deps.targets.table, untouchedTargets(enrolments, checked.targetsMoved));
   const tests = restoreTests && { ...restoreTests, targets: sameTable(restoreTests, deps, targets) };
   const maxNewestSnapshotAgeSeconds = await reportRecoveryPoints(targets, checked.items, deps.clock());
   await reportExportRecoveryPoints(deps, checked.items);

@@ -4,6 +4,8 @@ import { InMemoryRestoreTestStore } from '#lib/adapters/memory/restore-test-stor
 import { InMemoryRunStore } from '#lib/adapters/memory/run-store';
 import { InMemoryTargetTable } from '#lib/adapters/memory/target-table';
 import { MINUTE_MS } from '#lib/clock';
+import { parsePolicy } from '#lib/policy/parse-policy';
+import { policyForTarget } from '#lib/policy/policy-for-target';
 import type { PolicyItem } from '#lib/policy/types';
 import type { DueRestoreTestDeps } from '#lib/restore-tests/start-due-restore-tests';
 import { type ReconcileDeps, reconcilePolicies } from '#lib/sync/reconcile';
@@ -13,6 +15,7 @@ import type { Enrolment, TargetKey, TargetRecord, TargetSummaries } from '#lib/t
 import { FakePlacements } from '#test/support/fake-placements';
 import { FakeSnapshotGateway } from '#test/support/fake-snapshot-gateway';
 import { FakeTime } from '#test/support/fake-time';
+import { seedAvailableRun } from '#test/support/run-builders';
 import { DEPLOYED_SETTINGS } from '#test/support/scheduler-harness';
 
 const MEMBER = { account: '222222222222', region: 'eu-west-1' };
@@ -69,11 +72,12 @@ async function arrange() {
   const member = placements.add(MEMBER);
   member.addCache('journal', { tags: { tier: 'gold' } });
   const policies = new InMemoryPolicyStore();
+  const runs = new InMemoryRunStore();
   const table = new CountingTargetTable();
   const restoreTests = new InMemoryRestoreTestStore();
   const deps: ReconcileDeps = {
     policies,
-    runs: new InMemoryRunStore(),
+    runs,
     targets: targetStoreOf(policies, table),
     placements,
     clock: time.clock,
@@ -99,10 +103,14 @@ async function arrange() {
   await policies.put({ ...edited, policyId: 'edited', targets: { tags: { tier: 'silver' } } });
   own.removeCache('cart');
   time.set(new Date(Date.parse('2025-03-01T04:00:00.000Z') + 5 * MINUTE_MS).toISOString());
+  forget(table, own, member);
+  return { deps, restore, table, own, member, time, runs };
+}
+
+/** The counts so far set to zero. */
+function forget(table: CountingTargetTable, ...gateways: FakeSnapshotGateway[]): void {
   table.reset();
-  own.calls.length = 0;
-  member.calls.length = 0;
-  return { deps, restore, table, own, member };
+  for (const gateway of gateways) gateway.calls.length = 0;
 }
 
 /** Discovery and existence checks a gateway received: DescribeServerlessCaches and ListTagsForResource. */
@@ -115,13 +123,14 @@ function discoveryCalls(gateway: FakeSnapshotGateway) {
 }
 
 describe('the reads and writes of one reconcile pass', () => {
-  it('lists each targets policy’s targets twice (to enrol, then for every report), writes each target once and lists each placement once', async () => {
+  it('lists a targets policy’s targets once, twice when its enrolment wrote, each target written once and each placement listed once', async () => {
     const { deps, restore, table, own, member } = await arrange();
 
     const summary = await reconcilePolicies(deps, restore);
     // Before: 5 listings of `edited` (its sync's enrolment, the fleet pass's, the recovery points, the
-    // restore-test ages, the due restore tests) and 4 of each other policy.
-    expect(Object.fromEntries(table.listings)).toEqual({ edited: 2, steady: 2, orphan: 2, member: 2 });
+    // restore-test ages, the due restore tests) and 4 of each other policy. Now the enrolment's listing,
+    // and once more for the reports of a policy whose enrolment wrote a target.
+    expect(Object.fromEntries(table.listings)).toEqual({ edited: 2, steady: 2, orphan: 2, member: 1 });
     expect(Object.fromEntries(table.writes)).toEqual({
       'enrol edited/ledger': 1,
       'retire edited/search': 1,
@@ -136,5 +145,48 @@ describe('the reads and writes of one reconcile pass', () => {
       restoreTestsStarted: 3,
       unprotectedCaches: 1,
     });
+  });
+
+  it('lists each targets policy’s targets once and writes none when the pass changes nothing', async () => {
+    const { deps, restore, table, own, member, time } = await arrange();
+    await reconcilePolicies(deps, restore);
+    forget(table, own, member);
+    time.set('2025-03-01T04:20:00.000Z');
+
+    await reconcilePolicies(deps, restore);
+
+    expect(Object.fromEntries(table.listings)).toEqual({ edited: 1, steady: 1, orphan: 1, member: 1 });
+    expect(table.writes.size).toBe(0);
+    expect(discoveryCalls(own)).toEqual({ listCaches: 1, getCache: 0, listTags: 3 });
+  });
+
+  it('reads a policy’s targets again for the recovery points when the snapshot check moved one back', async () => {
+    const { deps, restore, table, own, member, time, runs } = await arrange();
+    await reconcilePolicies(deps, restore);
+    const steady = await deps.policies.get('steady');
+    const policy = policyForTarget(parsePolicy(steady ?? {}), 'orders');
+    const older = await seedAvailableRun(runs, own, policy, '2025-02-27T03:00:00.000Z');
+    const newest = await seedAvailableRun(runs, own, policy, '2025-02-28T03:00:00.000Z');
+    await table.recordSummaries(
+      { policyId: 'steady', cacheName: 'orders' },
+      {
+        newestSnapshot: {
+          slot: newest.slot,
+          snapshotName: newest.snapshotName,
+          takenAt: newest.slot,
+          availableAt: newest.slot,
+        },
+      },
+    );
+    own.removeSnapshot(newest.snapshotName);
+    forget(table, own, member);
+    time.set('2025-03-01T04:20:00.000Z');
+
+    const summary = await reconcilePolicies(deps, restore);
+
+    expect(Object.fromEntries(table.listings)).toEqual({ edited: 1, steady: 2, orphan: 1, member: 1 });
+    // The worst recovery point is the moved-back one: the older snapshot's, not the deleted one's.
+    const age = (Date.parse('2025-03-01T04:20:00.000Z') - Date.parse(older.slot)) / 1000;
+    expect(summary).toMatchObject({ snapshotsGone: 1, maxNewestSnapshotAgeSeconds: age });
   });
 });
