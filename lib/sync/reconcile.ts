@@ -139,7 +139,8 @@ export async function reconcilePolicies(
   // One discovery of the account's caches for the whole pass: every targets policy is judged against it.
   const withPeers = { ...read.withPeers, fleet: sharedFleet(deps) };
   const seen: PolicyItem[] = [];
-  // The targets each sync enrolled, so the fleet pass does not enrol (nor list) them a second time.
+  // This pass's enrolments by policyId, each sync's then the fleet pass's: each policy is enrolled (and its
+  // targets listed) once, and the reports take the listing of those whose enrolment wrote nothing.
   const enrolments = new Map<string, EnrolmentSummary>();
   for (const item of items) {
     scanned += 1;
