@@ -5,8 +5,9 @@ import type { TargetsPolicy } from '#lib/policy/types';
 import { nextSlotAfter } from '#lib/schedule/policy-slots';
 import { isEnrolledElsewhere } from '#lib/targets/resolve-target';
 import type { TargetTable } from '#lib/targets/target-table';
-import type { TargetKey, TargetRecord } from '#lib/targets/types';
+import type { TargetRecord } from '#lib/targets/types';
 import { matchSelector } from './match-selector';
+import { attempt, retime, retireOne, type Writes } from './target-writes';
 import type { FleetCache, FleetSnapshot } from './types';
 
 /** What enrolment changed for one policy, and what its selector chose in this fleet. */
@@ -17,6 +18,11 @@ export interface EnrolmentSummary {
   readonly chosen: number;
   /** The policy's ACTIVE targets once this pass is done, by cache name. */
   readonly active: readonly string[];
+  /**
+   * Every target of the policy as listed, when this enrolment wrote (or tried to write) none of them: what
+   * listing them again would return, so reconcile need not. Undefined after any write.
+   */
+  readonly untouched?: readonly TargetRecord[];
 }
 
 /** The reason a cache is retired, or undefined when it stays (chosen, or its tags could not be read). */
@@ -50,11 +56,15 @@ export async function enrolTargets(
   now: Date,
 ): Promise<EnrolmentSummary> {
   const existing = new Map<string, TargetRecord>();
+  const listed: TargetRecord[] = [];
   const retired: string[] = [];
+  const writes: Writes = { count: 0 };
   for await (const target of deps.table.listByPolicy(policy.policyId)) {
+    listed.push(target);
     existing.set(target.cacheName, target);
     if (!movedAway(policy, target)) continue;
-    await retireOne(deps.table, target, now, 'the policy names another account or region now', retired);
+    const reason = 'the policy names another account or region now';
+    await retireOne(deps.table, target, now, reason, retired, writes);
     if (retired.includes(target.cacheName)) existing.set(target.cacheName, { ...target, state: 'RETIRED' });
   }
   const byName = new Map(fleet.caches.map((cache) => [cache.name, cache]));
@@ -65,7 +75,7 @@ export async function enrolTargets(
   const first = nextSlotAfter(policy, new Date(now.getTime() - 1));
   for (const cache of chosen) {
     if (existing.get(cache.name)?.state === 'ACTIVE' || first === undefined) continue;
-    await attempt(policy.policyId, cache.name, 'enrol', async () => {
+    await attempt(policy.policyId, cache.name, 'enrol', writes, async () => {
       const enrolment = {
         policyId: policy.policyId,
         cacheName: cache.name,
@@ -87,15 +97,21 @@ export async function enrolTargets(
   for (const target of existing.values()) {
     const reason = target.state === 'ACTIVE' ? leaveReason(policy, byName.get(target.cacheName)) : undefined;
     if (reason === undefined) {
-      await retime(deps.table, target, first, now);
+      await retime(deps.table, target, first, now, writes);
       continue;
     }
-    await retireOne(deps.table, target, now, reason, retired);
+    await retireOne(deps.table, target, now, reason, retired, writes);
   }
   const active = [...existing.values()]
     .filter((target) => target.state === 'ACTIVE' && !retired.includes(target.cacheName))
     .map((target) => target.cacheName);
-  return { enrolled, retired, chosen: chosen.length, active: [...new Set([...active, ...enrolled])].sort() };
+  return {
+    enrolled,
+    retired,
+    chosen: chosen.length,
+    active: [...new Set([...active, ...enrolled])].sort(),
+    untouched: writes.count === 0 ? listed : undefined,
+  };
 }
 
 /**
@@ -109,51 +125,10 @@ export async function retireAllTargets(
   reason: string,
 ): Promise<string[]> {
   const retired: string[] = [];
+  const writes: Writes = { count: 0 };
   for await (const target of deps.table.listByPolicy(policyId)) {
     if (target.state !== 'ACTIVE') continue;
-    await retireOne(deps.table, target, now, reason, retired);
+    await retireOne(deps.table, target, now, reason, retired, writes);
   }
   return retired;
-}
-
-async function attempt(policyId: string, cacheName: string, action: string, write: () => Promise<void>) {
-  try {
-    await write();
-  } catch (error) {
-    logger.error(`could not ${action} the target; the next sync or reconcile tries again`, {
-      policyId,
-      cacheName,
-      error,
-    });
-  }
-}
-
-/**
- * Keeps an ACTIVE target's pending `nextRunAt` a slot of the policy's schedule as it is now (an edited
- * schedule moves it to its first slot at or after now; a slot already due is kept, for the tick to take), as
- * policy sync does for a `cacheName` policy: the tick relies on it being one.
- */
-async function retime(table: TargetTable, target: TargetRecord, first: Date | undefined, now: Date) {
-  const pending = target.nextRunAt;
-  if (target.state !== 'ACTIVE' || pending === undefined || first === undefined) return;
-  if (pending <= toIso(now) || pending === toIso(first)) return;
-  await attempt(target.policyId, target.cacheName, 'move to the edited schedule', async () => {
-    await table.advance(target, pending, toIso(first), {});
-  });
-}
-
-/** Retires `target` (logged), adding its cache to `retired` when this call retired it. */
-async function retireOne(
-  table: TargetTable,
-  target: TargetKey,
-  now: Date,
-  reason: string,
-  retired: string[],
-) {
-  await attempt(target.policyId, target.cacheName, 'retire', async () => {
-    if (!(await table.retire(target, toIso(now), reason))) return;
-    retired.push(target.cacheName);
-    const { policyId, cacheName } = target;
-    logger.info('target retired', { outcome: 'TargetRetired', policyId, cacheName, retiredReason: reason });
-  });
 }

@@ -33,6 +33,8 @@ export interface SnapshotCheck {
   readonly items: PolicyItem[];
   /** How many runs were found GONE. */
   readonly gone: number;
+  /** The `targets` policies some of whose targets' newest-snapshot summaries the check moved (or tried to). */
+  readonly targetsMoved: ReadonlySet<string>;
 }
 
 /**
@@ -73,6 +75,7 @@ export async function checkAvailableSnapshots(
   });
   let goneCount = 0;
   const checked: PolicyItem[] = [];
+  const targetsMoved = new Set<string>();
   for (const item of items) {
     const runs = available.get(item.policyId);
     if (runs === undefined) {
@@ -92,13 +95,14 @@ export async function checkAvailableSnapshots(
     if (typeof item.cacheName === 'string') checked.push(await settleNewest(deps, item, kept));
     else {
       // A targets policy's summaries are its targets' (the targets table): each moves back on its own.
+      if (removed.size > 0) targetsMoved.add(item.policyId);
       for (const ofCache of groupBy(runs, (run) => run.cacheName).values()) {
         await moveNewestBack(deps, 'targets', ofCache, removed);
       }
       checked.push(item);
     }
   }
-  return { items: checked, gone: goneCount };
+  return { items: checked, gone: goneCount, targetsMoved };
 }
 
 /** GONE when the listing shows the run's snapshot missing or being deleted; `moved` when another writer won. */

@@ -1,5 +1,5 @@
 import type { CoverageRow } from '#lib/fleet/coverage';
-import { enrolTargets } from '#lib/fleet/enrol-targets';
+import { type EnrolmentSummary, enrolTargets } from '#lib/fleet/enrol-targets';
 import { type FleetSource, onceEachPlacement } from '#lib/fleet/fleet-source';
 import {
   coverageOfPlacements,
@@ -32,19 +32,27 @@ export function sharedFleet(deps: TargetSyncDeps): FleetSource {
   return onceEachPlacement(deps.placements);
 }
 
-/** An ACTIVE targets policy's targets brought in line with its placement's fleet; the policy as it covers. */
+/**
+ * An ACTIVE targets policy's targets brought in line with its placement's fleet (the enrolment added to
+ * `enrolments`); the policy as it covers. A policy this pass already enrolled (its sync did, against the same
+ * listing) is taken as that enrolment left it, not enrolled again.
+ */
 async function enrolOne(
   deps: TargetSyncDeps,
   entry: PlacedPolicy,
   fleets: readonly PlacedFleet[],
   now: Date,
   counts: { enrolled: number; retired: number },
+  enrolments: Map<string, EnrolmentSummary>,
 ): Promise<PlacedPolicy> {
   const { policy } = entry;
   const fleet = fleets.find((placed) => isSamePlacement(placed.placement, entry.placement))?.fleet;
   if (entry.state !== 'ACTIVE' || policy.targets === undefined || fleet === undefined) return entry;
+  const done = enrolments.get(policy.policyId);
+  if (done !== undefined) return { ...entry, targets: done.active };
   try {
     const summary = await enrolTargets(deps.targets, policy, fleet, now);
+    enrolments.set(policy.policyId, summary);
     counts.enrolled += summary.enrolled.length;
     counts.retired += summary.retired.length;
     return { ...entry, targets: summary.active };
@@ -92,11 +100,15 @@ function reportUnprotected(rows: readonly CoverageRow[], listed: readonly Placem
  * every cache there, and the UnprotectedCaches metrics. A placement that cannot be listed (a role that
  * cannot be assumed) changes nothing there and is logged (`outcome: DiscoveryFailed`; the AssumeRoleFailures
  * metric counts the role); the others go on. One policy's failure is logged and the others go on.
+ * `enrolments`: this pass's enrolments by policyId, the syncs' on the way in (each policy is enrolled once
+ * per pass; the summary counts the fleet pass's own, as it did when the second enrolment found nothing to
+ * do), the fleet pass's own added on the way out (what reconcile's reports read instead of the table).
  */
 export async function reconcileFleet(
   deps: TargetSyncDeps & { readonly fleet: FleetSource },
   items: readonly PolicyItem[],
   now: Date,
+  enrolments: Map<string, EnrolmentSummary> = new Map(),
 ): Promise<FleetPassSummary> {
   let home: Placement;
   try {
@@ -111,7 +123,7 @@ export async function reconcileFleet(
   const fleets = await listPlacements(deps.fleet, coveragePlacements(home, placed));
   const counts = { enrolled: 0, retired: 0 };
   const covering: PlacedPolicy[] = [];
-  for (const entry of placed) covering.push(await enrolOne(deps, entry, fleets, now, counts));
+  for (const entry of placed) covering.push(await enrolOne(deps, entry, fleets, now, counts, enrolments));
   const listed = fleets.filter((placed) => placed.fleet !== undefined).map((placed) => placed.placement);
   const unlisted = fleets.length - listed.length;
   const { rows } = coverageOfPlacements(fleets, covering);

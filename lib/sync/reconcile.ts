@@ -1,4 +1,5 @@
 import { reportExportRecoveryPoints } from '#lib/exports/export-rpo';
+import type { EnrolmentSummary } from '#lib/fleet/enrol-targets';
 import { checkAvailableSnapshots, type SnapshotCheckDeps } from '#lib/lifecycle/snapshot-check';
 import { logger } from '#lib/observability';
 import type { Placement } from '#lib/placements/placement';
@@ -8,6 +9,8 @@ import type { PolicyStore } from '#lib/policy/policy-store';
 import type { Policy, PolicyItem } from '#lib/policy/types';
 import { reportRestoreTestAges } from '#lib/restore-tests/report-restore-test-age';
 import { type DueRestoreTestDeps, startDueRestoreTests } from '#lib/restore-tests/start-due-restore-tests';
+import { listedOnce, type TargetListing } from '#lib/targets/listed-once';
+import type { TargetRecord } from '#lib/targets/types';
 import { type FleetPassSummary, reconcileFleet, sharedFleet } from './reconcile-fleet';
 import { reportRecoveryPoints } from './report-rpo';
 import {
@@ -90,6 +93,27 @@ export async function readPeerIndex(
   };
 }
 
+/** The targets this pass's enrolments listed and nothing wrote since (not those the snapshot check moved). */
+function untouchedTargets(
+  enrolments: ReadonlyMap<string, EnrolmentSummary>,
+  moved: ReadonlySet<string>,
+): Map<string, readonly TargetRecord[]> {
+  const known = new Map<string, readonly TargetRecord[]>();
+  for (const [policyId, { untouched }] of enrolments) {
+    if (untouched !== undefined && !moved.has(policyId)) known.set(policyId, untouched);
+  }
+  return known;
+}
+
+/** `listed` when the restore tests read the targets table reconcile does (as deployed), else their own, once. */
+function sameTable(
+  restoreTests: DueRestoreTestDeps,
+  deps: ReconcileDeps,
+  listed: TargetListing,
+): TargetListing {
+  return restoreTests.targets === deps.targets.table ? listed : listedOnce(restoreTests.targets);
+}
+
 /**
  * Heals what the stream missed: every policy item whose orchestrator attributes do not reflect its
  * operator attributes (or that waits for its cache to exist, or whose 24-in-24 h fit warning changed with the
@@ -115,6 +139,9 @@ export async function reconcilePolicies(
   // One discovery of the account's caches for the whole pass: every targets policy is judged against it.
   const withPeers = { ...read.withPeers, fleet: sharedFleet(deps) };
   const seen: PolicyItem[] = [];
+  // This pass's enrolments by policyId, each sync's then the fleet pass's: each policy is enrolled (and its
+  // targets listed) once, and the reports take the listing of those whose enrolment wrote nothing.
+  const enrolments = new Map<string, EnrolmentSummary>();
   for (const item of items) {
     scanned += 1;
     if (isInSync(item) && !awaitsCache(item) && !warningChanged(item, index, deps.clock())) {
@@ -125,6 +152,7 @@ export async function reconcilePolicies(
       const outcome = await syncPolicyItem(withPeers, item, true);
       const after = outcome.action === 'written' ? { ...item, ...outcome.result } : item;
       if (outcome.action === 'written') replacePeer(index, after);
+      if (outcome.action === 'written' && outcome.enrolment) enrolments.set(item.policyId, outcome.enrolment);
       seen.push(after);
       if (outcome.action === 'written') synced += 1;
     } catch (error) {
@@ -135,16 +163,16 @@ export async function reconcilePolicies(
       });
     }
   }
-  const fleetPass = await reconcileFleet(withPeers, seen, deps.clock());
+  const fleetPass = await reconcileFleet(withPeers, seen, deps.clock(), enrolments);
   const checked = await checkAvailableSnapshots(deps, seen);
-  const maxNewestSnapshotAgeSeconds = await reportRecoveryPoints(
-    deps.targets.table,
-    checked.items,
-    deps.clock(),
-  );
+  // The reports below write no target: each policy's targets are read once for all of them, or not at all
+  // when this pass's enrolment listed them and neither it nor the check wrote one since.
+  const targets = listedOnce(deps.targets.table, untouchedTargets(enrolments, checked.targetsMoved));
+  const tests = restoreTests && { ...restoreTests, targets: sameTable(restoreTests, deps, targets) };
+  const maxNewestSnapshotAgeSeconds = await reportRecoveryPoints(targets, checked.items, deps.clock());
   await reportExportRecoveryPoints(deps, checked.items);
-  await reportRestoreTestAges(restoreTests, checked.items, deps.clock());
-  const restoreTestsStarted = restoreTests ? await startDueRestoreTests(restoreTests, checked.items) : 0;
+  await reportRestoreTestAges(tests, checked.items, deps.clock());
+  const restoreTestsStarted = tests ? await startDueRestoreTests(tests, checked.items) : 0;
   const summary = {
     scanned,
     synced,

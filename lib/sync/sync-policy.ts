@@ -2,6 +2,7 @@ import type { Clock } from '#lib/clock';
 import { toIso } from '#lib/clock';
 import { groupBy } from '#lib/collections';
 import { ConditionalWriteError, describeIssues } from '#lib/errors';
+import type { EnrolmentSummary } from '#lib/fleet/enrol-targets';
 import { logger, METRIC, recordMetric } from '#lib/observability';
 import {
   cacheKey,
@@ -88,7 +89,13 @@ export function activeReason(policy: CachePolicy, peers: readonly Policy[], now:
 
 export type SyncOutcome =
   | { readonly policyId: string; readonly action: 'unchanged' }
-  | { readonly policyId: string; readonly action: 'written'; readonly result: SyncResult }
+  | {
+      readonly policyId: string;
+      readonly action: 'written';
+      readonly result: SyncResult;
+      /** An ACTIVE targets policy's targets as the sync brought them in line (absent: no enrolment). */
+      readonly enrolment?: EnrolmentSummary;
+    }
   | { readonly policyId: string; readonly action: 'stale' };
 
 /**
@@ -208,7 +215,7 @@ export async function syncPolicyItem(
     throw error;
   }
   const hadTargets = wasTargets || item.targets !== undefined;
-  await syncTargets(
+  const enrolment = await syncTargets(
     deps,
     item.policyId,
     { state: result.state, policy: targetsPolicy, view, hadTargets },
@@ -224,5 +231,5 @@ export async function syncPolicyItem(
     recordMetric(METRIC.InvalidPolicies);
     logger.warn('policy invalid', { outcome: 'INVALID', ...fields });
   } else logger.info('policy synced', { outcome: result.state, ...fields });
-  return { policyId: item.policyId, action: 'written', result };
+  return { policyId: item.policyId, action: 'written', result, ...(enrolment && { enrolment }) };
 }

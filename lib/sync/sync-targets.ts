@@ -1,4 +1,4 @@
-import { enrolTargets, retireAllTargets } from '#lib/fleet/enrol-targets';
+import { type EnrolmentSummary, enrolTargets, retireAllTargets } from '#lib/fleet/enrol-targets';
 import { type DiscoveryPlacements, discoverPlacement, type FleetSource } from '#lib/fleet/fleet-source';
 import { matchSelector } from '#lib/fleet/match-selector';
 import type { FleetSnapshot } from '#lib/fleet/types';
@@ -75,7 +75,8 @@ export function placementPhrase(ref: PlacementRef): string {
  * target the policy still has, so they leave the due index, when it may have some (`hadTargets`: it is or
  * was a targets policy): a plain `cacheName` policy costs no read of the targets table. A leftover target
  * this misses is retired by the tick at its next due slot (its policy cannot take it). Failures are logged;
- * reconcile tries again.
+ * reconcile tries again. Returns the enrolment when the targets were brought in line (reconcile's fleet pass
+ * takes it instead of enrolling the policy a second time in the same pass).
  */
 export async function syncTargets(
   deps: TargetSyncDeps,
@@ -87,13 +88,13 @@ export async function syncTargets(
     hadTargets: boolean;
   },
   now: Date,
-): Promise<void> {
+): Promise<EnrolmentSummary | undefined> {
   try {
     if (outcome.state === 'ACTIVE' && outcome.policy && outcome.view && 'fleet' in outcome.view) {
-      await enrolTargets(deps.targets, outcome.policy, outcome.view.fleet, now);
-    } else if (!outcome.hadTargets) {
-      return;
-    } else if (outcome.state !== 'ACTIVE') {
+      return await enrolTargets(deps.targets, outcome.policy, outcome.view.fleet, now);
+    }
+    if (!outcome.hadTargets) return undefined;
+    if (outcome.state !== 'ACTIVE') {
       await retireAllTargets(deps.targets, policyId, now, `the policy is ${outcome.state}`);
     } else if (outcome.policy === undefined) {
       await retireAllTargets(deps.targets, policyId, now, 'the policy names one cache now (cacheName)');
@@ -101,6 +102,7 @@ export async function syncTargets(
   } catch (error) {
     logger.error('could not bring the targets in line; the next reconcile tries again', { policyId, error });
   }
+  return undefined;
 }
 
 /**
