@@ -34,8 +34,9 @@ export function sharedFleet(deps: TargetSyncDeps): FleetSource {
 
 /**
  * An ACTIVE targets policy's targets brought in line with its placement's fleet (the enrolment added to
- * `enrolments`); the policy as it covers. A policy this pass already enrolled (its sync did, against the same
- * listing) is taken as that enrolment left it, not enrolled again.
+ * `enrolments`, its targets enrolled and retired to `counts`); the policy as it covers. A policy this pass
+ * already enrolled (its sync did, against the same listing) is taken as that enrolment left it, not enrolled
+ * again, and counted as it enrolled and retired.
  */
 async function enrolOne(
   deps: TargetSyncDeps,
@@ -49,9 +50,8 @@ async function enrolOne(
   const fleet = fleets.find((placed) => isSamePlacement(placed.placement, entry.placement))?.fleet;
   if (entry.state !== 'ACTIVE' || policy.targets === undefined || fleet === undefined) return entry;
   const done = enrolments.get(policy.policyId);
-  if (done !== undefined) return { ...entry, targets: done.active };
   try {
-    const summary = await enrolTargets(deps.targets, policy, fleet, now);
+    const summary = done ?? (await enrolTargets(deps.targets, policy, fleet, now));
     enrolments.set(policy.policyId, summary);
     counts.enrolled += summary.enrolled.length;
     counts.retired += summary.retired.length;

@@ -139,9 +139,11 @@ describe('the reads and writes of one reconcile pass', () => {
     });
     expect(discoveryCalls(own)).toEqual({ listCaches: 1, getCache: 0, listTags: 3 });
     expect(discoveryCalls(member)).toEqual({ listCaches: 1, getCache: 0, listTags: 1 });
+    // Every enrolment and retirement of the pass is counted, the re-synced policy's (edited) included.
     expect(summary).toMatchObject({
       synced: 1,
-      targetsRetired: 2,
+      targetsEnrolled: 1,
+      targetsRetired: 3,
       restoreTestsStarted: 3,
       unprotectedCaches: 1,
     });
