@@ -8,6 +8,7 @@ import { createItemClient } from '#lib/adapters/dynamodb/item-client';
 import { DynamoPolicyStore } from '#lib/adapters/dynamodb/policy-store';
 import { type LocalStack, startLocalStack } from '#local/stack';
 import { FUNCTION_BUNDLE } from '#scripts/bundle-options.mjs';
+import { EXTERNAL_ID, MEMBER, roleOf } from '#test/integration/placements/accounts';
 import { oncePerRun } from '#test/integration/support/once-per-run';
 
 // The functions bundled as deployed (FUNCTION_BUNDLE: serverless-esbuild gets the same plugins), run in
@@ -42,14 +43,38 @@ async function runBundle(
   without: readonly string[] = [],
 ): Promise<{ result: unknown; loaded: string[] }> {
   const args = ['--enable-source-maps', '-e', CHILD, join(folder, `${name}.cjs`)];
-  const env: Record<string, string> = { PATH: process.env.PATH ?? '', ...stack.env, LOG_LEVEL: 'ERROR' };
+  const env: Record<string, string> = {
+    PATH: process.env.PATH ?? '',
+    ...stack.env,
+    MEMBER_EXTERNAL_ID: EXTERNAL_ID,
+    LOG_LEVEL: 'ERROR',
+  };
   for (const name of without) delete env[name];
   const { stdout } = await run(process.execPath, event ? [...args, JSON.stringify(event)] : args, { env });
   return JSON.parse(stdout.trim().split('\n').pop() ?? '');
 }
 
+interface ExportingPolicy {
+  readonly policyId: string;
+  readonly cacheName: string;
+  readonly bucket: string;
+  readonly account?: string;
+}
+
+/** `policy` as its item: hourly, exporting to its bucket, in its account when it names one. */
+function itemOf(policy: ExportingPolicy) {
+  const { policyId, cacheName, bucket, account } = policy;
+  return {
+    policyId,
+    cacheName,
+    schedule: 'rate(1 hour)',
+    export: { bucket },
+    ...(account ? { account } : {}),
+  };
+}
+
 /** events/policy-stream-insert.json's record, inserting `policy` instead (sequence numbers in order). */
-async function insertOf(policy: { policyId: string; cacheName: string; bucket: string }, sequence: number) {
+async function insertOf(policy: ExportingPolicy, sequence: number) {
   const sample = JSON.parse(await readFile('events/policy-stream-insert.json', 'utf8'));
   const [record] = sample.Records;
   const image = {
@@ -57,6 +82,7 @@ async function insertOf(policy: { policyId: string; cacheName: string; bucket: s
     cacheName: { S: policy.cacheName },
     schedule: { S: 'rate(1 hour)' },
     export: { M: { bucket: { S: policy.bucket } } },
+    ...(policy.account ? { account: { S: policy.account } } : {}),
   };
   const change = { Keys: { policyId: image.policyId }, NewImage: image, SequenceNumber: String(sequence) };
   return { ...record, eventID: policy.policyId, dynamodb: { ...record.dynamodb, ...change } };
@@ -132,14 +158,7 @@ describe('the S3 client, a file of its own beside each function (scripts/lazy-pa
     stack.emulator.seedCache({ name: 'orders' });
     const found = { policyId: 'to-a-bucket', cacheName: 'orders', bucket: 'exports-here' };
     const missing = { policyId: 'to-no-bucket', cacheName: 'orders', bucket: 'exports-nowhere' };
-    for (const policy of [found, missing]) {
-      await policies.put({
-        policyId: policy.policyId,
-        cacheName: policy.cacheName,
-        schedule: 'rate(1 hour)',
-        export: { bucket: policy.bucket },
-      });
-    }
+    for (const policy of [found, missing]) await policies.put(itemOf(policy));
 
     const { result, loaded } = await runBundle('policy-sync', {
       Records: [await insertOf(found, 1), await insertOf(missing, 2)],
@@ -154,6 +173,35 @@ describe('the S3 client, a file of its own beside each function (scripts/lazy-pa
     });
     expect(stack.s3?.calls.map((call) => call.bucket)).toEqual(
       expect.arrayContaining(['exports-here', 'exports-nowhere']),
+    );
+  });
+
+  it("checks a member account's bucket through it on the member role's credentials from the local STS", async () => {
+    stack.sts.trustRole(roleOf(MEMBER), {
+      externalId: EXTERNAL_ID,
+      trustedAccounts: [stack.emulator.accountId],
+    });
+    stack.emulator.partition(MEMBER, stack.emulator.region).seedCache({ name: 'billing' });
+    await stack.s3?.createBucket('member-exports');
+    const policy = {
+      policyId: 'member-export',
+      cacheName: 'billing',
+      bucket: 'member-exports',
+      account: MEMBER,
+    };
+    await policies.put(itemOf(policy));
+
+    const { result } = await runBundle('policy-sync', { Records: [await insertOf(policy, 3)] });
+
+    expect(result).toEqual({ batchItemFailures: [] });
+    expect(await policies.get(policy.policyId)).toMatchObject({ state: 'ACTIVE' });
+    const issued = stack.sts.calls
+      .filter((call) => call.roleArn === roleOf(MEMBER) && call.outcome === 'ok')
+      .map((call) => call.accessKeyId);
+    const checks = stack.s3?.calls.filter((call) => call.bucket === 'member-exports') ?? [];
+    expect(checks.length).toBeGreaterThan(0);
+    expect(checks.filter((call) => !issued.includes(call.accessKeyId) || call.accountId !== MEMBER)).toEqual(
+      [],
     );
   });
 });
