@@ -92,11 +92,6 @@ export function recordMetric(name: MetricName, value = 1): void {
   metrics.addMetric(name, UNITS[name], value);
 }
 
-/** Emits one metric right away with an extra dimension (e.g. per policy). */
-export function emitDimensionedMetric(name: MetricName, dimension: string, key: string, value: number): void {
-  emitMetricWith(name, { [dimension]: key }, value);
-}
-
 /** Emits one metric right away with extra dimensions (e.g. per target: policyId and cacheName). */
 export function emitMetricWith(
   name: MetricName,

@@ -12,6 +12,7 @@ import { EXPORT_DEFAULTS, type ExportContext } from './exports/deps';
 import { lazyObjectStore } from './exports/lazy-object-store';
 import { memberObjectStores } from './exports/member-object-stores';
 import type { ObjectStore } from './exports/object-store';
+import type { CredentialSource } from './placements/credential-cache';
 import type { PlacementRef } from './placements/placement';
 import type { PlacementClients } from './placements/placement-clients';
 import type { PolicyStore } from './policy/policy-store';
@@ -66,6 +67,13 @@ export interface ClientOverrides {
 export function createRuntime(config: Config, overrides: ClientOverrides = {}): Runtime {
   const clientConfig = () => (overrides.retryStrategy ? { retryStrategy: overrides.retryStrategy() } : {});
   const documents = createItemClient(clientConfig());
+  /** S3 on the own credentials, or (a member account's) on `credentials`; loaded on first use. */
+  const s3Store = async (credentials?: CredentialSource) => {
+    const s3 = await import('./adapters/s3/object-store');
+    const { s3ClientsByRegion } = await import('./adapters/s3/client');
+    const settings = { ...clientConfig(), ...(credentials ? { credentials } : {}) };
+    return new s3.S3ObjectStore({ clientFor: s3ClientsByRegion(settings) });
+  };
   const limit = new AdaptiveLimit({ maxInFlight: config.concurrency });
   const policies = new DynamoPolicyStore({ client: documents, tableName: config.policiesTable });
   const own = {
@@ -87,18 +95,10 @@ export function createRuntime(config: Config, overrides: ClientOverrides = {}): 
       const client = eventBridge.createEventBridgeClient(clientConfig());
       return new eventBridge.EventBridgeEventBus(client, config.eventBusName);
     }),
-    objects: lazyObjectStore(async () => {
-      const s3 = await import('./adapters/s3/object-store');
-      const { s3ClientsByRegion } = await import('./adapters/s3/client');
-      return new s3.S3ObjectStore({ clientFor: s3ClientsByRegion(clientConfig()) });
-    }),
+    objects: lazyObjectStore(() => s3Store()),
   };
   const placements = createAwsPlacementClients(config, own.snapshots, clientConfig);
-  const objectsIn = memberObjectStores(placements, own.objects, async (credentials) => {
-    const s3 = await import('./adapters/s3/object-store');
-    const { s3ClientsByRegion } = await import('./adapters/s3/client');
-    return new s3.S3ObjectStore({ clientFor: s3ClientsByRegion({ ...clientConfig(), credentials }) });
-  });
+  const objectsIn = memberObjectStores(placements, own.objects, s3Store);
   return { ...own, placements, objectsIn };
 }
 

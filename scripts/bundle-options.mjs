@@ -1,7 +1,6 @@
 // The esbuild options every bundle of this project shares (the build, the bench, and the tests that run
 // code as a separate process): CommonJS for Node, packages resolved as serverless-esbuild resolves them.
-import lazy from './lazy-packages.cjs';
-import own from './own-source-maps.cjs';
+import plugins from './esbuild-plugins.cjs';
 
 /** What every bundle has in common; add a `target` (and an output). */
 export const BUNDLE_BASE = {
@@ -33,7 +32,7 @@ const MINIFIED = {
 export const FUNCTION_BUNDLE = {
   ...MINIFIED,
   target: 'node22',
-  plugins: [lazy.lazyPackages(), own.ownSourceMaps()],
+  plugins: plugins(),
 };
 
 /**

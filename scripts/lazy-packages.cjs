@@ -85,4 +85,4 @@ function lazyPackages() {
   };
 }
 
-module.exports = { LAZY_PACKAGES, lazyPackages };
+module.exports = { lazyPackages };

@@ -57,4 +57,4 @@ function ownSourceMaps() {
   };
 }
 
-module.exports = { ownMappings, ownSourceMaps };
+module.exports = { ownSourceMaps };

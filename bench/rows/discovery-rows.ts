@@ -1,7 +1,7 @@
 import { DESCRIBE_PAGE_SIZE } from '#bench/support/bare-discovery';
 import { formatNumber, median } from '#bench/support/stats';
 import type { Row } from '#bench/support/table';
-import { DISCOVERY_CONCURRENCY } from '#lib/sync/sync-targets';
+import { DISCOVERY_CONCURRENCY } from '#lib/fleet/fleet-source';
 
 export const SMALL = 100;
 export const LARGE = 1_000;

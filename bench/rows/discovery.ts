@@ -4,8 +4,9 @@ import { startFixture } from '#bench/support/fixture';
 import type { RemoteStack } from '#bench/support/remote-stack';
 import type { Row } from '#bench/support/table';
 import { loadConfig } from '#lib/config';
+import { DISCOVERY_CONCURRENCY } from '#lib/fleet/fleet-source';
 import { createRuntime, type Runtime } from '#lib/runtime';
-import { DISCOVERY_CONCURRENCY, fleetOf } from '#lib/sync/sync-targets';
+import { fleetOf } from '#lib/sync/sync-targets';
 import {
   DESCRIBE,
   discoveryRows,

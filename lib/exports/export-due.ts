@@ -47,8 +47,7 @@ export async function isExportDue(
   // The target's own runs only (one key-range query): a targets policy's other caches are not read.
   const query = { cacheName: run.cacheName, ...(since === undefined ? {} : { since }) };
   for await (const other of runs.listByPolicy(run.policyId, query)) {
-    if (other.cacheName === run.cacheName && other.slot < run.slot && madeSnapshot(other))
-      earlier.push(other);
+    if (other.slot < run.slot && madeSnapshot(other)) earlier.push(other);
   }
   let sinceLast = 0;
   for (const other of earlier.reverse()) {

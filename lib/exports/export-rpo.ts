@@ -1,5 +1,5 @@
 import { addMs, type Clock, DAY_MS, HOUR_MS, toIso } from '#lib/clock';
-import { EXPORT_DESTINATION_DIMENSION, emitDimensionedMetric, logger, METRIC } from '#lib/observability';
+import { EXPORT_DESTINATION_DIMENSION, emitMetricWith, logger, METRIC } from '#lib/observability';
 import { readOrchestratorAttributes } from '#lib/policy/orchestrator-attributes';
 import { validatePolicy } from '#lib/policy/parse-policy';
 import { isCachePolicy } from '#lib/policy/policy-for-target';
@@ -79,7 +79,7 @@ export async function reportExportRecoveryPoints(
     }
   }
   for (const [bucket, hours] of worst) {
-    emitDimensionedMetric(METRIC.ExportRecoveryPointAgeHours, EXPORT_DESTINATION_DIMENSION, bucket, hours);
+    emitMetricWith(METRIC.ExportRecoveryPointAgeHours, { [EXPORT_DESTINATION_DIMENSION]: bucket }, hours);
   }
   if (worst.size > 0)
     logger.info('export recovery points', { exportRecoveryPointAgeHours: Object.fromEntries(worst) });

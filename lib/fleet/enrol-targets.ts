@@ -125,10 +125,9 @@ export async function retireAllTargets(
   reason: string,
 ): Promise<string[]> {
   const retired: string[] = [];
-  const writes: Writes = { count: 0 };
   for await (const target of deps.table.listByPolicy(policyId)) {
     if (target.state !== 'ACTIVE') continue;
-    await retireOne(deps.table, target, now, reason, retired, writes);
+    await retireOne(deps.table, target, now, reason, retired);
   }
   return retired;
 }

@@ -8,15 +8,15 @@ export interface Writes {
   count: number;
 }
 
-/** One target's write, counted in `writes`; a failure is logged and not thrown (the others go on). */
+/** One target's write, counted in `writes` when given; a failure is logged and not thrown (the others go on). */
 export async function attempt(
   policyId: string,
   cacheName: string,
   action: string,
-  writes: Writes,
+  writes: Writes | undefined,
   write: () => Promise<void>,
 ) {
-  writes.count += 1;
+  if (writes) writes.count += 1;
   try {
     await write();
   } catch (error) {
@@ -55,7 +55,7 @@ export async function retireOne(
   now: Date,
   reason: string,
   retired: string[],
-  writes: Writes,
+  writes?: Writes,
 ) {
   await attempt(target.policyId, target.cacheName, 'retire', writes, async () => {
     if (!(await table.retire(target, toIso(now), reason))) return;

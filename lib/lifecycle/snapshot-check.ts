@@ -95,9 +95,11 @@ export async function checkAvailableSnapshots(
     if (typeof item.cacheName === 'string') checked.push(await settleNewest(deps, item, kept));
     else {
       // A targets policy's summaries are its targets' (the targets table): each moves back on its own.
-      if (removed.size > 0) targetsMoved.add(item.policyId);
-      for (const ofCache of groupBy(runs, (run) => run.cacheName).values()) {
-        await moveNewestBack(deps, 'targets', ofCache, removed);
+      if (removed.size > 0) {
+        targetsMoved.add(item.policyId);
+        for (const ofCache of groupBy(runs, (run) => run.cacheName).values()) {
+          await moveNewestBack(deps, 'targets', ofCache, removed);
+        }
       }
       checked.push(item);
     }

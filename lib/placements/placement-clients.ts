@@ -129,14 +129,17 @@ export function createPlacementClients(options: PlacementClientsOptions): Placem
     return source;
   };
 
+  /** The own account needs none; another account's are its member role's. */
+  const credentialsFor = (account: string, own: HomePlacement) =>
+    account === own.account ? undefined : credentialsOf(account, own.partition);
+
   // Built once per resolved placement, however it was named (own account by id or left undefined).
   const built = new Map<string, Promise<SnapshotGateway>>();
   const build = (placement: Placement, own: HomePlacement): Promise<SnapshotGateway> => {
     const key = placementKey(placement);
     let gateway = built.get(key);
     if (!gateway) {
-      const credentials =
-        placement.account === own.account ? undefined : credentialsOf(placement.account, own.partition);
+      const credentials = credentialsFor(placement.account, own);
       gateway = options.buildSnapshots(placement, { credentials, limit: options.newLimit() });
       // A failed build is not kept (its callers get the error through `gateway`): the next call builds again.
       gateway.catch(() => built.delete(key));
@@ -155,8 +158,7 @@ export function createPlacementClients(options: PlacementClientsOptions): Placem
     home,
     async credentials(ref) {
       const own = await home();
-      const { account } = resolvePlacement(ref, own);
-      return account === own.account ? undefined : credentialsOf(account, own.partition);
+      return credentialsFor(resolvePlacement(ref, own).account, own);
     },
     snapshots(ref) {
       const named = { account: ref.account, region: ref.region };

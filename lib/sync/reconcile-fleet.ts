@@ -1,6 +1,6 @@
 import type { CoverageRow } from '#lib/fleet/coverage';
 import { type EnrolmentSummary, enrolTargets } from '#lib/fleet/enrol-targets';
-import { type FleetSource, onceEachPlacement } from '#lib/fleet/fleet-source';
+import type { FleetSource } from '#lib/fleet/fleet-source';
 import {
   coverageOfPlacements,
   coveragePlacements,
@@ -25,11 +25,6 @@ export interface FleetPassSummary {
   readonly unprotectedCaches: number | undefined;
   /** Accounts and regions whose caches could not be listed this pass (their targets and coverage wait). */
   readonly placementsUnlisted: number;
-}
-
-/** One discovery per account and region for a whole reconcile pass, shared by every policy's sync. */
-export function sharedFleet(deps: TargetSyncDeps): FleetSource {
-  return onceEachPlacement(deps.placements);
 }
 
 /**

@@ -1,5 +1,6 @@
 import { reportExportRecoveryPoints } from '#lib/exports/export-rpo';
 import type { EnrolmentSummary } from '#lib/fleet/enrol-targets';
+import { onceEachPlacement } from '#lib/fleet/fleet-source';
 import { checkAvailableSnapshots, type SnapshotCheckDeps } from '#lib/lifecycle/snapshot-check';
 import { logger } from '#lib/observability';
 import type { Placement } from '#lib/placements/placement';
@@ -9,9 +10,9 @@ import type { PolicyStore } from '#lib/policy/policy-store';
 import type { Policy, PolicyItem } from '#lib/policy/types';
 import { reportRestoreTestAges } from '#lib/restore-tests/report-restore-test-age';
 import { type DueRestoreTestDeps, startDueRestoreTests } from '#lib/restore-tests/start-due-restore-tests';
-import { listedOnce, type TargetListing } from '#lib/targets/listed-once';
+import { listedOnce } from '#lib/targets/listed-once';
 import type { TargetRecord } from '#lib/targets/types';
-import { type FleetPassSummary, reconcileFleet, sharedFleet } from './reconcile-fleet';
+import { type FleetPassSummary, reconcileFleet } from './reconcile-fleet';
 import { reportRecoveryPoints } from './report-rpo';
 import {
   activePoliciesByCache,
@@ -105,15 +106,6 @@ function untouchedTargets(
   return known;
 }
 
-/** `listed` when the restore tests read the targets table reconcile does (as deployed), else their own, once. */
-function sameTable(
-  restoreTests: DueRestoreTestDeps,
-  deps: ReconcileDeps,
-  listed: TargetListing,
-): TargetListing {
-  return restoreTests.targets === deps.targets.table ? listed : listedOnce(restoreTests.targets);
-}
-
 /**
  * Heals what the stream missed: every policy item whose orchestrator attributes do not reflect its
  * operator attributes (or that waits for its cache to exist, or whose 24-in-24 h fit warning changed with the
@@ -137,7 +129,7 @@ export async function reconcilePolicies(
   const read = await readPeerIndex(deps);
   const { items, index } = read;
   // One discovery of the account's caches for the whole pass: every targets policy is judged against it.
-  const withPeers = { ...read.withPeers, fleet: sharedFleet(deps) };
+  const withPeers = { ...read.withPeers, fleet: onceEachPlacement(deps.placements) };
   const seen: PolicyItem[] = [];
   // This pass's enrolments by policyId, each sync's then the fleet pass's: each policy is enrolled (and its
   // targets listed) once, and the reports take the listing of those whose enrolment wrote nothing.
@@ -168,7 +160,7 @@ export async function reconcilePolicies(
   // The reports below write no target: each policy's targets are read once for all of them, or not at all
   // when this pass's enrolment listed them and neither it nor the check wrote one since.
   const targets = listedOnce(deps.targets.table, untouchedTargets(enrolments, checked.targetsMoved));
-  const tests = restoreTests && { ...restoreTests, targets: sameTable(restoreTests, deps, targets) };
+  const tests = restoreTests && { ...restoreTests, targets };
   const maxNewestSnapshotAgeSeconds = await reportRecoveryPoints(targets, checked.items, deps.clock());
   await reportExportRecoveryPoints(deps, checked.items);
   await reportRestoreTestAges(tests, checked.items, deps.clock());

@@ -1,4 +1,4 @@
-import { emitDimensionedMetric, emitMetricWith, logger, METRIC, recordMetric } from '#lib/observability';
+import { emitMetricWith, logger, METRIC, recordMetric } from '#lib/observability';
 import { readOrchestratorAttributes } from '#lib/policy/orchestrator-attributes';
 import type { PolicyItem } from '#lib/policy/types';
 import type { TargetTable } from '#lib/targets/target-table';
@@ -24,10 +24,10 @@ export function newestSnapshotAgeSeconds(item: PolicyItem, now: Date): number | 
   return secondsSince(since, now);
 }
 
-/** One recovery-point figure: a `cacheName` policy's, or (with `cacheName`) one target's of a `targets` policy. */
+/** One target's recovery-point figure, of a `targets` policy. */
 export interface RecoveryPointAge {
   readonly policyId: string;
-  readonly cacheName?: string;
+  readonly cacheName: string;
   readonly ageSeconds: number;
 }
 
@@ -85,10 +85,10 @@ export async function reportRecoveryPoints(
   for (const item of items) {
     const age = newestSnapshotAgeSeconds(item, now);
     if (age === undefined) continue;
-    emitDimensionedMetric(METRIC.NewestSnapshotAgeSeconds, 'policyId', item.policyId, age);
+    emitMetricWith(METRIC.NewestSnapshotAgeSeconds, { policyId: item.policyId }, age);
     worst = Math.max(worst ?? 0, age);
   }
-  for (const { policyId, cacheName = '', ageSeconds } of await targetAges(table, items, now)) {
+  for (const { policyId, cacheName, ageSeconds } of await targetAges(table, items, now)) {
     emitMetricWith(METRIC.NewestSnapshotAgeSeconds, { policyId, cacheName }, ageSeconds);
     worst = Math.max(worst ?? 0, ageSeconds);
   }

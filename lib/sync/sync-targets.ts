@@ -1,13 +1,11 @@
 import { type EnrolmentSummary, enrolTargets, retireAllTargets } from '#lib/fleet/enrol-targets';
-import { type DiscoveryPlacements, discoverPlacement, type FleetSource } from '#lib/fleet/fleet-source';
+import { type DiscoveryPlacements, type FleetSource, onceEachPlacement } from '#lib/fleet/fleet-source';
 import { matchSelector } from '#lib/fleet/match-selector';
 import type { FleetSnapshot } from '#lib/fleet/types';
 import { logger } from '#lib/observability';
-import { type PlacementRef, placementOf, resolvedPlacement } from '#lib/placements/placement';
+import { type PlacementRef, placementOf } from '#lib/placements/placement';
 import type { PolicyState, TargetsPolicy } from '#lib/policy/types';
 import type { TargetTable } from '#lib/targets/target-table';
-
-export { DISCOVERY_CONCURRENCY } from '#lib/fleet/fleet-source';
 
 /** What syncing a `targets` policy's targets needs. */
 export interface TargetSyncDeps {
@@ -22,9 +20,8 @@ export interface TargetSyncDeps {
 }
 
 /** The caches of `ref`'s placement as `deps` provides them, or one discovery there. */
-export async function fleetOf(deps: TargetSyncDeps, ref: PlacementRef): Promise<FleetSnapshot> {
-  if (deps.fleet) return deps.fleet(ref);
-  return discoverPlacement(deps.placements, await resolvedPlacement(ref, () => deps.placements.home()));
+export function fleetOf(deps: TargetSyncDeps, ref: PlacementRef): Promise<FleetSnapshot> {
+  return (deps.fleet ?? onceEachPlacement(deps.placements))(ref);
 }
 
 /** The caches of `fleet` a selector chooses now, or the error that kept the fleet from being listed. */
@@ -63,7 +60,7 @@ export function targetsWarning(policy: TargetsPolicy, view: TargetsView): string
 }
 
 /** Where a policy's caches are, for its reason: "the account and region" when it names neither. */
-export function placementPhrase(ref: PlacementRef): string {
+function placementPhrase(ref: PlacementRef): string {
   if (ref.account === undefined)
     return ref.region === undefined ? 'the account and region' : `region ${ref.region} of the account`;
   return `account ${ref.account} in ${ref.region === undefined ? 'the same region' : `region ${ref.region}`}`;
