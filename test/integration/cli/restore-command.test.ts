@@ -44,7 +44,6 @@ describe('cache-snapshots restore', () => {
     });
   }, 120_000);
   afterAll(async () => {
-    bundle?.remove();
     await stack?.stop();
   });
   beforeEach(() => {

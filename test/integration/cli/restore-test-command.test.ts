@@ -52,7 +52,6 @@ describe('cache-snapshots restore-test', () => {
   }, 120_000);
   afterAll(async () => {
     vi.unstubAllEnvs();
-    bundle?.remove();
     await stack?.stop();
   });
 

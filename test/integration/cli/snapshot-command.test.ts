@@ -56,7 +56,6 @@ describe('cache-snapshots snapshot', () => {
   }, 120_000);
   afterAll(async () => {
     vi.unstubAllEnvs();
-    bundle?.remove();
     await stack?.stop();
   });
 

@@ -1,17 +1,17 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { addMs, HOUR_MS, MINUTE_MS } from '#lib/clock';
-import type { RunRecord } from '#lib/runs/types';
 import { reconcilePolicies } from '#lib/sync/reconcile';
 import { Simulation } from '#local/simulation';
+import { runsOf } from '#test/support/run-builders';
 
 const DAY1 = new Date('2026-02-02T00:00:00.000Z');
 const at = (hours: number, minutes = 0) => addMs(DAY1, hours * HOUR_MS + minutes * MINUTE_MS);
 
 /** `cache@HH:MM:status` of the policy's runs, by cache then slot. */
 async function lines(sim: Simulation): Promise<string[]> {
-  const runs: RunRecord[] = [];
-  for await (const run of sim.runtime.runs.listByPolicy('gold')) runs.push(run);
-  return runs.map((run) => `${run.cacheName}@${run.slot.slice(8, 16)}:${run.status}`);
+  return (await runsOf(sim.runtime.runs, 'gold')).map(
+    (run) => `${run.cacheName}@${run.slot.slice(8, 16)}:${run.status}`,
+  );
 }
 
 /** Each slot's tick, and one 5 minutes later that sees its snapshots available. */

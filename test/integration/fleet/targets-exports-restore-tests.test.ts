@@ -1,18 +1,12 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { addMs, MINUTE_MS } from '#lib/clock';
-import type { RunRecord } from '#lib/runs/types';
 import { reconcilePolicies } from '#lib/sync/reconcile';
 import { Simulation } from '#local/simulation';
+import { exportSummary } from '#test/integration/exports/support';
+import { minute, TEST_SLOT } from '#test/integration/restore-tests/support';
+import { runsOf } from '#test/support/run-builders';
 
 const START = new Date('2026-03-23T02:00:00.000Z');
-const TEST_SLOT = '2026-03-23T04:00:00.000Z';
-const minute = (n: number) => addMs(new Date(TEST_SLOT), n * MINUTE_MS);
-
-async function runsOf(sim: Simulation): Promise<RunRecord[]> {
-  const runs: RunRecord[] = [];
-  for await (const run of sim.runtime.runs.listByPolicy('gold')) runs.push(run);
-  return runs;
-}
 
 /**
  * One targets policy with `export` and `restoreTest` over two enrolled caches, on the local stack through
@@ -55,11 +49,9 @@ describe('exports and restore tests of a targets policy', () => {
     expect(summary.restoreTestsStarted).toBe(2);
     await sim.tickThrough(minute(6), minute(20), 2 * MINUTE_MS);
 
-    const runs = await runsOf(sim);
+    const runs = await runsOf(sim.runtime.runs, 'gold');
     const exported = (cacheName: string) =>
-      runs
-        .filter((run) => run.cacheName === cacheName && run.kind !== 'RESTORE_TEST')
-        .map((run) => `${run.slot.slice(11, 16)} ${run.export?.status ?? '-'}`);
+      exportSummary(runs.filter((run) => run.cacheName === cacheName && run.kind !== 'RESTORE_TEST'));
     for (const cacheName of ['orders', 'cart']) {
       expect(exported(cacheName)).toEqual(['02:00 EXPORTED', '03:00 -', '04:00 EXPORTED']);
     }

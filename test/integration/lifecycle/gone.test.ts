@@ -57,13 +57,9 @@ describe('snapshots deleted behind the orchestrator’s back', () => {
     // The recovery point is the 03:00 snapshot now: 65 minutes old, and the RPO metric says so.
     expect(summary.maxNewestSnapshotAgeSeconds).toBe(65 * 60);
     const bundle = await bundleCli();
-    try {
-      const status = await bundle.run(['status', '--json'], { ...process.env, ...sim.stack.env });
-      const [line] = JSON.parse(status.stdout) as { newestSnapshot?: { slot: string } }[];
-      expect(line?.newestSnapshot?.slot).toBe(slot(3));
-    } finally {
-      bundle.remove();
-    }
+    const status = await bundle.run(['status', '--json'], { ...process.env, ...sim.stack.env });
+    const [line] = JSON.parse(status.stdout) as { newestSnapshot?: { slot: string } }[];
+    expect(line?.newestSnapshot?.slot).toBe(slot(3));
 
     // The oldest is deleted by hand too, just before retention comes to it: retention notices, no prune failure.
     sim.stack.emulator.removeSnapshot(await snapshotOf(sim, 0));

@@ -5,18 +5,13 @@ import { AssumeRoleError } from '#lib/errors';
 import type { Placement } from '#lib/placements/placement';
 import { createRuntime, type Runtime } from '#lib/runtime';
 import { type LocalStack, startLocalStack } from '#local/stack';
+import { DENIED, EXTERNAL_ID, HOME, MEMBER, roleOf } from './accounts';
 
 /**
  * The placement factory as the functions build it (createRuntime), against the local STS and the emulator
  * through the real SDK: endpoints only from AWS_ENDPOINT_URL_*, the member role assumed with the external ID,
  * caches kept per (account, region) by the emulator.
  */
-const HOME = '123456789012';
-const MEMBER = '210987654321';
-const DENIED = '444455556666';
-const EXTERNAL_ID = 'b7f3c1d2e5a94f60-orders';
-const roleOf = (account: string) => `arn:aws:iam::${account}:role/cache-snapshot-orchestrator-member`;
-
 const at = (account: string, region: string): Placement => ({ account, region });
 const request = (cacheName: string) => ({
   snapshotName: `${cacheName}-20250301-0000-member01`,

@@ -2,6 +2,7 @@ import { addMs, MINUTE_MS } from '#lib/clock';
 import type { RestoreTestRecord } from '#lib/restore-tests/types';
 import { reconcilePolicies } from '#lib/sync/reconcile';
 import { Simulation } from '#local/simulation';
+import { roleOf } from '#test/integration/placements/accounts';
 
 /** The day's restore-test slot of the policy below (04:00 UTC), and the simulation's start. */
 export const START = new Date('2026-03-23T00:00:00.000Z');
@@ -32,7 +33,7 @@ export async function simulationWithSnapshots(maxMinutes = 30, inMember = false)
   const { emulator, sts } = sim.stack;
   (inMember ? emulator.partition(MEMBER.account, MEMBER.region) : emulator).seedCache({ name: 'orders' });
   if (inMember) {
-    const role = `arn:aws:iam::${MEMBER.account}:role/cache-snapshot-orchestrator-member`;
+    const role = roleOf(MEMBER.account);
     sts.trustRole(role, { externalId: MEMBER.externalId, trustedAccounts: [emulator.accountId] });
   }
   await sim.putPolicy({

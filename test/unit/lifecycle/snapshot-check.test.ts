@@ -3,6 +3,7 @@ import { metrics } from '#lib/observability';
 import { computeSpecHash, parsePolicy } from '#lib/policy/parse-policy';
 import { policyForTarget } from '#lib/policy/policy-for-target';
 import type { PolicyItem } from '#lib/policy/types';
+import { newestSnapshotOf } from '#lib/runs/snapshot-summary';
 import type { RunRecord } from '#lib/runs/types';
 import { reconcilePolicies } from '#lib/sync/reconcile';
 import { serviceFault } from '#test/support/fake-snapshot-gateway';
@@ -25,13 +26,7 @@ async function threeDays(item: PolicyItem = DAILY) {
   const runs = [];
   for (const slot of SLOTS) runs.push(await seedAvailableRun(h.runs, h.gateway, policyOf(item), slot));
   const newest = runs[2];
-  if (!newest) throw new Error('no run');
-  await h.policies.recordNewestSnapshot(item.policyId, {
-    slot: newest.slot,
-    snapshotName: newest.snapshotName,
-    takenAt: newest.slot,
-    availableAt: newest.slot,
-  });
+  await h.policies.recordNewestSnapshot(item.policyId, newestOf(newest));
   return { h, runs };
 }
 
@@ -181,5 +176,5 @@ const GOLD: PolicyItem = {
 
 function newestOf(run: RunRecord | undefined) {
   if (!run) throw new Error('no run');
-  return { slot: run.slot, snapshotName: run.snapshotName, takenAt: run.slot, availableAt: run.slot };
+  return newestSnapshotOf(run);
 }

@@ -20,8 +20,6 @@ export interface CliBundle {
     env: Readonly<Record<string, string | undefined>>,
     input?: string,
   ): Promise<CliResult>;
-  /** Nothing to do any more: the bundle is the test run's (see bundleCli). Kept for the callers' `stop`. */
-  remove(): void;
 }
 
 /**
@@ -54,6 +52,5 @@ export async function bundleCli(): Promise<CliBundle> {
         child.on('close', (code) => resolve({ code, stdout, stderr }));
         child.stdin.end(input ?? '');
       }),
-    remove: () => {},
   };
 }

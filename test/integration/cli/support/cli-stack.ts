@@ -38,7 +38,6 @@ export async function startCliFixture(caches: readonly string[]): Promise<CliFix
       return JSON.parse(result.stdout) as T;
     },
     async stop() {
-      bundle.remove();
       await stack.stop();
     },
   };
